@@ -1,0 +1,64 @@
+//! Command-line arguments as typed, before validation (which `cmd` does).
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gridscore",
+    version,
+    about = "网格员绩效考核: score grid workers from the office's sheets by a township's rule set"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Score a quarter: grades, quota, and the quarter's pay (季度考核).
+    Quarter(RunArgs),
+    /// Score a month and its monthly pay (月度考核).
+    Month(RunArgs),
+    /// Score a year (年度考核), for schemes that define one.
+    Year(RunArgs),
+    /// List the built-in rule sets.
+    Schemes,
+    /// Validate a rule-set file and report every error with its line and column.
+    Check {
+        /// The rule-set TOML file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Built-in scheme name (see `gridscore schemes`).
+    #[arg(long, value_name = "NAME")]
+    pub scheme: Option<String>,
+    /// A rule-set file to use instead of a built-in scheme.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The period: 2026Q3, 2026-07 or 2026. Default: the last completed one.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Input folders or files (workbooks, CSV). Default: the current folder.
+    #[arg(long, value_name = "DIR|FILE", num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// Output folder. Default: out/<scheme>-<period>/.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A duty-day calendar file instead of the rule set's built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+    /// Replace an existing run folder (the whole set, at once).
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors (for cron).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// A command line that parsed but cannot be run as given (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

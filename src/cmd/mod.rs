@@ -1,0 +1,4 @@
+//! One module per subcommand, each with a short `run`.
+pub mod check;
+pub mod schemes;
+pub mod score;

@@ -1,0 +1,363 @@
+//! Scoring primitives for items: tiers, per-occurrence lines (with per-bucket thresholds,
+//! levels and caps), floors and maxima. Each applied rule leaves a trace line.
+use super::measure::{Occurrence, Value};
+use super::trace::{TraceLine, Unit};
+use crate::num::show;
+use crate::period::Period;
+use crate::rules::{Bucket, Item, ItemBody, Leaf, Line, Rate, RoleId, RuleSet, Scoring, Tier};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Points of one occurrence under a rate; `None` when its level has no rate (validation makes
+/// that impossible for declared levels).
+pub fn rate_of(rate: &Rate, o: &Occurrence) -> Decimal {
+    match rate {
+        Rate::Each(e) => *e,
+        Rate::ByLevel(levels) => o
+            .level
+            .as_ref()
+            .and_then(|l| levels.iter().find(|(k, _)| k == l))
+            .map_or(Decimal::ZERO, |(_, v)| *v),
+    }
+}
+
+fn rate_text(rate: &Rate) -> String {
+    match rate {
+        Rate::Each(e) => format!("每次{}", show(*e)),
+        Rate::ByLevel(ls) => ls
+            .iter()
+            .map(|(l, v)| format!("{l}{}", show(*v)))
+            .collect::<Vec<_>>()
+            .join("/"),
+    }
+}
+
+/// Applies one line: returns (counted occurrences, unsigned points, rule text).
+pub fn apply_line(line: &Line, value: &Value) -> (Decimal, Decimal, String) {
+    let occs = value.occurrences();
+    match line.beyond {
+        None => {
+            let count: Decimal = occs.iter().map(|o| o.amount).sum();
+            let points: Decimal = occs.iter().map(|o| o.amount * rate_of(&line.rate, o)).sum();
+            let (points, capped) = cap(points, line.cap);
+            let rule = format!("{} {}{}", line.label, rate_text(&line.rate), capped);
+            (count, points, rule)
+        }
+        Some(beyond) => {
+            // Thresholds apply per bucket (病假每月超过3天): count what each bucket has beyond it.
+            let mut buckets: BTreeMap<Option<Period>, Decimal> = BTreeMap::new();
+            for o in occs {
+                let key = match line.per {
+                    Bucket::Period => None,
+                    Bucket::Month => o.date.map(Period::month_of),
+                };
+                *buckets.entry(key).or_default() += o.amount;
+            }
+            let over: Decimal = buckets.values().map(|n| (*n - beyond).max(Decimal::ZERO)).sum();
+            let each = match &line.rate {
+                Rate::Each(e) => *e,
+                Rate::ByLevel(_) => Decimal::ZERO,
+            };
+            let (points, capped) = cap(over * each, line.cap);
+            let per = match line.per {
+                Bucket::Period => "",
+                Bucket::Month => "每月",
+            };
+            let detail: Vec<String> = buckets
+                .iter()
+                .filter(|(_, n)| **n > Decimal::ZERO)
+                .map(|(k, n)| match k {
+                    Some(p) => format!("{}月{}", p.index, show(*n)),
+                    None => show(*n),
+                })
+                .collect();
+            let rule = format!(
+                "{} {per}超过{}的部分 {} (共{}: {}){capped}",
+                line.label,
+                show(beyond),
+                rate_text(&line.rate),
+                show(over),
+                detail.join(", ")
+            );
+            (over, points, rule)
+        }
+    }
+}
+
+fn cap(points: Decimal, cap: Option<Decimal>) -> (Decimal, String) {
+    match cap {
+        Some(c) if points > c => (c, format!(", 封顶{}", show(c))),
+        _ => (points, String::new()),
+    }
+}
+
+/// The tier an item's rate falls in: (points, rule text).
+pub fn apply_tier(tier: &Tier, rate: Decimal) -> (Decimal, String) {
+    for (threshold, points) in &tier.at_least {
+        if rate >= *threshold {
+            return (
+                *points,
+                format!("≥{}% 得{}", show(*threshold * Decimal::ONE_HUNDRED), show(*points)),
+            );
+        }
+    }
+    let lowest = tier.at_least.last().map(|(t, _)| *t).unwrap_or_default();
+    (
+        tier.otherwise,
+        format!("<{}% 得{}", show(lowest * Decimal::ONE_HUNDRED), show(tier.otherwise)),
+    )
+}
+
+/// Scores an item tree for one worker: fills `values` (one per item in [`flatten`] order) and
+/// returns the item's points.
+pub fn score_item(
+    item: &Item,
+    role: RoleId,
+    measures: &[Value],
+    rules: &RuleSet,
+    values: &mut Vec<Decimal>,
+    trace: &mut Vec<TraceLine>,
+) -> Decimal {
+    let slot = values.len();
+    values.push(Decimal::ZERO);
+    if !RuleSet::applies(&item.roles, role) {
+        // Skip the parts' slots too, so columns stay aligned.
+        values.extend(std::iter::repeat_n(Decimal::ZERO, count_items(item) - 1));
+        return Decimal::ZERO;
+    }
+    let v = match &item.body {
+        ItemBody::Parts(parts) => parts
+            .iter()
+            .map(|p| score_item(p, role, measures, rules, values, trace))
+            .sum(),
+        ItemBody::Leaf(leaf) => score_leaf(item, leaf, role, measures, rules, trace),
+    };
+    values[slot] = v;
+    v
+}
+
+fn count_items(item: &Item) -> usize {
+    1 + match &item.body {
+        ItemBody::Parts(ps) => ps.iter().map(count_items).sum(),
+        ItemBody::Leaf(_) => 0,
+    }
+}
+
+fn line_for(
+    item: &Item,
+    rule: String,
+    count: Decimal,
+    value: Decimal,
+    sources: Vec<super::trace::Source>,
+) -> TraceLine {
+    TraceLine {
+        item: item.path.clone(),
+        item_label: item.label.clone(),
+        rule,
+        count,
+        value,
+        unit: Unit::Points,
+        sources,
+    }
+}
+
+fn score_leaf(
+    item: &Item,
+    leaf: &Leaf,
+    role: RoleId,
+    measures: &[Value],
+    rules: &RuleSet,
+    trace: &mut Vec<TraceLine>,
+) -> Decimal {
+    let mut v = leaf.start;
+    match &leaf.scoring {
+        Scoring::Tier(t) => {
+            let (rate, srcs, how) = match &measures[t.measure] {
+                Value::Rate {
+                    rate,
+                    yes,
+                    answered,
+                    given,
+                    sources,
+                } => {
+                    let how = if *given {
+                        "给定".to_string()
+                    } else {
+                        format!("{yes}/{answered}")
+                    };
+                    (*rate, sources.clone(), how)
+                }
+                Value::Occurrences(_) => (Decimal::ZERO, vec![], String::new()),
+            };
+            let (points, rule) = apply_tier(t, rate);
+            let label = &rules.measures[t.measure].label;
+            let pct = (rate * Decimal::ONE_HUNDRED).round_dp(2);
+            trace.push(line_for(
+                item,
+                format!("{label} {}% ({how}) {rule}", show(pct)),
+                rate,
+                points,
+                srcs,
+            ));
+            v = points;
+        }
+        Scoring::Lines(lines) => {
+            let mut taken = Decimal::ZERO;
+            for line in lines.iter().filter(|l| RuleSet::applies(&l.roles, role)) {
+                let value = &measures[line.measure];
+                let (count, points, rule) = apply_line(line, value);
+                if count.is_zero() && points.is_zero() {
+                    continue;
+                }
+                let signed = line.sign * points;
+                if line.sign < Decimal::ZERO {
+                    taken += points;
+                }
+                let sources = value.occurrences().iter().map(|o| o.source.clone()).collect();
+                trace.push(line_for(item, rule, count, signed, sources));
+                v += signed;
+            }
+            if let Some(c) = leaf.cap {
+                if taken > c {
+                    let back = taken - c;
+                    trace.push(line_for(
+                        item,
+                        format!("累计扣分不超过{}", show(c)),
+                        Decimal::ZERO,
+                        back,
+                        vec![],
+                    ));
+                    v += back;
+                }
+            }
+        }
+    }
+    if let Some(f) = leaf.floor {
+        if v < f {
+            trace.push(line_for(
+                item,
+                format!("扣完为止 (不低于{})", show(f)),
+                Decimal::ZERO,
+                f - v,
+                vec![],
+            ));
+            v = f;
+        }
+    }
+    if let Some(m) = item.max {
+        if v > m {
+            trace.push(line_for(
+                item,
+                format!("不超过满分{}", show(m)),
+                Decimal::ZERO,
+                m - v,
+                vec![],
+            ));
+            v = m;
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::trace::Source;
+    use crate::input::records::{SheetKind, Src};
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+    fn o(m: u32, day: u32, amount: &str, level: Option<&str>) -> Occurrence {
+        Occurrence {
+            date: NaiveDate::from_ymd_opt(2026, m, day),
+            amount: d(amount),
+            level: level.map(str::to_string),
+            source: Source::Row(Src {
+                sheet: SheetKind::Attendance,
+                row: day + 1,
+            }),
+        }
+    }
+    fn line(each: &str, beyond: Option<&str>, per: Bucket, cap: Option<&str>) -> Line {
+        Line {
+            label: "x".into(),
+            measure: 0,
+            sign: Decimal::NEGATIVE_ONE,
+            rate: Rate::Each(d(each)),
+            beyond: beyond.map(d),
+            per,
+            roles: None,
+            cap: cap.map(d),
+        }
+    }
+    fn tier() -> Tier {
+        Tier {
+            measure: 0,
+            at_least: vec![
+                (d("1"), d("10")),
+                (d("0.9"), d("8")),
+                (d("0.8"), d("6")),
+                (d("0.7"), d("4")),
+                (d("0.6"), d("2")),
+            ],
+            otherwise: d("0"),
+        }
+    }
+
+    #[test]
+    fn tier_edges_are_inclusive_and_unrounded() {
+        let t = tier();
+        assert_eq!(apply_tier(&t, d("1")).0, d("10"));
+        assert_eq!(apply_tier(&t, d("0.9")).0, d("8"), "exactly 90% is ≥90%");
+        assert_eq!(apply_tier(&t, d("0.8999")).0, d("6"), "89.99% is not rounded up");
+        assert_eq!(apply_tier(&t, Decimal::from(2) / Decimal::from(3)).0, d("2"));
+        assert_eq!(apply_tier(&t, d("0.5999")).0, d("0"));
+    }
+
+    #[test]
+    fn per_occurrence_deduction_multiplies_counts() {
+        let v = Value::Occurrences(vec![o(7, 1, "1", None), o(7, 2, "3", None)]);
+        let (count, points, _) = apply_line(&line("0.5", None, Bucket::Period, None), &v);
+        assert_eq!((count, points), (d("4"), d("2.0")));
+    }
+
+    #[test]
+    fn monthly_threshold_counts_each_month_separately() {
+        // July: 5 sick days (2 beyond 3); August: 3 (none beyond); September: 4 (1 beyond).
+        let mut occs: Vec<Occurrence> = (1..=5).map(|x| o(7, x, "1", None)).collect();
+        occs.extend((1..=3).map(|x| o(8, x, "1", None)));
+        occs.extend((1..=4).map(|x| o(9, x, "1", None)));
+        let (count, points, rule) = apply_line(&line("1", Some("3"), Bucket::Month, None), &Value::Occurrences(occs));
+        assert_eq!((count, points), (d("3"), d("3")), "{rule}");
+        // The same 12 days over a quarter with no monthly bucket would be 9 beyond.
+        let occs2: Vec<Occurrence> = (1..=12).map(|x| o(7, x, "1", None)).collect();
+        let (count, ..) = apply_line(&line("1", Some("3"), Bucket::Period, None), &Value::Occurrences(occs2));
+        assert_eq!(count, d("9"));
+    }
+
+    #[test]
+    fn a_line_cap_limits_its_points() {
+        let v = Value::Occurrences((1..=12).map(|x| o(7, x, "1", None)).collect());
+        let (_, points, rule) = apply_line(&line("0.5", None, Bucket::Period, Some("5")), &v);
+        assert_eq!(points, d("5"));
+        assert!(rule.contains("封顶5"), "{rule}");
+    }
+
+    #[test]
+    fn by_level_rates_each_occurrence_by_its_level() {
+        let l = Line {
+            rate: Rate::ByLevel(vec![
+                ("市".into(), d("2")),
+                ("省".into(), d("4")),
+                ("中央".into(), d("6")),
+            ]),
+            sign: Decimal::ONE,
+            ..line("0", None, Bucket::Period, None)
+        };
+        let v = Value::Occurrences(vec![o(7, 1, "1", Some("省")), o(7, 2, "2", Some("市"))]);
+        let (count, points, _) = apply_line(&l, &v);
+        assert_eq!((count, points), (d("3"), d("8")));
+    }
+}

@@ -1,0 +1,339 @@
+//! Measures: each primitive turns one worker's rows into occurrences (or a rate).
+//!
+//! A worker's rows were grouped at read time, and [`WorkerDays`] indexes them by day once, so
+//! every measure here is a pass over one worker's own rows.
+use super::trace::Source;
+use crate::calendar::Calendar;
+use crate::input::contract::{DailyField, PatrolFinding, Session};
+use crate::input::records::{Attendance, Patrol, SheetKind, Survey, Worker};
+use crate::input::{InputProblem, WorkerRows};
+use crate::period::Period;
+use crate::rules::{CaseOutcome, MeasureKind, RuleSet};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One counted occurrence: how many (数量 or a weight), when, at which level, from where.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub date: Option<NaiveDate>,
+    pub amount: Decimal,
+    pub level: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Occurrences(Vec<Occurrence>),
+    Rate {
+        rate: Decimal,
+        yes: u32,
+        answered: u32,
+        given: bool,
+        sources: Vec<Source>,
+    },
+}
+
+impl Value {
+    pub fn occurrences(&self) -> &[Occurrence] {
+        match self {
+            Value::Occurrences(o) => o,
+            Value::Rate { .. } => &[],
+        }
+    }
+    pub fn total(&self) -> Decimal {
+        self.occurrences().iter().map(|o| o.amount).sum()
+    }
+}
+
+/// The calendar's working days of the period, computed once per run.
+pub fn working_days(cal: &Calendar, period: Period) -> Vec<NaiveDate> {
+    period
+        .first_day()
+        .iter_days()
+        .take_while(|d| *d <= period.last_day())
+        .filter(|d| cal.is_working_day(*d))
+        .collect()
+}
+
+/// One worker's rows indexed by day, and the worker's duty days.
+pub struct WorkerDays<'a> {
+    pub duty_days: Vec<NaiveDate>,
+    attendance_by_day: BTreeMap<NaiveDate, Vec<&'a Attendance>>,
+    /// Patrol rows grouped by (日期, 时段): one patrol each.
+    patrols: BTreeMap<(NaiveDate, Session), Vec<&'a Patrol>>,
+}
+
+impl<'a> WorkerDays<'a> {
+    pub fn new(w: &Worker, rows: &'a WorkerRows, working: &[NaiveDate], rules: &RuleSet) -> WorkerDays<'a> {
+        let mut attendance_by_day: BTreeMap<NaiveDate, Vec<&Attendance>> = BTreeMap::new();
+        for a in &rows.attendance {
+            attendance_by_day.entry(a.date).or_default().push(a);
+        }
+        let excluded: BTreeSet<NaiveDate> = attendance_by_day
+            .iter()
+            .filter(|(_, rs)| {
+                rs.iter()
+                    .any(|r| r.statuses.iter().any(|s| rules.duty_exclude.contains(s)))
+            })
+            .map(|(d, _)| *d)
+            .collect();
+        let duty_days = working
+            .iter()
+            .copied()
+            .filter(|d| w.start.is_none_or(|s| *d >= s) && w.end.is_none_or(|e| *d <= e) && !excluded.contains(d))
+            .collect();
+        let mut patrols: BTreeMap<(NaiveDate, Session), Vec<&Patrol>> = BTreeMap::new();
+        for p in &rows.patrols {
+            patrols.entry((p.date, p.session)).or_default().push(p);
+        }
+        WorkerDays {
+            duty_days,
+            attendance_by_day,
+            patrols,
+        }
+    }
+}
+
+/// What a measure needs besides the worker's rows.
+pub struct MeasureCtx<'a> {
+    pub rules: &'a RuleSet,
+    pub period: Period,
+    /// The file each sheet came from (by contract key), for errors found while measuring.
+    pub files: &'a std::collections::HashMap<&'static str, String>,
+}
+
+impl MeasureCtx<'_> {
+    fn file(&self, key: &str) -> String {
+        self.files.get(key).cloned().unwrap_or_default()
+    }
+}
+
+fn row(src: crate::input::records::Src) -> Source {
+    Source::Row(src)
+}
+
+fn occ(date: NaiveDate, amount: Decimal, source: Source) -> Occurrence {
+    Occurrence {
+        date: Some(date),
+        amount,
+        level: None,
+        source,
+    }
+}
+
+/// Computes every measure of the rule set for one worker.
+pub fn compute_all(
+    ctx: &MeasureCtx,
+    w: &Worker,
+    rows: &WorkerRows,
+    days: &WorkerDays,
+    problems: &mut Vec<InputProblem>,
+) -> Vec<Value> {
+    ctx.rules
+        .measures
+        .iter()
+        .map(|m| compute(ctx, &m.kind, w, rows, days, problems))
+        .collect()
+}
+
+fn compute(
+    ctx: &MeasureCtx,
+    kind: &MeasureKind,
+    w: &Worker,
+    rows: &WorkerRows,
+    days: &WorkerDays,
+    problems: &mut Vec<InputProblem>,
+) -> Value {
+    let mut out = Vec::new();
+    match kind {
+        MeasureKind::Events { types } => {
+            for e in rows
+                .events
+                .iter()
+                .filter(|e| e.valid && types.contains(&e.type_id) && !e.count.is_zero())
+            {
+                out.push(Occurrence {
+                    date: Some(e.date),
+                    amount: e.count,
+                    level: e.level.clone(),
+                    source: row(e.src),
+                });
+            }
+        }
+        MeasureKind::Attendance { statuses, approved } => {
+            for a in &rows.attendance {
+                if approved.is_some_and(|want| a.approved != want) {
+                    continue;
+                }
+                for s in &a.statuses {
+                    if let Some((_, weight)) = statuses.iter().find(|(st, _)| st == s) {
+                        out.push(occ(a.date, *weight, row(a.src)));
+                    }
+                }
+            }
+        }
+        MeasureKind::MissingPatrols { per_duty_day } => {
+            for d in &days.duty_days {
+                let done: Vec<Session> = [Session::Am, Session::Pm]
+                    .into_iter()
+                    .filter(|s| days.patrols.contains_key(&(*d, *s)))
+                    .collect();
+                let missing = *per_duty_day - Decimal::from(done.len());
+                if missing > Decimal::ZERO {
+                    let note = match done.as_slice() {
+                        [] => "无巡查记录".to_string(),
+                        [s] => format!("仅{}", s.label()),
+                        _ => "巡查不足".to_string(),
+                    };
+                    out.push(occ(
+                        *d,
+                        missing,
+                        Source::Missing {
+                            sheet: SheetKind::Patrol,
+                            date: *d,
+                            note,
+                        },
+                    ));
+                }
+            }
+        }
+        MeasureKind::ShortPatrols { minimum_hours } => {
+            let min_secs = minimum_hours.get(w.role).copied().unwrap_or_default() * Decimal::from(3600);
+            for ((d, _), ps) in &days.patrols {
+                // Several rows for one patrol: short only if every row is, never when exempt.
+                let exempt = ps.iter().any(|p| p.exempt);
+                let short = ps.iter().all(|p| p.seconds.is_some_and(|s| s < min_secs));
+                if !exempt && short {
+                    out.push(occ(*d, Decimal::ONE, row(ps[0].src)));
+                }
+            }
+        }
+        MeasureKind::PatrolFinding { finding } => {
+            for ((d, _), ps) in &days.patrols {
+                if ps.iter().any(|p| p.exempt) {
+                    continue;
+                }
+                let hit = match finding {
+                    PatrolFinding::NotLogged => (!ps.iter().any(|p| p.logged)).then_some(ps[0]),
+                    PatrolFinding::NoUniform => ps.iter().find(|p| !p.uniform).copied(),
+                };
+                if let Some(p) = hit {
+                    out.push(occ(*d, Decimal::ONE, row(p.src)));
+                }
+            }
+        }
+        MeasureKind::DailyDeadline { field, by } => {
+            for d in &days.duty_days {
+                let rs = days.attendance_by_day.get(d).map(Vec::as_slice).unwrap_or(&[]);
+                let at = |a: &Attendance| match field {
+                    DailyField::SignIn => a.sign_in,
+                    DailyField::ReportAt => a.report_at,
+                };
+                // A day is in time if any of its rows is.
+                if rs.iter().any(|a| at(a).is_some_and(|t| t <= *by)) {
+                    continue;
+                }
+                let source = match rs.iter().find(|a| at(a).is_some()).or(rs.first()) {
+                    Some(a) => row(a.src),
+                    None => Source::Missing {
+                        sheet: SheetKind::Attendance,
+                        date: *d,
+                        note: format!("无{}", field.label()),
+                    },
+                };
+                out.push(occ(*d, Decimal::ONE, source));
+            }
+        }
+        MeasureKind::CaseDeadline {
+            types,
+            outcome,
+            deadlines,
+        } => {
+            // A timestamp after the period's end counts as absent.
+            let end = (ctx.period.last_day() + Duration::days(1)).and_time(NaiveTime::MIN);
+            let seen = |t: Option<NaiveDateTime>| t.filter(|t| *t < end);
+            for e in rows
+                .events
+                .iter()
+                .filter(|e| e.valid && types.contains(&e.type_id) && !e.count.is_zero())
+            {
+                let Some(assigned) = e.assigned_at else {
+                    problems.push(InputProblem {
+                        file: ctx.file("events"),
+                        place: e.src.to_string(),
+                        found: Some(format!("事件编号 {} with a blank 交办时间", e.event_id)),
+                        expected: "a 交办时间 (assigned at) for an assigned case, so its deadlines can be checked"
+                            .into(),
+                    });
+                    continue;
+                };
+                let (acc, closed) = (seen(e.accepted_at), seen(e.closed_at));
+                let unhandled = acc.is_none() || closed.is_none();
+                let hit = match (outcome, acc, closed) {
+                    (CaseOutcome::Unhandled, _, _) => unhandled,
+                    (CaseOutcome::Overdue, Some(a), Some(c)) => {
+                        let close_limit = if e.complex {
+                            deadlines.complex_close_within
+                        } else {
+                            deadlines.close_within
+                        };
+                        (a - assigned).num_seconds() > deadlines.accept_within
+                            || (c - assigned).num_seconds() > close_limit
+                    }
+                    (CaseOutcome::Overdue, _, _) => false,
+                };
+                if hit {
+                    out.push(Occurrence {
+                        date: Some(e.date),
+                        amount: e.count,
+                        level: e.level.clone(),
+                        source: row(e.src),
+                    });
+                }
+            }
+        }
+        MeasureKind::SurveyRate { field } => return survey_rate(&rows.survey, field.index(), w, ctx, problems),
+    }
+    Value::Occurrences(out)
+}
+
+fn survey_rate(rows: &[Survey], f: usize, w: &Worker, ctx: &MeasureCtx, problems: &mut Vec<InputProblem>) -> Value {
+    let given: Vec<&Survey> = rows.iter().filter(|s| s.rates[f].is_some()).collect();
+    if given.len() > 1 {
+        problems.push(InputProblem {
+            file: ctx.file("survey"),
+            place: given[1].src.to_string(),
+            found: Some(format!("a second given rate for {}", w.id)),
+            expected: format!(
+                "one given rate per worker and period (the first is at {})",
+                given[0].src
+            ),
+        });
+    }
+    if let Some(g) = given.first() {
+        return Value::Rate {
+            rate: g.rates[f].unwrap_or_default(),
+            yes: 0,
+            answered: 0,
+            given: true,
+            sources: vec![row(g.src)],
+        };
+    }
+    let answered: Vec<&Survey> = rows.iter().filter(|s| s.answers[f].is_some()).collect();
+    let yes = answered.iter().filter(|s| s.answers[f] == Some(true)).count() as u32;
+    let n = answered.len() as u32;
+    // A worker with no respondents has rate 0 (schemes.md §1).
+    let rate = if n == 0 {
+        Decimal::ZERO
+    } else {
+        Decimal::from(yes) / Decimal::from(n)
+    };
+    Value::Rate {
+        rate,
+        yes,
+        answered: n,
+        given: false,
+        sources: answered.iter().map(|s| row(s.src)).collect(),
+    }
+}

@@ -1,0 +1,587 @@
+//! Engine: typed records + validated rules → scores, grades and pay, each with its trace.
+//!
+//! Per worker (on both cores): duty days, every measure, every item, vetoes. Then per quota
+//! group: ranks and grades. Then per worker: pay. Nothing here knows a township.
+pub mod item;
+pub mod measure;
+pub mod quota;
+pub mod trace;
+
+use crate::calendar::Calendar;
+use crate::input::contract::ScopeField;
+use crate::input::records::Param;
+use crate::input::{InputErrors, InputProblem, Inputs};
+use crate::num::{round_fen, show, show_money};
+use crate::period::Period;
+use crate::rules::{Item, ItemBody, ItemKind, PayAmount, RuleSet, VetoTest};
+use measure::{MeasureCtx, Value, WorkerDays};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use trace::{Source, TraceLine, Unit};
+
+/// A column of the score table: an item or a part, in rule-set order.
+#[derive(Debug, Clone)]
+pub struct ItemColumn {
+    pub path: String,
+    pub label: String,
+    pub depth: usize,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub worker: usize,
+    /// One per [`ItemColumn`].
+    pub values: Vec<Decimal>,
+    pub bonus: Decimal,
+    /// Negative or zero.
+    pub deduction: Decimal,
+    pub total: Decimal,
+    pub vetoes: Vec<String>,
+    pub group: String,
+    pub rank: Option<u32>,
+    pub grade: Option<String>,
+    /// A tie lifted this worker past a quota line.
+    pub overflow: bool,
+    /// One per pay rule of the run; `None` where the rule is not for this role.
+    pub pay: Vec<Option<Decimal>>,
+    pub pay_total: Decimal,
+    pub trace: Vec<TraceLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupReport {
+    pub key: String,
+    pub n: usize,
+    pub vetoed: usize,
+    /// Per grade: (grade, line position, how many got it).
+    pub grades: Vec<(String, usize, usize)>,
+    /// Boundary ties: worker indices.
+    pub ties: Vec<Vec<usize>>,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub period: Period,
+    pub columns: Vec<ItemColumn>,
+    pub graded: bool,
+    /// Indices into `rules.pay` of the pay rules this run's period pays.
+    pub pays: Vec<usize>,
+    pub subjects: Vec<Subject>,
+    pub groups: Vec<GroupReport>,
+    pub warnings: Vec<String>,
+}
+
+pub fn columns(rules: &RuleSet) -> Vec<ItemColumn> {
+    fn walk(it: &Item, depth: usize, out: &mut Vec<ItemColumn>) {
+        out.push(ItemColumn {
+            path: it.path.clone(),
+            label: it.label.clone(),
+            depth,
+            kind: it.kind,
+        });
+        if let ItemBody::Parts(ps) = &it.body {
+            ps.iter().for_each(|p| walk(p, depth + 1, out));
+        }
+    }
+    let mut out = Vec::new();
+    rules.items.iter().for_each(|i| walk(i, 0, &mut out));
+    out
+}
+
+/// What one worker's scoring yields before grading.
+struct Scored {
+    subject: Subject,
+    /// Top-level item points, for tie-breakers.
+    top: Vec<Decimal>,
+    measures: Vec<Value>,
+    problems: Vec<InputProblem>,
+}
+
+pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -> Result<Outcome, InputErrors> {
+    let working = measure::working_days(cal, period);
+    let mctx = MeasureCtx {
+        rules,
+        period,
+        files: &inputs.sheet_files,
+    };
+    let cols = columns(rules);
+    let n = inputs.workers.len();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8);
+    let chunk = n.div_ceil(threads).max(1);
+    let idx: Vec<usize> = (0..n).collect();
+    let mut scored: Vec<Scored> = Vec::with_capacity(n);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = idx
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(|| {
+                    part.iter()
+                        .map(|&i| score_worker(i, inputs, rules, &mctx, &working))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A scoring thread cannot panic on input (no unwrap on data); if it did, say so.
+            match h.join() {
+                Ok(v) => scored.extend(v),
+                Err(_) => scored.clear(),
+            }
+        }
+    });
+    if scored.len() != n {
+        return Err(InputErrors(vec![InputProblem {
+            file: String::new(),
+            place: String::new(),
+            found: None,
+            expected: "a scoring pass that completes (an internal error: please report it with the inputs)".into(),
+        }]));
+    }
+    let mut problems: Vec<InputProblem> = scored
+        .iter_mut()
+        .flat_map(|s| std::mem::take(&mut s.problems))
+        .collect();
+
+    // Quota groups and ranks.
+    let graded = rules.grading.as_ref().is_some_and(|g| g.periods.contains(&period.kind));
+    let scope: Vec<ScopeField> = rules.grading.as_ref().map(|g| g.scope.clone()).unwrap_or_default();
+    let group_key = |w: usize| -> String {
+        let wk = &inputs.workers[w];
+        let parts: Vec<String> = scope
+            .iter()
+            .map(|f| match f {
+                ScopeField::Village => wk.village.clone(),
+                ScopeField::Role => rules.roles[wk.role].label.clone(),
+                ScopeField::Grid => wk.grid.clone(),
+                ScopeField::Area => wk.area.clone(),
+            })
+            .collect();
+        if parts.is_empty() {
+            "全部".to_string()
+        } else {
+            parts.join("/")
+        }
+    };
+    let mut groups_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, s) in scored.iter_mut().enumerate() {
+        s.subject.group = group_key(i);
+        groups_map.entry(s.subject.group.clone()).or_default().push(i);
+    }
+    let tie_breakers: Vec<usize> = rules
+        .grading
+        .as_ref()
+        .map(|g| g.tie_breakers.clone())
+        .unwrap_or_default();
+    let mut groups = Vec::new();
+    for (key, members) in &groups_map {
+        let eligible: Vec<quota::Candidate> = members
+            .iter()
+            .filter(|i| scored[**i].subject.vetoes.is_empty())
+            .map(|&i| {
+                let mut k = vec![scored[i].subject.total];
+                k.extend(tie_breakers.iter().map(|t| scored[i].top[*t]));
+                quota::Candidate {
+                    key: k,
+                    id: inputs.workers[i].id.clone(),
+                    index: i,
+                }
+            })
+            .collect();
+        let vetoed = members.len() - eligible.len();
+        let (shares, fixed): (Vec<Decimal>, Vec<Option<usize>>) = match (&rules.grading, graded) {
+            (Some(g), true) => (
+                g.quota.iter().map(|q| q.share).collect(),
+                g.quota
+                    .iter()
+                    .map(|q| {
+                        q.count_param
+                            .as_ref()
+                            .and_then(|p| count_param(&inputs.params, p, period, key, &mut problems))
+                    })
+                    .collect(),
+            ),
+            _ => (vec![Decimal::ONE], vec![]),
+        };
+        let r = quota::place(eligible, &shares, &fixed);
+        for p in &r.placed {
+            let s = &mut scored[p.index].subject;
+            s.rank = Some(p.rank);
+            if let (Some(g), true) = (&rules.grading, graded) {
+                let grade = g.quota[p.grade].grade.clone();
+                let lines_text: Vec<String> = g
+                    .quota
+                    .iter()
+                    .zip(&r.lines)
+                    .map(|(q, l)| format!("{}至第{l}名", q.grade))
+                    .collect();
+                let mut rule = format!(
+                    "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
+                    p.rank,
+                    p.position,
+                    r.n,
+                    lines_text.join(", ")
+                );
+                if let Some(own) = p.lifted_from {
+                    s.overflow = true;
+                    rule.push_str(&format!(
+                        "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
+                        g.quota[own].grade
+                    ));
+                }
+                s.trace.push(TraceLine {
+                    item: "quota".into(),
+                    item_label: "等次".into(),
+                    rule,
+                    count: Decimal::from(p.rank),
+                    value: Decimal::ZERO,
+                    unit: Unit::Note,
+                    sources: vec![],
+                });
+                s.grade = Some(grade);
+            }
+        }
+        if let (Some(g), true) = (&rules.grading, graded) {
+            for &i in members {
+                if !scored[i].subject.vetoes.is_empty() {
+                    scored[i].subject.grade = Some(g.vetoed_grade.clone());
+                }
+            }
+            let grades = g
+                .quota
+                .iter()
+                .enumerate()
+                .map(|(k, q)| {
+                    (
+                        q.grade.clone(),
+                        r.lines[k],
+                        r.placed.iter().filter(|p| p.grade == k).count(),
+                    )
+                })
+                .collect();
+            groups.push(GroupReport {
+                key: key.clone(),
+                n: r.n,
+                vetoed,
+                grades,
+                ties: r.boundary_ties.clone(),
+            });
+        }
+    }
+
+    // Pay.
+    let pays: Vec<usize> = rules
+        .pay
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.periods.contains(&period.kind))
+        .map(|(i, _)| i)
+        .collect();
+    let mut param_cache: BTreeMap<String, Option<(Decimal, Source)>> = BTreeMap::new();
+    for &pi in &pays {
+        let rule = &rules.pay[pi];
+        if let PayAmount::ParamBands { param, .. } = &rule.amount {
+            let needed = inputs.workers.iter().any(|w| RuleSet::applies(&rule.roles, w.role));
+            let v = if needed {
+                run_param(&inputs.params, param, period, &mut problems)
+            } else {
+                None
+            };
+            param_cache.insert(param.clone(), v);
+        }
+    }
+    for s in scored.iter_mut() {
+        pay_worker(s, inputs, rules, &pays, &param_cache);
+    }
+
+    if !problems.is_empty() {
+        problems.sort();
+        problems.dedup();
+        return Err(InputErrors(problems));
+    }
+    let mut warnings = Vec::new();
+    for g in &groups {
+        for tie in &g.ties {
+            let names: Vec<String> = tie
+                .iter()
+                .map(|i| format!("{} {}", inputs.workers[*i].id, inputs.workers[*i].name))
+                .collect();
+            warnings.push(format!(
+                "{}: 同分并列跨越名额线 (总分 {}): {}",
+                g.key,
+                show(scored[tie[0]].subject.total),
+                names.join("、")
+            ));
+        }
+    }
+    Ok(Outcome {
+        period,
+        columns: cols,
+        graded,
+        pays,
+        subjects: scored.into_iter().map(|s| s.subject).collect(),
+        groups,
+        warnings,
+    })
+}
+
+fn score_worker(
+    i: usize,
+    inputs: &Inputs,
+    rules: &RuleSet,
+    mctx: &MeasureCtx,
+    working: &[chrono::NaiveDate],
+) -> Scored {
+    let w = &inputs.workers[i];
+    let rows = &inputs.rows[i];
+    let days = WorkerDays::new(w, rows, working, rules);
+    let mut problems = Vec::new();
+    let measures = measure::compute_all(mctx, w, rows, &days, &mut problems);
+    let mut values = Vec::new();
+    let mut trace = Vec::new();
+    let mut top = Vec::with_capacity(rules.items.len());
+    let (mut base, mut bonus, mut deduction) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for it in &rules.items {
+        let v = item::score_item(it, w.role, &measures, rules, &mut values, &mut trace);
+        top.push(v);
+        match it.kind {
+            ItemKind::Score => base += v,
+            ItemKind::Bonus => bonus += v,
+            ItemKind::Deduction => deduction += v,
+        }
+    }
+    let total = base + bonus + deduction;
+    let mut vetoes = Vec::new();
+    for v in &rules.vetoes {
+        let (hit, count, sources) = match &v.test {
+            VetoTest::Measure { measure, at_least } => {
+                let val = &measures[*measure];
+                let t = val.total();
+                (
+                    t >= *at_least && !t.is_zero(),
+                    t,
+                    val.occurrences().iter().map(|o| o.source.clone()).collect(),
+                )
+            }
+            VetoTest::TotalBelow(limit) => (total < *limit, total, vec![]),
+        };
+        if hit {
+            vetoes.push(v.label.clone());
+            trace.push(TraceLine {
+                item: format!("veto.{}", v.id),
+                item_label: "一票否决".into(),
+                rule: v.label.clone(),
+                count,
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources,
+            });
+        }
+    }
+    let subject = Subject {
+        worker: i,
+        values,
+        bonus,
+        deduction,
+        total,
+        vetoes,
+        group: String::new(),
+        rank: None,
+        grade: None,
+        overflow: false,
+        pay: Vec::new(),
+        pay_total: Decimal::ZERO,
+        trace,
+    };
+    Scored {
+        subject,
+        top,
+        measures,
+        problems,
+    }
+}
+
+fn pay_worker(
+    s: &mut Scored,
+    inputs: &Inputs,
+    rules: &RuleSet,
+    pays: &[usize],
+    params: &BTreeMap<String, Option<(Decimal, Source)>>,
+) {
+    let w = &inputs.workers[s.subject.worker];
+    let vetoed = !s.subject.vetoes.is_empty();
+    let mut total = Decimal::ZERO;
+    for &pi in pays {
+        let rule = &rules.pay[pi];
+        if !RuleSet::applies(&rule.roles, w.role) {
+            s.subject.pay.push(None);
+            continue;
+        }
+        let note = |s: &mut Scored, text: String| {
+            s.subject.trace.push(TraceLine {
+                item: rule.id.clone(),
+                item_label: rule.label.clone(),
+                rule: text,
+                count: Decimal::ZERO,
+                value: Decimal::ZERO,
+                unit: Unit::Yuan,
+                sources: vec![],
+            });
+        };
+        let (amount, rule_text, count, sources) = match &rule.amount {
+            PayAmount::ByGrade(table) => {
+                let g = s.subject.grade.clone().unwrap_or_default();
+                let a = table.iter().find(|(k, _)| *k == g).map_or(Decimal::ZERO, |(_, v)| *v);
+                (a, format!("等次 {g} → {}元", show_money(a)), Decimal::ONE, vec![])
+            }
+            PayAmount::PerEvent { measure, rate } => {
+                let val = &s.measures[*measure];
+                let occs = val.occurrences();
+                let a: Decimal = occs.iter().map(|o| o.amount * item::rate_of(rate, o)).sum();
+                if occs.is_empty() {
+                    (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
+                } else {
+                    let mut by_level: BTreeMap<String, Decimal> = BTreeMap::new();
+                    for o in occs {
+                        *by_level.entry(o.level.clone().unwrap_or_default()).or_default() += o.amount;
+                    }
+                    let detail: Vec<String> = by_level.iter().map(|(l, c)| format!("{l}{}条", show(*c))).collect();
+                    (
+                        a,
+                        format!(
+                            "{} {} = {}元",
+                            rules.measures[*measure].label,
+                            detail.join("、"),
+                            show_money(a)
+                        ),
+                        val.total(),
+                        occs.iter().map(|o| o.source.clone()).collect(),
+                    )
+                }
+            }
+            PayAmount::ParamBands {
+                param,
+                bands,
+                otherwise,
+            } => match params.get(param).cloned().flatten() {
+                Some((v, src)) => {
+                    let a = bands
+                        .iter()
+                        .find(|(from, to, _)| v >= *from && v <= *to)
+                        .map_or(*otherwise, |(_, _, a)| *a);
+                    (a, format!("{param} = {} → {}元", show(v), show_money(a)), v, vec![src])
+                }
+                None => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
+            },
+        };
+        let amount = round_fen(amount);
+        let paid = if w.no_reward && !amount.is_zero() {
+            note(s, format!("不享受奖励 (花名册), 应得{}元不予发放", show_money(amount)));
+            Decimal::ZERO
+        } else if vetoed && rule.withheld_when_vetoed && !amount.is_zero() {
+            note(s, format!("一票否决, 应得{}元不予发放", show_money(amount)));
+            Decimal::ZERO
+        } else {
+            if !amount.is_zero() {
+                s.subject.trace.push(TraceLine {
+                    item: rule.id.clone(),
+                    item_label: rule.label.clone(),
+                    rule: rule_text,
+                    count,
+                    value: amount,
+                    unit: Unit::Yuan,
+                    sources,
+                });
+            }
+            amount
+        };
+        s.subject.pay.push(Some(paid));
+        total += paid;
+    }
+    s.subject.pay_total = total;
+}
+
+/// Params rows named `name` for this run: an exact period match first, then undated rows.
+fn params_for<'a>(params: &'a [Param], name: &str, period: Period, scope: Option<&str>) -> Vec<&'a Param> {
+    let named = |p: &&Param| p.name == name && p.scope.as_deref() == scope;
+    let exact: Vec<&Param> = params
+        .iter()
+        .filter(named)
+        .filter(|p| p.period == Some(period))
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    params.iter().filter(named).filter(|p| p.period.is_none()).collect()
+}
+
+fn param_value(p: &Param, problems: &mut Vec<InputProblem>) -> Option<Decimal> {
+    let v = crate::num::parse_decimal(&p.value);
+    if v.is_none() {
+        problems.push(InputProblem {
+            file: p.file.clone(),
+            place: p.place.clone(),
+            found: Some(p.value.clone()),
+            expected: format!("a number for the parameter {}", p.name),
+        });
+    }
+    v
+}
+
+fn one_param<'a>(found: Vec<&'a Param>, problems: &mut Vec<InputProblem>) -> Option<&'a Param> {
+    if found.len() > 1 {
+        problems.push(InputProblem {
+            file: found[1].file.clone(),
+            place: found[1].place.clone(),
+            found: Some(found[1].value.clone()),
+            expected: format!(
+                "one row for the parameter {} in this period (another is at {})",
+                found[1].name, found[0].place
+            ),
+        });
+    }
+    found.first().copied()
+}
+
+/// A run-wide parameter (县排名 for the month): missing is an error, never a guess.
+fn run_param(
+    params: &[Param],
+    name: &str,
+    period: Period,
+    problems: &mut Vec<InputProblem>,
+) -> Option<(Decimal, Source)> {
+    let Some(p) = one_param(params_for(params, name, period, None), problems) else {
+        problems.push(InputProblem {
+            file: "参数".into(),
+            place: "参数".into(),
+            found: None,
+            expected: format!(
+                "a row 名称 = {name}, 月份 = {period} in the 参数 sheet: a pay rule of this run needs it"
+            ),
+        });
+        return None;
+    };
+    param_value(p, problems).map(|v| (v, Source::Row(p.src)))
+}
+
+/// A county-set count for one quota group (范围 = the group), if given.
+fn count_param(
+    params: &[Param],
+    name: &str,
+    period: Period,
+    group: &str,
+    problems: &mut Vec<InputProblem>,
+) -> Option<usize> {
+    let p = one_param(params_for(params, name, period, Some(group)), problems)?;
+    let v = param_value(p, problems)?;
+    if v < Decimal::ZERO || !v.fract().is_zero() {
+        problems.push(InputProblem {
+            file: p.file.clone(),
+            place: p.place.clone(),
+            found: Some(p.value.clone()),
+            expected: format!("a whole number of places for {name}"),
+        });
+        return None;
+    }
+    v.try_into().ok()
+}

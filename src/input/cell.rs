@@ -1,0 +1,348 @@
+//! Reading one cell as the type a column expects, in every form the input contract lists.
+//!
+//! Each parser returns `Ok(None)` for a blank cell, `Err(expected)` with a description of what
+//! was expected when the cell cannot be read; the caller adds file, sheet and cell.
+use crate::num::{decimal_from_cell_number, parse_decimal};
+use calamine::Data;
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use rust_decimal::Decimal;
+
+pub type CellResult<T> = Result<Option<T>, String>;
+
+/// The cell as the clerk sees it, for error messages.
+pub fn shown(d: &Data) -> String {
+    match d {
+        Data::Empty => "(blank)".to_string(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => match excel_serial(dt.as_f64(), dt_is_1904(dt)) {
+            Some(x) if x.time() == NaiveTime::MIN => x.date().to_string(),
+            Some(x) => x.to_string(),
+            None => format!("{}", dt.as_f64()),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+fn dt_is_1904(dt: &calamine::ExcelDateTime) -> bool {
+    // calamine keeps the epoch private; its own conversion knows it, so compare both readings.
+    // Below serial 61 (times of day, early 1900) the date part is never used.
+    if dt.as_f64() < 61.0 {
+        return false;
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    let ours = excel_serial(dt.as_f64(), false).map(|x| x.date());
+    ours != NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
+}
+
+fn error_cell(d: &Data) -> Option<String> {
+    match d {
+        Data::Error(e) => Some(format!(
+            "a value, not the Excel error {e} (fix the formula or type the value)"
+        )),
+        _ => None,
+    }
+}
+
+/// Converts an Excel serial (days since 1899-12-30, time as the fraction) to a date-time,
+/// rounded to the second.
+pub fn excel_serial(v: f64, is_1904: bool) -> Option<NaiveDateTime> {
+    if !v.is_finite() || !(0.0..2_958_466.0).contains(&v) {
+        return None;
+    }
+    let epoch = if is_1904 {
+        NaiveDate::from_ymd_opt(1904, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    };
+    let secs = (v * 86_400.0).round() as i64;
+    epoch
+        .and_time(NaiveTime::MIN)
+        .checked_add_signed(Duration::seconds(secs))
+}
+
+fn from_excel_dt(dt: &calamine::ExcelDateTime) -> Option<NaiveDateTime> {
+    excel_serial(dt.as_f64(), dt_is_1904(dt))
+}
+
+/// Text, trimmed; numbers shown as typed (an integral number without `.0`).
+pub fn text(d: &Data) -> CellResult<String> {
+    if let Some(e) = error_cell(d) {
+        return Err(e);
+    }
+    Ok(match d {
+        Data::Empty => None,
+        Data::String(s) => {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        }
+        Data::Float(f) => Some(format!("{f}")),
+        other => Some(shown(other)),
+    })
+}
+
+const YES: [&str; 11] = ["是", "y", "yes", "true", "1", "√", "✓", "有", "t", "对", "是的"];
+const NO: [&str; 10] = ["否", "n", "no", "false", "0", "×", "✗", "无", "f", "x"];
+
+pub fn yes_no(d: &Data) -> CellResult<bool> {
+    const EXPECTED: &str = "yes or no (是/否, Y/N, yes/no, true/false, 1/0, √/×)";
+    if let Some(e) = error_cell(d) {
+        return Err(e);
+    }
+    match d {
+        Data::Empty => Ok(None),
+        Data::Bool(b) => Ok(Some(*b)),
+        Data::Int(1) => Ok(Some(true)),
+        Data::Int(0) => Ok(Some(false)),
+        Data::Float(f) if *f == 1.0 => Ok(Some(true)),
+        Data::Float(f) if *f == 0.0 => Ok(Some(false)),
+        Data::String(s) => {
+            let t = s.trim().to_lowercase();
+            if t.is_empty() {
+                Ok(None)
+            } else if YES.contains(&t.as_str()) {
+                Ok(Some(true))
+            } else if NO.contains(&t.as_str()) {
+                Ok(Some(false))
+            } else {
+                Err(EXPECTED.to_string())
+            }
+        }
+        _ => Err(EXPECTED.to_string()),
+    }
+}
+
+const DATE_EXPECTED: &str = "a date (an Excel date, 2026-07-01, 2026/7/1 or 2026年7月1日)";
+
+fn parse_date_text(s: &str) -> Option<NaiveDate> {
+    let t = s.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
+    let mut it = t.split('-').map(|p| p.trim());
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn parse_time_text(s: &str) -> Option<NaiveTime> {
+    let t = s.trim().replace(['：', '点', '时'], ":").replace(['分', '秒'], "");
+    let t = t.trim_end_matches(':');
+    NaiveTime::parse_from_str(t, "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+        .ok()
+}
+
+fn parse_datetime_text(s: &str) -> Option<NaiveDateTime> {
+    let t = s.trim().replace('T', " ");
+    let (d, tm) = match t.split_once(char::is_whitespace) {
+        Some((d, tm)) => (d.to_string(), Some(tm.trim().to_string())),
+        None => match t.split_once('日') {
+            Some((d, tm)) if !tm.trim().is_empty() => (format!("{d}日"), Some(tm.trim().to_string())),
+            _ => (t.clone(), None),
+        },
+    };
+    let date = parse_date_text(&d)?;
+    match tm {
+        None => Some(date.and_time(NaiveTime::MIN)),
+        Some(tm) => Some(date.and_time(parse_time_text(&tm)?)),
+    }
+}
+
+/// A plausible Excel serial typed into a General-formatted date column (2000–2099).
+fn serial_date(v: f64) -> Option<NaiveDateTime> {
+    (36_526.0..73_051.0)
+        .contains(&v)
+        .then(|| excel_serial(v, false))
+        .flatten()
+}
+
+pub fn date(d: &Data) -> CellResult<NaiveDate> {
+    Ok(datetime_any(d, DATE_EXPECTED)?.map(|x| x.date()))
+}
+
+fn datetime_any(d: &Data, expected: &str) -> CellResult<NaiveDateTime> {
+    if let Some(e) = error_cell(d) {
+        return Err(e);
+    }
+    let v = match d {
+        Data::Empty => return Ok(None),
+        Data::DateTime(dt) => from_excel_dt(dt),
+        Data::DateTimeIso(s) => parse_datetime_text(s),
+        Data::Float(f) => serial_date(*f),
+        Data::Int(i) => serial_date(*i as f64),
+        Data::String(s) if s.trim().is_empty() => return Ok(None),
+        Data::String(s) => parse_datetime_text(s),
+        _ => None,
+    };
+    v.map(Some).ok_or_else(|| expected.to_string())
+}
+
+pub fn datetime(d: &Data) -> CellResult<NaiveDateTime> {
+    datetime_any(d, "a date and time (an Excel date-time, or 2026-07-01 08:30)")
+}
+
+pub fn time(d: &Data) -> CellResult<NaiveTime> {
+    const EXPECTED: &str = "a time (an Excel time, or 08:30)";
+    if let Some(e) = error_cell(d) {
+        return Err(e);
+    }
+    let v = match d {
+        Data::Empty => return Ok(None),
+        Data::DateTime(dt) => from_excel_dt(dt).map(|x| x.time()),
+        Data::Float(f) if (0.0..1.0).contains(f) => excel_serial(*f, false).map(|x| x.time()),
+        Data::DateTimeIso(s) => parse_datetime_text(s).map(|x| x.time()).or_else(|| parse_time_text(s)),
+        Data::String(s) if s.trim().is_empty() => return Ok(None),
+        Data::String(s) => parse_time_text(s).or_else(|| parse_datetime_text(s).map(|x| x.time())),
+        _ => None,
+    };
+    v.map(Some).ok_or_else(|| EXPECTED.to_string())
+}
+
+pub fn decimal(d: &Data) -> CellResult<Decimal> {
+    const EXPECTED: &str = "a number";
+    if let Some(e) = error_cell(d) {
+        return Err(e);
+    }
+    match d {
+        Data::Empty => Ok(None),
+        Data::Int(i) => Ok(Some(Decimal::from(*i))),
+        Data::Float(f) => decimal_from_cell_number(*f)
+            .map(Some)
+            .ok_or_else(|| EXPECTED.to_string()),
+        Data::String(s) if s.trim().is_empty() => Ok(None),
+        Data::String(s) => parse_decimal(s).map(Some).ok_or_else(|| EXPECTED.to_string()),
+        _ => Err(EXPECTED.to_string()),
+    }
+}
+
+/// A rate 0..1: `95%`, 95 (a percent, since > 1), or 0.95 (a fraction, as a %-formatted cell
+/// stores it). Anything above 100% is refused.
+pub fn rate(d: &Data) -> CellResult<Decimal> {
+    const EXPECTED: &str = "a rate between 0% and 100% (95%, 95 or 0.95)";
+    let v = match d {
+        Data::String(s) if s.trim().ends_with(['%', '％']) => {
+            let t = s.trim().trim_end_matches(['%', '％']);
+            parse_decimal(t)
+                .map(|p| p / Decimal::ONE_HUNDRED)
+                .ok_or_else(|| EXPECTED.to_string())?
+        }
+        _ => match decimal(d).map_err(|_| EXPECTED.to_string())? {
+            None => return Ok(None),
+            Some(v) if v > Decimal::ONE => v / Decimal::ONE_HUNDRED,
+            Some(v) => v,
+        },
+    };
+    if v < Decimal::ZERO || v > Decimal::ONE {
+        return Err(EXPECTED.to_string());
+    }
+    Ok(Some(v))
+}
+
+/// A worker id: text as typed. A number is shown without `.0`; leading zeros survive only
+/// when the cell is text, which is why the contract asks for text.
+pub fn id(d: &Data) -> CellResult<String> {
+    match d {
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(format!("{}", *f as i64))),
+        _ => text(d),
+    }
+}
+
+/// A bank account number. One stored as a number of more than 15 digits was already rounded
+/// by Excel (it keeps 15 significant digits): refuse it rather than pay into a wrong account.
+pub fn bank_account(d: &Data) -> CellResult<String> {
+    match d {
+        Data::Float(f) if f.abs() >= 1e15 => Err(format!(
+            "the account as text: Excel stored it as the number {f:e} and has already lost its last digits; format the column as 文本 and type it again"
+        )),
+        Data::Int(i) if i.unsigned_abs() >= 1_000_000_000_000_000 => Ok(Some(i.to_string())),
+        _ => id(d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    fn s(v: &str) -> Data {
+        Data::String(v.to_string())
+    }
+    fn date_of(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn dates_in_every_listed_form() {
+        for v in ["2026-07-01", "2026/7/1", "2026年7月1日", " 2026.07.01 "] {
+            assert_eq!(date(&s(v)), Ok(Some(date_of(2026, 7, 1))), "{v}");
+        }
+        let cell = Data::DateTime(ExcelDateTime::new(46204.0, ExcelDateTimeType::DateTime, false));
+        assert_eq!(date(&cell), Ok(Some(date_of(2026, 7, 1))));
+        assert_eq!(date(&Data::Float(46204.0)), Ok(Some(date_of(2026, 7, 1))));
+        assert!(date(&s("2026-13-01")).is_err());
+        assert!(date(&Data::Float(12.0)).is_err(), "12 is not a plausible date");
+        assert_eq!(date(&Data::Empty), Ok(None));
+    }
+
+    #[test]
+    fn times_and_date_times() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(time(&s("08:30")), Ok(Some(t(8, 30))));
+        assert_eq!(time(&s("8:30:00")), Ok(Some(t(8, 30))));
+        assert_eq!(time(&Data::Float(0.375)), Ok(Some(t(9, 0))));
+        let cell = Data::DateTime(ExcelDateTime::new(17.0 / 24.0, ExcelDateTimeType::DateTime, false));
+        assert_eq!(time(&cell), Ok(Some(t(17, 0))));
+        let dt = datetime(&s("2026-07-01 08:30")).unwrap().unwrap();
+        assert_eq!(dt, date_of(2026, 7, 1).and_time(t(8, 30)));
+        let dt = datetime(&s("2026年7月1日 8:30")).unwrap().unwrap();
+        assert_eq!(dt, date_of(2026, 7, 1).and_time(t(8, 30)));
+        assert!(time(&s("25:00")).is_err());
+    }
+
+    #[test]
+    fn yes_no_in_every_listed_form() {
+        for v in ["是", "Y", "yes", "TRUE", "1", "√"] {
+            assert_eq!(yes_no(&s(v)), Ok(Some(true)), "{v}");
+        }
+        for v in ["否", "n", "No", "false", "0", "×"] {
+            assert_eq!(yes_no(&s(v)), Ok(Some(false)), "{v}");
+        }
+        assert_eq!(yes_no(&Data::Bool(true)), Ok(Some(true)));
+        assert_eq!(yes_no(&Data::Empty), Ok(None));
+        assert!(yes_no(&s("maybe")).is_err());
+    }
+
+    #[test]
+    fn excel_error_cells_are_named() {
+        let e = decimal(&Data::Error(calamine::CellErrorType::Ref)).unwrap_err();
+        assert!(e.contains("#REF!"), "{e}");
+    }
+
+    #[test]
+    fn ids_keep_leading_zeros_and_drop_float_tails() {
+        assert_eq!(id(&s("007")), Ok(Some("007".into())));
+        assert_eq!(id(&Data::Float(1001.0)), Ok(Some("1001".into())));
+    }
+
+    #[test]
+    fn long_bank_accounts_stored_as_numbers_are_refused() {
+        assert!(bank_account(&Data::Float(6.222021234567891e18)).is_err());
+        assert_eq!(
+            bank_account(&s("6222021234567891234")),
+            Ok(Some("6222021234567891234".into()))
+        );
+    }
+
+    #[test]
+    fn rates_as_percent_number_or_fraction() {
+        let d = |v: &str| Decimal::from_str_exact(v).unwrap();
+        assert_eq!(rate(&s("95%")), Ok(Some(d("0.95"))));
+        assert_eq!(rate(&Data::Float(95.0)), Ok(Some(d("0.95"))));
+        assert_eq!(rate(&Data::Float(0.95)), Ok(Some(d("0.95"))));
+        assert_eq!(rate(&Data::Float(1.0)), Ok(Some(d("1"))));
+        assert!(rate(&Data::Float(120.0)).is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! The input contract (`input-contract.md`): sheet names, column headers and the closed
+//! vocabularies of its cells. This is the product's agreement with every township's clerk,
+//! so it lives here once; what a township *counts* lives in its rule set.
+
+/// A column of a sheet: the English key used in code and docs, and every header text that
+/// names it (Chinese first, then aliases).
+#[derive(Debug)]
+pub struct Column {
+    pub key: &'static str,
+    pub headers: &'static [&'static str],
+    pub required: bool,
+}
+
+#[derive(Debug)]
+pub struct SheetSpec {
+    pub key: &'static str,
+    pub names: &'static [&'static str],
+    pub columns: &'static [Column],
+}
+
+impl SheetSpec {
+    /// The Chinese name, as errors and traces show it.
+    pub fn label(&self) -> &'static str {
+        self.names[0]
+    }
+}
+
+const fn col(key: &'static str, headers: &'static [&'static str], required: bool) -> Column {
+    Column { key, headers, required }
+}
+
+pub const ROSTER: SheetSpec = SheetSpec {
+    key: "roster",
+    names: &["花名册", "roster"],
+    columns: &[
+        col("id", &["编号", "id"], true),
+        col("name", &["姓名", "name"], true),
+        col("village", &["村(社区)", "村", "社区", "village"], false),
+        col("grid", &["网格", "grid"], false),
+        col("role", &["岗位", "role"], true),
+        col("area", &["区域", "area"], false),
+        col("monthly_subsidy", &["月补贴", "monthly_subsidy"], false),
+        col("no_reward", &["不享受奖励", "no_reward"], false),
+        col("start", &["到岗日期", "start"], false),
+        col("end", &["离岗日期", "end"], false),
+        col("bank_account", &["银行卡号", "bank_account"], false),
+    ],
+};
+
+pub const ATTENDANCE: SheetSpec = SheetSpec {
+    key: "attendance",
+    names: &["考勤", "attendance"],
+    columns: &[
+        col("id", &["编号", "id"], true),
+        col("date", &["日期", "date"], true),
+        col("status", &["状态", "status"], true),
+        col("approved", &["批准", "approved"], false),
+        col("sign_in", &["签到时间", "sign_in"], false),
+        col("report_at", &["报告时间", "report_at"], false),
+    ],
+};
+
+pub const PATROL: SheetSpec = SheetSpec {
+    key: "patrol",
+    names: &["巡查", "patrol"],
+    columns: &[
+        col("id", &["编号", "id"], true),
+        col("date", &["日期", "date"], true),
+        col("session", &["时段", "session"], true),
+        col("start", &["开始", "start"], false),
+        col("end", &["结束", "end"], false),
+        col("hours", &["时长(小时)", "时长", "hours"], false),
+        col("logged", &["已录入", "logged"], false),
+        col("uniform", &["着装", "uniform"], false),
+        col("exempt", &["免扣", "exempt"], false),
+    ],
+};
+
+pub const EVENTS: SheetSpec = SheetSpec {
+    key: "events",
+    names: &["事件", "events"],
+    columns: &[
+        col("event_id", &["事件编号", "event_id"], true),
+        col("id", &["编号", "id"], true),
+        col("type", &["类型", "type"], true),
+        col("date", &["日期", "date"], true),
+        col("level", &["级别", "level"], false),
+        col("valid", &["有效", "valid"], false),
+        col("count", &["数量", "count"], false),
+        col("assigned_at", &["交办时间", "assigned_at"], false),
+        col("accepted_at", &["受理时间", "accepted_at"], false),
+        col("closed_at", &["办结时间", "closed_at"], false),
+        col("complex", &["疑难", "complex"], false),
+        col("amount", &["金额", "amount"], false),
+        col("note", &["说明", "note"], false),
+    ],
+};
+
+pub const SURVEY: SheetSpec = SheetSpec {
+    key: "survey",
+    names: &["测评", "survey"],
+    columns: &[
+        col("id", &["编号", "id"], true),
+        col("date", &["日期", "date"], false),
+        col("aware", &["知晓", "aware"], false),
+        col("covered", &["覆盖", "covered"], false),
+        col("satisfied", &["满意", "satisfied"], false),
+        col("aware_rate", &["知晓率", "aware_rate"], false),
+        col("covered_rate", &["覆盖率", "covered_rate"], false),
+        col("satisfied_rate", &["满意率", "satisfied_rate"], false),
+    ],
+};
+
+pub const PARAMS: SheetSpec = SheetSpec {
+    key: "params",
+    names: &["参数", "params"],
+    columns: &[
+        col("name", &["名称", "name"], true),
+        col("month", &["月份", "期间", "month", "period"], false),
+        col("scope", &["范围", "scope"], false),
+        col("value", &["值", "value"], true),
+    ],
+};
+
+pub const ALL_SHEETS: [&SheetSpec; 6] = [&ROSTER, &ATTENDANCE, &PATROL, &EVENTS, &SURVEY, &PARAMS];
+
+/// Attendance statuses (状态). Several may share one cell, joined by 、 or ,.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Present,
+    Late,
+    Early,
+    AbsentHalf,
+    Absent,
+    Sick,
+    Personal,
+    Field,
+    AdhocLeave,
+}
+
+pub const STATUSES: [(Status, &str, &str); 9] = [
+    (Status::Present, "出勤", "present"),
+    (Status::Late, "迟到", "late"),
+    (Status::Early, "早退", "early"),
+    (Status::AbsentHalf, "旷工半天", "absent_half"),
+    (Status::Absent, "旷工", "absent"),
+    (Status::Sick, "病假", "sick"),
+    (Status::Personal, "事假", "personal"),
+    (Status::Field, "外勤", "field"),
+    (Status::AdhocLeave, "临时请假", "adhoc_leave"),
+];
+
+impl Status {
+    /// Accepts the Chinese label or the English key.
+    pub fn parse(s: &str) -> Option<Status> {
+        let t = s.trim();
+        STATUSES
+            .iter()
+            .find(|(_, zh, en)| *zh == t || en.eq_ignore_ascii_case(t))
+            .map(|(st, _, _)| *st)
+    }
+    pub fn label(self) -> &'static str {
+        STATUSES.iter().find(|(s, _, _)| *s == self).map_or("", |x| x.1)
+    }
+    pub fn known() -> String {
+        STATUSES
+            .iter()
+            .map(|(_, zh, en)| format!("{zh} ({en})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Patrol session (时段).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Session {
+    Am,
+    Pm,
+}
+
+impl Session {
+    pub fn parse(s: &str) -> Option<Session> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "上午" | "am" | "早" | "上" => Some(Session::Am),
+            "下午" | "pm" | "晚" | "下" => Some(Session::Pm),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Session::Am => "上午",
+            Session::Pm => "下午",
+        }
+    }
+}
+
+/// A yes/no column of the patrol sheet that a `patrol_finding` measure counts when it is 否.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatrolFinding {
+    /// 已录入 = 否: the patrol was not entered in the information system.
+    NotLogged,
+    /// 着装 = 否: found without the uniform.
+    NoUniform,
+}
+
+impl PatrolFinding {
+    pub fn parse(s: &str) -> Option<PatrolFinding> {
+        match s {
+            "not_logged" => Some(PatrolFinding::NotLogged),
+            "no_uniform" => Some(PatrolFinding::NoUniform),
+            _ => None,
+        }
+    }
+}
+
+/// The attendance time columns a `daily_deadline` measure checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DailyField {
+    SignIn,
+    ReportAt,
+}
+
+impl DailyField {
+    pub fn parse(s: &str) -> Option<DailyField> {
+        match s {
+            "sign_in" => Some(DailyField::SignIn),
+            "report_at" => Some(DailyField::ReportAt),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            DailyField::SignIn => "签到时间",
+            DailyField::ReportAt => "报告时间",
+        }
+    }
+}
+
+/// The three survey questions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SurveyField {
+    Aware,
+    Covered,
+    Satisfied,
+}
+
+impl SurveyField {
+    pub fn parse(s: &str) -> Option<SurveyField> {
+        match s {
+            "aware" => Some(SurveyField::Aware),
+            "covered" => Some(SurveyField::Covered),
+            "satisfied" => Some(SurveyField::Satisfied),
+            _ => None,
+        }
+    }
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Roster fields a quota or ranking can be scoped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeField {
+    Village,
+    Role,
+    Grid,
+    Area,
+}
+
+impl ScopeField {
+    pub fn parse(s: &str) -> Option<ScopeField> {
+        match s {
+            "village" => Some(ScopeField::Village),
+            "role" => Some(ScopeField::Role),
+            "grid" => Some(ScopeField::Grid),
+            "area" => Some(ScopeField::Area),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,611 @@
+//! Input: the clerk's files → typed records grouped per worker.
+//!
+//! Files are read once and hashed; each needed sheet is found by name in whichever file holds
+//! it, parsed in one pass (sheets in parallel), and its rows are grouped by worker. Every
+//! problem is collected; if there is any, the run stops before scoring.
+pub mod cell;
+pub mod contract;
+pub mod problem;
+pub mod records;
+pub mod table;
+
+use crate::period::Period;
+use crate::rules::{MeasureKind, PayAmount, RuleSet};
+use calamine::{Data, Range, Reader};
+use contract::SheetSpec;
+pub use problem::{InputErrors, InputProblem};
+use records::*;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use table::Table;
+
+/// An input file as read: its bytes' SHA-256 is recorded in the outputs.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub display: String,
+    pub sha256: String,
+    /// Which contract sheets were taken from it.
+    pub sheets: Vec<&'static str>,
+}
+
+/// Everything a run reads, grouped per worker (same index as `workers`).
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<InputFile>,
+    pub workers: Vec<Worker>,
+    pub rows: Vec<WorkerRows>,
+    pub params: Vec<Param>,
+    /// The file each sheet was read from, by contract key (`attendance` → `in/考勤.xlsx`).
+    pub sheet_files: HashMap<&'static str, String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct WorkerRows {
+    pub attendance: Vec<Attendance>,
+    pub patrols: Vec<Patrol>,
+    pub events: Vec<Event>,
+    pub survey: Vec<Survey>,
+}
+
+const WORKBOOK_EXTS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+fn ext_of(p: &Path) -> String {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The files a run reads: each path is a file, or a folder whose workbooks and CSV files are
+/// read (not its subfolders). Office lock files (`~$…`) are skipped.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<InputProblem>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let wanted = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let e = ext_of(p);
+        !name.starts_with("~$") && !name.starts_with('.') && (WORKBOOK_EXTS.contains(&e.as_str()) || e == "csv")
+    };
+    for p in paths {
+        let prob = |expected: String| InputProblem {
+            file: p.display().to_string(),
+            place: String::new(),
+            found: None,
+            expected,
+        };
+        match std::fs::metadata(p) {
+            Err(e) => problems.push(prob(format!("cannot read it: {e}"))),
+            Ok(m) if m.is_dir() => match std::fs::read_dir(p) {
+                Err(e) => problems.push(prob(format!("cannot list the folder: {e}"))),
+                Ok(rd) => {
+                    let mut files: Vec<PathBuf> = rd
+                        .filter_map(|e| e.ok())
+                        .map(|e| e.path())
+                        .filter(|f| f.is_file() && wanted(f))
+                        .collect();
+                    files.sort();
+                    if files.is_empty() {
+                        problems.push(prob(
+                            "a folder holding the input workbooks (.xlsx, .xls, .ods) or CSV files; it has none".into(),
+                        ));
+                    }
+                    out.extend(files);
+                }
+            },
+            Ok(_) if wanted(p) => out.push(p.clone()),
+            Ok(_) => problems.push(prob(
+                "a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) or a .csv file".into(),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The sheets a rule set reads: the roster always, the others when a measure uses them.
+fn needed_sheets(rules: &RuleSet) -> Vec<&'static SheetSpec> {
+    let mut need = vec![&contract::ROSTER];
+    let mut add = |s: &'static SheetSpec| {
+        if !need.iter().any(|n| n.key == s.key) {
+            need.push(s);
+        }
+    };
+    if !rules.duty_exclude.is_empty() {
+        add(&contract::ATTENDANCE);
+    }
+    for m in &rules.measures {
+        match m.kind {
+            MeasureKind::Attendance { .. } | MeasureKind::DailyDeadline { .. } => add(&contract::ATTENDANCE),
+            MeasureKind::MissingPatrols { .. }
+            | MeasureKind::ShortPatrols { .. }
+            | MeasureKind::PatrolFinding { .. } => add(&contract::PATROL),
+            MeasureKind::Events { .. } | MeasureKind::CaseDeadline { .. } => add(&contract::EVENTS),
+            MeasureKind::SurveyRate { .. } => add(&contract::SURVEY),
+        }
+    }
+    need
+}
+
+/// Whether a params sheet is needed (a pay table or a quota reads a parameter).
+fn params_needed(rules: &RuleSet) -> bool {
+    rules
+        .pay
+        .iter()
+        .any(|p| matches!(p.amount, PayAmount::ParamBands { .. }))
+}
+
+enum Source {
+    Workbook(Vec<u8>),
+    Csv(Vec<u8>),
+}
+
+/// Reads the bytes, and refuses files that only pretend to be workbooks.
+fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
+    let prob = |expected: String| InputProblem {
+        file: display.to_string(),
+        place: String::new(),
+        found: None,
+        expected,
+    };
+    let bytes = std::fs::read(path).map_err(|e| prob(format!("cannot read the file: {e}")))?;
+    let e = ext_of(path);
+    if e == "csv" {
+        return Ok(Source::Csv(bytes));
+    }
+    if bytes.is_empty() {
+        return Err(prob("a workbook; the file is empty (0 bytes)".into()));
+    }
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)])
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_ascii_lowercase();
+    if !zip && !ole {
+        let what = if head.starts_with('<') {
+            "an HTML or XML page"
+        } else {
+            "text (probably CSV)"
+        };
+        return Err(prob(format!(
+            "a real .{e} workbook, but the file is {what} saved under a workbook name (a common \"export to Excel\"); open it in Excel and save it as .xlsx, or rename it to .csv"
+        )));
+    }
+    if ole && matches!(e.as_str(), "xlsx" | "xlsm" | "xlsb") {
+        // An OOXML workbook inside an OLE container is an encrypted one.
+        return Err(prob("a workbook without a password: this one is encrypted; remove the password (文件 → 信息 → 保护工作簿) and save again".into()));
+    }
+    Ok(Source::Workbook(bytes))
+}
+
+fn open_workbook<'a>(bytes: &'a [u8], ext: &str) -> Result<calamine::Sheets<Cursor<&'a [u8]>>, String> {
+    use calamine::{Ods, Sheets, Xls, Xlsb, Xlsx};
+    let c = Cursor::new(bytes);
+    let r = match ext {
+        "xls" => Xls::new(c).map(Sheets::Xls).map_err(|e| e.to_string()),
+        "xlsb" => Xlsb::new(c).map(Sheets::Xlsb).map_err(|e| e.to_string()),
+        "ods" => Ods::new(c).map(Sheets::Ods).map_err(|e| e.to_string()),
+        _ => Xlsx::new(c).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+    };
+    r.map_err(|e| {
+        if e.to_lowercase().contains("password") || e.to_lowercase().contains("encrypt") {
+            "a workbook without a password: this one is password-protected; remove the password and save again"
+                .to_string()
+        } else {
+            format!("a readable workbook ({e})")
+        }
+    })
+}
+
+fn csv_range(bytes: &[u8], display: &str) -> Result<Range<Data>, InputProblem> {
+    let prob = |place: String, expected: String| InputProblem {
+        file: display.to_string(),
+        place,
+        found: None,
+        expected,
+    };
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(body) {
+        return Err(prob(
+            String::new(),
+            format!(
+                "UTF-8 text; byte {} is not UTF-8 — the file is probably GBK (what Excel's plain \"CSV\" writes on a Chinese Windows); save it as \"CSV UTF-8\"",
+                e.valid_up_to() + 1
+            ),
+        ));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| prob(String::new(), format!("a well-formed CSV file ({e})")))?;
+        rows.push(rec.iter().map(str::to_string).collect());
+    }
+    if rows.is_empty() {
+        return Ok(Range::empty());
+    }
+    let w = rows.iter().map(Vec::len).max().unwrap_or(1).max(1) as u32;
+    let mut r = Range::new((0, 0), (rows.len() as u32 - 1, w - 1));
+    for (i, row) in rows.into_iter().enumerate() {
+        for (j, v) in row.into_iter().enumerate() {
+            if !v.trim().is_empty() {
+                r.set_value((i as u32, j as u32), Data::String(v));
+            }
+        }
+    }
+    Ok(r)
+}
+
+fn spec_named(name: &str) -> Option<&'static SheetSpec> {
+    let n = name.trim().to_lowercase();
+    contract::ALL_SHEETS
+        .iter()
+        .copied()
+        .find(|s| s.names.iter().any(|x| x.to_lowercase() == n))
+}
+
+/// One sheet to parse: the file index, its spec, and the sheet's name in that file (None: CSV).
+struct Job {
+    file: usize,
+    spec: &'static SheetSpec,
+    sheet: Option<String>,
+}
+
+enum Parsed {
+    Roster(Vec<Worker>),
+    Attendance(Vec<Keyed<Attendance>>),
+    Patrol(Vec<Keyed<Patrol>>),
+    Events(Vec<Keyed<Event>>),
+    Survey(Vec<Keyed<Survey>>),
+    Params(Vec<Param>),
+}
+
+fn parse_table(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Parsed {
+    match t.spec.key {
+        "roster" => Parsed::Roster(records::roster(t, ctx, p)),
+        "attendance" => Parsed::Attendance(records::attendance(t, ctx, p)),
+        "patrol" => Parsed::Patrol(records::patrol(t, ctx, p)),
+        "events" => Parsed::Events(records::events(t, ctx, p)),
+        "survey" => Parsed::Survey(records::survey(t, ctx, p)),
+        _ => Parsed::Params(records::params(t, p)),
+    }
+}
+
+/// Reads every input a run of `rules` for `period` needs.
+pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs, InputErrors> {
+    let files = discover(paths).map_err(InputErrors)?;
+    let mut problems = Vec::new();
+    let mut sources: Vec<(InputFile, Option<Source>)> = Vec::new();
+    for path in files {
+        let display = path.display().to_string();
+        let src = open(&path, &display);
+        let sha = match &src {
+            Ok(Source::Workbook(b)) | Ok(Source::Csv(b)) => crate::rules::sha256_hex(b),
+            Err(_) => String::new(),
+        };
+        let file = InputFile {
+            path,
+            display,
+            sha256: sha,
+            sheets: Vec::new(),
+        };
+        match src {
+            Ok(s) => sources.push((file, Some(s))),
+            Err(e) => {
+                problems.push(e);
+                sources.push((file, None));
+            }
+        }
+    }
+
+    // Locate each contract sheet in whichever file holds it.
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut seen: HashMap<&'static str, String> = HashMap::new();
+    let mut sheet_lists: Vec<String> = Vec::new();
+    for (i, (file, src)) in sources.iter().enumerate() {
+        let mut found: Vec<(&'static SheetSpec, Option<String>)> = Vec::new();
+        match src {
+            Some(Source::Csv(_)) => {
+                let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                match spec_named(stem) {
+                    Some(s) => found.push((s, None)),
+                    None => problems.push(InputProblem {
+                        file: file.display.clone(),
+                        place: String::new(),
+                        found: Some(stem.to_string()),
+                        expected: "a CSV file named after its sheet (花名册.csv, 考勤.csv, 巡查.csv, 事件.csv, 测评.csv, 参数.csv or the English names)".into(),
+                    }),
+                }
+            }
+            Some(Source::Workbook(b)) => match open_workbook(b, &ext_of(&file.path)) {
+                Err(expected) => problems.push(InputProblem {
+                    file: file.display.clone(),
+                    place: String::new(),
+                    found: None,
+                    expected,
+                }),
+                Ok(wb) => {
+                    let names = wb.sheet_names();
+                    sheet_lists.push(format!("{}: {}", file.display, names.join(", ")));
+                    for n in names {
+                        if let Some(s) = spec_named(&n) {
+                            found.push((s, Some(n)));
+                        }
+                    }
+                }
+            },
+            None => {}
+        }
+        for (spec, sheet) in found {
+            if let Some(other) = seen.insert(spec.key, file.display.clone()) {
+                problems.push(InputProblem {
+                    file: file.display.clone(),
+                    place: spec.label().to_string(),
+                    found: None,
+                    expected: format!(
+                        "one sheet {} across the inputs, but {other} has one too; remove one of them",
+                        spec.label()
+                    ),
+                });
+                continue;
+            }
+            jobs.push(Job { file: i, spec, sheet });
+        }
+    }
+    let mut needed = needed_sheets(rules);
+    if params_needed(rules) {
+        needed.push(&contract::PARAMS);
+    }
+    for spec in &needed {
+        if !seen.contains_key(spec.key) && sources.iter().all(|(_, s)| s.is_some()) {
+            problems.push(InputProblem {
+                file: sources
+                    .iter()
+                    .map(|(f, _)| f.display.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                place: String::new(),
+                found: None,
+                expected: format!(
+                    "a sheet named {} ({}), needed by rule set {}; sheets found: {}",
+                    spec.label(),
+                    spec.key,
+                    rules.meta.name,
+                    if sheet_lists.is_empty() {
+                        "none".to_string()
+                    } else {
+                        sheet_lists.join("; ")
+                    }
+                ),
+            });
+        }
+    }
+    // Sheets the rule set does not read are left alone (they cost time and can't matter).
+    jobs.retain(|j| needed.iter().any(|n| n.key == j.spec.key) || j.spec.key == "params");
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(InputErrors(problems));
+    }
+
+    let ctx = Ctx {
+        rules,
+        period,
+        window: period.input_window(),
+    };
+    let parsed = parse_all(&jobs, &sources, &ctx);
+    let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
+    for (job, result) in jobs.iter().zip(parsed) {
+        match result {
+            Ok((p, mut probs)) => {
+                problems.append(&mut probs);
+                by_kind.insert(job.spec.key, p);
+            }
+            Err(p) => problems.push(p),
+        }
+        sources[job.file].0.sheets.push(job.spec.label());
+    }
+
+    let file_of: HashMap<&'static str, String> = jobs
+        .iter()
+        .map(|j| (j.spec.key, sources[j.file].0.display.clone()))
+        .collect();
+    let mut inputs = resolve(by_kind, &file_of, &ctx, &mut problems);
+    inputs.files = sources.into_iter().map(|(f, _)| f).collect();
+    inputs.sheet_files = file_of;
+    if problems.is_empty() {
+        Ok(inputs)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(InputErrors(problems))
+    }
+}
+
+type JobResult = Result<(Parsed, Vec<InputProblem>), InputProblem>;
+
+/// Parses the sheets on both cores: each thread takes the next sheet, largest kinds first, and
+/// opens each workbook it needs once.
+fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -> Vec<JobResult> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let order: Vec<usize> = {
+        let weight = |k: &str| match k {
+            "patrol" => 0,
+            "attendance" => 1,
+            "events" => 2,
+            "survey" => 3,
+            _ => 4,
+        };
+        let mut o: Vec<usize> = (0..jobs.len()).collect();
+        o.sort_by_key(|i| weight(jobs[*i].spec.key));
+        o
+    };
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<JobResult>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut books: HashMap<usize, calamine::Sheets<Cursor<&[u8]>>> = HashMap::new();
+                loop {
+                    let k = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&j) = order.get(k) else { break };
+                    let r = run_job(&jobs[j], sources, ctx, &mut books);
+                    if let Ok(mut all) = results.lock() {
+                        all[j] = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                Err(InputProblem {
+                    file: String::new(),
+                    place: String::new(),
+                    found: None,
+                    expected: "a sheet reader that finished (an internal error)".into(),
+                })
+            })
+        })
+        .collect()
+}
+
+fn run_job<'a>(
+    job: &Job,
+    sources: &'a [(InputFile, Option<Source>)],
+    ctx: &Ctx,
+    books: &mut HashMap<usize, calamine::Sheets<Cursor<&'a [u8]>>>,
+) -> JobResult {
+    let (file, src) = &sources[job.file];
+    let prob = |expected: String| InputProblem {
+        file: file.display.clone(),
+        place: job.spec.label().to_string(),
+        found: None,
+        expected,
+    };
+    let range = match (src, &job.sheet) {
+        (Some(Source::Csv(b)), _) => csv_range(b, &file.display)?,
+        (Some(Source::Workbook(b)), Some(name)) => {
+            if !books.contains_key(&job.file) {
+                books.insert(job.file, open_workbook(b, &ext_of(&file.path)).map_err(prob)?);
+            }
+            let wb = books
+                .get_mut(&job.file)
+                .ok_or_else(|| prob("an open workbook".into()))?;
+            wb.worksheet_range(name)
+                .map_err(|e| prob(format!("a readable sheet ({e})")))?
+        }
+        _ => return Err(prob("a readable file".into())),
+    };
+    let table = Table::new(&file.display, job.spec, range)?;
+    let mut problems = Vec::new();
+    let parsed = parse_table(&table, ctx, &mut problems);
+    Ok((parsed, problems))
+}
+
+/// Checks every row's worker id against the roster and groups rows per worker.
+fn resolve(
+    mut by_kind: BTreeMap<&'static str, Parsed>,
+    file_of: &HashMap<&'static str, String>,
+    ctx: &Ctx,
+    problems: &mut Vec<InputProblem>,
+) -> Inputs {
+    let file = |k: &str| file_of.get(k).cloned().unwrap_or_default();
+    let workers = match by_kind.remove("roster") {
+        Some(Parsed::Roster(w)) => w,
+        _ => Vec::new(),
+    };
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(workers.len());
+    for (i, w) in workers.iter().enumerate() {
+        if w.id.is_empty() {
+            continue;
+        }
+        if let Some(first) = index.insert(w.id.clone(), i) {
+            problems.push(InputProblem {
+                file: file("roster"),
+                place: format!("{}", w.src),
+                found: Some(w.id.clone()),
+                expected: format!("a unique 编号; it is already used at {}", workers[first].src),
+            });
+            index.insert(w.id.clone(), first);
+        }
+    }
+    let mut rows: Vec<WorkerRows> = vec![WorkerRows::default(); workers.len()];
+    let unknown = |id: &str, place: &str, file: String, problems: &mut Vec<InputProblem>| {
+        let hint = if id.trim_start_matches('0') != id || id.chars().all(|c| c.is_ascii_digit()) {
+            let z = index
+                .keys()
+                .find(|k| k.trim_start_matches('0') == id.trim_start_matches('0'));
+            z.map(|k| format!(" (the roster has {k}: was the leading zero lost when the cell became a number?)"))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        problems.push(InputProblem {
+            file,
+            place: place.to_string(),
+            found: Some(id.to_string()),
+            expected: format!("a worker 编号 on the roster (花名册){hint}"),
+        });
+    };
+    macro_rules! group {
+        ($kind:literal, $variant:ident, $field:ident) => {
+            if let Some(Parsed::$variant(list)) = by_kind.remove($kind) {
+                for k in list {
+                    match index.get(&k.id) {
+                        Some(&i) => rows[i].$field.push(k.record),
+                        None => unknown(&k.id, &k.place, file($kind), problems),
+                    }
+                }
+            }
+        };
+    }
+    group!("attendance", Attendance, attendance);
+    group!("patrol", Patrol, patrols);
+    group!("survey", Survey, survey);
+    if let Some(Parsed::Events(list)) = by_kind.remove("events") {
+        let mut ids: HashMap<String, Src> = HashMap::with_capacity(list.len());
+        for k in list {
+            if let Some(first) = ids.insert(k.record.event_id.clone(), k.record.src) {
+                problems.push(InputProblem {
+                    file: file("events"),
+                    place: format!("{}", k.record.src),
+                    found: Some(k.record.event_id.clone()),
+                    expected: format!("a unique 事件编号; it is already used at {first}"),
+                });
+                continue;
+            }
+            match index.get(&k.id) {
+                Some(&i) if ctx.counts(k.record.date) => rows[i].events.push(k.record),
+                Some(_) => {}
+                None => unknown(&k.id, &k.place, file("events"), problems),
+            }
+        }
+    }
+    let params = match by_kind.remove("params") {
+        Some(Parsed::Params(p)) => p,
+        _ => Vec::new(),
+    };
+    Inputs {
+        files: Vec::new(),
+        workers,
+        rows,
+        params,
+        sheet_files: HashMap::new(),
+    }
+}

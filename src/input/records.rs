@@ -1,0 +1,443 @@
+//! Typed records, one per input row, each knowing the row it came from.
+//!
+//! Parsing a sheet is one pass over its rows; the worker id of each row is resolved against
+//! the roster afterwards (`mod.rs`), and rows are grouped per worker there, so the engine never
+//! scans a whole sheet for one worker.
+use super::cell;
+use super::contract::{Session, Status};
+use super::problem::InputProblem;
+use super::table::{Row, Table};
+use crate::period::Period;
+use crate::rules::{RoleId, RuleSet, TypeId};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rust_decimal::Decimal;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SheetKind {
+    Roster,
+    Attendance,
+    Patrol,
+    Events,
+    Survey,
+    Params,
+}
+
+impl SheetKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SheetKind::Roster => "花名册",
+            SheetKind::Attendance => "考勤",
+            SheetKind::Patrol => "巡查",
+            SheetKind::Events => "事件",
+            SheetKind::Survey => "测评",
+            SheetKind::Params => "参数",
+        }
+    }
+}
+
+/// The source row of a record: sheet and 1-based row number, shown as `考勤!17`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Src {
+    pub sheet: SheetKind,
+    pub row: u32,
+}
+
+impl std::fmt::Display for Src {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}!{}", self.sheet.label(), self.row)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Worker {
+    pub id: String,
+    pub name: String,
+    pub village: String,
+    pub grid: String,
+    pub role: RoleId,
+    pub area: String,
+    pub monthly_subsidy: Option<Decimal>,
+    pub no_reward: bool,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub bank_account: Option<String>,
+    pub src: Src,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attendance {
+    pub date: NaiveDate,
+    pub statuses: Vec<Status>,
+    /// 批准; blank is "not approved".
+    pub approved: bool,
+    pub sign_in: Option<NaiveTime>,
+    pub report_at: Option<NaiveTime>,
+    pub src: Src,
+}
+
+#[derive(Debug, Clone)]
+pub struct Patrol {
+    pub date: NaiveDate,
+    pub session: Session,
+    /// 结束 − 开始 when both are given, else 时长; `None` when neither is.
+    pub seconds: Option<Decimal>,
+    pub logged: bool,
+    pub uniform: bool,
+    pub exempt: bool,
+    pub src: Src,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub event_id: String,
+    pub type_id: TypeId,
+    pub date: NaiveDate,
+    pub level: Option<String>,
+    pub valid: bool,
+    pub count: Decimal,
+    pub assigned_at: Option<NaiveDateTime>,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub complex: bool,
+    pub amount: Option<Decimal>,
+    pub src: Src,
+}
+
+/// A survey row: one respondent's answers, or a worker's given rates.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    pub answers: [Option<bool>; 3],
+    pub rates: [Option<Decimal>; 3],
+    pub src: Src,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub period: Option<Period>,
+    pub scope: Option<String>,
+    pub value: String,
+    pub src: Src,
+    /// The value's cell, for errors raised when the value is used.
+    pub place: String,
+    pub file: String,
+}
+
+/// What reading needs to know: the run's period and the rule set's vocabulary.
+pub struct Ctx<'a> {
+    pub rules: &'a RuleSet,
+    pub period: Period,
+    pub window: Period,
+}
+
+impl Ctx<'_> {
+    /// Reads the row's date: a problem when blank, unreadable or outside the input window.
+    fn dated(&self, row: &Row, problems: &mut Vec<InputProblem>) -> Option<NaiveDate> {
+        let d = row.require("date", cell::date, problems)?;
+        if !self.window.contains(d) {
+            problems.push(row.problem(
+                "date",
+                format!("a date within {} (the input period of this run)", self.window),
+            ));
+            return None;
+        }
+        Some(d)
+    }
+
+    /// Whether a row dated `d` (inside the window) counts in this run: a month run skips the
+    /// other months of its quarter.
+    pub fn counts(&self, d: NaiveDate) -> bool {
+        self.period.contains(d)
+    }
+}
+
+fn src(sheet: SheetKind, row: &Row) -> Src {
+    Src {
+        sheet,
+        row: row.number(),
+    }
+}
+
+/// A record with the worker id it names, before the id is checked against the roster.
+pub struct Keyed<T> {
+    pub id: String,
+    pub place: String,
+    pub record: T,
+}
+
+fn keyed<T>(row: &Row, id: String, record: T) -> Keyed<T> {
+    Keyed {
+        id,
+        place: row.place("id"),
+        record,
+    }
+}
+
+pub fn roster(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Worker> {
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = row.require("id", cell::id, p);
+        let name = row.require("name", cell::text, p);
+        let role_text = row.require("role", cell::text, p);
+        let role = role_text.as_ref().and_then(|r| {
+            let i = ctx.rules.role_index(r);
+            if i.is_none() {
+                let known: Vec<&str> = ctx.rules.roles.iter().map(|r| r.label.as_str()).collect();
+                p.push(row.problem(
+                    "role",
+                    format!("a role (岗位) the rule set declares: {}", known.join(", ")),
+                ));
+            }
+            i
+        });
+        let start = row.read("start", cell::date, p);
+        let end = row.read("end", cell::date, p);
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                p.push(row.problem("end", format!("a 离岗日期 on or after the 到岗日期 {s}")));
+            }
+        }
+        let monthly_subsidy = row.read("monthly_subsidy", cell::decimal, p);
+        if monthly_subsidy.is_some_and(|m| m < Decimal::ZERO) {
+            p.push(row.problem("monthly_subsidy", "an amount of zero or more"));
+        }
+        let w = Worker {
+            id: id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            village: row.read("village", cell::text, p).unwrap_or_default(),
+            grid: row.read("grid", cell::text, p).unwrap_or_default(),
+            role: role.unwrap_or(0),
+            area: row.read("area", cell::text, p).unwrap_or_default(),
+            monthly_subsidy,
+            no_reward: row.read("no_reward", cell::yes_no, p).unwrap_or(false),
+            start,
+            end,
+            bank_account: row.read("bank_account", cell::bank_account, p),
+            src: src(SheetKind::Roster, &row),
+        };
+        out.push(w);
+    }
+    out
+}
+
+fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
+    let text = row.require("status", cell::text, p)?;
+    let mut out = Vec::new();
+    for part in text
+        .split(['、', ',', '，', ';', '；', '/'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match Status::parse(part) {
+            Some(s) => out.push(s),
+            None => {
+                p.push(row.problem("status", format!("statuses joined by 、 from: {}", Status::known())));
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+pub fn attendance(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Attendance>> {
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = row.require("id", cell::id, p);
+        let date = ctx.dated(&row, p);
+        let st = statuses(&row, p);
+        let approved = row.read("approved", cell::yes_no, p).unwrap_or(false);
+        let sign_in = row.read("sign_in", cell::time, p);
+        let report_at = row.read("report_at", cell::time, p);
+        if let (Some(id), Some(date), Some(statuses)) = (id, date.filter(|d| ctx.counts(*d)), st) {
+            let rec = Attendance {
+                date,
+                statuses,
+                approved,
+                sign_in,
+                report_at,
+                src: src(SheetKind::Attendance, &row),
+            };
+            out.push(keyed(&row, id, rec));
+        }
+    }
+    out
+}
+
+pub fn patrol(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Patrol>> {
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = row.require("id", cell::id, p);
+        let date = ctx.dated(&row, p);
+        let session = row.require("session", cell::text, p).and_then(|s| {
+            let v = Session::parse(&s);
+            if v.is_none() {
+                p.push(row.problem("session", "a session: 上午 (am) or 下午 (pm)"));
+            }
+            v
+        });
+        let start = row.read("start", cell::time, p);
+        let end = row.read("end", cell::time, p);
+        let hours = row.read("hours", cell::decimal, p);
+        if hours.is_some_and(|h| h < Decimal::ZERO || h > Decimal::from(24)) {
+            p.push(row.problem("hours", "a number of hours from 0 to 24"));
+        }
+        let seconds = match (start, end) {
+            (Some(s), Some(e)) if e < s => {
+                p.push(row.problem("end", format!("an end time (结束) after the start time (开始) {s}")));
+                None
+            }
+            (Some(s), Some(e)) => Some(Decimal::from((e - s).num_seconds())),
+            _ => hours.map(|h| h * Decimal::from(3600)),
+        };
+        let logged = row.read("logged", cell::yes_no, p).unwrap_or(true);
+        let uniform = row.read("uniform", cell::yes_no, p).unwrap_or(true);
+        let exempt = row.read("exempt", cell::yes_no, p).unwrap_or(false);
+        if let (Some(id), Some(date), Some(session)) = (id, date.filter(|d| ctx.counts(*d)), session) {
+            let rec = Patrol {
+                date,
+                session,
+                seconds,
+                logged,
+                uniform,
+                exempt,
+                src: src(SheetKind::Patrol, &row),
+            };
+            out.push(keyed(&row, id, rec));
+        }
+    }
+    out
+}
+
+pub fn events(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Event>> {
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let event_id = row.require("event_id", cell::text, p);
+        let id = row.require("id", cell::id, p);
+        let type_id = row.require("type", cell::text, p).and_then(|ty| {
+            let i = ctx.rules.type_index(&ty);
+            if i.is_none() {
+                let known: Vec<&str> = ctx.rules.event_types.iter().map(|e| e.name.as_str()).collect();
+                p.push(row.problem("type", format!("a 类型 the rule set declares: {}", known.join("、"))));
+            }
+            i
+        });
+        let date = ctx.dated(&row, p);
+        let level = row.read("level", cell::text, p);
+        let level = match type_id.map(|t| &ctx.rules.event_types[t]) {
+            Some(et) if !et.levels.is_empty() => match &level {
+                Some(l) if et.levels.contains(l) => level,
+                _ => {
+                    p.push(row.problem("level", format!("a 级别 for {}: {}", et.name, et.levels.join("、"))));
+                    None
+                }
+            },
+            _ => level,
+        };
+        let count = row.read("count", cell::decimal, p).unwrap_or(Decimal::ONE);
+        if count < Decimal::ZERO || !count.fract().is_zero() {
+            p.push(row.problem("count", "a whole number of occurrences, zero or more (blank means 1)"));
+        }
+        let amount = row.read("amount", cell::decimal, p);
+        if amount.is_some_and(|a| a < Decimal::ZERO) {
+            p.push(row.problem("amount", "an amount of zero or more"));
+        }
+        // Read every cell before deciding, so that all of a row's problems are reported.
+        let valid = row.read("valid", cell::yes_no, p).unwrap_or(true);
+        let assigned_at = row.read("assigned_at", cell::datetime, p);
+        let accepted_at = row.read("accepted_at", cell::datetime, p);
+        let closed_at = row.read("closed_at", cell::datetime, p);
+        let complex = row.read("complex", cell::yes_no, p).unwrap_or(false);
+        if let (Some(event_id), Some(id), Some(type_id), Some(date)) = (event_id, id, type_id, date) {
+            let rec = Event {
+                event_id,
+                type_id,
+                date,
+                level,
+                valid,
+                count,
+                assigned_at,
+                accepted_at,
+                closed_at,
+                complex,
+                amount,
+                src: src(SheetKind::Events, &row),
+            };
+            // Kept even outside a month run's month: event ids are unique across the sheet.
+            out.push(keyed(&row, id, rec));
+        }
+    }
+    out
+}
+
+pub fn survey(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Survey>> {
+    let mut out = Vec::new();
+    let dated = t.has("date");
+    for row in t.rows() {
+        let id = row.require("id", cell::id, p);
+        let in_period = if dated {
+            ctx.dated(&row, p).map(|d| ctx.counts(d))
+        } else {
+            Some(true)
+        };
+        let answers = [
+            row.read("aware", cell::yes_no, p),
+            row.read("covered", cell::yes_no, p),
+            row.read("satisfied", cell::yes_no, p),
+        ];
+        let rates = [
+            row.read("aware_rate", cell::rate, p),
+            row.read("covered_rate", cell::rate, p),
+            row.read("satisfied_rate", cell::rate, p),
+        ];
+        if answers.iter().any(Option::is_some) && rates.iter().any(Option::is_some) {
+            p.push(row.problem("id", "either a respondent's answers (知晓/覆盖/满意) or given rates (知晓率/覆盖率/满意率) on one row, not both"));
+        }
+        if let (Some(id), Some(true)) = (id, in_period) {
+            out.push(keyed(
+                &row,
+                id,
+                Survey {
+                    answers,
+                    rates,
+                    src: src(SheetKind::Survey, &row),
+                },
+            ));
+        }
+    }
+    out
+}
+
+pub fn params(t: &Table, p: &mut Vec<InputProblem>) -> Vec<Param> {
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let name = row.require("name", cell::text, p);
+        // A 月份 cell may be a real date (Excel turns 2026-07 into 2026-07-01): take its month.
+        let period = match row.get("month") {
+            calamine::Data::DateTime(_) => row.read("month", cell::date, p).map(Period::month_of),
+            _ => match row.read("month", cell::text, p) {
+                None => None,
+                Some(s) => {
+                    let v = Period::parse_any(&s);
+                    if v.is_none() {
+                        p.push(row.problem("month", "a period: a month 2026-07, a quarter 2026Q3 or a year 2026"));
+                    }
+                    v
+                }
+            },
+        };
+        let scope = row.read("scope", cell::text, p);
+        let value = row.require("value", cell::text, p);
+        if let (Some(name), Some(value)) = (name, value) {
+            out.push(Param {
+                name,
+                period,
+                scope,
+                value,
+                src: src(SheetKind::Params, &row),
+                place: row.place("value"),
+                file: t.file.clone(),
+            });
+        }
+    }
+    out
+}

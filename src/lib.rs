@@ -1,0 +1,25 @@
+//! gridscore: township grid-worker appraisals from the office's own sheets.
+//!
+//! The data flows one way: `input` (sheets → typed records) and `rules` (TOML → validated rule
+//! set) feed `engine` (records + rules → scores with traces), which `output` renders
+//! (workbooks, CSV). `cmd` holds one module per subcommand.
+pub mod calendar;
+pub mod cli;
+pub mod cmd;
+pub mod engine;
+pub mod input;
+pub mod num;
+pub mod output;
+pub mod period;
+pub mod rules;
+
+/// Runs one command line.
+pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    match cli.command {
+        cli::Command::Quarter(a) => cmd::score::run(period::PeriodKind::Quarter, a),
+        cli::Command::Month(a) => cmd::score::run(period::PeriodKind::Month, a),
+        cli::Command::Year(a) => cmd::score::run(period::PeriodKind::Year, a),
+        cli::Command::Schemes => cmd::schemes::run(),
+        cli::Command::Check { file } => cmd::check::run(&file),
+    }
+}

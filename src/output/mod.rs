@@ -1,0 +1,401 @@
+//! Output: the outcome rendered to bytes (score and payout workbooks, CSV exports), then
+//! written as one set into the run folder by [`atomic::replace_dir`].
+pub mod atomic;
+pub mod csv_out;
+pub mod sheet;
+
+use crate::engine::trace::{sources_text, Unit};
+use crate::engine::{ItemColumn, Outcome, Subject};
+use crate::input::Inputs;
+use crate::num::show;
+use crate::rules::{ItemKind, RuleSet};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
+use sheet::{Cell, Table};
+
+/// Everything a rendering needs.
+pub struct Report<'a> {
+    pub rules: &'a RuleSet,
+    pub inputs: &'a Inputs,
+    pub outcome: &'a Outcome,
+    pub calendar: &'a str,
+}
+
+/// A rendered file: its name in the run folder and its bytes.
+pub struct Rendered {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The columns the 排名 sheet shows: score items with their parts; bonus and deduction items
+/// as their totals (their parts are in 明细).
+fn ranking_columns(cols: &[ItemColumn]) -> Vec<usize> {
+    cols.iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ItemKind::Score || c.depth == 0)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Subjects in print order: by group, then rank (vetoed last), then id.
+pub fn print_order<'a>(r: &Report<'a>) -> Vec<&'a Subject> {
+    let mut v: Vec<&Subject> = r.outcome.subjects.iter().collect();
+    v.sort_by(|a, b| {
+        a.group
+            .cmp(&b.group)
+            .then(a.rank.unwrap_or(u32::MAX).cmp(&b.rank.unwrap_or(u32::MAX)))
+            .then_with(|| r.inputs.workers[a.worker].id.cmp(&r.inputs.workers[b.worker].id))
+    });
+    v
+}
+
+fn workbook(r: &Report, title: &str) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    // A fixed creation date (the period's first day) keeps the bytes reproducible.
+    let p = r.outcome.period.first_day();
+    use chrono::Datelike;
+    let created = ExcelDateTime::from_ymd(p.year() as u16, p.month() as u8, p.day() as u8)?;
+    let props = DocProperties::new()
+        .set_title(title)
+        .set_author(format!("gridscore {VERSION}"))
+        .set_company(r.rules.meta.title.as_str())
+        .set_creation_datetime(&created);
+    wb.set_properties(&props);
+    Ok(wb)
+}
+
+fn title(r: &Report, what: &str) -> String {
+    format!("{} {} {}", r.rules.meta.title, r.outcome.period.chinese(), what)
+}
+
+pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
+    let t = title(r, "考核排名");
+    let mut wb = workbook(r, &t)?;
+    let cols = ranking_columns(&r.outcome.columns);
+    let mut header: Vec<String> = ["排名", "编号", "姓名", "村(社区)", "岗位"].map(String::from).to_vec();
+    header.extend(cols.iter().map(|&c| r.outcome.columns[c].label.clone()));
+    header.extend(["总分", "等次", "否决原因", "备注"].map(String::from));
+    let mut rows = Vec::new();
+    for s in print_order(r) {
+        let w = &r.inputs.workers[s.worker];
+        let mut row = vec![
+            s.rank.map_or(Cell::Blank, |x| Cell::Int(x.into())),
+            Cell::text(&w.id),
+            Cell::text(&w.name),
+            Cell::text(&w.village),
+            Cell::text(&r.rules.roles[w.role].label),
+        ];
+        row.extend(cols.iter().map(|&c| Cell::Points(s.values[c])));
+        row.push(Cell::Points(s.total));
+        row.push(Cell::text(s.grade.clone().unwrap_or_default()));
+        row.push(Cell::text(s.vetoes.join("；")));
+        row.push(Cell::text(if s.overflow { "同分并列超额" } else { "" }));
+        rows.push(row);
+    }
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "排名".into(),
+            header,
+            rows,
+            title: t.clone(),
+            signature_col: None,
+            bold_rows: vec![],
+        },
+    )?;
+
+    let header = [
+        "编号",
+        "姓名",
+        "村(社区)",
+        "项目",
+        "规则",
+        "次数",
+        "分值",
+        "单位",
+        "来源",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for s in print_order(r) {
+        let w = &r.inputs.workers[s.worker];
+        for l in &s.trace {
+            let unit = match l.unit {
+                Unit::Points => "分",
+                Unit::Yuan => "元",
+                Unit::Note => "",
+            };
+            rows.push(vec![
+                Cell::text(&w.id),
+                Cell::text(&w.name),
+                Cell::text(&w.village),
+                Cell::text(format!("{} ({})", l.item_label, l.item)),
+                Cell::text(&l.rule),
+                Cell::Points(l.count),
+                if l.unit == Unit::Yuan {
+                    Cell::Money(l.value)
+                } else {
+                    Cell::Points(l.value)
+                },
+                Cell::text(unit),
+                Cell::text(sources_text(&l.sources, 32_000)),
+            ]);
+        }
+    }
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "明细".into(),
+            header,
+            rows,
+            title: title(r, "评分明细"),
+            signature_col: None,
+            bold_rows: vec![],
+        },
+    )?;
+
+    if r.outcome.graded {
+        let grades: Vec<String> = r
+            .rules
+            .grading
+            .iter()
+            .flat_map(|g| g.quota.iter().map(|q| q.grade.clone()))
+            .collect();
+        let mut header: Vec<String> = ["组", "参评人数", "否决人数"].map(String::from).to_vec();
+        for g in &grades {
+            header.push(format!("{g}名额线"));
+            header.push(format!("{g}人数"));
+        }
+        header.push("跨线并列(超额)".into());
+        let rows = r
+            .outcome
+            .groups
+            .iter()
+            .map(|g| {
+                let mut row = vec![Cell::text(&g.key), Cell::Int(g.n as i64), Cell::Int(g.vetoed as i64)];
+                for (_, line, count) in &g.grades {
+                    row.push(Cell::Int(*line as i64));
+                    row.push(Cell::Int(*count as i64));
+                }
+                let ties: Vec<String> = g
+                    .ties
+                    .iter()
+                    .map(|t| {
+                        t.iter()
+                            .map(|i| format!("{} {}", r.inputs.workers[*i].id, r.inputs.workers[*i].name))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    })
+                    .collect();
+                row.push(Cell::text(ties.join("；")));
+                row
+            })
+            .collect();
+        sheet::add(
+            &mut wb,
+            &Table {
+                name: "名额".into(),
+                header,
+                rows,
+                title: title(r, "等次名额"),
+                signature_col: None,
+                bold_rows: vec![],
+            },
+        )?;
+    }
+
+    let rows = about(r)
+        .into_iter()
+        .map(|(k, v)| vec![Cell::text(k), Cell::text(v)])
+        .collect();
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "说明".into(),
+            header: vec!["项目".into(), "内容".into()],
+            rows,
+            title: title(r, "说明"),
+            signature_col: None,
+            bold_rows: vec![],
+        },
+    )?;
+    wb.save_to_buffer()
+}
+
+/// The 说明 sheet: what produced these numbers, enough to reproduce them.
+pub fn about(r: &Report) -> Vec<(String, String)> {
+    let m = &r.rules.meta;
+    let mut v = vec![
+        ("方案 scheme".to_string(), m.name.clone()),
+        ("办法 title".to_string(), m.title.clone()),
+        ("文号 document".to_string(), m.document.clone()),
+        (
+            "规则集版本 rule-set version".to_string(),
+            format!("{} (自 {} 起施行)", m.version, m.effective_from),
+        ),
+        ("规则集 rule set".to_string(), r.rules.source.clone()),
+        ("规则集 SHA-256".to_string(), r.rules.sha256.clone()),
+        (
+            "期间 period".to_string(),
+            format!("{} ({})", r.outcome.period, r.outcome.period.chinese()),
+        ),
+        ("工作日历 calendar".to_string(), r.calendar.to_string()),
+        ("人数 subjects".to_string(), r.outcome.subjects.len().to_string()),
+        ("gridscore 版本".to_string(), VERSION.to_string()),
+    ];
+    for f in &r.inputs.files {
+        v.push((
+            format!("输入文件 {}", f.display),
+            format!("SHA-256 {} (工作表: {})", f.sha256, f.sheets.join("、")),
+        ));
+    }
+    for w in &r.outcome.warnings {
+        v.push(("提示 note".to_string(), w.clone()));
+    }
+    v
+}
+
+pub fn payout_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
+    let t = title(r, "奖励发放表");
+    let mut wb = workbook(r, &t)?;
+    let pays: Vec<&crate::rules::PayRule> = r.outcome.pays.iter().map(|&i| &r.rules.pay[i]).collect();
+    let with_bank = r.inputs.workers.iter().any(|w| w.bank_account.is_some());
+    let mut header: Vec<String> = ["序号", "编号", "姓名", "村(社区)", "岗位", "等次"]
+        .map(String::from)
+        .to_vec();
+    header.extend(pays.iter().map(|p| p.label.clone()));
+    header.push("合计".into());
+    if with_bank {
+        header.push("银行卡号".into());
+    }
+    header.push("签字".into());
+    let mut rows = Vec::new();
+    let mut sums = vec![Decimal::ZERO; pays.len()];
+    let mut grand = Decimal::ZERO;
+    for (n, s) in print_order(r).into_iter().enumerate() {
+        let w = &r.inputs.workers[s.worker];
+        let mut row = vec![
+            Cell::Int(n as i64 + 1),
+            Cell::text(&w.id),
+            Cell::text(&w.name),
+            Cell::text(&w.village),
+            Cell::text(&r.rules.roles[w.role].label),
+            Cell::text(s.grade.clone().unwrap_or_default()),
+        ];
+        for (k, a) in s.pay.iter().enumerate() {
+            row.push(a.map_or(Cell::Blank, Cell::Money));
+            sums[k] += a.unwrap_or_default();
+        }
+        row.push(Cell::Money(s.pay_total));
+        grand += s.pay_total;
+        if with_bank {
+            row.push(Cell::text(w.bank_account.clone().unwrap_or_default()));
+        }
+        row.push(Cell::Blank);
+        rows.push(row);
+    }
+    let mut total_row = vec![
+        Cell::text("合计"),
+        Cell::Blank,
+        Cell::Blank,
+        Cell::Blank,
+        Cell::Blank,
+        Cell::Blank,
+    ];
+    total_row.extend(sums.iter().map(|s| Cell::Money(*s)));
+    total_row.push(Cell::Money(grand));
+    if with_bank {
+        total_row.push(Cell::Blank);
+    }
+    total_row.push(Cell::Blank);
+    let bold = vec![rows.len()];
+    rows.push(total_row);
+    let sig = header.len() - 1;
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "发放表".into(),
+            header,
+            rows,
+            title: t.clone(),
+            signature_col: Some(sig),
+            bold_rows: bold,
+        },
+    )?;
+
+    // 汇总: per village and the grand total.
+    let mut by_village: std::collections::BTreeMap<&str, (usize, Vec<Decimal>, Decimal)> = Default::default();
+    for s in &r.outcome.subjects {
+        let e = by_village
+            .entry(r.inputs.workers[s.worker].village.as_str())
+            .or_insert_with(|| (0, vec![Decimal::ZERO; pays.len()], Decimal::ZERO));
+        e.0 += 1;
+        for (k, a) in s.pay.iter().enumerate() {
+            e.1[k] += a.unwrap_or_default();
+        }
+        e.2 += s.pay_total;
+    }
+    let mut header: Vec<String> = vec!["村(社区)".into(), "人数".into()];
+    header.extend(pays.iter().map(|p| p.label.clone()));
+    header.push("合计".into());
+    let mut rows: Vec<Vec<Cell>> = by_village
+        .iter()
+        .map(|(v, (n, parts, total))| {
+            let mut row = vec![Cell::text(*v), Cell::Int(*n as i64)];
+            row.extend(parts.iter().map(|a| Cell::Money(*a)));
+            row.push(Cell::Money(*total));
+            row
+        })
+        .collect();
+    let mut total_row = vec![Cell::text("总计"), Cell::Int(r.outcome.subjects.len() as i64)];
+    total_row.extend(sums.iter().map(|s| Cell::Money(*s)));
+    total_row.push(Cell::Money(grand));
+    let bold = vec![rows.len()];
+    rows.push(total_row);
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "汇总".into(),
+            header,
+            rows,
+            title: title(r, "奖励汇总"),
+            signature_col: None,
+            bold_rows: bold,
+        },
+    )?;
+    wb.save_to_buffer()
+}
+
+/// Every file of a run, rendered.
+pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
+    let p = r.outcome.period;
+    let mut out = vec![
+        Rendered {
+            name: format!("score-{p}.xlsx"),
+            bytes: score_workbook(r)?,
+        },
+        Rendered {
+            name: "scores.csv".into(),
+            bytes: csv_out::scores(r),
+        },
+    ];
+    if !r.outcome.pays.is_empty() {
+        out.push(Rendered {
+            name: format!("payout-{p}.xlsx"),
+            bytes: payout_workbook(r)?,
+        });
+        out.push(Rendered {
+            name: "payouts.csv".into(),
+            bytes: csv_out::payouts(r),
+        });
+    }
+    Ok(out)
+}
+
+/// Points as CSV text: exact, no trailing zeros.
+pub fn csv_points(d: Decimal) -> String {
+    show(d)
+}

@@ -1,0 +1,121 @@
+//! A small table writer over rust_xlsxwriter: one header row, typed cells, column widths
+//! computed from the text (CJK characters count double), and a printable page setup.
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use unicode_width::UnicodeWidthStr;
+
+/// The font every cell uses: a Chinese office's default.
+const FONT: &str = "宋体";
+
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    Points(Decimal),
+    Money(Decimal),
+    Int(i64),
+    Blank,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    fn shown(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Points(d) => crate::num::show(*d),
+            Cell::Money(d) => format!("¥{}", crate::num::show_money(*d)),
+            Cell::Int(i) => i.to_string(),
+            Cell::Blank => String::new(),
+        }
+    }
+}
+
+pub struct Table {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Printed in the page header.
+    pub title: String,
+    /// Columns that get a fixed generous width and tall rows (签字).
+    pub signature_col: Option<usize>,
+    /// Rows (0-based, in `rows`) printed in bold (totals).
+    pub bold_rows: Vec<usize>,
+}
+
+/// Display width in Excel's character units: a CJK character is two.
+pub fn display_width(s: &str) -> usize {
+    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+fn widths(t: &Table) -> Vec<f64> {
+    (0..t.header.len())
+        .map(|c| {
+            let w = std::iter::once(display_width(&t.header[c]))
+                .chain(t.rows.iter().map(|r| r.get(c).map_or(0, |x| display_width(&x.shown()))))
+                .max()
+                .unwrap_or(4);
+            // Padding for the cell margin, bounded so a long source list wraps instead.
+            ((w + 2).clamp(6, 60)) as f64
+        })
+        .collect()
+}
+
+fn base() -> Format {
+    Format::new()
+        .set_font_name(FONT)
+        .set_font_size(11)
+        .set_border(FormatBorder::Thin)
+}
+
+pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
+    let ws: &mut Worksheet = wb.add_worksheet();
+    ws.set_name(&t.name)?;
+    let header = base()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
+        .set_background_color("#D9E1F2");
+    let text = base();
+    let wrap = base().set_text_wrap();
+    let money = base().set_num_format("¥#,##0.00");
+    let points = base().set_num_format("General");
+    let bold = |f: &Format| f.clone().set_bold();
+    for (c, h) in t.header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &header)?;
+    }
+    let ws_widths = widths(t);
+    for (r, row) in t.rows.iter().enumerate() {
+        let rr = (r + 1) as u32;
+        let is_bold = t.bold_rows.contains(&r);
+        for (c, cell) in row.iter().enumerate() {
+            let cc = c as u16;
+            let pick = |f: &Format| if is_bold { bold(f) } else { f.clone() };
+            match cell {
+                Cell::Text(s) if display_width(s) + 2 > 60 => ws.write_string_with_format(rr, cc, s, &pick(&wrap))?,
+                Cell::Text(s) => ws.write_string_with_format(rr, cc, s, &pick(&text))?,
+                Cell::Points(d) => ws.write_with_format(rr, cc, d.normalize(), &pick(&points))?,
+                Cell::Money(d) => ws.write_with_format(rr, cc, crate::num::round_fen(*d), &pick(&money))?,
+                Cell::Int(i) => ws.write_with_format(rr, cc, Decimal::from(*i), &pick(&points))?,
+                Cell::Blank => ws.write_blank(rr, cc, &pick(&text))?,
+            };
+        }
+        if t.signature_col.is_some() {
+            ws.set_row_height(rr, 28)?;
+        }
+    }
+    for (c, w) in ws_widths.iter().enumerate() {
+        let w = if Some(c) == t.signature_col { 16.0 } else { *w };
+        ws.set_column_width(c as u16, w)?;
+    }
+    ws.set_row_height(0, 30)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_paper_size(9); // A4
+    ws.set_landscape();
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_header(format!("&C&\"{FONT},Bold\"&14{}", t.title.replace('&', "&&")));
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}

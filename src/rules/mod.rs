@@ -1,0 +1,105 @@
+//! Rule sets: TOML text → validated [`RuleSet`].
+//!
+//! `raw` is the TOML as written, `validate` checks it and resolves every name to an index,
+//! `model` is what the engine runs. Errors carry the file and a line:column.
+pub mod builtin;
+pub mod model;
+pub mod raw;
+pub mod validate;
+
+pub use model::*;
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::Path;
+
+/// Every problem found in one rule set, each positioned in its source.
+#[derive(Debug, thiserror::Error)]
+pub struct RuleErrors {
+    pub source_name: String,
+    pub problems: Vec<(Option<(usize, usize)>, String)>,
+}
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "rule set {} has {n} error{}:",
+            self.source_name,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for (pos, msg) in &self.problems {
+            match pos {
+                Some((l, c)) => write!(f, "\n  {}:{l}:{c}: {msg}", self.source_name)?,
+                None => write!(f, "\n  {}: {msg}", self.source_name)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let upto = &text[..offset.min(text.len())];
+    let line = upto.matches('\n').count() + 1;
+    let col = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses and validates rule-set text. `source_name` names it in messages.
+pub fn parse(text: &str, source_name: &str) -> Result<RuleSet, RuleErrors> {
+    let fail = |problems| RuleErrors {
+        source_name: source_name.to_string(),
+        problems,
+    };
+    let raw: raw::RawRuleSet = toml::from_str(text).map_err(|e| {
+        let pos = e.span().map(|s| line_col(text, s.start));
+        fail(vec![(pos, e.message().trim().to_string())])
+    })?;
+    validate::validate(raw, source_name.to_string(), sha256_hex(text.as_bytes())).map_err(|ps| {
+        fail(
+            ps.into_iter()
+                .map(|p| (p.span.map(|s| line_col(text, s.start)), p.message))
+                .collect(),
+        )
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("no built-in scheme `{name}`; built-in schemes: {known}")]
+    UnknownScheme { name: String, known: String },
+    #[error("cannot read rule set {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Invalid(#[from] RuleErrors),
+}
+
+/// The names of the built-in schemes.
+pub fn builtin_names() -> Vec<&'static str> {
+    builtin::RULESETS.iter().map(|(n, _)| *n).collect()
+}
+
+pub fn load_builtin(name: &str) -> Result<RuleSet, LoadError> {
+    let (stem, text) = builtin::RULESETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| LoadError::UnknownScheme {
+            name: name.to_string(),
+            known: builtin_names().join(", "),
+        })?;
+    Ok(parse(text, &format!("rulesets/{stem}.toml"))?)
+}
+
+pub fn load_file(path: &Path) -> Result<RuleSet, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(parse(&text, &path.display().to_string())?)
+}

@@ -1,0 +1,271 @@
+//! The validated rule set the engine runs. References are indices, so the engine never looks
+//! anything up by name, and every value has been checked (see `validate.rs`).
+use crate::input::contract::{DailyField, PatrolFinding, ScopeField, Status, SurveyField};
+use crate::period::PeriodKind;
+use chrono::{NaiveDate, NaiveTime};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub meta: Meta,
+    pub roles: Vec<Role>,
+    pub duty_exclude: Vec<Status>,
+    pub event_types: Vec<EventType>,
+    pub measures: Vec<Measure>,
+    pub items: Vec<Item>,
+    pub vetoes: Vec<Veto>,
+    pub grading: Option<Grading>,
+    pub pay: Vec<PayRule>,
+    /// Where it came from (`built-in yangkou` or a path) and its exact text's SHA-256.
+    pub source: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub name: String,
+    pub title: String,
+    pub document: String,
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub periods: Vec<PeriodKind>,
+    pub calendar: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventType {
+    pub name: String,
+    pub note: String,
+    pub levels: Vec<String>,
+}
+
+pub type MeasureId = usize;
+pub type RoleId = usize;
+pub type TypeId = usize;
+
+#[derive(Debug, Clone)]
+pub struct Measure {
+    pub id: String,
+    pub label: String,
+    pub kind: MeasureKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum MeasureKind {
+    /// Valid event rows of these types, each counting its 数量.
+    Events { types: Vec<TypeId> },
+    /// Attendance rows with one of these statuses, each weighted; optionally only rows whose
+    /// 批准 is (or is not) yes.
+    Attendance {
+        statuses: Vec<(Status, Decimal)>,
+        approved: Option<bool>,
+    },
+    /// Patrols expected per duty day minus distinct (日期, 时段) patrols done on it.
+    MissingPatrols { per_duty_day: Decimal },
+    /// Patrols shorter than the role's minimum (hours, indexed by role).
+    ShortPatrols { minimum_hours: Vec<Decimal> },
+    /// Patrols whose yes/no column says 否.
+    PatrolFinding { finding: PatrolFinding },
+    /// Duty days without an attendance time at or before `by`.
+    DailyDeadline { field: DailyField, by: NaiveTime },
+    /// Assigned cases that ended in `outcome` at the period's end.
+    CaseDeadline {
+        types: Vec<TypeId>,
+        outcome: CaseOutcome,
+        deadlines: Deadlines,
+    },
+    /// A survey rate, 0..1: respondents' yes / answers, or the given rate.
+    SurveyRate { field: SurveyField },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOutcome {
+    Unhandled,
+    Overdue,
+}
+
+/// Exact durations in seconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Deadlines {
+    pub accept_within: i64,
+    pub close_within: i64,
+    pub complex_close_within: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// Part of the base score.
+    Score,
+    /// Added on top (加分).
+    Bonus,
+    /// Taken off (扣分); its points are negative.
+    Deduction,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    /// `parent.child` for parts; how traces and CSV columns name it.
+    pub path: String,
+    pub label: String,
+    pub kind: ItemKind,
+    pub max: Option<Decimal>,
+    /// Only these roles are scored by it; others get nothing from it.
+    pub roles: Option<Vec<RoleId>>,
+    pub body: ItemBody,
+}
+
+#[derive(Debug, Clone)]
+pub enum ItemBody {
+    Parts(Vec<Item>),
+    Leaf(Leaf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    /// The points before lines apply: the item's max for a score item, 0 otherwise.
+    pub start: Decimal,
+    /// 扣完为止: the leaf never goes below this.
+    pub floor: Option<Decimal>,
+    /// 累计扣分不超过: the most its deduction lines may take off together.
+    pub cap: Option<Decimal>,
+    pub scoring: Scoring,
+}
+
+#[derive(Debug, Clone)]
+pub enum Scoring {
+    Tier(Tier),
+    Lines(Vec<Line>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub measure: MeasureId,
+    /// (threshold, points), highest threshold first; the first met gives its points.
+    pub at_least: Vec<(Decimal, Decimal)>,
+    pub otherwise: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub label: String,
+    pub measure: MeasureId,
+    /// +1 for `add`, −1 for `deduct`.
+    pub sign: Decimal,
+    pub rate: Rate,
+    /// Per bucket, only occurrences beyond this many count (病假每月超过3天).
+    pub beyond: Option<Decimal>,
+    pub per: Bucket,
+    pub roles: Option<Vec<RoleId>>,
+    /// The most this line may give or take.
+    pub cap: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Rate {
+    Each(Decimal),
+    ByLevel(Vec<(String, Decimal)>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Period,
+    Month,
+}
+
+#[derive(Debug, Clone)]
+pub struct Veto {
+    pub id: String,
+    pub label: String,
+    pub test: VetoTest,
+}
+
+#[derive(Debug, Clone)]
+pub enum VetoTest {
+    Measure { measure: MeasureId, at_least: Decimal },
+    TotalBelow(Decimal),
+}
+
+#[derive(Debug, Clone)]
+pub struct Grading {
+    pub periods: Vec<PeriodKind>,
+    pub vetoed_grade: String,
+    pub scope: Vec<ScopeField>,
+    /// Score items compared, in order, when totals are equal.
+    pub tie_breakers: Vec<usize>,
+    pub quota: Vec<QuotaShare>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuotaShare {
+    pub grade: String,
+    pub share: Decimal,
+    /// A params row of this name (范围 = the group) sets the count instead (县下达名额).
+    pub count_param: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PayRule {
+    pub id: String,
+    pub label: String,
+    pub roles: Option<Vec<RoleId>>,
+    pub periods: Vec<PeriodKind>,
+    pub withheld_when_vetoed: bool,
+    pub amount: PayAmount,
+}
+
+#[derive(Debug, Clone)]
+pub enum PayAmount {
+    ByGrade(Vec<(String, Decimal)>),
+    PerEvent {
+        measure: MeasureId,
+        rate: Rate,
+    },
+    /// A params value (a rank) looked up in inclusive bands (from, to, amount).
+    ParamBands {
+        param: String,
+        bands: Vec<(Decimal, Decimal, Decimal)>,
+        otherwise: Decimal,
+    },
+}
+
+impl RuleSet {
+    pub fn role_index(&self, label: &str) -> Option<RoleId> {
+        let t = label.trim();
+        self.roles.iter().position(|r| r.label == t || r.id == t)
+    }
+
+    pub fn type_index(&self, name: &str) -> Option<TypeId> {
+        let t = name.trim();
+        self.event_types.iter().position(|e| e.name == t)
+    }
+
+    pub fn applies(roles: &Option<Vec<RoleId>>, role: RoleId) -> bool {
+        roles.as_ref().is_none_or(|r| r.contains(&role))
+    }
+
+    /// Every leaf item, depth first, with its top-level item index.
+    pub fn leaves(&self) -> Vec<(usize, &Item)> {
+        fn walk<'a>(top: usize, it: &'a Item, out: &mut Vec<(usize, &'a Item)>) {
+            match &it.body {
+                ItemBody::Leaf(_) => out.push((top, it)),
+                ItemBody::Parts(ps) => ps.iter().for_each(|p| walk(top, p, out)),
+            }
+        }
+        let mut out = Vec::new();
+        for (i, it) in self.items.iter().enumerate() {
+            walk(i, it, &mut out);
+        }
+        out
+    }
+
+    pub fn defines(&self, kind: PeriodKind) -> bool {
+        self.meta.periods.contains(&kind)
+    }
+}

@@ -1,0 +1,978 @@
+//! Raw TOML → validated [`RuleSet`]. Every check that can be made before a run is made here,
+//! and every failure is collected (with its position) rather than stopping at the first.
+use super::model::*;
+use super::raw::*;
+use crate::input::contract::{DailyField, PatrolFinding, ScopeField, Status, SurveyField};
+use crate::num::Dec;
+use crate::period::PeriodKind;
+use chrono::{NaiveDate, NaiveTime};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use toml::Spanned;
+
+/// One problem with a rule set, with the byte span it points at when known.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn at<T>(&mut self, s: &Spanned<T>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            span: Some(s.span()),
+            message: message.into(),
+        });
+    }
+    fn say(&mut self, message: impl Into<String>) {
+        self.problems.push(Problem {
+            span: None,
+            message: message.into(),
+        });
+    }
+}
+
+fn one_of(known: &[&str]) -> String {
+    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn period_kind(c: &mut Checker, n: &Name) -> Option<PeriodKind> {
+    match n.get_ref().as_str() {
+        "month" => Some(PeriodKind::Month),
+        "quarter" => Some(PeriodKind::Quarter),
+        "year" => Some(PeriodKind::Year),
+        other => {
+            c.at(
+                n,
+                format!(
+                    "unknown period `{other}`; expected {}",
+                    one_of(&["month", "quarter", "year"])
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Validates a parsed rule set.
+pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleSet, Vec<Problem>> {
+    let mut c = Checker { problems: Vec::new() };
+
+    // --- scheme
+    let s = &raw.scheme;
+    let effective_from = NaiveDate::parse_from_str(s.effective_from.get_ref(), "%Y-%m-%d")
+        .map_err(|_| c.at(&s.effective_from, "effective_from must be a date like \"2022-05-06\""))
+        .unwrap_or_default();
+    let periods: Vec<PeriodKind> = s.periods.iter().filter_map(|p| period_kind(&mut c, p)).collect();
+    if s.periods.is_empty() {
+        c.at(&s.name, "scheme.periods must name at least one of month, quarter, year");
+    }
+    if let Some(subj) = &s.subject {
+        if subj.get_ref() != "worker" {
+            c.at(
+                subj,
+                format!("subject `{}` is not supported yet; expected `worker`", subj.get_ref()),
+            );
+        }
+    }
+    let name = s.name.get_ref().trim().to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        c.at(
+            &s.name,
+            "scheme.name must be a short ASCII name (letters, digits, - or _), used in folder names",
+        );
+    }
+    let meta = Meta {
+        name,
+        title: s.title.clone(),
+        document: s.document.clone(),
+        version: s.version.clone(),
+        effective_from,
+        periods,
+        calendar: s.calendar.clone().unwrap_or_else(|| "cn".to_string()),
+    };
+
+    // --- roles
+    let mut roles = Vec::new();
+    let mut role_ids: HashMap<String, usize> = HashMap::new();
+    for r in &raw.role {
+        if role_ids.insert(r.id.get_ref().clone(), roles.len()).is_some() {
+            c.at(&r.id, format!("role `{}` is declared twice", r.id.get_ref()));
+        }
+        roles.push(Role {
+            id: r.id.get_ref().clone(),
+            label: r.label.trim().to_string(),
+        });
+    }
+    if roles.is_empty() {
+        c.say("the rule set declares no [[role]]; every roster 岗位 must map to one");
+    }
+    let role_list: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
+    let resolve_roles = |c: &mut Checker, names: &Option<Vec<Name>>| -> Option<Vec<usize>> {
+        names.as_ref().map(|ns| {
+            ns.iter()
+                .filter_map(|n| {
+                    let i = role_ids.get(n.get_ref()).copied();
+                    if i.is_none() {
+                        c.at(
+                            n,
+                            format!("unknown role `{}`; declared roles: {}", n.get_ref(), one_of(&role_list)),
+                        );
+                    }
+                    i
+                })
+                .collect()
+        })
+    };
+
+    // --- duty days
+    let duty_exclude = raw
+        .duty_days
+        .as_ref()
+        .map(|d| d.exclude_status.iter().filter_map(|n| status(&mut c, n)).collect())
+        .unwrap_or_default();
+
+    // --- event types
+    let mut event_types = Vec::new();
+    let mut type_ids: HashMap<String, usize> = HashMap::new();
+    for t in &raw.event_type {
+        let nm = t.name.get_ref().trim().to_string();
+        if type_ids.insert(nm.clone(), event_types.len()).is_some() {
+            c.at(&t.name, format!("event type `{nm}` is declared twice"));
+        }
+        event_types.push(EventType {
+            name: nm,
+            note: t.note.clone(),
+            levels: t.levels.clone(),
+        });
+    }
+
+    // --- measures
+    let mut measures = Vec::new();
+    let mut measure_ids: HashMap<String, usize> = HashMap::new();
+    for (id, m) in &raw.measures {
+        measure_ids.insert(id.clone(), measures.len());
+        let kind = measure_kind(&mut c, m, &type_ids, &event_types, &roles);
+        measures.push(Measure {
+            id: id.clone(),
+            label: m.get_ref().label.clone(),
+            kind: kind.unwrap_or(MeasureKind::Events { types: vec![] }),
+        });
+    }
+    let measure = |c: &mut Checker, n: &Name| -> usize {
+        match measure_ids.get(n.get_ref()) {
+            Some(i) => *i,
+            None => {
+                c.at(
+                    n,
+                    format!("unknown measure `{}`; define it under [measures]", n.get_ref()),
+                );
+                0
+            }
+        }
+    };
+
+    // --- items
+    let mut items = Vec::new();
+    let mut seen_items = HashSet::new();
+    for it in &raw.item {
+        let kind = match it.kind.as_ref().map(|k| k.get_ref().as_str()) {
+            None | Some("score") => ItemKind::Score,
+            Some("bonus") => ItemKind::Bonus,
+            Some("deduction") => ItemKind::Deduction,
+            Some(other) => {
+                c.at(
+                    it.kind.as_ref().unwrap_or(&it.id),
+                    format!(
+                        "item kind `{other}`; expected {}",
+                        one_of(&["score", "bonus", "deduction"])
+                    ),
+                );
+                ItemKind::Score
+            }
+        };
+        let built = item(
+            &mut c,
+            it,
+            kind,
+            "",
+            &measure,
+            &resolve_roles,
+            &measures,
+            &event_types,
+            &mut seen_items,
+        );
+        items.push(built);
+    }
+    if items.is_empty() {
+        c.say("the rule set has no [[item]]");
+    }
+
+    // --- vetoes
+    let mut vetoes = Vec::new();
+    for v in &raw.veto {
+        let test = match (&v.measure, &v.total_below) {
+            (Some(m), None) => VetoTest::Measure {
+                measure: measure(&mut c, m),
+                at_least: v.at_least.map_or(Decimal::ONE, |d| d.0),
+            },
+            (None, Some(t)) => VetoTest::TotalBelow(t.0),
+            _ => {
+                c.at(
+                    &v.id,
+                    "a veto takes either `measure` (with optional `at_least`) or `total_below`",
+                );
+                VetoTest::TotalBelow(Decimal::ZERO)
+            }
+        };
+        vetoes.push(Veto {
+            id: v.id.get_ref().clone(),
+            label: v.label.clone(),
+            test,
+        });
+    }
+
+    // --- grading
+    let grading = raw.grading.as_ref().map(|g| grading(&mut c, g, &items, &meta.periods));
+
+    // --- pay
+    let grades: Vec<String> = grading
+        .as_ref()
+        .map(|g| g.quota.iter().map(|q| q.grade.clone()).collect())
+        .unwrap_or_default();
+    let mut pay = Vec::new();
+    let mut pay_ids = HashSet::new();
+    for p in &raw.pay {
+        if !pay_ids.insert(p.id.get_ref().clone()) {
+            c.at(&p.id, format!("pay `{}` is declared twice", p.id.get_ref()));
+        }
+        let periods: Vec<PeriodKind> = p.periods.iter().filter_map(|n| period_kind(&mut c, n)).collect();
+        for (pk, n) in periods.iter().zip(&p.periods) {
+            if !meta.periods.contains(pk) {
+                c.at(
+                    n,
+                    format!(
+                        "pay `{}` is for {} runs, but the scheme does not define that period",
+                        p.id.get_ref(),
+                        pk.name()
+                    ),
+                );
+            }
+        }
+        let roles = resolve_roles(&mut c, &p.roles);
+        let chosen = [p.by_grade.is_some(), p.per_event.is_some(), p.param_bands.is_some()]
+            .iter()
+            .filter(|x| **x)
+            .count();
+        if chosen != 1 {
+            c.at(
+                &p.id,
+                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`",
+            );
+            continue;
+        }
+        let amount = if let Some(bg) = &p.by_grade {
+            if grading.is_none() {
+                c.at(bg, "pay by_grade needs a [grading] section");
+            }
+            for g in &grades {
+                if !bg.get_ref().contains_key(g) {
+                    c.at(bg, format!("pay `{}` has no amount for grade `{g}`", p.id.get_ref()));
+                }
+            }
+            let vetoed = grading.as_ref().map(|g| g.vetoed_grade.clone()).unwrap_or_default();
+            for (g, a) in bg.get_ref() {
+                if !grades.contains(g) && *g != vetoed {
+                    c.at(
+                        bg,
+                        format!(
+                            "pay `{}` names grade `{g}`, which the grading does not give; grades: {}",
+                            p.id.get_ref(),
+                            grades.join(", ")
+                        ),
+                    );
+                }
+                non_negative(&mut c, bg, a, "an amount");
+            }
+            PayAmount::ByGrade(bg.get_ref().iter().map(|(g, a)| (g.clone(), a.0)).collect())
+        } else if let Some(pe) = &p.per_event {
+            let m = measure(&mut c, &pe.measure);
+            let rate = rate(
+                &mut c,
+                &pe.measure,
+                pe.each,
+                pe.by_level.as_ref(),
+                m,
+                &measures,
+                &event_types,
+            );
+            PayAmount::PerEvent { measure: m, rate }
+        } else if let Some(pb) = &p.param_bands {
+            let mut last: Option<Decimal> = None;
+            for (from, to, amount) in pb.bands.get_ref() {
+                if to.0 < from.0 || last.is_some_and(|l| from.0 <= l) {
+                    c.at(
+                        &pb.bands,
+                        "param bands must be [from, to, amount] with from ≤ to, in increasing order, not overlapping",
+                    );
+                }
+                non_negative(&mut c, &pb.bands, amount, "an amount");
+                last = Some(to.0);
+            }
+            PayAmount::ParamBands {
+                param: pb.param.clone(),
+                bands: pb.bands.get_ref().iter().map(|(a, b, x)| (a.0, b.0, x.0)).collect(),
+                otherwise: pb.otherwise.0,
+            }
+        } else {
+            continue;
+        };
+        pay.push(PayRule {
+            id: p.id.get_ref().clone(),
+            label: p.label.clone(),
+            roles,
+            periods,
+            withheld_when_vetoed: p.withheld_when_vetoed,
+            amount,
+        });
+    }
+
+    if c.problems.is_empty() {
+        Ok(RuleSet {
+            meta,
+            roles,
+            duty_exclude,
+            event_types,
+            measures,
+            items,
+            vetoes,
+            grading,
+            pay,
+            source,
+            sha256,
+        })
+    } else {
+        Err(c.problems)
+    }
+}
+
+fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &Dec, what: &str) {
+    if v.0 < Decimal::ZERO {
+        c.at(at, format!("{what} cannot be negative (found {})", v.0));
+    }
+}
+
+fn status(c: &mut Checker, n: &Name) -> Option<Status> {
+    let s = Status::parse(n.get_ref());
+    if s.is_none() {
+        c.at(
+            n,
+            format!(
+                "unknown attendance status `{}`; known: {}",
+                n.get_ref(),
+                Status::known()
+            ),
+        );
+    }
+    s
+}
+
+fn hours(c: &mut Checker, m: &Spanned<RawMeasure>, v: Option<Dec>, key: &str) -> i64 {
+    match v {
+        Some(h) if h.0 > Decimal::ZERO => (h.0 * Decimal::from(3600)).trunc().try_into().unwrap_or(i64::MAX),
+        Some(_) => {
+            c.at(m, format!("`{key}` must be a positive number of hours"));
+            0
+        }
+        None => {
+            c.at(m, format!("kind `case_deadline` with outcome `overdue` needs `{key}`"));
+            0
+        }
+    }
+}
+
+const MEASURE_KINDS: [&str; 8] = [
+    "events",
+    "attendance",
+    "missing_patrols",
+    "short_patrols",
+    "patrol_finding",
+    "daily_deadline",
+    "case_deadline",
+    "survey_rate",
+];
+
+fn measure_kind(
+    c: &mut Checker,
+    sm: &Spanned<RawMeasure>,
+    type_ids: &HashMap<String, usize>,
+    types: &[EventType],
+    roles: &[Role],
+) -> Option<MeasureKind> {
+    let m = sm.get_ref();
+    let kind = m.kind.get_ref().as_str();
+    // Which keys each kind takes: anything else present is a mistake worth naming.
+    let allowed: &[&str] = match kind {
+        "events" => &["types"],
+        "attendance" => &["status", "weights", "approved"],
+        "missing_patrols" => &["per_duty_day"],
+        "short_patrols" => &["minimum_hours"],
+        "patrol_finding" => &["finding"],
+        "daily_deadline" => &["field", "by"],
+        "case_deadline" => &[
+            "types",
+            "outcome",
+            "accept_within_hours",
+            "close_within_hours",
+            "complex_close_within_hours",
+        ],
+        "survey_rate" => &["field"],
+        other => {
+            c.at(
+                &m.kind,
+                format!("unknown measure kind `{other}`; expected {}", one_of(&MEASURE_KINDS)),
+            );
+            return None;
+        }
+    };
+    let present = [
+        ("types", m.types.is_some()),
+        ("status", m.status.is_some()),
+        ("weights", m.weights.is_some()),
+        ("approved", m.approved.is_some()),
+        ("per_duty_day", m.per_duty_day.is_some()),
+        ("minimum_hours", m.minimum_hours.is_some()),
+        ("finding", m.finding.is_some()),
+        ("field", m.field.is_some()),
+        ("by", m.by.is_some()),
+        ("outcome", m.outcome.is_some()),
+        ("accept_within_hours", m.accept_within_hours.is_some()),
+        ("close_within_hours", m.close_within_hours.is_some()),
+        ("complex_close_within_hours", m.complex_close_within_hours.is_some()),
+    ];
+    for (key, is) in present {
+        if is && !allowed.contains(&key) {
+            c.at(
+                sm,
+                format!(
+                    "measure kind `{kind}` does not take `{key}`; it takes {}",
+                    one_of(allowed)
+                ),
+            );
+        }
+    }
+    let type_list = |c: &mut Checker| -> Vec<usize> {
+        let Some(ts) = &m.types else {
+            c.at(sm, format!("measure kind `{kind}` needs `types`"));
+            return vec![];
+        };
+        ts.iter()
+            .filter_map(|t| {
+                let i = type_ids.get(t.get_ref().trim()).copied();
+                if i.is_none() {
+                    let known: Vec<&str> = types.iter().map(|e| e.name.as_str()).collect();
+                    c.at(
+                        t,
+                        format!("unknown event type `{}`; declared: {}", t.get_ref(), known.join(", ")),
+                    );
+                }
+                i
+            })
+            .collect()
+    };
+    Some(match kind {
+        "events" => MeasureKind::Events { types: type_list(c) },
+        "attendance" => {
+            let Some(sts) = &m.status else {
+                c.at(sm, "measure kind `attendance` needs `status`");
+                return None;
+            };
+            let weights = m.weights.clone().unwrap_or_default();
+            let statuses: Vec<(Status, Decimal)> = sts
+                .iter()
+                .filter_map(|n| status(c, n))
+                .map(|st| {
+                    let w = weights
+                        .iter()
+                        .find(|(k, _)| Status::parse(k) == Some(st))
+                        .map_or(Decimal::ONE, |(_, w)| w.0);
+                    (st, w)
+                })
+                .collect();
+            for k in weights.keys() {
+                if !statuses.iter().any(|(st, _)| Status::parse(k) == Some(*st)) {
+                    c.at(
+                        sm,
+                        format!("weights names `{k}`, which is not one of this measure's statuses"),
+                    );
+                }
+            }
+            MeasureKind::Attendance {
+                statuses,
+                approved: m.approved,
+            }
+        }
+        "missing_patrols" => MeasureKind::MissingPatrols {
+            per_duty_day: match m.per_duty_day {
+                Some(d) if d.0 > Decimal::ZERO => d.0,
+                _ => {
+                    c.at(sm, "missing_patrols needs `per_duty_day`, a positive number");
+                    Decimal::ZERO
+                }
+            },
+        },
+        "short_patrols" => {
+            let mins = m.minimum_hours.clone().unwrap_or_default();
+            let mut out = Vec::new();
+            for r in roles {
+                match mins.get(&r.id) {
+                    Some(h) => out.push(h.0),
+                    None => {
+                        c.at(sm, format!("short_patrols needs `minimum_hours` for role `{}`", r.id));
+                        out.push(Decimal::ZERO);
+                    }
+                }
+            }
+            for k in mins.keys() {
+                if !roles.iter().any(|r| &r.id == k) {
+                    c.at(sm, format!("minimum_hours names unknown role `{k}`"));
+                }
+            }
+            MeasureKind::ShortPatrols { minimum_hours: out }
+        }
+        "patrol_finding" => {
+            let f = m.finding.as_ref().and_then(|f| PatrolFinding::parse(f.get_ref()));
+            if f.is_none() {
+                c.at(
+                    sm,
+                    format!(
+                        "patrol_finding needs `finding`, one of {}",
+                        one_of(&["not_logged", "no_uniform"])
+                    ),
+                );
+            }
+            MeasureKind::PatrolFinding {
+                finding: f.unwrap_or(PatrolFinding::NoUniform),
+            }
+        }
+        "daily_deadline" => {
+            let f = m.field.as_ref().and_then(|f| DailyField::parse(f.get_ref()));
+            if f.is_none() {
+                c.at(
+                    sm,
+                    format!(
+                        "daily_deadline needs `field`, one of {}",
+                        one_of(&["sign_in", "report_at"])
+                    ),
+                );
+            }
+            let by = m.by.as_ref().and_then(|b| {
+                NaiveTime::parse_from_str(b.get_ref(), "%H:%M:%S")
+                    .or_else(|_| NaiveTime::parse_from_str(b.get_ref(), "%H:%M"))
+                    .ok()
+            });
+            if by.is_none() {
+                c.at(sm, "daily_deadline needs `by`, a time like \"09:00\"");
+            }
+            MeasureKind::DailyDeadline {
+                field: f.unwrap_or(DailyField::SignIn),
+                by: by.unwrap_or_default(),
+            }
+        }
+        "case_deadline" => {
+            let types = type_list(c);
+            let outcome = match m.outcome.as_ref().map(|o| o.get_ref().as_str()) {
+                Some("unhandled") => CaseOutcome::Unhandled,
+                Some("overdue") => CaseOutcome::Overdue,
+                _ => {
+                    c.at(
+                        sm,
+                        format!(
+                            "case_deadline needs `outcome`, one of {}",
+                            one_of(&["unhandled", "overdue"])
+                        ),
+                    );
+                    CaseOutcome::Unhandled
+                }
+            };
+            let deadlines = if outcome == CaseOutcome::Overdue {
+                let close_within = hours(c, sm, m.close_within_hours, "close_within_hours");
+                Deadlines {
+                    accept_within: hours(c, sm, m.accept_within_hours, "accept_within_hours"),
+                    close_within,
+                    complex_close_within: match m.complex_close_within_hours {
+                        None => close_within,
+                        v => hours(c, sm, v, "complex_close_within_hours"),
+                    },
+                }
+            } else {
+                Deadlines::default()
+            };
+            MeasureKind::CaseDeadline {
+                types,
+                outcome,
+                deadlines,
+            }
+        }
+        "survey_rate" => {
+            let f = m.field.as_ref().and_then(|f| SurveyField::parse(f.get_ref()));
+            if f.is_none() {
+                c.at(
+                    sm,
+                    format!(
+                        "survey_rate needs `field`, one of {}",
+                        one_of(&["aware", "covered", "satisfied"])
+                    ),
+                );
+            }
+            MeasureKind::SurveyRate {
+                field: f.unwrap_or(SurveyField::Aware),
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The levels a measure's occurrences can carry: the union of its event types' levels.
+fn measure_levels(m: &Measure, types: &[EventType]) -> Option<Vec<String>> {
+    match &m.kind {
+        MeasureKind::Events { types: ts } => {
+            let mut out: Vec<String> = Vec::new();
+            for t in ts {
+                for l in &types[*t].levels {
+                    if !out.contains(l) {
+                        out.push(l.clone());
+                    }
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+fn rate(
+    c: &mut Checker,
+    at: &Name,
+    each: Option<Dec>,
+    by_level: Option<&Spanned<BTreeMap<String, Dec>>>,
+    m: usize,
+    measures: &[Measure],
+    types: &[EventType],
+) -> Rate {
+    match (each, by_level) {
+        (Some(e), None) => {
+            if e.0 < Decimal::ZERO {
+                c.at(at, "`each` cannot be negative: use `deduct` to take points off");
+            }
+            Rate::Each(e.0)
+        }
+        (None, Some(bl)) => {
+            match measures.get(m).and_then(|mm| measure_levels(mm, types)) {
+                None => c.at(
+                    bl,
+                    format!("by_level needs an `events` measure, and `{}` is not one", at.get_ref()),
+                ),
+                Some(levels) => {
+                    if levels.is_empty() {
+                        c.at(
+                            bl,
+                            "by_level is used, but the measure's event types declare no `levels`",
+                        );
+                    }
+                    for l in &levels {
+                        if !bl.get_ref().contains_key(l) {
+                            c.at(bl, format!("by_level has no amount for level `{l}`"));
+                        }
+                    }
+                    for l in bl.get_ref().keys() {
+                        if !levels.contains(l) {
+                            c.at(
+                                bl,
+                                format!(
+                                    "by_level names level `{l}`, which the event types do not declare; declared: {}",
+                                    levels.join(", ")
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            for v in bl.get_ref().values() {
+                non_negative(c, bl, v, "a rate");
+            }
+            // Keep the order the event types declare, so traces read naturally.
+            Rate::ByLevel(bl.get_ref().iter().map(|(k, v)| (k.clone(), v.0)).collect())
+        }
+        _ => {
+            c.at(at, "give exactly one of `each` or `by_level`");
+            Rate::Each(Decimal::ZERO)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn item(
+    c: &mut Checker,
+    it: &RawItem,
+    kind: ItemKind,
+    parent: &str,
+    measure: &dyn Fn(&mut Checker, &Name) -> usize,
+    resolve_roles: &dyn Fn(&mut Checker, &Option<Vec<Name>>) -> Option<Vec<usize>>,
+    measures: &[Measure],
+    types: &[EventType],
+    seen: &mut HashSet<String>,
+) -> Item {
+    let id = it.id.get_ref().clone();
+    let path = if parent.is_empty() {
+        id.clone()
+    } else {
+        format!("{parent}.{id}")
+    };
+    if !seen.insert(path.clone()) {
+        c.at(&it.id, format!("item `{path}` is declared twice"));
+    }
+    if id.contains('.') || id.is_empty() {
+        c.at(&it.id, "an item id must be non-empty and contain no `.`");
+    }
+    let roles = resolve_roles(c, &it.roles);
+    let max = it.max.map(|m| m.0);
+    if let (ItemKind::Score, None) = (kind, max) {
+        c.at(&it.id, format!("score item `{path}` needs `max`"));
+    }
+    if let Some(cap) = &it.cap {
+        non_negative(c, cap, cap.get_ref(), "a cap");
+    }
+    let body = if !it.part.is_empty() {
+        if it.tier.is_some() || it.deduct.is_some() || it.add.is_some() {
+            c.at(
+                &it.id,
+                format!("item `{path}` has parts, so it cannot also have tier/deduct/add"),
+            );
+        }
+        let parts: Vec<Item> = it
+            .part
+            .iter()
+            .map(|p| item(c, p, kind, &path, measure, resolve_roles, measures, types, seen))
+            .collect();
+        if let (Some(m), ItemKind::Score) = (max, kind) {
+            let sum: Decimal = parts.iter().filter_map(|p| p.max).sum();
+            if sum != m {
+                c.at(
+                    &it.id,
+                    format!("the parts of `{path}` add up to {sum}, but its max is {m}"),
+                );
+            }
+        }
+        ItemBody::Parts(parts)
+    } else {
+        let scoring = match (&it.tier, &it.deduct, &it.add) {
+            (Some(t), None, None) => {
+                let mut prev: Option<Decimal> = None;
+                for (th, pts) in t.at_least.get_ref() {
+                    if prev.is_some_and(|p| th.0 >= p) {
+                        c.at(
+                            &t.at_least,
+                            "tier thresholds must be listed highest first, each lower than the one before",
+                        );
+                    }
+                    if let Some(m) = max {
+                        if pts.0 > m {
+                            c.at(&t.at_least, format!("tier points {} exceed the item's max {m}", pts.0));
+                        }
+                    }
+                    prev = Some(th.0);
+                }
+                Scoring::Tier(Tier {
+                    measure: measure(c, &t.measure),
+                    at_least: t.at_least.get_ref().iter().map(|(a, b)| (a.0, b.0)).collect(),
+                    otherwise: t.otherwise.0,
+                })
+            }
+            (None, d, a) if d.is_some() || a.is_some() => {
+                if kind == ItemKind::Deduction && a.is_some() {
+                    c.at(
+                        &it.id,
+                        format!("deduction item `{path}` takes `deduct` lines, not `add`"),
+                    );
+                }
+                if kind == ItemKind::Bonus && d.is_some() {
+                    c.at(&it.id, format!("bonus item `{path}` takes `add` lines, not `deduct`"));
+                }
+                let mut lines = Vec::new();
+                for (sign, list) in [(Decimal::NEGATIVE_ONE, d), (Decimal::ONE, a)] {
+                    for l in list.iter().flat_map(|v| v.iter()) {
+                        let mi = measure(c, &l.measure);
+                        let per = match l.per.as_ref().map(|p| p.get_ref().as_str()) {
+                            None | Some("period") => Bucket::Period,
+                            Some("month") => Bucket::Month,
+                            Some(other) => {
+                                c.at(
+                                    l.per.as_ref().unwrap_or(&l.measure),
+                                    format!("per `{other}`; expected {}", one_of(&["period", "month"])),
+                                );
+                                Bucket::Period
+                            }
+                        };
+                        if l.per.is_some() && l.beyond.is_none() {
+                            c.at(&l.measure, "`per` only matters with `beyond` (a threshold per bucket)");
+                        }
+                        if let Some(cap) = &l.cap {
+                            non_negative(c, cap, cap.get_ref(), "a cap");
+                        }
+                        if let Some(b) = l.beyond {
+                            if b.0 < Decimal::ZERO {
+                                c.at(&l.measure, "`beyond` cannot be negative");
+                            }
+                        }
+                        if matches!(measures.get(mi).map(|m| &m.kind), Some(MeasureKind::SurveyRate { .. })) {
+                            c.at(&l.measure, "a survey rate is a ratio: score it with `tier`, not a line");
+                        }
+                        lines.push(Line {
+                            label: l
+                                .label
+                                .clone()
+                                .unwrap_or_else(|| measures.get(mi).map(|m| m.label.clone()).unwrap_or_default()),
+                            measure: mi,
+                            sign,
+                            rate: rate(c, &l.measure, l.each, l.by_level.as_ref(), mi, measures, types),
+                            beyond: l.beyond.map(|b| b.0),
+                            per,
+                            roles: resolve_roles(c, &l.roles),
+                            cap: l.cap.as_ref().map(|x| x.get_ref().0),
+                        });
+                    }
+                }
+                Scoring::Lines(lines)
+            }
+            _ => {
+                c.at(
+                    &it.id,
+                    format!("leaf item `{path}` needs exactly one of `tier`, or `deduct`/`add` lines, or `part`s"),
+                );
+                Scoring::Lines(vec![])
+            }
+        };
+        let floor = it.floor.as_ref().map(|f| f.get_ref().0);
+        ItemBody::Leaf(Leaf {
+            start: if kind == ItemKind::Score {
+                max.unwrap_or_default()
+            } else {
+                Decimal::ZERO
+            },
+            floor,
+            cap: it.cap.as_ref().map(|x| x.get_ref().0),
+            scoring,
+        })
+    };
+    Item {
+        id,
+        path,
+        label: it.label.clone(),
+        kind,
+        max,
+        roles,
+        body,
+    }
+}
+
+fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_periods: &[PeriodKind]) -> Grading {
+    let periods = match &g.periods {
+        Some(ps) => ps.iter().filter_map(|p| period_kind(c, p)).collect(),
+        None => scheme_periods.to_vec(),
+    };
+    let scope = g
+        .scope
+        .iter()
+        .filter_map(|s| {
+            let f = ScopeField::parse(s.get_ref());
+            if f.is_none() {
+                c.at(
+                    s,
+                    format!(
+                        "unknown scope `{}`; expected {}",
+                        s.get_ref(),
+                        one_of(&["village", "role", "grid", "area"])
+                    ),
+                );
+            }
+            f
+        })
+        .collect();
+    let tie_breakers = g
+        .tie_breakers
+        .iter()
+        .filter_map(|t| {
+            let i = items
+                .iter()
+                .position(|it| &it.id == t.get_ref() && it.kind == ItemKind::Score);
+            if i.is_none() {
+                let known: Vec<&str> = items
+                    .iter()
+                    .filter(|i| i.kind == ItemKind::Score)
+                    .map(|i| i.id.as_str())
+                    .collect();
+                c.at(
+                    t,
+                    format!(
+                        "tie breaker `{}` is not a score item; score items: {}",
+                        t.get_ref(),
+                        one_of(&known)
+                    ),
+                );
+            }
+            i
+        })
+        .collect();
+    if g.rounding.get_ref() != "half_up" {
+        c.at(
+            &g.rounding,
+            "quota rounding must be `half_up` (the only one the documents use)",
+        );
+    }
+    if g.ties.get_ref() != "higher_grade_and_report" {
+        c.at(
+            &g.ties,
+            "ties must be `higher_grade_and_report`: tied workers take the better grade and the overflow is listed",
+        );
+    }
+    let quota: Vec<QuotaShare> = g
+        .quota
+        .get_ref()
+        .iter()
+        .map(|q| QuotaShare {
+            grade: q.grade.clone(),
+            share: q.share.0,
+            count_param: q.count_param.clone(),
+        })
+        .collect();
+    let total: Decimal = quota.iter().map(|q| q.share).sum();
+    if total != Decimal::ONE {
+        c.at(&g.quota, format!("quota shares add up to {total}, not 1 (100%)"));
+    }
+    if quota.iter().any(|q| q.share < Decimal::ZERO) {
+        c.at(&g.quota, "a quota share cannot be negative");
+    }
+    let mut names = HashSet::new();
+    for q in &quota {
+        if !names.insert(q.grade.clone()) || q.grade == g.vetoed_grade {
+            c.at(&g.quota, format!("grade `{}` appears twice", q.grade));
+        }
+    }
+    Grading {
+        periods,
+        vetoed_grade: g.vetoed_grade.clone(),
+        scope,
+        tie_breakers,
+        quota,
+    }
+}
