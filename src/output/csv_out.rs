@@ -1,6 +1,6 @@
 //! CSV exports: UTF-8 with a byte-order mark so that Excel opens them as UTF-8, and stable
 //! English headers for other programs.
-use super::{csv_points, print_order, Report};
+use super::{csv_points, payees, print_order, Report};
 use crate::num::show_money;
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -48,7 +48,7 @@ pub fn payouts(r: &Report) -> Vec<u8> {
     let mut header: Vec<String> = ["id", "name", "village", "role", "amount"].map(String::from).to_vec();
     header.extend(r.outcome.pays.iter().map(|&i| r.rules.pay[i].id.clone()));
     let _ = w.write_record(&header);
-    for s in print_order(r) {
+    for s in payees(r) {
         let wk = &r.inputs.workers[s.worker];
         let mut row = vec![
             wk.id.clone(),

@@ -51,6 +51,15 @@ pub fn print_order<'a>(r: &Report<'a>) -> Vec<&'a Subject> {
     v
 }
 
+/// Subjects on the payout: those at least one of the run's pay rules applies to (a month run
+/// of a scheme that pays full-time workers monthly lists only them).
+pub fn payees<'a>(r: &Report<'a>) -> Vec<&'a Subject> {
+    print_order(r)
+        .into_iter()
+        .filter(|s| s.pay.iter().any(Option::is_some))
+        .collect()
+}
+
 fn workbook(r: &Report, title: &str) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     // A fixed creation date (the period's first day) keeps the bytes reproducible.
@@ -275,7 +284,7 @@ pub fn payout_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut rows = Vec::new();
     let mut sums = vec![Decimal::ZERO; pays.len()];
     let mut grand = Decimal::ZERO;
-    for (n, s) in print_order(r).into_iter().enumerate() {
+    for (n, s) in payees(r).into_iter().enumerate() {
         let w = &r.inputs.workers[s.worker];
         let mut row = vec![
             Cell::Int(n as i64 + 1),
@@ -328,7 +337,8 @@ pub fn payout_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
 
     // 汇总: per village and the grand total.
     let mut by_village: std::collections::BTreeMap<&str, (usize, Vec<Decimal>, Decimal)> = Default::default();
-    for s in &r.outcome.subjects {
+    let listed = payees(r);
+    for s in &listed {
         let e = by_village
             .entry(r.inputs.workers[s.worker].village.as_str())
             .or_insert_with(|| (0, vec![Decimal::ZERO; pays.len()], Decimal::ZERO));
@@ -350,7 +360,7 @@ pub fn payout_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
             row
         })
         .collect();
-    let mut total_row = vec![Cell::text("总计"), Cell::Int(r.outcome.subjects.len() as i64)];
+    let mut total_row = vec![Cell::text("总计"), Cell::Int(listed.len() as i64)];
     total_row.extend(sums.iter().map(|s| Cell::Money(*s)));
     total_row.push(Cell::Money(grand));
     let bold = vec![rows.len()];

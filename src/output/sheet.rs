@@ -51,7 +51,11 @@ pub fn display_width(s: &str) -> usize {
 fn widths(t: &Table) -> Vec<f64> {
     (0..t.header.len())
         .map(|c| {
-            let w = std::iter::once(display_width(&t.header[c]))
+            // Headers wrap onto two lines (the header row is two lines tall), so a long header
+            // needs only half its width.
+            let hw = display_width(&t.header[c]);
+            let hw = if hw > 8 { hw.div_ceil(2) } else { hw };
+            let w = std::iter::once(hw)
                 .chain(t.rows.iter().map(|r| r.get(c).map_or(0, |x| display_width(&x.shown()))))
                 .max()
                 .unwrap_or(4);

@@ -1,0 +1,116 @@
+//! Shared test helpers: the binary, CSV outputs as maps, and small input workbooks.
+#![allow(dead_code)]
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub type Row = BTreeMap<String, String>;
+
+/// The gridscore binary, run from the crate root so that `examples/` resolves.
+pub fn gridscore() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("gridscore").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// A CSV output (UTF-8 with BOM) as one map per row.
+pub fn csv_rows(path: &Path) -> Vec<Row> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("CSV starts with a BOM");
+    let mut r = csv::Reader::from_reader(body);
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Writes a workbook of text cells: each sheet is (name, rows).
+pub fn write_book(path: &Path, sheets: &[(&str, Vec<Vec<String>>)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32, c as u16, v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+fn rows(v: &[&[&str]]) -> Vec<Vec<String>> {
+    v.iter().map(|r| r.iter().map(|s| s.to_string()).collect()).collect()
+}
+
+/// A small, valid yangkou input: two part-time workers in one village, a few days of July 2026.
+pub struct Fixture {
+    pub sheets: Vec<(&'static str, Vec<Vec<String>>)>,
+}
+
+impl Fixture {
+    pub fn minimal() -> Fixture {
+        Fixture {
+            sheets: vec![
+                (
+                    "花名册",
+                    rows(&[
+                        &["编号", "姓名", "村(社区)", "岗位"],
+                        &["001", "甲", "东村", "兼职网格员"],
+                        &["002", "乙", "东村", "兼职网格员"],
+                    ]),
+                ),
+                (
+                    "考勤",
+                    rows(&[
+                        &["测试考勤表"],
+                        &[],
+                        &["编号", "日期", "状态", "签到时间", "报告时间"],
+                        &["001", "2026-07-01", "出勤", "08:30", "16:00"],
+                    ]),
+                ),
+                (
+                    "巡查",
+                    rows(&[
+                        &["编号", "日期", "时段", "开始", "结束"],
+                        &["001", "2026-07-01", "上午", "08:30", "10:00"],
+                    ]),
+                ),
+                (
+                    "事件",
+                    rows(&[
+                        &["事件编号", "编号", "类型", "日期", "级别"],
+                        &["E1", "002", "稿件录用", "2026-07-10", "县"],
+                    ]),
+                ),
+                (
+                    "测评",
+                    rows(&[&["编号", "知晓", "覆盖", "满意"], &["001", "是", "是", "否"]]),
+                ),
+                ("参数", rows(&[&["名称", "月份", "值"], &["县排名", "2026-07", "3"]])),
+            ],
+        }
+    }
+
+    pub fn sheet(&mut self, name: &str) -> &mut Vec<Vec<String>> {
+        &mut self.sheets.iter_mut().find(|(n, _)| *n == name).unwrap().1
+    }
+
+    pub fn push(&mut self, sheet: &str, row: &[&str]) -> &mut Self {
+        self.sheet(sheet).push(row.iter().map(|s| s.to_string()).collect());
+        self
+    }
+
+    pub fn write(&self, dir: &Path) -> std::path::PathBuf {
+        let p = dir.join("input.xlsx");
+        write_book(&p, &self.sheets);
+        p
+    }
+}
