@@ -295,7 +295,7 @@ fn the_score_workbook_has_the_four_sheets_and_traces_rows() {
     let detail = wb.worksheet_range("明细").unwrap();
     let line = detail
         .rows()
-        .find(|r| r[0].to_string() == "0101" && r[4].to_string().starts_with("巡查未录入系统"))
+        .find(|r| r[0] == "0101" && r[4].to_string().starts_with("巡查未录入系统"))
         .expect("trace line");
     assert_eq!(line[5].to_string(), "3");
     assert_eq!(line[6].to_string(), "-0.6");

@@ -501,12 +501,12 @@ fn run_job<'a>(
     let range = match (src, &job.sheet) {
         (Some(Source::Csv(b)), _) => csv_range(b, &file.display)?,
         (Some(Source::Workbook(b)), Some(name)) => {
-            if !books.contains_key(&job.file) {
-                books.insert(job.file, open_workbook(b, &ext_of(&file.path)).map_err(prob)?);
-            }
-            let wb = books
-                .get_mut(&job.file)
-                .ok_or_else(|| prob("an open workbook".into()))?;
+            let wb = match books.entry(job.file) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(open_workbook(b, &ext_of(&file.path)).map_err(prob)?)
+                }
+            };
             wb.worksheet_range(name)
                 .map_err(|e| prob(format!("a readable sheet ({e})")))?
         }

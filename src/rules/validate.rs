@@ -720,6 +720,9 @@ fn rate(
     }
 }
 
+/// Resolves a list of role ids to indices, reporting unknown ones.
+type RoleResolver<'a> = dyn Fn(&mut Checker, &Option<Vec<Name>>) -> Option<Vec<usize>> + 'a;
+
 #[allow(clippy::too_many_arguments)]
 fn item(
     c: &mut Checker,
@@ -727,7 +730,7 @@ fn item(
     kind: ItemKind,
     parent: &str,
     measure: &dyn Fn(&mut Checker, &Name) -> usize,
-    resolve_roles: &dyn Fn(&mut Checker, &Option<Vec<Name>>) -> Option<Vec<usize>>,
+    resolve_roles: &RoleResolver,
     measures: &[Measure],
     types: &[EventType],
     seen: &mut HashSet<String>,
