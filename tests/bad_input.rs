@@ -46,8 +46,14 @@ fn fails_when_a_row_names_a_worker_not_on_the_roster_and_lists_every_error() {
     f.push("巡查", &["001", "2026-07-32", "上午", "08:30", "10:00"]);
     let err = fixture_fails(&f);
     assert!(err.contains("2 input errors"), "{err}");
-    assert!(err.contains("考勤!A5") && err.contains("found \"003\", expected a worker 编号 on the roster"), "{err}");
-    assert!(err.contains("巡查!B3") && err.contains("found \"2026-07-32\", expected a date"), "{err}");
+    assert!(
+        err.contains("考勤!A5") && err.contains("found \"003\", expected a worker 编号 on the roster"),
+        "{err}"
+    );
+    assert!(
+        err.contains("巡查!B3") && err.contains("found \"2026-07-32\", expected a date"),
+        "{err}"
+    );
     assert!(err.contains("input.xlsx"), "the file is named: {err}");
 }
 
@@ -56,7 +62,11 @@ fn fails_when_roster_has_duplicate_ids() {
     let mut f = Fixture::minimal();
     f.push("花名册", &["001", "丙", "东村", "兼职网格员"]);
     let err = fixture_fails(&f);
-    assert!(err.contains("花名册!4") && err.contains("found \"001\", expected a unique 编号; it is already used at 花名册!2"), "{err}");
+    assert!(
+        err.contains("花名册!4")
+            && err.contains("found \"001\", expected a unique 编号; it is already used at 花名册!2"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -64,7 +74,11 @@ fn fails_on_an_undeclared_type_listing_the_known_ones() {
     let mut f = Fixture::minimal();
     f.push("事件", &["E2", "001", "平安晚报", "2026-07-03", ""]);
     let err = fixture_fails(&f);
-    assert!(err.contains("事件!C3") && err.contains("found \"平安晚报\", expected a 类型 the rule set declares: 平安迟报、平安漏报"), "{err}");
+    assert!(
+        err.contains("事件!C3")
+            && err.contains("found \"平安晚报\", expected a 类型 the rule set declares: 平安迟报、平安漏报"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -72,7 +86,10 @@ fn fails_on_a_level_the_type_does_not_know() {
     let mut f = Fixture::minimal();
     f.push("事件", &["E2", "001", "稿件录用", "2026-07-03", "乡"]);
     let err = fixture_fails(&f);
-    assert!(err.contains("事件!E3") && err.contains("expected a 级别 for 稿件录用: 镇、县、市、省、国家"), "{err}");
+    assert!(
+        err.contains("事件!E3") && err.contains("expected a 级别 for 稿件录用: 镇、县、市、省、国家"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -80,7 +97,11 @@ fn fails_on_a_duplicated_event_id() {
     let mut f = Fixture::minimal();
     f.push("事件", &["E1", "001", "破案线索", "2026-07-03", ""]);
     let err = fixture_fails(&f);
-    assert!(err.contains("事件!3") && err.contains("found \"E1\", expected a unique 事件编号; it is already used at 事件!2"), "{err}");
+    assert!(
+        err.contains("事件!3")
+            && err.contains("found \"E1\", expected a unique 事件编号; it is already used at 事件!2"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -88,7 +109,10 @@ fn fails_on_a_date_outside_the_period() {
     let mut f = Fixture::minimal();
     f.push("考勤", &["001", "2026-10-08", "出勤", "", ""]);
     let err = fixture_fails(&f);
-    assert!(err.contains("考勤!B5") && err.contains("expected a date within 2026Q3"), "{err}");
+    assert!(
+        err.contains("考勤!B5") && err.contains("expected a date within 2026Q3"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -109,8 +133,14 @@ fn fails_on_a_negative_count_and_an_end_before_its_start() {
     f.push("事件", &["E2", "001", "平安迟报", "2026-07-03", "", "-1"]);
     f.push("巡查", &["001", "2026-07-02", "下午", "16:00", "14:00"]);
     let err = fixture_fails(&f);
-    assert!(err.contains("事件!F3") && err.contains("a whole number of occurrences"), "{err}");
-    assert!(err.contains("巡查!E3") && err.contains("an end time (结束) after the start time"), "{err}");
+    assert!(
+        err.contains("事件!F3") && err.contains("a whole number of occurrences"),
+        "{err}"
+    );
+    assert!(
+        err.contains("巡查!E3") && err.contains("an end time (结束) after the start time"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -118,7 +148,10 @@ fn fails_on_a_missing_sheet() {
     let mut f = Fixture::minimal();
     f.sheets.retain(|(n, _)| *n != "巡查");
     let err = fixture_fails(&f);
-    assert!(err.contains("a sheet named 巡查 (patrol), needed by rule set yangkou; sheets found:"), "{err}");
+    assert!(
+        err.contains("a sheet named 巡查 (patrol), needed by rule set yangkou; sheets found:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -126,7 +159,10 @@ fn fails_on_a_header_typo_and_suggests_the_nearest() {
     let mut f = Fixture::minimal();
     f.sheet("考勤")[2][2] = "状 况".into();
     let err = fixture_fails(&f);
-    assert!(err.contains("missing: 状态 (status) — did you mean the header \"状 况\"?"), "{err}");
+    assert!(
+        err.contains("missing: 状态 (status) — did you mean the header \"状 况\"?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -134,7 +170,11 @@ fn fails_on_a_role_the_rule_set_does_not_declare() {
     let mut f = Fixture::minimal();
     f.sheet("花名册")[2][3] = "网格指导员".into();
     let err = fixture_fails(&f);
-    assert!(err.contains("花名册!D3") && err.contains("a role (岗位) the rule set declares: 网格长, 专职网格员, 兼职网格员"), "{err}");
+    assert!(
+        err.contains("花名册!D3")
+            && err.contains("a role (岗位) the rule set declares: 网格长, 专职网格员, 兼职网格员"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -145,7 +185,13 @@ fn fails_when_the_county_rank_is_missing_for_a_month_run() {
     let dir = tempfile::tempdir().unwrap();
     let p = f.write(dir.path());
     let out = dir.path().join("run");
-    let a = gridscore().args(["month", "--scheme", "yangkou", "--period", "2026-07", "--input"]).arg(&p).arg("--out").arg(&out).assert().code(1);
+    let a = gridscore()
+        .args(["month", "--scheme", "yangkou", "--period", "2026-07", "--input"])
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(err.contains("a row 名称 = 县排名, 月份 = 2026-07"), "{err}");
     assert!(!out.exists());
@@ -157,7 +203,10 @@ fn fails_on_a_workbook_that_is_really_csv_or_html() {
     let csv = dir.path().join("台账.xlsx");
     std::fs::write(&csv, "编号,姓名\n001,甲\n").unwrap();
     let err = fails(&csv);
-    assert!(err.contains("the file is text (probably CSV) saved under a workbook name"), "{err}");
+    assert!(
+        err.contains("the file is text (probably CSV) saved under a workbook name"),
+        "{err}"
+    );
     let html = dir.path().join("导出.xls");
     std::fs::write(&html, "<html><table><tr><td>编号</td></tr></table></html>").unwrap();
     let err = fails(&html);
@@ -169,13 +218,22 @@ fn fails_on_a_gbk_csv_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let f = Fixture::minimal();
     // Everything but the roster in a workbook; the roster as a CSV in GBK.
-    let mut rest = Fixture { sheets: f.sheets.clone() };
+    let mut rest = Fixture {
+        sheets: f.sheets.clone(),
+    };
     rest.sheets.retain(|(n, _)| *n != "花名册");
     rest.write(dir.path());
     // "编号,姓名" in GBK.
-    std::fs::write(dir.path().join("花名册.csv"), [0xB1, 0xE0, 0xBA, 0xC5, b',', 0xD0, 0xD5, 0xC3, 0xFB, b'\n']).unwrap();
+    std::fs::write(
+        dir.path().join("花名册.csv"),
+        [0xB1, 0xE0, 0xBA, 0xC5, b',', 0xD0, 0xD5, 0xC3, 0xFB, b'\n'],
+    )
+    .unwrap();
     let err = fails(dir.path());
-    assert!(err.contains("花名册.csv") && err.contains("probably GBK") && err.contains("CSV UTF-8"), "{err}");
+    assert!(
+        err.contains("花名册.csv") && err.contains("probably GBK") && err.contains("CSV UTF-8"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -200,5 +258,8 @@ fn fails_on_a_bank_account_excel_has_already_rounded() {
     }
     wb.save(&p).unwrap();
     let err = fails(&p);
-    assert!(err.contains("花名册!E2") && err.contains("has already lost its last digits"), "{err}");
+    assert!(
+        err.contains("花名册!E2") && err.contains("has already lost its last digits"),
+        "{err}"
+    );
 }

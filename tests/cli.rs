@@ -8,7 +8,13 @@ use common::{gridscore, Fixture};
 fn schemes_lists_the_built_in_rule_sets() {
     let a = gridscore().arg("schemes").assert().success();
     let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
-    assert!(out.contains("yangkou") && out.contains("洋发〔2022〕14号") && out.contains("2022-05-06") && out.contains("month, quarter"), "{out}");
+    assert!(
+        out.contains("yangkou")
+            && out.contains("洋发〔2022〕14号")
+            && out.contains("2022-05-06")
+            && out.contains("month, quarter"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -21,9 +27,18 @@ fn check_reports_every_rule_error_with_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/yangkou.toml")).unwrap();
     let broken = text
-        .replace("measure = \"no_uniform\", each = \"0.5\"", "measure = \"no_unifrom\", each = \"0.5\"")
-        .replace("{ grade = \"良好\", share = \"0.6\" }", "{ grade = \"良好\", share = \"0.5\" }")
-        .replace("[\"0.9\", \"8\"], [\"0.8\", \"6\"]", "[\"0.8\", \"6\"], [\"0.9\", \"8\"]")
+        .replace(
+            "measure = \"no_uniform\", each = \"0.5\"",
+            "measure = \"no_unifrom\", each = \"0.5\"",
+        )
+        .replace(
+            "{ grade = \"良好\", share = \"0.6\" }",
+            "{ grade = \"良好\", share = \"0.5\" }",
+        )
+        .replace(
+            "[\"0.9\", \"8\"], [\"0.8\", \"6\"]",
+            "[\"0.8\", \"6\"], [\"0.9\", \"8\"]",
+        )
         .replace("by_grade = { \"优秀\" = \"600\", ", "by_grade = { ");
     let p = dir.path().join("bad.toml");
     std::fs::write(&p, broken).unwrap();
@@ -41,7 +56,14 @@ fn check_refuses_unknown_keys_and_unquoted_decimals() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/yangkou.toml")).unwrap();
     let p = dir.path().join("bad.toml");
-    std::fs::write(&p, text.replace("vetoed_grade = \"不合格\"", "vetoed_grade = \"不合格\"\ncolour = \"red\"")).unwrap();
+    std::fs::write(
+        &p,
+        text.replace(
+            "vetoed_grade = \"不合格\"",
+            "vetoed_grade = \"不合格\"\ncolour = \"red\"",
+        ),
+    )
+    .unwrap();
     let a = gridscore().arg("check").arg(&p).assert().code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(err.contains(":376:1: unknown field `colour`"), "{err}");
@@ -54,18 +76,33 @@ fn check_refuses_unknown_keys_and_unquoted_decimals() {
 #[test]
 fn usage_errors_exit_2() {
     gridscore().args(["quarter"]).assert().code(2);
-    gridscore().args(["quarter", "--scheme", "yangkou", "--period", "2026-07"]).assert().code(2);
+    gridscore()
+        .args(["quarter", "--scheme", "yangkou", "--period", "2026-07"])
+        .assert()
+        .code(2);
     gridscore().args(["quarter", "--bogus"]).assert().code(2);
-    let a = gridscore().args(["year", "--scheme", "yangkou", "--period", "2026"]).assert().code(2);
+    let a = gridscore()
+        .args(["year", "--scheme", "yangkou", "--period", "2026"])
+        .assert()
+        .code(2);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-    assert!(err.contains("defines no year appraisal; it defines: month, quarter"), "{err}");
+    assert!(
+        err.contains("defines no year appraisal; it defines: month, quarter"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_unknown_scheme_names_the_known_ones() {
-    let a = gridscore().args(["quarter", "--scheme", "yangko", "--period", "2026Q3"]).assert().code(1);
+    let a = gridscore()
+        .args(["quarter", "--scheme", "yangko", "--period", "2026Q3"])
+        .assert()
+        .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-    assert!(err.contains("no built-in scheme `yangko`; built-in schemes: yangkou"), "{err}");
+    assert!(
+        err.contains("no built-in scheme `yangko`; built-in schemes: yangkou"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -75,7 +112,10 @@ fn an_existing_run_is_not_overwritten_without_force() {
     let out = dir.path().join("run");
     let run = |force: bool| {
         let mut c = gridscore();
-        c.args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"]).arg(&input).arg("--out").arg(&out);
+        c.args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out);
         if force {
             c.arg("--force");
         }
@@ -94,14 +134,36 @@ fn an_existing_run_is_not_overwritten_without_force() {
 
 #[test]
 fn a_period_before_the_rule_set_was_in_force_is_refused() {
-    let a = gridscore().args(["quarter", "--scheme", "yangkou", "--period", "2022Q1", "--input", "examples/yangkou"]).assert().code(1);
+    let a = gridscore()
+        .args([
+            "quarter",
+            "--scheme",
+            "yangkou",
+            "--period",
+            "2022Q1",
+            "--input",
+            "examples/yangkou",
+        ])
+        .assert()
+        .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(err.contains("in force from 2022-05-06"), "{err}");
 }
 
 #[test]
 fn a_year_missing_from_the_calendar_is_an_error() {
-    let a = gridscore().args(["quarter", "--scheme", "yangkou", "--period", "2027Q1", "--input", "examples/yangkou"]).assert().code(1);
+    let a = gridscore()
+        .args([
+            "quarter",
+            "--scheme",
+            "yangkou",
+            "--period",
+            "2027Q1",
+            "--input",
+            "examples/yangkou",
+        ])
+        .assert()
+        .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(err.contains("has no year 2027"), "{err}");
 }
