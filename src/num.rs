@@ -9,6 +9,11 @@ use serde::Deserialize;
 use std::fmt;
 use std::str::FromStr;
 
+/// The largest magnitude a rule set may state. Bounding every rule-set number (and every
+/// input count and amount, see `input::records`) keeps every sum the engine forms far inside
+/// `Decimal`'s range, so no arithmetic on them can overflow.
+pub const RULE_LIMIT: i64 = 1_000_000_000_000;
+
 /// A decimal read from TOML: a quoted string (`"0.5"`) or an integer (`60`), never a float.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Dec(pub Decimal);
@@ -22,15 +27,15 @@ impl<'de> Deserialize<'de> for Dec {
                 f.write_str("a decimal in quotes, like \"0.5\", or a whole number")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Dec, E> {
-                parse_decimal(s)
-                    .map(Dec)
-                    .ok_or_else(|| E::custom(format!("`{s}` is not a decimal number; write it like \"0.5\"")))
+                let v = parse_decimal(s)
+                    .ok_or_else(|| E::custom(format!("`{s}` is not a decimal number; write it like \"0.5\"")))?;
+                bounded(v)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
-                Ok(Dec(Decimal::from(v)))
+                bounded(Decimal::from(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
-                Ok(Dec(Decimal::from(v)))
+                bounded(Decimal::from(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
                 Err(E::custom(format!(
@@ -40,6 +45,15 @@ impl<'de> Deserialize<'de> for Dec {
         }
         d.deserialize_any(V)
     }
+}
+
+fn bounded<E: de::Error>(v: Decimal) -> Result<Dec, E> {
+    if v.abs() > Decimal::from(RULE_LIMIT) {
+        return Err(E::custom(format!(
+            "{v} is beyond ±{RULE_LIMIT}; no rule needs a number that large"
+        )));
+    }
+    Ok(Dec(v))
 }
 
 /// Parses a plain decimal (`12`, `-0.5`, `1,200.50`); `None` when it is not one.
@@ -127,6 +141,17 @@ mod tests {
         assert_eq!(int.v.0, d("60"));
         let err = toml::from_str::<T>("v = 0.5").err().unwrap().to_string();
         assert!(err.contains("in quotes"), "{err}");
+    }
+
+    #[test]
+    fn rule_set_numbers_beyond_the_bound_are_refused() {
+        #[derive(Deserialize)]
+        struct T {
+            #[allow(dead_code)]
+            v: Dec,
+        }
+        let err = toml::from_str::<T>("v = \"10000000000000\"").err().unwrap().to_string();
+        assert!(err.contains("no rule needs a number that large"), "{err}");
     }
 
     #[test]

@@ -585,3 +585,361 @@ fn count_param(
     }
     v.try_into().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The primitives through the whole engine, on a rule set written for the test: no
+    //! township's rule set is needed to check them.
+    use super::*;
+    use crate::input::contract::{Session, Status};
+    use crate::input::records::{Attendance, Event, Param, Patrol, SheetKind, Src, Worker};
+    use crate::input::WorkerRows;
+    use chrono::NaiveDate;
+
+    const RULES: &str = r#"
+[scheme]
+name = "t"
+title = "t"
+document = "t"
+version = "1"
+effective_from = "2020-01-01"
+periods = ["month", "quarter"]
+
+[[role]]
+id = "a"
+label = "甲岗"
+[[role]]
+id = "b"
+label = "乙岗"
+
+[[event_type]]
+name = "差错"
+[[event_type]]
+name = "奖"
+levels = ["高", "低"]
+[[event_type]]
+name = "否决"
+
+[measures]
+errors = { kind = "events", label = "差错", types = ["差错"] }
+prizes = { kind = "events", label = "奖", types = ["奖"] }
+vetoes = { kind = "events", label = "否决", types = ["否决"] }
+late = { kind = "attendance", label = "迟到", status = ["late"] }
+missing = { kind = "missing_patrols", label = "少巡", per_duty_day = 2 }
+
+[[item]]
+id = "work"
+label = "工作"
+max = "10"
+  [[item.part]]
+  id = "floored"
+  label = "扣完为止"
+  max = "4"
+  floor = "0"
+  deduct = [{ measure = "errors", each = "1.5" }]
+  [[item.part]]
+  id = "capped"
+  label = "封顶"
+  max = "6"
+  cap = "2"
+  deduct = [{ measure = "errors", each = "1" }, { measure = "late", each = "1", roles = ["b"] }]
+
+[[item]]
+id = "plus"
+label = "加分"
+kind = "bonus"
+  [[item.part]]
+  id = "prize"
+  label = "奖"
+  add = [{ measure = "prizes", by_level = { "高" = "3", "低" = "1" } }]
+
+[[item]]
+id = "minus"
+label = "扣分"
+kind = "deduction"
+  [[item.part]]
+  id = "patrol"
+  label = "少巡"
+  deduct = [{ measure = "missing", each = "0.5" }]
+
+[[veto]]
+id = "v"
+label = "否决事项"
+measure = "vetoes"
+[[veto]]
+id = "low"
+label = "低于5分"
+total_below = "5"
+
+[grading]
+vetoed_grade = "差"
+scope = ["role"]
+tie_breakers = ["work"]
+rounding = "half_up"
+ties = "higher_grade_and_report"
+quota = [{ grade = "好", share = "0.5" }, { grade = "中", share = "0.5" }]
+
+[[pay]]
+id = "g"
+label = "等次奖"
+periods = ["quarter"]
+by_grade = { "好" = "100.005", "中" = "50" }
+[[pay]]
+id = "r"
+label = "排名奖"
+roles = ["a"]
+periods = ["quarter"]
+param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], otherwise = "0" }
+"#;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+    fn day(m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, dd).unwrap()
+    }
+    fn worker(id: &str, role: usize) -> Worker {
+        Worker {
+            id: id.into(),
+            name: id.into(),
+            village: "村".into(),
+            grid: String::new(),
+            role,
+            area: String::new(),
+            monthly_subsidy: None,
+            no_reward: false,
+            start: None,
+            end: None,
+            bank_account: None,
+            src: Src {
+                sheet: SheetKind::Roster,
+                row: 2,
+            },
+        }
+    }
+    fn event(ty: usize, n: &str, level: Option<&str>, row: u32) -> Event {
+        Event {
+            event_id: format!("E{row}"),
+            type_id: ty,
+            date: day(7, 6),
+            level: level.map(str::to_string),
+            valid: true,
+            count: d(n),
+            assigned_at: None,
+            accepted_at: None,
+            closed_at: None,
+            complex: false,
+            amount: None,
+            src: Src {
+                sheet: SheetKind::Events,
+                row,
+            },
+        }
+    }
+    /// Both patrols on every working day of 2026Q3, so `missing` is 0 unless a test removes some.
+    fn full_patrols() -> Vec<Patrol> {
+        let cal = Calendar::builtin("cn").unwrap();
+        let q = Period::parse(crate::period::PeriodKind::Quarter, "2026Q3").unwrap();
+        measure::working_days(&cal, q)
+            .into_iter()
+            .flat_map(|x| [Session::Am, Session::Pm].map(|s| (x, s)))
+            .map(|(date, session)| Patrol {
+                date,
+                session,
+                seconds: None,
+                logged: true,
+                uniform: true,
+                exempt: false,
+                src: Src {
+                    sheet: SheetKind::Patrol,
+                    row: 2,
+                },
+            })
+            .collect()
+    }
+
+    fn run(workers: Vec<(Worker, WorkerRows)>, params: Vec<Param>) -> (RuleSet, Result<Outcome, InputErrors>) {
+        let rules = crate::rules::parse(RULES, "test.toml").unwrap();
+        let (workers, rows): (Vec<_>, Vec<_>) = workers.into_iter().unzip();
+        let inputs = Inputs {
+            files: vec![],
+            workers,
+            rows,
+            params,
+            sheet_files: Default::default(),
+        };
+        let q = Period::parse(crate::period::PeriodKind::Quarter, "2026Q3").unwrap();
+        let out = score(&inputs, &rules, q, &Calendar::builtin("cn").unwrap());
+        (rules, out)
+    }
+    fn rank_param(v: &str) -> Param {
+        Param {
+            name: "名次".into(),
+            period: None,
+            scope: None,
+            value: v.into(),
+            src: Src {
+                sheet: SheetKind::Params,
+                row: 2,
+            },
+            place: "参数!C2".into(),
+            file: "p.xlsx".into(),
+        }
+    }
+    fn col(rules: &RuleSet, o: &Outcome, w: usize, path: &str) -> Decimal {
+        let _ = rules;
+        let i = o.columns.iter().position(|c| c.path == path).unwrap();
+        o.subjects[w].values[i]
+    }
+
+    #[test]
+    fn deductions_stop_at_the_floor_and_the_trace_shows_it() {
+        // Three errors: floored 4 − 3 × 1.5 = −0.5 → 0; capped 6 − 3 = 3... capped at 2 taken → 4.
+        let rows = WorkerRows {
+            events: vec![event(0, "3", None, 2)],
+            patrols: full_patrols(),
+            ..Default::default()
+        };
+        let (rules, o) = run(vec![(worker("1", 0), rows)], vec![rank_param("1")]);
+        let o = o.unwrap();
+        assert_eq!(col(&rules, &o, 0, "work.floored"), d("0"));
+        assert_eq!(col(&rules, &o, 0, "work.capped"), d("4"));
+        assert_eq!(col(&rules, &o, 0, "work"), d("4"));
+        let floor_line = o.subjects[0]
+            .trace
+            .iter()
+            .find(|l| l.rule.starts_with("扣完为止"))
+            .unwrap();
+        assert_eq!(floor_line.value, d("0.5"), "the floor gives back what went below it");
+        let cap_line = o.subjects[0]
+            .trace
+            .iter()
+            .find(|l| l.rule.starts_with("累计扣分不超过2"))
+            .unwrap();
+        assert_eq!(cap_line.value, d("1"));
+        // The trace sums to the total: every point is explained.
+        let traced: Decimal = o.subjects[0]
+            .trace
+            .iter()
+            .filter(|l| l.unit == trace::Unit::Points)
+            .map(|l| l.value)
+            .sum();
+        assert_eq!(traced + d("10"), o.subjects[0].total);
+    }
+
+    #[test]
+    fn a_role_limited_line_skips_other_roles() {
+        let late = |row| Attendance {
+            date: day(7, 7),
+            statuses: vec![Status::Late],
+            approved: false,
+            sign_in: None,
+            report_at: None,
+            src: Src {
+                sheet: SheetKind::Attendance,
+                row,
+            },
+        };
+        let rows_a = WorkerRows {
+            attendance: vec![late(2)],
+            patrols: full_patrols(),
+            ..Default::default()
+        };
+        let rows_b = WorkerRows {
+            attendance: vec![late(3)],
+            patrols: full_patrols(),
+            ..Default::default()
+        };
+        let (rules, o) = run(
+            vec![(worker("1", 0), rows_a), (worker("2", 1), rows_b)],
+            vec![rank_param("1")],
+        );
+        let o = o.unwrap();
+        assert_eq!(col(&rules, &o, 0, "work.capped"), d("6"), "role a is not charged");
+        assert_eq!(col(&rules, &o, 1, "work.capped"), d("5"), "role b is");
+    }
+
+    #[test]
+    fn levels_bonuses_and_missing_patrols_add_up() {
+        let mut patrols = full_patrols();
+        patrols.retain(|p| !(p.date == day(7, 1) || (p.date == day(7, 2) && p.session == Session::Pm)));
+        let rows = WorkerRows {
+            events: vec![event(1, "2", Some("高"), 2), event(1, "1", Some("低"), 3)],
+            patrols,
+            ..Default::default()
+        };
+        let (rules, o) = run(vec![(worker("1", 0), rows)], vec![rank_param("1")]);
+        let o = o.unwrap();
+        assert_eq!(col(&rules, &o, 0, "plus"), d("7"), "2 × 3 + 1 × 1");
+        assert_eq!(col(&rules, &o, 0, "minus"), d("-1.5"), "three patrols missing × 0.5");
+        assert_eq!(o.subjects[0].total, d("15.5"));
+    }
+
+    #[test]
+    fn a_veto_grades_vetoed_withholds_pay_and_leaves_the_quota_base() {
+        let clean = || WorkerRows {
+            patrols: full_patrols(),
+            ..Default::default()
+        };
+        let vetoed = WorkerRows {
+            events: vec![event(2, "1", None, 2)],
+            patrols: full_patrols(),
+            ..Default::default()
+        };
+        let (_, o) = run(
+            vec![
+                (worker("1", 0), clean()),
+                (worker("2", 0), vetoed),
+                (worker("3", 0), clean()),
+            ],
+            vec![rank_param("1")],
+        );
+        let o = o.unwrap();
+        let s = &o.subjects;
+        assert_eq!(s[1].vetoes, vec!["否决事项".to_string()]);
+        assert_eq!(
+            (s[1].grade.as_deref(), s[1].rank, s[1].pay_total),
+            (Some("差"), None, d("0"))
+        );
+        // The two others tie on 10 (work 10): n = 2, 好 to round(1.0) = 1; the tie lifts both.
+        assert_eq!((s[0].grade.as_deref(), s[2].grade.as_deref()), (Some("好"), Some("好")));
+        assert_eq!(o.groups[0].ties, vec![vec![0, 2]]);
+        assert!(s[2].overflow);
+        // Grade pay 100.005 rounds half away from zero to 100.01; rank 1 pays 30.
+        assert_eq!(s[0].pay, vec![Some(d("100.01")), Some(d("30"))]);
+        assert_eq!(s[0].pay_total, d("130.01"));
+    }
+
+    #[test]
+    fn a_total_below_the_line_vetoes() {
+        let rows = WorkerRows {
+            events: vec![event(0, "3", None, 2)],
+            ..Default::default()
+        };
+        // No patrols at all: 66 days × 2 × 0.5 = −66; total = 4 − 66 < 5.
+        let (_, o) = run(vec![(worker("1", 0), rows)], vec![rank_param("1")]);
+        let o = o.unwrap();
+        assert_eq!(o.subjects[0].total, d("-62"));
+        assert_eq!(o.subjects[0].vetoes, vec!["低于5分".to_string()]);
+    }
+
+    #[test]
+    fn pay_bands_look_up_the_parameter_and_a_missing_one_is_an_error() {
+        let rows = || WorkerRows {
+            patrols: full_patrols(),
+            ..Default::default()
+        };
+        for (rank, want) in [("2", "30"), ("3", "10"), ("5", "10"), ("6", "0")] {
+            let (_, o) = run(vec![(worker("1", 0), rows())], vec![rank_param(rank)]);
+            assert_eq!(o.unwrap().subjects[0].pay[1], Some(d(want)), "rank {rank}");
+        }
+        let (_, o) = run(vec![(worker("1", 0), rows())], vec![]);
+        let e = o.unwrap_err().to_string();
+        assert!(e.contains("a row 名称 = 名次"), "{e}");
+        // Only role b: the parameter is not needed, and its column is blank.
+        let (_, o) = run(vec![(worker("1", 1), rows())], vec![]);
+        assert_eq!(o.unwrap().subjects[0].pay[1], None);
+        let (_, o) = run(vec![(worker("1", 0), rows())], vec![rank_param("第一")]);
+        assert!(o.unwrap_err().to_string().contains("参数!C2"));
+    }
+}

@@ -48,7 +48,7 @@ pub fn lines(n: usize, shares: &[Decimal], fixed: &[Option<usize>]) -> Vec<usize
         let line = if k + 1 == shares.len() {
             n
         } else if let Some(Some(c)) = fixed.get(k) {
-            prev + c
+            prev.saturating_add(*c)
         } else {
             let l: usize = round_count(Decimal::from(n) * cum).try_into().unwrap_or(n);
             l.max(prev)

@@ -123,6 +123,12 @@ pub struct Param {
     pub file: String,
 }
 
+/// The most occurrences one event row may stand for. With [`MAX_AMOUNT`] and the rule-set
+/// bound (`num::RULE_LIMIT`) it keeps every sum the engine forms far from overflowing.
+pub const MAX_COUNT: i64 = 10_000;
+/// The largest amount (yuan) a cell may hold.
+pub const MAX_AMOUNT: i64 = 100_000_000;
+
 /// What reading needs to know: the run's period and the rule set's vocabulary.
 pub struct Ctx<'a> {
     pub rules: &'a RuleSet,
@@ -198,8 +204,8 @@ pub fn roster(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Worker> {
             }
         }
         let monthly_subsidy = row.read("monthly_subsidy", cell::decimal, p);
-        if monthly_subsidy.is_some_and(|m| m < Decimal::ZERO) {
-            p.push(row.problem("monthly_subsidy", "an amount of zero or more"));
+        if monthly_subsidy.is_some_and(|m| m < Decimal::ZERO || m > Decimal::from(MAX_AMOUNT)) {
+            p.push(row.problem("monthly_subsidy", format!("an amount from 0 to {MAX_AMOUNT}")));
         }
         let w = Worker {
             id: id.unwrap_or_default(),
@@ -334,12 +340,15 @@ pub fn events(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Even
             _ => level,
         };
         let count = row.read("count", cell::decimal, p).unwrap_or(Decimal::ONE);
-        if count < Decimal::ZERO || !count.fract().is_zero() {
-            p.push(row.problem("count", "a whole number of occurrences, zero or more (blank means 1)"));
+        if count < Decimal::ZERO || !count.fract().is_zero() || count > Decimal::from(MAX_COUNT) {
+            p.push(row.problem(
+                "count",
+                format!("a whole number of occurrences from 0 to {MAX_COUNT} (blank means 1)"),
+            ));
         }
         let amount = row.read("amount", cell::decimal, p);
-        if amount.is_some_and(|a| a < Decimal::ZERO) {
-            p.push(row.problem("amount", "an amount of zero or more"));
+        if amount.is_some_and(|a| a < Decimal::ZERO || a > Decimal::from(MAX_AMOUNT)) {
+            p.push(row.problem("amount", format!("an amount from 0 to {MAX_AMOUNT}")));
         }
         // Read every cell before deciding, so that all of a row's problems are reported.
         let valid = row.read("valid", cell::yes_no, p).unwrap_or(true);

@@ -41,7 +41,11 @@ impl fmt::Display for RuleErrors {
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let upto = &text[..offset.min(text.len())];
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let upto = &text[..end];
     let line = upto.matches('\n').count() + 1;
     let col = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
