@@ -300,13 +300,22 @@ fn deviations() -> BTreeMap<&'static str, Vec<Dev>> {
             Status(d(8, 4), "病假", None),
         ],
     );
-    // 0205 胡军: a key person out of control in his grid: veto; his adopted article is withheld.
+    // 0205 胡军: a key person out of control in his grid, improper speech, a false report:
+    // vetoed three times over; his adopted article is withheld.
     m.insert(
         "0205",
         vec![
             Event(Ev {
                 note: "重点人员外出未报",
                 ..ev("重点人员漏管失控", d(8, 5))
+            }),
+            Event(Ev {
+                note: "微信群转发未核实信息",
+                ..ev("散布不当言论", d(8, 12))
+            }),
+            Event(Ev {
+                note: "走访记录造假",
+                ..ev("上报虚假信息", d(8, 28))
             }),
             Event(Ev {
                 level: "市",
@@ -382,7 +391,8 @@ fn deviations() -> BTreeMap<&'static str, Vec<Dev>> {
     m.insert("0304", vec![NoUniform(d(7, 27), am)]);
     m.insert("0305", vec![NoUniform(d(7, 13), am)]);
     // 0306 许燕: absent a day and a half, early leave, an unapproved field trip, a serious
-    // hazard, a poor survey: below 60, vetoed.
+    // hazard, a poor survey: below 60, vetoed; also a late report with serious consequences
+    // and a leak of system material, each a veto of its own.
     m.insert(
         "0306",
         vec![
@@ -398,6 +408,14 @@ fn deviations() -> BTreeMap<&'static str, Vec<Dev>> {
             Event(Ev {
                 note: "厂房消防通道堵塞未报, 造成火情",
                 ..ev("隐患严重", d(8, 20))
+            }),
+            Event(Ev {
+                note: "火情迟报, 造成严重后果",
+                ..ev("迟报漏报瞒报严重后果", d(8, 20))
+            }),
+            Event(Ev {
+                note: "将系统截图发至个人群",
+                ..ev("泄露保密资料", d(9, 16))
             }),
             SurveyNo(4, 5, 3),
         ],
