@@ -263,3 +263,125 @@ fn fails_on_a_bank_account_excel_has_already_rounded() {
         "{err}"
     );
 }
+
+#[test]
+fn fails_on_a_password_protected_workbook() {
+    // A real workbook encrypted with the password 1234 (msoffcrypto-tool, ECMA-376 agile
+    // encryption): Excel stores it in an OLE container.
+    let err = fails(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/encrypted.xlsx"
+    )));
+    assert!(
+        err.contains("encrypted.xlsx") && err.contains("this one is encrypted; remove the password"),
+        "{err}"
+    );
+}
+
+#[test]
+fn fails_on_an_excel_error_value_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = Fixture::minimal();
+    let p = f.write(dir.path());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in &f.sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+        if *name == "事件" {
+            // A 数量 computed by a formula whose reference was deleted.
+            ws.write_string(0, 5, "数量").unwrap();
+            ws.write_formula(1, 5, rust_xlsxwriter::Formula::new("=#REF!*2").set_result("#REF!"))
+                .unwrap();
+        }
+    }
+    wb.save(&p).unwrap();
+    let err = fails(&p);
+    assert!(
+        err.contains("事件!F2") && err.contains("found \"#REF!\", expected a value, not the Excel error #REF!"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_header_merged_over_two_rows_is_read_as_displayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = Fixture::minimal();
+    let p = f.write(dir.path());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in &f.sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        if *name == "花名册" {
+            // 编号 and 姓名 merged over two header rows; 村(社区) and 岗位 under a merged 基本信息;
+            // the village merged down both data rows.
+            let fmt = rust_xlsxwriter::Format::new();
+            ws.merge_range(0, 0, 1, 0, "编号", &fmt).unwrap();
+            ws.merge_range(0, 1, 1, 1, "姓名", &fmt).unwrap();
+            ws.merge_range(0, 2, 0, 3, "基本信息", &fmt).unwrap();
+            ws.write_string(1, 2, "村(社区)").unwrap();
+            ws.write_string(1, 3, "岗位").unwrap();
+            ws.merge_range(2, 2, 3, 2, "东村", &fmt).unwrap();
+            for (r, (id, name)) in [("001", "甲"), ("002", "乙")].iter().enumerate() {
+                ws.write_string(2 + r as u32, 0, *id).unwrap();
+                ws.write_string(2 + r as u32, 1, *name).unwrap();
+                ws.write_string(2 + r as u32, 3, "兼职网格员").unwrap();
+            }
+            continue;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    wb.save(&p).unwrap();
+    let out = dir.path().join("run");
+    gridscore()
+        .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let scores = common::csv_rows(&out.join("scores.csv"));
+    assert!(
+        scores.iter().all(|r| r["village"] == "东村"),
+        "the merged village fills both rows"
+    );
+}
+
+#[test]
+fn more_than_200_errors_are_listed_to_200_then_summarised() {
+    let mut f = Fixture::minimal();
+    for n in 0..250 {
+        f.push("考勤", &["001", &format!("2026-07-{}", 40 + n), "出勤", "", ""]);
+    }
+    let err = fixture_fails(&f);
+    assert!(err.contains("250 input errors"), "{err}");
+    assert_eq!(err.matches("expected a date").count(), 200, "200 listed one by one");
+    assert!(err.contains("… and 50 more:") && err.contains("50 in"), "{err}");
+}
+
+#[test]
+fn fails_on_an_empty_workbook_and_an_empty_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("空.xlsx");
+    common::write_book(&p, &[("Sheet1", vec![])]);
+    let err = fails(&p);
+    assert!(
+        err.contains("a sheet named 花名册 (roster)") && err.contains("sheets found: ") && err.contains("Sheet1"),
+        "{err}"
+    );
+    let mut f = Fixture::minimal();
+    f.sheet("花名册").clear();
+    let err = fixture_fails(&f);
+    assert!(
+        err.contains("sheet 花名册 is empty; expected a header row with 编号, 姓名, 岗位"),
+        "{err}"
+    );
+}

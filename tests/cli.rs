@@ -74,6 +74,26 @@ fn check_refuses_unknown_keys_and_unquoted_decimals() {
 }
 
 #[test]
+fn check_refuses_a_negative_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/yangkou.toml")).unwrap();
+    let p = dir.path().join("bad.toml");
+    let broken = text.replacen(
+        "  max = \"2\"\n  floor = \"0\"\n",
+        "  max = \"2\"\n  floor = \"0\"\n  cap = \"-1\"\n",
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(&p, broken).unwrap();
+    let a = gridscore().arg("check").arg(&p).assert().code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("bad.toml:208:9: a cap cannot be negative (found -1)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     gridscore().args(["quarter"]).assert().code(2);
     gridscore()

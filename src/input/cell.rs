@@ -244,6 +244,9 @@ pub fn rate(d: &Data) -> CellResult<Decimal> {
 /// A worker id: text as typed. A number is shown without `.0`; leading zeros survive only
 /// when the cell is text, which is why the contract asks for text.
 pub fn id(d: &Data) -> CellResult<String> {
+    if let Some(e) = error_cell(d) {
+        return Err(e);
+    }
     match d {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(format!("{}", *f as i64))),
         _ => text(d),

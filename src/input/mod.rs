@@ -507,8 +507,15 @@ fn run_job<'a>(
                     e.insert(open_workbook(b, &ext_of(&file.path)).map_err(prob)?)
                 }
             };
-            wb.worksheet_range(name)
-                .map_err(|e| prob(format!("a readable sheet ({e})")))?
+            let mut range = wb
+                .worksheet_range(name)
+                .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+            if let calamine::Sheets::Xlsx(x) = wb {
+                if let Ok(merges) = x.merge_cells_by_sheet_name(name) {
+                    fill_merged(&mut range, &merges);
+                }
+            }
+            range
         }
         _ => return Err(prob("a readable file".into())),
     };
@@ -516,6 +523,30 @@ fn run_job<'a>(
     let mut problems = Vec::new();
     let parsed = parse_table(&table, ctx, &mut problems);
     Ok((parsed, problems))
+}
+
+/// Reads merged cells as the clerk sees them: the top-left value fills the whole region, so a
+/// header merged over two rows, or a village name merged down a block of rows, reads in every
+/// cell it covers. Regions are clipped to the sheet's used range.
+fn fill_merged(range: &mut Range<Data>, merges: &[calamine::Dimensions]) {
+    let (Some(start), Some(end)) = (range.start(), range.end()) else {
+        return;
+    };
+    for m in merges {
+        let Some(v) = range.get_value(m.start).cloned() else {
+            continue;
+        };
+        if matches!(v, Data::Empty) {
+            continue;
+        }
+        for r in m.start.0.max(start.0)..=m.end.0.min(end.0) {
+            for c in m.start.1.max(start.1)..=m.end.1.min(end.1) {
+                if (r, c) != m.start {
+                    range.set_value((r, c), v.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Checks every row's worker id against the roster and groups rows per worker.
