@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod engine;
 pub mod input;
+pub mod interrupt;
 pub mod num;
 pub mod output;
 pub mod period;

@@ -385,3 +385,38 @@ fn fails_on_an_empty_workbook_and_an_empty_sheet() {
         "{err}"
     );
 }
+
+#[test]
+fn fails_on_a_file_that_cannot_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let p = Fixture::minimal().write(dir.path());
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("gridscore");
+    let args = ["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"];
+    // Root reads anything; then run the binary as nobody so the permission bits apply.
+    let privileged = std::fs::read(&p).is_ok();
+    let mut cmd = if privileged {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = dir.path().join("run");
+    let o = cmd
+        .args(args)
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("setpriv (util-linux) runs the binary unprivileged");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("input.xlsx: cannot read the file: Permission denied"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

@@ -2,7 +2,7 @@
 use crate::calendar::Calendar;
 use crate::cli::{RunArgs, UsageError};
 use crate::period::{Period, PeriodKind};
-use crate::{engine, input, output, rules};
+use crate::{engine, input, interrupt, output, rules};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -106,7 +106,9 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     // Refuse before the work, not after it.
     output::atomic::check_target(&c.out, c.force)?;
     let inputs = input::load(&c.inputs, &c.rules, c.period)?;
+    interrupt::check()?;
     let outcome = engine::score(&inputs, &c.rules, c.period, &c.calendar)?;
+    interrupt::check()?;
     let report = output::Report {
         rules: &c.rules,
         inputs: &inputs,
@@ -114,6 +116,7 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
         calendar: &c.calendar_name,
     };
     let files = output::render(&report).context("rendering the workbooks")?;
+    interrupt::check()?;
     output::atomic::replace_dir(&c.out, &files, c.force)?;
     for w in &outcome.warnings {
         eprintln!("note: {w}");

@@ -1,9 +1,18 @@
 //! Writing a run's files as one set: never half a workbook, never a mix of two runs.
 //!
-//! The files go into a temporary folder beside the target, each synced; then the folder is
-//! renamed into place. An existing run folder is moved aside first and removed only after the
-//! new one is in place, so a failure at any step leaves the previous set whole.
+//! The files are written into a temporary folder beside the target (`.NAME.tmp-PID`), each
+//! synced. A new target is then renamed into place. An existing one (with `--force`) is
+//! swapped in one step with `renameat2(RENAME_EXCHANGE)`, so the target path always holds a
+//! complete set; where the filesystem cannot exchange, the old folder is renamed aside
+//! (`.NAME.old-PID`) and the new one in, and a crash between the two is repaired by the next
+//! run (the moved-aside set is put back). A signal (`crate::interrupt`) or a failed write at any
+//! step removes the temporary folder and leaves the previous set as it was.
+//!
+//! Two environment variables inject faults for the tests of this promise:
+//! `GRIDSCORE_FAULT_DELAY_MS` sleeps after each file written (so a test can interrupt the
+//! writing), and `GRIDSCORE_FAULT_FULL_AFTER=N` fails the write of file N+1 as a full disk would.
 use super::Rendered;
+use crate::interrupt;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,8 +21,10 @@ use std::path::{Path, PathBuf};
 pub enum WriteError {
     #[error("{dir} already holds a run; pass --force to replace it (the whole set is replaced at once)")]
     Exists { dir: String },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {source}; the previous run folder, if any, is untouched")]
     Io { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Interrupted(#[from] interrupt::Interrupted),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -23,8 +34,52 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
+fn name_of(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into())
+}
+
+fn sibling(dir: &Path, tag: &str) -> PathBuf {
+    dir.with_file_name(format!(".{}.{tag}-{}", name_of(dir), std::process::id()))
+}
+
+/// Leftovers of an earlier run of this target that stopped abruptly: temporary folders, and
+/// a set moved aside by the two-rename fallback.
+fn leftovers(dir: &Path, tag: &str) -> Vec<PathBuf> {
+    let prefix = format!(".{}.{tag}-", name_of(dir));
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut v: Vec<PathBuf> = fs::read_dir(parent)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Puts back a set that a crash left moved aside, and removes stale temporary folders.
+pub fn recover(dir: &Path) -> Result<(), WriteError> {
+    if !dir.exists() {
+        if let Some(old) = leftovers(dir, "old").pop() {
+            fs::rename(&old, dir).map_err(io(dir))?;
+        }
+    }
+    for stale in leftovers(dir, "tmp").into_iter().chain(leftovers(dir, "old")) {
+        let _ = fs::remove_dir_all(stale);
+    }
+    Ok(())
+}
+
 /// Refuses early when the folder exists and `force` is not given.
 pub fn check_target(dir: &Path, force: bool) -> Result<(), WriteError> {
+    recover(dir)?;
     if dir.exists() && !force {
         return Err(WriteError::Exists {
             dir: dir.display().to_string(),
@@ -33,19 +88,63 @@ pub fn check_target(dir: &Path, force: bool) -> Result<(), WriteError> {
     Ok(())
 }
 
-fn sibling(dir: &Path, tag: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "run".into());
-    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
-}
-
 fn sync_dir(dir: &Path) {
     // Directory fsync makes the renames durable; not every filesystem supports it.
     if let Ok(f) = fs::File::open(dir) {
         let _ = f.sync_all();
     }
+}
+
+fn fault_delay() {
+    if let Some(ms) = std::env::var("GRIDSCORE_FAULT_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+fn fault_full(written: usize) -> std::io::Result<()> {
+    match std::env::var("GRIDSCORE_FAULT_FULL_AFTER")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        Some(n) if written >= n => Err(std::io::Error::from_raw_os_error(libc::ENOSPC)),
+        _ => Ok(()),
+    }
+}
+
+/// Swaps two existing paths in one step. `false` when the system cannot (then the caller
+/// falls back to two renames).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call; renameat2 only reads them.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::ENOTSUP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 /// Writes `files` as the folder `dir`, replacing an existing one only when `force` is set.
@@ -62,14 +161,25 @@ pub fn replace_dir(dir: &Path, files: &[Rendered], force: bool) -> Result<(), Wr
     }
     fs::create_dir(&tmp).map_err(io(&tmp))?;
     let result = (|| {
-        for f in files {
+        for (n, f) in files.iter().enumerate() {
+            interrupt::check()?;
             let path = tmp.join(&f.name);
             let mut file = fs::File::create(&path).map_err(io(&path))?;
+            fault_full(n).map_err(io(&path))?;
             file.write_all(&f.bytes).map_err(io(&path))?;
             file.sync_all().map_err(io(&path))?;
+            fault_delay();
         }
         sync_dir(&tmp);
+        // The last point at which stopping leaves nothing behind.
+        interrupt::check()?;
         if dir.exists() {
+            if exchange(&tmp, dir).map_err(io(dir))? {
+                // `tmp` now holds the previous set.
+                sync_dir(parent);
+                let _ = fs::remove_dir_all(&tmp);
+                return Ok(());
+            }
             let old = sibling(dir, "old");
             fs::rename(dir, &old).map_err(io(dir))?;
             if let Err(e) = fs::rename(&tmp, dir) {
@@ -140,5 +250,36 @@ mod tests {
             1,
             "the temporary folder is cleaned up"
         );
+    }
+
+    #[test]
+    fn a_set_moved_aside_by_a_crash_is_put_back_and_stale_temporaries_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("run");
+        // What a crash between the fallback's two renames leaves: the set aside, the new one unfinished.
+        fs::create_dir(root.path().join(".run.old-4242")).unwrap();
+        fs::write(root.path().join(".run.old-4242").join("a.csv"), "previous").unwrap();
+        fs::create_dir(root.path().join(".run.tmp-4242")).unwrap();
+        assert!(
+            matches!(check_target(&dir, false), Err(WriteError::Exists { .. })),
+            "the previous set is back"
+        );
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "previous");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_swaps_two_folders_in_one_step() {
+        let root = tempfile::tempdir().unwrap();
+        let (a, b) = (root.path().join("a"), root.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("x"), "A").unwrap();
+        fs::write(b.join("x"), "B").unwrap();
+        if exchange(&a, &b).unwrap() {
+            assert_eq!(fs::read_to_string(b.join("x")).unwrap(), "A");
+            assert_eq!(fs::read_to_string(a.join("x")).unwrap(), "B");
+        }
     }
 }

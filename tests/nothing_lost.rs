@@ -1,0 +1,206 @@
+//! Nothing lost: an interrupted run or a full disk leaves either the previous set or the new
+//! one, never a mix, and never half a workbook. The writer's fault-injection variables
+//! (`GRIDSCORE_FAULT_DELAY_MS`, `GRIDSCORE_FAULT_FULL_AFTER`) put the failure mid-write.
+mod common;
+
+use common::Fixture;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every file of a folder with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+struct Setup {
+    root: tempfile::TempDir,
+    first: PathBuf,
+    second: PathBuf,
+    out: PathBuf,
+}
+
+/// Two inputs whose runs differ (the second has an extra adopted article), and a run of the first.
+fn setup(run_first: bool) -> Setup {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    Fixture::minimal().write(&a);
+    let mut f = Fixture::minimal();
+    f.push("事件", &["E9", "001", "稿件录用", "2026-08-10", "国家"]);
+    f.write(&b);
+    let out = root.path().join("runs").join("yangkou-2026Q3");
+    let s = Setup {
+        first: a.join("input.xlsx"),
+        second: b.join("input.xlsx"),
+        out,
+        root,
+    };
+    if run_first {
+        let o = command(&s.first, &s.out, &[]).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    s
+}
+
+fn command(input: &Path, out: &Path, env: &[(&str, &str)]) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("gridscore"));
+    c.args([
+        "quarter", "--scheme", "yangkou", "--period", "2026Q3", "--force", "--input",
+    ])
+    .arg(input)
+    .arg("--out")
+    .arg(out);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.stdout(Stdio::piped()).stderr(Stdio::piped());
+    c
+}
+
+/// Waits until the run has written its first file into the temporary folder.
+fn wait_for_temporary(parent: &Path, child: &mut Child) {
+    let start = Instant::now();
+    loop {
+        let writing = std::fs::read_dir(parent)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok()).any(|e| {
+                    e.file_name().to_string_lossy().contains(".tmp-")
+                        && std::fs::read_dir(e.path()).map(|d| d.count() > 0).unwrap_or(false)
+                })
+            })
+            .unwrap_or(false);
+        if writing {
+            return;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run finished before it could be interrupted"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the run never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn signal(child: &Child, sig: &str) {
+    let ok = Command::new("kill")
+        .args(["-s", sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+fn interrupted_mid_write_keeps_the_previous_set(sig: &str) {
+    let s = setup(true);
+    let before = snapshot(&s.out);
+    let mut child = command(&s.second, &s.out, &[("GRIDSCORE_FAULT_DELAY_MS", "400")])
+        .spawn()
+        .unwrap();
+    wait_for_temporary(s.out.parent().unwrap(), &mut child);
+    signal(&child, sig);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted; nothing was written"), "{err}");
+    assert_eq!(
+        snapshot(&s.out),
+        before,
+        "the previous set is byte for byte what it was"
+    );
+    assert_eq!(
+        names_in(s.out.parent().unwrap()),
+        vec!["yangkou-2026Q3"],
+        "no temporary folder is left"
+    );
+    // And a run without interruption then replaces it.
+    assert!(command(&s.second, &s.out, &[]).status().unwrap().success());
+    assert_ne!(snapshot(&s.out), before);
+    drop(s.root);
+}
+
+#[test]
+fn sigint_mid_write_keeps_the_previous_set() {
+    interrupted_mid_write_keeps_the_previous_set("INT");
+}
+
+#[test]
+fn sigterm_mid_write_keeps_the_previous_set() {
+    interrupted_mid_write_keeps_the_previous_set("TERM");
+}
+
+#[test]
+fn sigint_before_any_set_exists_leaves_nothing() {
+    let s = setup(false);
+    let mut child = command(&s.second, &s.out, &[("GRIDSCORE_FAULT_DELAY_MS", "400")])
+        .spawn()
+        .unwrap();
+    wait_for_temporary(s.out.parent().unwrap(), &mut child);
+    signal(&child, "INT");
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    assert!(
+        names_in(s.out.parent().unwrap()).is_empty(),
+        "neither a run folder nor a temporary one"
+    );
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_set_and_the_next_run_cleans_up() {
+    let s = setup(true);
+    let before = snapshot(&s.out);
+    let mut child = command(&s.second, &s.out, &[("GRIDSCORE_FAULT_DELAY_MS", "400")])
+        .spawn()
+        .unwrap();
+    wait_for_temporary(s.out.parent().unwrap(), &mut child);
+    signal(&child, "KILL");
+    let _ = child.wait();
+    // SIGKILL cannot be handled: the temporary folder stays, but the set is untouched.
+    assert_eq!(snapshot(&s.out), before);
+    assert!(names_in(s.out.parent().unwrap()).iter().any(|n| n.contains(".tmp-")));
+    assert!(command(&s.second, &s.out, &[]).status().unwrap().success());
+    assert_eq!(
+        names_in(s.out.parent().unwrap()),
+        vec!["yangkou-2026Q3"],
+        "the next run removed the leftovers"
+    );
+}
+
+#[test]
+fn a_full_disk_mid_write_keeps_the_previous_set() {
+    let s = setup(true);
+    let before = snapshot(&s.out);
+    let o = command(&s.second, &s.out, &[("GRIDSCORE_FAULT_FULL_AFTER", "2")])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("No space left on device") && err.contains("the previous run folder, if any, is untouched"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&s.out), before);
+    assert_eq!(names_in(s.out.parent().unwrap()), vec!["yangkou-2026Q3"]);
+}
