@@ -239,24 +239,13 @@ fn fails_on_a_gbk_csv_and_says_so() {
 #[test]
 fn fails_on_a_bank_account_excel_has_already_rounded() {
     let dir = tempfile::tempdir().unwrap();
-    let f = Fixture::minimal();
-    let p = f.write(dir.path());
-    // Rewrite the roster with a 19-digit account stored as a number.
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in &f.sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, v).unwrap();
-            }
-        }
-        if *name == "花名册" {
+    let p = Fixture::minimal().write_with(dir.path(), |name, ws| {
+        if name == "花名册" {
+            // A 19-digit account stored as a number.
             ws.write_string(0, 4, "银行卡号").unwrap();
             ws.write_number(1, 4, 6_228_480_312_345_678_912_f64).unwrap();
         }
-    }
-    wb.save(&p).unwrap();
+    });
     let err = fails(&p);
     assert!(
         err.contains("花名册!E2") && err.contains("has already lost its last digits"),
@@ -281,25 +270,14 @@ fn fails_on_a_password_protected_workbook() {
 #[test]
 fn fails_on_an_excel_error_value_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let f = Fixture::minimal();
-    let p = f.write(dir.path());
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in &f.sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, v).unwrap();
-            }
-        }
-        if *name == "事件" {
+    let p = Fixture::minimal().write_with(dir.path(), |name, ws| {
+        if name == "事件" {
             // A 数量 computed by a formula whose reference was deleted.
             ws.write_string(0, 5, "数量").unwrap();
             ws.write_formula(1, 5, rust_xlsxwriter::Formula::new("=#REF!*2").set_result("#REF!"))
                 .unwrap();
         }
-    }
-    wb.save(&p).unwrap();
+    });
     let err = fails(&p);
     assert!(
         err.contains("事件!F2") && err.contains("found \"#REF!\", expected a value, not the Excel error #REF!"),
@@ -310,36 +288,27 @@ fn fails_on_an_excel_error_value_naming_it() {
 #[test]
 fn a_header_merged_over_two_rows_is_read_as_displayed() {
     let dir = tempfile::tempdir().unwrap();
-    let f = Fixture::minimal();
-    let p = f.write(dir.path());
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in &f.sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).unwrap();
-        if *name == "花名册" {
-            // 编号 and 姓名 merged over two header rows; 村(社区) and 岗位 under a merged 基本信息;
-            // the village merged down both data rows.
-            let fmt = rust_xlsxwriter::Format::new();
-            ws.merge_range(0, 0, 1, 0, "编号", &fmt).unwrap();
-            ws.merge_range(0, 1, 1, 1, "姓名", &fmt).unwrap();
-            ws.merge_range(0, 2, 0, 3, "基本信息", &fmt).unwrap();
-            ws.write_string(1, 2, "村(社区)").unwrap();
-            ws.write_string(1, 3, "岗位").unwrap();
-            ws.merge_range(2, 2, 3, 2, "东村", &fmt).unwrap();
-            for (r, (id, name)) in [("001", "甲"), ("002", "乙")].iter().enumerate() {
-                ws.write_string(2 + r as u32, 0, *id).unwrap();
-                ws.write_string(2 + r as u32, 1, *name).unwrap();
-                ws.write_string(2 + r as u32, 3, "兼职网格员").unwrap();
-            }
-            continue;
+    let mut f = Fixture::minimal();
+    f.sheet("花名册").clear();
+    let p = f.write_with(dir.path(), |name, ws| {
+        if name != "花名册" {
+            return;
         }
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, v).unwrap();
-            }
+        // 编号 and 姓名 merged over two header rows; 村(社区) and 岗位 under a merged 基本信息;
+        // the village merged down both data rows.
+        let fmt = rust_xlsxwriter::Format::new();
+        ws.merge_range(0, 0, 1, 0, "编号", &fmt).unwrap();
+        ws.merge_range(0, 1, 1, 1, "姓名", &fmt).unwrap();
+        ws.merge_range(0, 2, 0, 3, "基本信息", &fmt).unwrap();
+        ws.write_string(1, 2, "村(社区)").unwrap();
+        ws.write_string(1, 3, "岗位").unwrap();
+        ws.merge_range(2, 2, 3, 2, "东村", &fmt).unwrap();
+        for (r, (id, name)) in [("001", "甲"), ("002", "乙")].iter().enumerate() {
+            ws.write_string(2 + r as u32, 0, *id).unwrap();
+            ws.write_string(2 + r as u32, 1, *name).unwrap();
+            ws.write_string(2 + r as u32, 3, "兼职网格员").unwrap();
         }
-    }
-    wb.save(&p).unwrap();
+    });
     let out = dir.path().join("run");
     gridscore()
         .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
@@ -349,6 +318,7 @@ fn a_header_merged_over_two_rows_is_read_as_displayed() {
         .assert()
         .success();
     let scores = common::csv_rows(&out.join("scores.csv"));
+    assert_eq!(scores.len(), 2);
     assert!(
         scores.iter().all(|r| r["village"] == "东村"),
         "the merged village fills both rows"

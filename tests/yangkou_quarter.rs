@@ -6,23 +6,28 @@ mod common;
 
 use common::{csv_rows, gridscore, Row};
 
-fn quarter() -> (tempfile::TempDir, Vec<Row>, Vec<Row>) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
+/// Runs the example for a period into `out`; the assertion has its exit status and stderr.
+fn run_example(kind: &str, period: &str, out: &std::path::Path) -> assert_cmd::assert::Assert {
     gridscore()
         .args([
-            "quarter",
+            kind,
             "--scheme",
             "yangkou",
             "--period",
-            "2026Q3",
+            period,
             "--input",
             "examples/yangkou",
             "--out",
         ])
-        .arg(&out)
+        .arg(out)
         .assert()
-        .success();
+        .success()
+}
+
+fn quarter() -> (tempfile::TempDir, Vec<Row>, Vec<Row>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    run_example("quarter", "2026Q3", &out);
     let scores = csv_rows(&out.join("scores.csv"));
     let pay = csv_rows(&out.join("payouts.csv"));
     (dir, scores, pay)
@@ -157,20 +162,7 @@ fn part_time_0306_falls_below_60_and_is_vetoed() {
 fn a_tie_at_the_you_xiu_line_gives_both_workers_you_xiu_and_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let assert = gridscore()
-        .args([
-            "quarter",
-            "--scheme",
-            "yangkou",
-            "--period",
-            "2026Q3",
-            "--input",
-            "examples/yangkou",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    let assert = run_example("quarter", "2026Q3", &out);
     // 古坝村 part-time: 0205 is vetoed, so n = 5 and 优秀 is one place (round(1.0)).
     // 0207 and 0208 both lose 0.5 for one uniform finding: 99.5, patrol 19.5, survey 30 —
     // tied on total and both tie-breakers. Both take 优秀; the 良好 line stays at 4.
@@ -226,20 +218,7 @@ fn month_runs_pay_full_time_by_the_county_rank_of_that_month() {
     let dir = tempfile::tempdir().unwrap();
     for (month, amount) in [("2026-07", "600.00"), ("2026-08", "400.00"), ("2026-09", "0.00")] {
         let out = dir.path().join(month);
-        gridscore()
-            .args([
-                "month",
-                "--scheme",
-                "yangkou",
-                "--period",
-                month,
-                "--input",
-                "examples/yangkou",
-                "--out",
-            ])
-            .arg(&out)
-            .assert()
-            .success();
+        run_example("month", month, &out);
         let pay = csv_rows(&out.join("payouts.csv"));
         // 县排名: July 3 (1–4 → ¥600), August 6 (5–8 → ¥400), September 9 (none).
         assert_eq!(of(&pay, "0103")["amount"], amount, "{month}");
@@ -259,20 +238,7 @@ fn the_score_workbook_has_the_four_sheets_and_traces_rows() {
     use calamine::{open_workbook, Reader, Xlsx};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    gridscore()
-        .args([
-            "quarter",
-            "--scheme",
-            "yangkou",
-            "--period",
-            "2026Q3",
-            "--input",
-            "examples/yangkou",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    run_example("quarter", "2026Q3", &out);
     let mut wb: Xlsx<_> = open_workbook(out.join("score-2026Q3.xlsx")).unwrap();
     assert_eq!(wb.sheet_names(), vec!["排名", "明细", "名额", "说明"]);
     let rank = wb.worksheet_range("排名").unwrap();
@@ -323,20 +289,7 @@ fn the_same_inputs_give_the_same_bytes() {
     let mut outs = Vec::new();
     for n in ["a", "b"] {
         let out = dir.path().join(n);
-        gridscore()
-            .args([
-                "quarter",
-                "--scheme",
-                "yangkou",
-                "--period",
-                "2026Q3",
-                "--input",
-                "examples/yangkou",
-                "--out",
-            ])
-            .arg(&out)
-            .assert()
-            .success();
+        run_example("quarter", "2026Q3", &out);
         outs.push(out);
     }
     for f in ["score-2026Q3.xlsx", "payout-2026Q3.xlsx", "scores.csv", "payouts.csv"] {

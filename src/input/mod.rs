@@ -183,6 +183,22 @@ fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
     Ok(Source::Workbook(bytes))
 }
 
+/// Runs a third-party reader step, turning a panic inside it (a damaged file can trigger one)
+/// into an input problem: nothing may panic on any input.
+fn guarded<T>(file: &str, f: impl FnOnce() -> Result<T, InputProblem>) -> Result<T, InputProblem> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) => Err(InputProblem {
+            file: file.to_string(),
+            place: String::new(),
+            found: None,
+            expected:
+                "an undamaged workbook: the reader failed on this file's contents; open it in Excel and save it again"
+                    .into(),
+        }),
+    }
+}
+
 fn open_workbook<'a>(bytes: &'a [u8], ext: &str) -> Result<calamine::Sheets<Cursor<&'a [u8]>>, String> {
     use calamine::{Ods, Sheets, Xls, Xlsb, Xlsx};
     let c = Cursor::new(bytes);
@@ -324,15 +340,18 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
                     }),
                 }
             }
-            Some(Source::Workbook(b)) => match open_workbook(b, &ext_of(&file.path)) {
-                Err(expected) => problems.push(InputProblem {
-                    file: file.display.clone(),
-                    place: String::new(),
-                    found: None,
-                    expected,
-                }),
-                Ok(wb) => {
-                    let names = wb.sheet_names();
+            Some(Source::Workbook(b)) => match guarded(&file.display, || {
+                open_workbook(b, &ext_of(&file.path))
+                    .map(|wb| wb.sheet_names())
+                    .map_err(|expected| InputProblem {
+                        file: file.display.clone(),
+                        place: String::new(),
+                        found: None,
+                        expected,
+                    })
+            }) {
+                Err(p) => problems.push(p),
+                Ok(names) => {
                     sheet_lists.push(format!("{}: {}", file.display, names.join(", ")));
                     for n in names {
                         if let Some(s) = spec_named(&n) {
@@ -460,7 +479,13 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
                 loop {
                     let k = next.fetch_add(1, Ordering::SeqCst);
                     let Some(&j) = order.get(k) else { break };
-                    let r = run_job(&jobs[j], sources, ctx, &mut books);
+                    let r = guarded(&sources[jobs[j].file].0.display, || {
+                        run_job(&jobs[j], sources, ctx, &mut books)
+                    });
+                    if r.is_err() {
+                        // A reader that failed may be left half-way; open the file afresh next time.
+                        books.remove(&jobs[j].file);
+                    }
                     if let Ok(mut all) = results.lock() {
                         all[j] = Some(r);
                     }

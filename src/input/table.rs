@@ -237,6 +237,16 @@ impl Row<'_> {
         }
     }
 
+    /// The Chinese header of a contract column, as messages name it.
+    fn header<'k>(&self, key: &'k str) -> &'k str {
+        self.table
+            .spec
+            .columns
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(key, |c| c.headers[0])
+    }
+
     /// Reads a column with a cell parser, recording a problem on failure.
     pub fn read<T>(
         &self,
@@ -247,14 +257,7 @@ impl Row<'_> {
         match parse(self.get(key)) {
             Ok(v) => v,
             Err(expected) => {
-                let col = self
-                    .table
-                    .spec
-                    .columns
-                    .iter()
-                    .find(|c| c.key == key)
-                    .map_or(key, |c| c.headers[0]);
-                problems.push(self.problem(key, format!("{expected} in column {col}")));
+                problems.push(self.problem(key, format!("{expected} in column {}", self.header(key))));
                 None
             }
         }
@@ -270,14 +273,7 @@ impl Row<'_> {
         let before = problems.len();
         let v = self.read(key, parse, problems);
         if v.is_none() && problems.len() == before {
-            let col = self
-                .table
-                .spec
-                .columns
-                .iter()
-                .find(|c| c.key == key)
-                .map_or(key, |c| c.headers[0]);
-            problems.push(self.problem(key, format!("a value in the required column {col}")));
+            problems.push(self.problem(key, format!("a value in the required column {}", self.header(key))));
         }
         v
     }

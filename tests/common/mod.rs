@@ -109,8 +109,31 @@ impl Fixture {
     }
 
     pub fn write(&self, dir: &Path) -> std::path::PathBuf {
+        self.write_with(dir, |_, _| {})
+    }
+
+    /// Writes the fixture, then lets `tweak` change each sheet (a number, a formula, merged
+    /// cells); a sheet it lays out itself is cleared in the fixture first.
+    pub fn write_with(
+        &self,
+        dir: &Path,
+        mut tweak: impl FnMut(&str, &mut rust_xlsxwriter::Worksheet),
+    ) -> std::path::PathBuf {
         let p = dir.join("input.xlsx");
-        write_book(&p, &self.sheets);
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (name, rows) in &self.sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(*name).unwrap();
+            for (r, row) in rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    if !v.is_empty() {
+                        ws.write_string(r as u32, c as u16, v).unwrap();
+                    }
+                }
+            }
+            tweak(name, ws);
+        }
+        wb.save(&p).unwrap();
         p
     }
 }
