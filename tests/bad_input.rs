@@ -390,3 +390,20 @@ fn fails_on_a_file_that_cannot_be_read() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn fails_on_a_missing_required_column() {
+    let mut f = Fixture::minimal();
+    for row in f.sheet("巡查").iter_mut() {
+        row.remove(2); // 时段
+    }
+    let err = fixture_fails(&f);
+    assert!(
+        err.contains("巡查!1") && err.contains("missing: 时段 (session)"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("did you mean"),
+        "no header is near enough to suggest: {err}"
+    );
+}

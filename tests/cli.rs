@@ -74,6 +74,19 @@ fn check_refuses_unknown_keys_and_unquoted_decimals() {
 }
 
 #[test]
+fn check_reports_a_toml_syntax_error_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, "[scheme]\nname = \"x\"\ntitle = \"未闭合\n").unwrap();
+    let a = gridscore().arg("check").arg(&p).assert().code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("bad.toml:3:13: invalid basic string, expected `\"`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn check_refuses_a_negative_cap() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/yangkou.toml")).unwrap();

@@ -131,17 +131,18 @@ impl Table {
                 let near = texts
                     .iter()
                     .filter(|t| !t.is_empty())
-                    .map(|t| {
-                        (
-                            c.headers
-                                .iter()
-                                .map(|h| edit_distance(&norm(h), &norm(t)))
-                                .min()
-                                .unwrap_or(99),
-                            t,
-                        )
+                    .filter_map(|t| {
+                        // Near: at most two edits, and something in common (fewer edits than
+                        // the longer name has characters), so 开始 is not offered for 时段.
+                        c.headers
+                            .iter()
+                            .map(|h| (norm(h), norm(t)))
+                            .map(|(h, tt)| (edit_distance(&h, &tt), h.chars().count().max(tt.chars().count())))
+                            .filter(|(d, longest)| *d <= 2 && d < longest)
+                            .map(|(d, _)| d)
+                            .min()
+                            .map(|d| (d, t))
                     })
-                    .filter(|(d, t)| *d <= 2.max(t.chars().count() / 2))
                     .min();
                 match near {
                     Some((_, t)) => format!("{} ({}) — did you mean the header \"{t}\"?", c.headers[0], c.key),
