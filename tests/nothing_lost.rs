@@ -198,9 +198,48 @@ fn a_full_disk_mid_write_keeps_the_previous_set() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("No space left on device") && err.contains("the previous run folder, if any, is untouched"),
+        err.contains("(any earlier run folder is untouched): No space left on device"),
         "{err}"
     );
     assert_eq!(snapshot(&s.out), before);
     assert_eq!(names_in(s.out.parent().unwrap()), vec!["yangkou-2026Q3"]);
+}
+
+/// A real full disk: a 64 KiB tmpfs mounted in a private mount namespace (nothing outside the
+/// test sees it). The month's set fits; the quarter's cannot be written beside it.
+#[test]
+fn a_real_full_disk_keeps_the_previous_set() {
+    const SCRIPT: &str = r#"set -eu
+bin="$1"; D="$2"; W="$3"
+mount -t tmpfs -o size=64k tmpfs "$D"
+"$bin" month --scheme yangkou --period 2026-07 --input examples/yangkou --out "$D/run" -q
+mkdir -p "$W/before" && cp "$D"/run/* "$W/before/"
+set +e
+"$bin" quarter --scheme yangkou --period 2026Q3 --input examples/yangkou --out "$D/run" --force -q 2>"$W/err"
+echo "rc=$?"
+ls -A "$D"
+diff -r "$W/before" "$D/run" >/dev/null && echo same-as-before
+"#;
+    let (mnt, work) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let o = Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c", SCRIPT, "sh"])
+        .arg(assert_cmd::cargo::cargo_bin("gridscore"))
+        .arg(mnt.path())
+        .arg(work.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("unshare (util-linux) runs the script in its own mount namespace");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let err = std::fs::read_to_string(work.path().join("err")).unwrap_or_default();
+    assert!(
+        o.status.success(),
+        "the namespace or the tmpfs could not be set up: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        vec!["rc=1", "run", "same-as-before"],
+        "{stdout}\n{err}"
+    );
+    assert!(err.contains("No space left on device"), "{err}");
 }

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 pub enum WriteError {
     #[error("{dir} already holds a run; pass --force to replace it (the whole set is replaced at once)")]
     Exists { dir: String },
-    #[error("cannot write {path}: {source}; the previous run folder, if any, is untouched")]
+    // The OS error follows in the error chain (`main` prints it with `{:#}`).
+    #[error("cannot write {path} (any earlier run folder is untouched)")]
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Interrupted(#[from] interrupt::Interrupted),
