@@ -23,6 +23,8 @@ pub enum Command {
     Year(RunArgs),
     /// List the built-in rule sets.
     Schemes,
+    /// Write a realistic sample input for a rule set (for trying gridscore, and the benchmark).
+    Sample(SampleArgs),
     /// Validate a rule-set file and report every error with its line and column.
     Check {
         /// The rule-set TOML file.
@@ -62,3 +64,28 @@ pub struct RunArgs {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+#[derive(Args, Debug, Clone)]
+pub struct SampleArgs {
+    /// Built-in scheme name.
+    #[arg(long, value_name = "NAME")]
+    pub scheme: Option<String>,
+    /// A rule-set file instead.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The period: 2026Q3, 2026-07 or 2026.
+    #[arg(long)]
+    pub period: String,
+    /// town (150 workers), county (5,000), province (50,000), or a number of workers.
+    #[arg(long, default_value = "town")]
+    pub size: String,
+    /// Write one CSV per sheet instead of a workbook (needed past Excel's 1,048,576 rows).
+    #[arg(long)]
+    pub csv: bool,
+    /// Seed of the generator: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}

@@ -13,6 +13,7 @@ pub mod num;
 pub mod output;
 pub mod period;
 pub mod rules;
+pub mod sample;
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
@@ -21,6 +22,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Month(a) => cmd::score::run(period::PeriodKind::Month, a),
         cli::Command::Year(a) => cmd::score::run(period::PeriodKind::Year, a),
         cli::Command::Schemes => cmd::schemes::run(),
+        cli::Command::Sample(a) => cmd::sample::run(a),
         cli::Command::Check { file } => cmd::check::run(&file),
     }
 }

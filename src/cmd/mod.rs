@@ -1,4 +1,5 @@
 //! One module per subcommand, each with a short `run`.
 pub mod check;
+pub mod sample;
 pub mod schemes;
 pub mod score;

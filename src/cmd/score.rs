@@ -18,8 +18,9 @@ struct Config {
     quiet: bool,
 }
 
-fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
-    let rules = match (&a.scheme, &a.rules) {
+/// The rule set named by `--scheme` or `--rules`.
+pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Result<rules::RuleSet> {
+    let rules = match (scheme, file) {
         (_, Some(file)) => rules::load_file(file)?,
         (Some(name), None) => rules::load_builtin(name)?,
         (None, None) => {
@@ -30,7 +31,7 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
             .into())
         }
     };
-    if let (Some(name), Some(_)) = (&a.scheme, &a.rules) {
+    if let (Some(name), Some(_)) = (scheme, file) {
         if *name != rules.meta.name {
             return Err(UsageError(format!(
                 "--scheme {name} and --rules name different schemes (the file is {})",
@@ -39,6 +40,11 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
             .into());
         }
     }
+    Ok(rules)
+}
+
+fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
+    let rules = rule_set(&a.scheme, &a.rules)?;
     if !rules.defines(kind) {
         let defined: Vec<&str> = rules.meta.periods.iter().map(|p| p.name()).collect();
         return Err(UsageError(format!(

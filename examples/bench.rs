@@ -1,0 +1,295 @@
+//! The scale benchmark: `cargo run --release --example bench [-- SIZE...]`.
+//!
+//! For each size it generates an input (once, into target/bench-data/), then measures, in the
+//! same run on the same files, each as a child process (wall time and peak RSS from `wait4`):
+//!
+//! - **end-to-end**: `gridscore quarter` on the input, writing its outputs;
+//! - **lower bound**: reading every input sheet with calamine (`worksheet_range`) or the csv
+//!   crate, both cores used, doing nothing else; then writing workbooks of the same shapes as
+//!   gridscore's outputs with rust_xlsxwriter.
+//!
+//! and prints the ratio end-to-end ÷ lower bound. Sizes: town, county, county-csv, province
+//! (CSV, past Excel's row limit). Each measurement is the median of three.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const SCHEME: &str = "yangkou";
+const PERIOD: &str = "2026Q3";
+
+struct Size {
+    name: &'static str,
+    workers: usize,
+    csv: bool,
+}
+
+const SIZES: [Size; 4] = [
+    Size {
+        name: "town",
+        workers: 150,
+        csv: false,
+    },
+    Size {
+        name: "county",
+        workers: 5_000,
+        csv: false,
+    },
+    Size {
+        name: "county-csv",
+        workers: 5_000,
+        csv: true,
+    },
+    Size {
+        name: "province",
+        workers: 50_000,
+        csv: true,
+    },
+];
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("--child-e2e") => {
+            use clap::Parser;
+            let cli = gridscore::cli::Cli::parse_from(
+                std::iter::once("gridscore".to_string()).chain(args[2..].iter().cloned()),
+            );
+            return gridscore::run(cli);
+        }
+        Some("--child-lower") => return lower_bound(&args[2..]),
+        _ => {}
+    }
+    let wanted: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    println!("| size | workers | input rows | end-to-end | rows/s | peak RSS | lower bound | its peak RSS | ratio |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for size in SIZES.iter().filter(|s| wanted.is_empty() || wanted.contains(&s.name)) {
+        let input = root.join(size.name);
+        let rows = ensure_input(size, &input)?;
+        let out = root.join(format!("{}-out", size.name));
+        let e2e = median3(|| {
+            child(&[
+                "--child-e2e",
+                "quarter",
+                "--scheme",
+                SCHEME,
+                "--period",
+                PERIOD,
+                "--force",
+                "-q",
+                "--input",
+                &input.display().to_string(),
+                "--out",
+                &out.display().to_string(),
+            ])
+        })?;
+        // The lower bound reads the same files and writes workbooks shaped like gridscore's.
+        let shapes: Vec<String> = output_shapes(&out)?
+            .iter()
+            .map(|(_, sheets)| {
+                sheets
+                    .iter()
+                    .map(|(r, c)| format!("{r}x{c}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        let mut lower_args = vec!["--child-lower".to_string(), shapes.join(";")];
+        lower_args.extend(input_files(&input)?.iter().map(|p| p.display().to_string()));
+        let lower_refs: Vec<&str> = lower_args.iter().map(String::as_str).collect();
+        let lower = median3(|| child(&lower_refs))?;
+        println!(
+            "| {} | {} | {} | {:.2} s | {:.0} | {} MB | {:.2} s | {} MB | {:.2} |",
+            size.name,
+            size.workers,
+            rows,
+            e2e.0,
+            rows as f64 / e2e.0,
+            e2e.1 / 1024,
+            lower.0,
+            lower.1 / 1024,
+            e2e.0 / lower.0
+        );
+    }
+    Ok(())
+}
+
+/// Generates the input once (the generator is deterministic); returns its row count.
+fn ensure_input(size: &Size, dir: &Path) -> anyhow::Result<usize> {
+    let marker = dir.join(".rows");
+    if let Ok(n) = std::fs::read_to_string(&marker) {
+        if let Ok(n) = n.trim().parse() {
+            return Ok(n);
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    let rules = gridscore::rules::load_builtin(SCHEME)?;
+    let cal =
+        gridscore::calendar::Calendar::builtin(&rules.meta.calendar).ok_or_else(|| anyhow::anyhow!("no calendar"))?;
+    let period = gridscore::period::Period::parse_any(PERIOD).ok_or_else(|| anyhow::anyhow!("period"))?;
+    let format = if size.csv {
+        gridscore::sample::SampleFormat::Csv
+    } else {
+        gridscore::sample::SampleFormat::Xlsx
+    };
+    eprintln!("generating {} ({} workers) …", size.name, size.workers);
+    let w = gridscore::sample::generate(&rules, &cal, period, size.workers, format, dir, 1)?;
+    let rows: usize = w.rows.iter().map(|(_, n)| n).sum();
+    std::fs::write(&marker, rows.to_string())?;
+    Ok(rows)
+}
+
+fn input_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("xlsx") | Some("csv")))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Runs this program as a child in one mode; returns (wall seconds, peak RSS in KiB).
+fn child(args: &[&str]) -> anyhow::Result<(f64, i64)> {
+    let exe = std::env::current_exe()?;
+    let start = Instant::now();
+    let c = Command::new(exe).args(args).spawn()?;
+    let pid = c.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child {args:?} failed"
+    );
+    Ok((wall, usage.ru_maxrss))
+}
+
+fn median3(mut f: impl FnMut() -> anyhow::Result<(f64, i64)>) -> anyhow::Result<(f64, i64)> {
+    let mut v = [f()?, f()?, f()?];
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(v[1])
+}
+
+/// The lower bound: read every sheet of every input as fast as the machine allows (both cores),
+/// then write workbooks shaped like `out`'s with rust_xlsxwriter.
+fn lower_bound(args: &[String]) -> anyhow::Result<()> {
+    use calamine::Reader;
+    // The shapes to write: workbooks split by `;`, sheets by `,`, each ROWSxCOLS.
+    let shapes: Vec<(String, Shapes)> = args[0]
+        .split(';')
+        .enumerate()
+        .map(|(i, wb)| {
+            let sheets = wb
+                .split(',')
+                .filter_map(|s| s.split_once('x'))
+                .filter_map(|(r, c)| Some((r.parse().ok()?, c.parse().ok()?)))
+                .collect();
+            (i.to_string(), sheets)
+        })
+        .collect();
+    let files: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
+    // Jobs: every (file, sheet), largest first, shared by two threads.
+    let mut jobs: Vec<(PathBuf, Option<String>, u64)> = Vec::new();
+    for f in &files {
+        if f.extension().and_then(|e| e.to_str()) == Some("csv") {
+            jobs.push((f.clone(), None, std::fs::metadata(f)?.len()));
+        } else {
+            let wb = calamine::open_workbook_auto(f)?;
+            for n in wb.sheet_names() {
+                // Sheet sizes are unknown before reading: the contract's big sheets first.
+                let w = match n.as_str() {
+                    "巡查" => 3,
+                    "考勤" => 2,
+                    _ => 1,
+                };
+                jobs.push((f.clone(), Some(n), w));
+            }
+        }
+    }
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.2));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let cells = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut books: std::collections::HashMap<PathBuf, calamine::Sheets<_>> = Default::default();
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((f, sheet, _)) = jobs.get(k) else { break };
+                    let n = match sheet {
+                        None => {
+                            let mut r = csv::ReaderBuilder::new()
+                                .has_headers(false)
+                                .flexible(true)
+                                .from_path(f)
+                                .expect("csv");
+                            let mut rec = csv::StringRecord::new();
+                            let mut n = 0;
+                            while r.read_record(&mut rec).expect("csv record") {
+                                n += rec.len();
+                            }
+                            n
+                        }
+                        Some(name) => {
+                            let wb = books
+                                .entry(f.clone())
+                                .or_insert_with(|| calamine::open_workbook_auto(f).expect("workbook"));
+                            let range = wb.worksheet_range(name).expect("sheet");
+                            range.used_cells().count()
+                        }
+                    };
+                    cells.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    // Write the same shapes: text in the first five columns, numbers after.
+    std::thread::scope(|s| {
+        for (name, sheets) in &shapes {
+            s.spawn(move || {
+                let mut wb = rust_xlsxwriter::Workbook::new();
+                for (rows, cols) in sheets {
+                    let ws = wb.add_worksheet();
+                    for r in 0..*rows {
+                        for c in 0..*cols {
+                            if c < 5 {
+                                ws.write_string(r, c, "网格员编号").expect("write");
+                            } else {
+                                ws.write_number(r, c, f64::from(r % 100)).expect("write");
+                            }
+                        }
+                    }
+                }
+                let bytes = wb.save_to_buffer().expect("save");
+                std::hint::black_box((name, bytes.len()));
+            });
+        }
+    });
+    std::hint::black_box(cells.into_inner());
+    Ok(())
+}
+
+/// (workbook, [(rows, columns) per sheet]) of gridscore's outputs in `dir`.
+/// Sheet shapes (rows, columns) of one workbook.
+type Shapes = Vec<(u32, u16)>;
+
+fn output_shapes(dir: &Path) -> anyhow::Result<Vec<(String, Shapes)>> {
+    use calamine::Reader;
+    let mut out = Vec::new();
+    for f in std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()) {
+        if f.extension().and_then(|e| e.to_str()) != Some("xlsx") {
+            continue;
+        }
+        let mut wb = calamine::open_workbook_auto(&f)?;
+        let mut sheets = Vec::new();
+        for n in wb.sheet_names() {
+            let (h, w) = wb.worksheet_range(&n)?.get_size();
+            sheets.push((h as u32, w as u16));
+        }
+        out.push((f.display().to_string(), sheets));
+    }
+    Ok(out)
+}
