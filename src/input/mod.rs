@@ -7,18 +7,19 @@ pub mod cell;
 pub mod contract;
 pub mod problem;
 pub mod records;
+pub mod source;
 pub mod table;
 
 use crate::period::Period;
 use crate::rules::{MeasureKind, PayAmount, RuleSet};
-use calamine::{Data, Range, Reader};
+use calamine::{Data, Reader};
 use contract::SheetSpec;
 pub use problem::{InputErrors, InputProblem};
 use records::*;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use table::Table;
+use table::Header;
 
 /// An input file as read: its bytes' SHA-256 is recorded in the outputs.
 #[derive(Debug, Clone)]
@@ -218,45 +219,21 @@ fn open_workbook<'a>(bytes: &'a [u8], ext: &str) -> Result<calamine::Sheets<Curs
     })
 }
 
-fn csv_range(bytes: &[u8], display: &str) -> Result<Range<Data>, InputProblem> {
-    let prob = |place: String, expected: String| InputProblem {
-        file: display.to_string(),
-        place,
-        found: None,
-        expected,
-    };
+/// The CSV text of a file: without its byte-order mark, and refused when it is not UTF-8.
+fn csv_body<'a>(bytes: &'a [u8], display: &str) -> Result<&'a [u8], InputProblem> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(body) {
-        return Err(prob(
-            String::new(),
-            format!(
+        return Err(InputProblem {
+            file: display.to_string(),
+            place: String::new(),
+            found: None,
+            expected: format!(
                 "UTF-8 text; byte {} is not UTF-8 — the file is probably GBK (what Excel's plain \"CSV\" writes on a Chinese Windows); save it as \"CSV UTF-8\"",
                 e.valid_up_to() + 1
             ),
-        ));
+        });
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| prob(String::new(), format!("a well-formed CSV file ({e})")))?;
-        rows.push(rec.iter().map(str::to_string).collect());
-    }
-    if rows.is_empty() {
-        return Ok(Range::empty());
-    }
-    let w = rows.iter().map(Vec::len).max().unwrap_or(1).max(1) as u32;
-    let mut r = Range::new((0, 0), (rows.len() as u32 - 1, w - 1));
-    for (i, row) in rows.into_iter().enumerate() {
-        for (j, v) in row.into_iter().enumerate() {
-            if !v.trim().is_empty() {
-                r.set_value((i as u32, j as u32), Data::String(v));
-            }
-        }
-    }
-    Ok(r)
+    Ok(body)
 }
 
 fn spec_named(name: &str) -> Option<&'static SheetSpec> {
@@ -283,15 +260,62 @@ enum Parsed {
     Params(Vec<Param>),
 }
 
-fn parse_table(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Parsed {
-    match t.spec.key {
-        "roster" => Parsed::Roster(records::roster(t, ctx, p)),
-        "attendance" => Parsed::Attendance(records::attendance(t, ctx, p)),
-        "patrol" => Parsed::Patrol(records::patrol(t, ctx, p)),
-        "events" => Parsed::Events(records::events(t, ctx, p)),
-        "survey" => Parsed::Survey(records::survey(t, ctx, p)),
-        _ => Parsed::Params(records::params(t, p)),
+impl Parsed {
+    fn new(spec: &SheetSpec) -> Parsed {
+        match spec.key {
+            "roster" => Parsed::Roster(Vec::new()),
+            "attendance" => Parsed::Attendance(Vec::new()),
+            "patrol" => Parsed::Patrol(Vec::new()),
+            "events" => Parsed::Events(Vec::new()),
+            "survey" => Parsed::Survey(Vec::new()),
+            _ => Parsed::Params(Vec::new()),
+        }
     }
+
+    /// Parses one data row into its typed record.
+    fn push(&mut self, row: &table::Row, ctx: &Ctx, p: &mut Vec<InputProblem>) {
+        match self {
+            Parsed::Roster(v) => records::roster(row, ctx, p, v),
+            Parsed::Attendance(v) => records::attendance(row, ctx, p, v),
+            Parsed::Patrol(v) => records::patrol(row, ctx, p, v),
+            Parsed::Events(v) => records::events(row, ctx, p, v),
+            Parsed::Survey(v) => records::survey(row, ctx, p, v),
+            Parsed::Params(v) => records::params(row, p, v),
+        }
+    }
+}
+
+/// Reads one sheet from its source in a single pass: the first rows are kept to find the
+/// header, then every row is parsed as it arrives.
+fn read_sheet(
+    src: &mut dyn source::RowSource,
+    file: &str,
+    spec: &'static SheetSpec,
+    ctx: &Ctx,
+    p: &mut Vec<InputProblem>,
+) -> Result<Parsed, InputProblem> {
+    let fail = |e: String| InputProblem {
+        file: file.to_string(),
+        place: spec.label().to_string(),
+        found: None,
+        expected: e,
+    };
+    let mut first: Vec<(u32, Vec<Data>)> = Vec::new();
+    while let Some((r, cells)) = src.next_row().map_err(fail)? {
+        first.push((r, cells.to_vec()));
+        if r as usize >= table::HEADER_SEARCH_ROWS - 1 {
+            break;
+        }
+    }
+    let header = Header::find(file, spec, &first)?;
+    let mut parsed = Parsed::new(spec);
+    for (r, cells) in first.iter().filter(|(r, _)| *r > header.row) {
+        parsed.push(&table::Row::new(&header, *r, cells), ctx, p);
+    }
+    while let Some((r, cells)) = src.next_row().map_err(fail)? {
+        parsed.push(&table::Row::new(&header, r, cells), ctx, p);
+    }
+    Ok(parsed)
 }
 
 /// Reads every input a run of `rules` for `period` needs.
@@ -510,6 +534,11 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
         .collect()
 }
 
+/// Sheets with at most this many rows are searched for merged cells (a search is a second
+/// pass over the sheet's XML). Larger sheets are system exports, which do not merge cells; a
+/// header merged in one is still found, by a search made only when the header is not.
+const MERGE_SEARCH_ROWS: u32 = 50_000;
+
 fn run_job<'a>(
     job: &Job,
     sources: &'a [(InputFile, Option<Source>)],
@@ -523,8 +552,18 @@ fn run_job<'a>(
         found: None,
         expected,
     };
-    let range = match (src, &job.sheet) {
-        (Some(Source::Csv(b)), _) => csv_range(b, &file.display)?,
+    let mut problems = Vec::new();
+    let parsed = match (src, &job.sheet) {
+        (Some(Source::Csv(b)), _) => {
+            let body = csv_body(b, &file.display)?;
+            read_sheet(
+                &mut source::CsvRows::new(body),
+                &file.display,
+                job.spec,
+                ctx,
+                &mut problems,
+            )?
+        }
         (Some(Source::Workbook(b)), Some(name)) => {
             let wb = match books.entry(job.file) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -532,46 +571,70 @@ fn run_job<'a>(
                     e.insert(open_workbook(b, &ext_of(&file.path)).map_err(prob)?)
                 }
             };
-            let mut range = wb
-                .worksheet_range(name)
-                .map_err(|e| prob(format!("a readable sheet ({e})")))?;
-            if let calamine::Sheets::Xlsx(x) = wb {
-                if let Ok(merges) = x.merge_cells_by_sheet_name(name) {
-                    fill_merged(&mut range, &merges);
+            match wb {
+                calamine::Sheets::Xlsx(x) => {
+                    let rows = x
+                        .worksheet_cells_reader(name)
+                        .map(|r| r.dimensions().end.0)
+                        .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                    let merges = if rows <= MERGE_SEARCH_ROWS {
+                        x.merge_cells_by_sheet_name(name).ok()
+                    } else {
+                        None
+                    };
+                    let searched = merges.is_some();
+                    let attempt = {
+                        let reader = x
+                            .worksheet_cells_reader(name)
+                            .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                        read_sheet(
+                            &mut source::XlsxRows::new(reader, merges),
+                            &file.display,
+                            job.spec,
+                            ctx,
+                            &mut problems,
+                        )
+                    };
+                    match attempt {
+                        // A header not found may be merged: search, and read once more.
+                        Err(e) if !searched => {
+                            let merges = x
+                                .merge_cells_by_sheet_name(name)
+                                .ok()
+                                .filter(|m| !m.is_empty())
+                                .ok_or(e)?;
+                            problems.clear();
+                            let reader = x
+                                .worksheet_cells_reader(name)
+                                .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                            read_sheet(
+                                &mut source::XlsxRows::new(reader, Some(merges)),
+                                &file.display,
+                                job.spec,
+                                ctx,
+                                &mut problems,
+                            )?
+                        }
+                        r => r?,
+                    }
+                }
+                other => {
+                    let range = other
+                        .worksheet_range(name)
+                        .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                    read_sheet(
+                        &mut source::RangeRows::new(range),
+                        &file.display,
+                        job.spec,
+                        ctx,
+                        &mut problems,
+                    )?
                 }
             }
-            range
         }
         _ => return Err(prob("a readable file".into())),
     };
-    let table = Table::new(&file.display, job.spec, range)?;
-    let mut problems = Vec::new();
-    let parsed = parse_table(&table, ctx, &mut problems);
     Ok((parsed, problems))
-}
-
-/// Reads merged cells as the clerk sees them: the top-left value fills the whole region, so a
-/// header merged over two rows, or a village name merged down a block of rows, reads in every
-/// cell it covers. Regions are clipped to the sheet's used range.
-fn fill_merged(range: &mut Range<Data>, merges: &[calamine::Dimensions]) {
-    let (Some(start), Some(end)) = (range.start(), range.end()) else {
-        return;
-    };
-    for m in merges {
-        let Some(v) = range.get_value(m.start).cloned() else {
-            continue;
-        };
-        if matches!(v, Data::Empty) {
-            continue;
-        }
-        for r in m.start.0.max(start.0)..=m.end.0.min(end.0) {
-            for c in m.start.1.max(start.1)..=m.end.1.min(end.1) {
-                if (r, c) != m.start {
-                    range.set_value((r, c), v.clone());
-                }
-            }
-        }
-    }
 }
 
 /// Checks every row's worker id against the roster and groups rows per worker.

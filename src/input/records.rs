@@ -6,7 +6,7 @@
 use super::cell;
 use super::contract::{Session, Status};
 use super::problem::InputProblem;
-use super::table::{Row, Table};
+use super::table::Row;
 use crate::period::Period;
 use crate::rules::{RoleId, RuleSet, TypeId};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -179,51 +179,47 @@ fn keyed<T>(row: &Row, id: String, record: T) -> Keyed<T> {
     }
 }
 
-pub fn roster(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Worker> {
-    let mut out = Vec::new();
-    for row in t.rows() {
-        let id = row.require("id", cell::id, p);
-        let name = row.require("name", cell::text, p);
-        let role_text = row.require("role", cell::text, p);
-        let role = role_text.as_ref().and_then(|r| {
-            let i = ctx.rules.role_index(r);
-            if i.is_none() {
-                let known: Vec<&str> = ctx.rules.roles.iter().map(|r| r.label.as_str()).collect();
-                p.push(row.problem(
-                    "role",
-                    format!("a role (岗位) the rule set declares: {}", known.join(", ")),
-                ));
-            }
-            i
-        });
-        let start = row.read("start", cell::date, p);
-        let end = row.read("end", cell::date, p);
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                p.push(row.problem("end", format!("a 离岗日期 on or after the 到岗日期 {s}")));
-            }
+pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Worker>) {
+    let id = row.require("id", cell::id, p);
+    let name = row.require("name", cell::text, p);
+    let role_text = row.require("role", cell::text, p);
+    let role = role_text.as_ref().and_then(|r| {
+        let i = ctx.rules.role_index(r);
+        if i.is_none() {
+            let known: Vec<&str> = ctx.rules.roles.iter().map(|r| r.label.as_str()).collect();
+            p.push(row.problem(
+                "role",
+                format!("a role (岗位) the rule set declares: {}", known.join(", ")),
+            ));
         }
-        let monthly_subsidy = row.read("monthly_subsidy", cell::decimal, p);
-        if monthly_subsidy.is_some_and(|m| m < Decimal::ZERO || m > Decimal::from(MAX_AMOUNT)) {
-            p.push(row.problem("monthly_subsidy", format!("an amount from 0 to {MAX_AMOUNT}")));
+        i
+    });
+    let start = row.read("start", cell::date, p);
+    let end = row.read("end", cell::date, p);
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            p.push(row.problem("end", format!("a 离岗日期 on or after the 到岗日期 {s}")));
         }
-        let w = Worker {
-            id: id.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            village: row.read("village", cell::text, p).unwrap_or_default(),
-            grid: row.read("grid", cell::text, p).unwrap_or_default(),
-            role: role.unwrap_or(0),
-            area: row.read("area", cell::text, p).unwrap_or_default(),
-            monthly_subsidy,
-            no_reward: row.read("no_reward", cell::yes_no, p).unwrap_or(false),
-            start,
-            end,
-            bank_account: row.read("bank_account", cell::bank_account, p),
-            src: src(SheetKind::Roster, &row),
-        };
-        out.push(w);
     }
-    out
+    let monthly_subsidy = row.read("monthly_subsidy", cell::decimal, p);
+    if monthly_subsidy.is_some_and(|m| m < Decimal::ZERO || m > Decimal::from(MAX_AMOUNT)) {
+        p.push(row.problem("monthly_subsidy", format!("an amount from 0 to {MAX_AMOUNT}")));
+    }
+    let w = Worker {
+        id: id.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        village: row.read("village", cell::text, p).unwrap_or_default(),
+        grid: row.read("grid", cell::text, p).unwrap_or_default(),
+        role: role.unwrap_or(0),
+        area: row.read("area", cell::text, p).unwrap_or_default(),
+        monthly_subsidy,
+        no_reward: row.read("no_reward", cell::yes_no, p).unwrap_or(false),
+        start,
+        end,
+        bank_account: row.read("bank_account", cell::bank_account, p),
+        src: src(SheetKind::Roster, row),
+    };
+    out.push(w);
 }
 
 fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
@@ -245,208 +241,191 @@ fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
     Some(out)
 }
 
-pub fn attendance(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Attendance>> {
-    let mut out = Vec::new();
-    for row in t.rows() {
-        let id = row.require("id", cell::id, p);
-        let date = ctx.dated(&row, p);
-        let st = statuses(&row, p);
-        let approved = row.read("approved", cell::yes_no, p).unwrap_or(false);
-        let sign_in = row.read("sign_in", cell::time, p);
-        let report_at = row.read("report_at", cell::time, p);
-        if let (Some(id), Some(date), Some(statuses)) = (id, date.filter(|d| ctx.counts(*d)), st) {
-            let rec = Attendance {
-                date,
-                statuses,
-                approved,
-                sign_in,
-                report_at,
-                src: src(SheetKind::Attendance, &row),
-            };
-            out.push(keyed(&row, id, rec));
-        }
+pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Attendance>>) {
+    let id = row.require("id", cell::id, p);
+    let date = ctx.dated(row, p);
+    let st = statuses(row, p);
+    let approved = row.read("approved", cell::yes_no, p).unwrap_or(false);
+    let sign_in = row.read("sign_in", cell::time, p);
+    let report_at = row.read("report_at", cell::time, p);
+    if let (Some(id), Some(date), Some(statuses)) = (id, date.filter(|d| ctx.counts(*d)), st) {
+        let rec = Attendance {
+            date,
+            statuses,
+            approved,
+            sign_in,
+            report_at,
+            src: src(SheetKind::Attendance, row),
+        };
+        out.push(keyed(row, id, rec));
     }
-    out
 }
 
-pub fn patrol(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Patrol>> {
-    let mut out = Vec::new();
-    for row in t.rows() {
-        let id = row.require("id", cell::id, p);
-        let date = ctx.dated(&row, p);
-        let session = row.require("session", cell::text, p).and_then(|s| {
-            let v = Session::parse(&s);
-            if v.is_none() {
-                p.push(row.problem("session", "a session: 上午 (am) or 下午 (pm)"));
-            }
-            v
-        });
-        let start = row.read("start", cell::time, p);
-        let end = row.read("end", cell::time, p);
-        let hours = row.read("hours", cell::decimal, p);
-        if hours.is_some_and(|h| h < Decimal::ZERO || h > Decimal::from(24)) {
-            p.push(row.problem("hours", "a number of hours from 0 to 24"));
+pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Patrol>>) {
+    let id = row.require("id", cell::id, p);
+    let date = ctx.dated(row, p);
+    let session = row.require("session", cell::text, p).and_then(|s| {
+        let v = Session::parse(&s);
+        if v.is_none() {
+            p.push(row.problem("session", "a session: 上午 (am) or 下午 (pm)"));
         }
-        let seconds = match (start, end) {
-            (Some(s), Some(e)) if e < s => {
-                p.push(row.problem("end", format!("an end time (结束) after the start time (开始) {s}")));
+        v
+    });
+    let start = row.read("start", cell::time, p);
+    let end = row.read("end", cell::time, p);
+    let hours = row.read("hours", cell::decimal, p);
+    if hours.is_some_and(|h| h < Decimal::ZERO || h > Decimal::from(24)) {
+        p.push(row.problem("hours", "a number of hours from 0 to 24"));
+    }
+    let seconds = match (start, end) {
+        (Some(s), Some(e)) if e < s => {
+            p.push(row.problem("end", format!("an end time (结束) after the start time (开始) {s}")));
+            None
+        }
+        (Some(s), Some(e)) => Some(Decimal::from((e - s).num_seconds())),
+        _ => hours.map(|h| h * Decimal::from(3600)),
+    };
+    let logged = row.read("logged", cell::yes_no, p).unwrap_or(true);
+    let uniform = row.read("uniform", cell::yes_no, p).unwrap_or(true);
+    let exempt = row.read("exempt", cell::yes_no, p).unwrap_or(false);
+    if let (Some(id), Some(date), Some(session)) = (id, date.filter(|d| ctx.counts(*d)), session) {
+        let rec = Patrol {
+            date,
+            session,
+            seconds,
+            logged,
+            uniform,
+            exempt,
+            src: src(SheetKind::Patrol, row),
+        };
+        out.push(keyed(row, id, rec));
+    }
+}
+
+pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Event>>) {
+    let event_id = row.require("event_id", cell::text, p);
+    let id = row.require("id", cell::id, p);
+    let type_id = row.require("type", cell::text, p).and_then(|ty| {
+        let i = ctx.rules.type_index(&ty);
+        if i.is_none() {
+            let known: Vec<&str> = ctx.rules.event_types.iter().map(|e| e.name.as_str()).collect();
+            p.push(row.problem("type", format!("a 类型 the rule set declares: {}", known.join("、"))));
+        }
+        i
+    });
+    let date = ctx.dated(row, p);
+    let level = row.read("level", cell::text, p);
+    let level = match type_id.map(|t| &ctx.rules.event_types[t]) {
+        Some(et) if !et.levels.is_empty() => match &level {
+            Some(l) if et.levels.contains(l) => level,
+            _ => {
+                p.push(row.problem("level", format!("a 级别 for {}: {}", et.name, et.levels.join("、"))));
                 None
             }
-            (Some(s), Some(e)) => Some(Decimal::from((e - s).num_seconds())),
-            _ => hours.map(|h| h * Decimal::from(3600)),
-        };
-        let logged = row.read("logged", cell::yes_no, p).unwrap_or(true);
-        let uniform = row.read("uniform", cell::yes_no, p).unwrap_or(true);
-        let exempt = row.read("exempt", cell::yes_no, p).unwrap_or(false);
-        if let (Some(id), Some(date), Some(session)) = (id, date.filter(|d| ctx.counts(*d)), session) {
-            let rec = Patrol {
-                date,
-                session,
-                seconds,
-                logged,
-                uniform,
-                exempt,
-                src: src(SheetKind::Patrol, &row),
-            };
-            out.push(keyed(&row, id, rec));
-        }
+        },
+        _ => level,
+    };
+    let count = row.read("count", cell::decimal, p).unwrap_or(Decimal::ONE);
+    if count < Decimal::ZERO || !count.fract().is_zero() || count > Decimal::from(MAX_COUNT) {
+        p.push(row.problem(
+            "count",
+            format!("a whole number of occurrences from 0 to {MAX_COUNT} (blank means 1)"),
+        ));
     }
-    out
+    let amount = row.read("amount", cell::decimal, p);
+    if amount.is_some_and(|a| a < Decimal::ZERO || a > Decimal::from(MAX_AMOUNT)) {
+        p.push(row.problem("amount", format!("an amount from 0 to {MAX_AMOUNT}")));
+    }
+    // Read every cell before deciding, so that all of a row's problems are reported.
+    let valid = row.read("valid", cell::yes_no, p).unwrap_or(true);
+    let assigned_at = row.read("assigned_at", cell::datetime, p);
+    let accepted_at = row.read("accepted_at", cell::datetime, p);
+    let closed_at = row.read("closed_at", cell::datetime, p);
+    let complex = row.read("complex", cell::yes_no, p).unwrap_or(false);
+    if let (Some(event_id), Some(id), Some(type_id), Some(date)) = (event_id, id, type_id, date) {
+        let rec = Event {
+            event_id,
+            type_id,
+            date,
+            level,
+            valid,
+            count,
+            assigned_at,
+            accepted_at,
+            closed_at,
+            complex,
+            amount,
+            src: src(SheetKind::Events, row),
+        };
+        // Kept even outside a month run's month: event ids are unique across the sheet.
+        out.push(keyed(row, id, rec));
+    }
 }
 
-pub fn events(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Event>> {
-    let mut out = Vec::new();
-    for row in t.rows() {
-        let event_id = row.require("event_id", cell::text, p);
-        let id = row.require("id", cell::id, p);
-        let type_id = row.require("type", cell::text, p).and_then(|ty| {
-            let i = ctx.rules.type_index(&ty);
-            if i.is_none() {
-                let known: Vec<&str> = ctx.rules.event_types.iter().map(|e| e.name.as_str()).collect();
-                p.push(row.problem("type", format!("a 类型 the rule set declares: {}", known.join("、"))));
+pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Survey>>) {
+    let dated = row.header().has("date");
+    let id = row.require("id", cell::id, p);
+    let in_period = if dated {
+        ctx.dated(row, p).map(|d| ctx.counts(d))
+    } else {
+        Some(true)
+    };
+    let answers = [
+        row.read("aware", cell::yes_no, p),
+        row.read("covered", cell::yes_no, p),
+        row.read("satisfied", cell::yes_no, p),
+    ];
+    let rates = [
+        row.read("aware_rate", cell::rate, p),
+        row.read("covered_rate", cell::rate, p),
+        row.read("satisfied_rate", cell::rate, p),
+    ];
+    if answers.iter().any(Option::is_some) && rates.iter().any(Option::is_some) {
+        p.push(row.problem(
+            "id",
+            "either a respondent's answers (知晓/覆盖/满意) or given rates (知晓率/覆盖率/满意率) on one row, not both",
+        ));
+    }
+    if let (Some(id), Some(true)) = (id, in_period) {
+        out.push(keyed(
+            row,
+            id,
+            Survey {
+                answers,
+                rates,
+                src: src(SheetKind::Survey, row),
+            },
+        ));
+    }
+}
+
+pub fn params(row: &Row, p: &mut Vec<InputProblem>, out: &mut Vec<Param>) {
+    let name = row.require("name", cell::text, p);
+    // A 月份 cell may be a real date (Excel turns 2026-07 into 2026-07-01): take its month.
+    let period = match row.get("month") {
+        calamine::Data::DateTime(_) => row.read("month", cell::date, p).map(Period::month_of),
+        _ => match row.read("month", cell::text, p) {
+            None => None,
+            Some(s) => {
+                let v = Period::parse_any(&s);
+                if v.is_none() {
+                    p.push(row.problem("month", "a period: a month 2026-07, a quarter 2026Q3 or a year 2026"));
+                }
+                v
             }
-            i
+        },
+    };
+    let scope = row.read("scope", cell::text, p);
+    let value = row.require("value", cell::text, p);
+    if let (Some(name), Some(value)) = (name, value) {
+        out.push(Param {
+            name,
+            period,
+            scope,
+            value,
+            src: src(SheetKind::Params, row),
+            place: row.place("value"),
+            file: row.header().file.clone(),
         });
-        let date = ctx.dated(&row, p);
-        let level = row.read("level", cell::text, p);
-        let level = match type_id.map(|t| &ctx.rules.event_types[t]) {
-            Some(et) if !et.levels.is_empty() => match &level {
-                Some(l) if et.levels.contains(l) => level,
-                _ => {
-                    p.push(row.problem("level", format!("a 级别 for {}: {}", et.name, et.levels.join("、"))));
-                    None
-                }
-            },
-            _ => level,
-        };
-        let count = row.read("count", cell::decimal, p).unwrap_or(Decimal::ONE);
-        if count < Decimal::ZERO || !count.fract().is_zero() || count > Decimal::from(MAX_COUNT) {
-            p.push(row.problem(
-                "count",
-                format!("a whole number of occurrences from 0 to {MAX_COUNT} (blank means 1)"),
-            ));
-        }
-        let amount = row.read("amount", cell::decimal, p);
-        if amount.is_some_and(|a| a < Decimal::ZERO || a > Decimal::from(MAX_AMOUNT)) {
-            p.push(row.problem("amount", format!("an amount from 0 to {MAX_AMOUNT}")));
-        }
-        // Read every cell before deciding, so that all of a row's problems are reported.
-        let valid = row.read("valid", cell::yes_no, p).unwrap_or(true);
-        let assigned_at = row.read("assigned_at", cell::datetime, p);
-        let accepted_at = row.read("accepted_at", cell::datetime, p);
-        let closed_at = row.read("closed_at", cell::datetime, p);
-        let complex = row.read("complex", cell::yes_no, p).unwrap_or(false);
-        if let (Some(event_id), Some(id), Some(type_id), Some(date)) = (event_id, id, type_id, date) {
-            let rec = Event {
-                event_id,
-                type_id,
-                date,
-                level,
-                valid,
-                count,
-                assigned_at,
-                accepted_at,
-                closed_at,
-                complex,
-                amount,
-                src: src(SheetKind::Events, &row),
-            };
-            // Kept even outside a month run's month: event ids are unique across the sheet.
-            out.push(keyed(&row, id, rec));
-        }
     }
-    out
-}
-
-pub fn survey(t: &Table, ctx: &Ctx, p: &mut Vec<InputProblem>) -> Vec<Keyed<Survey>> {
-    let mut out = Vec::new();
-    let dated = t.has("date");
-    for row in t.rows() {
-        let id = row.require("id", cell::id, p);
-        let in_period = if dated {
-            ctx.dated(&row, p).map(|d| ctx.counts(d))
-        } else {
-            Some(true)
-        };
-        let answers = [
-            row.read("aware", cell::yes_no, p),
-            row.read("covered", cell::yes_no, p),
-            row.read("satisfied", cell::yes_no, p),
-        ];
-        let rates = [
-            row.read("aware_rate", cell::rate, p),
-            row.read("covered_rate", cell::rate, p),
-            row.read("satisfied_rate", cell::rate, p),
-        ];
-        if answers.iter().any(Option::is_some) && rates.iter().any(Option::is_some) {
-            p.push(row.problem("id", "either a respondent's answers (知晓/覆盖/满意) or given rates (知晓率/覆盖率/满意率) on one row, not both"));
-        }
-        if let (Some(id), Some(true)) = (id, in_period) {
-            out.push(keyed(
-                &row,
-                id,
-                Survey {
-                    answers,
-                    rates,
-                    src: src(SheetKind::Survey, &row),
-                },
-            ));
-        }
-    }
-    out
-}
-
-pub fn params(t: &Table, p: &mut Vec<InputProblem>) -> Vec<Param> {
-    let mut out = Vec::new();
-    for row in t.rows() {
-        let name = row.require("name", cell::text, p);
-        // A 月份 cell may be a real date (Excel turns 2026-07 into 2026-07-01): take its month.
-        let period = match row.get("month") {
-            calamine::Data::DateTime(_) => row.read("month", cell::date, p).map(Period::month_of),
-            _ => match row.read("month", cell::text, p) {
-                None => None,
-                Some(s) => {
-                    let v = Period::parse_any(&s);
-                    if v.is_none() {
-                        p.push(row.problem("month", "a period: a month 2026-07, a quarter 2026Q3 or a year 2026"));
-                    }
-                    v
-                }
-            },
-        };
-        let scope = row.read("scope", cell::text, p);
-        let value = row.require("value", cell::text, p);
-        if let (Some(name), Some(value)) = (name, value) {
-            out.push(Param {
-                name,
-                period,
-                scope,
-                value,
-                src: src(SheetKind::Params, &row),
-                place: row.place("value"),
-                file: t.file.clone(),
-            });
-        }
-    }
-    out
 }

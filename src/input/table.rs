@@ -2,19 +2,18 @@
 //! by header text, and gives each data row with its cell addresses.
 use super::contract::{Column, SheetSpec};
 use super::problem::InputProblem;
-use calamine::{Data, Range};
+use calamine::Data;
 
 /// Where the header row may be: the first row within this many that holds every required header.
 pub const HEADER_SEARCH_ROWS: usize = 10;
 
-pub struct Table {
+/// A sheet's header: where it is, and which column holds each contract column.
+pub struct Header {
     pub file: String,
     pub spec: &'static SheetSpec,
-    range: Range<Data>,
-    /// Absolute (row, column) of the range's first cell.
-    origin: (u32, u32),
-    header_row: usize,
-    /// Column index (relative) per contract column, in `spec.columns` order.
+    /// Zero-based absolute row index of the header row.
+    pub row: u32,
+    /// Absolute column index per contract column, in `spec.columns` order.
     columns: Vec<Option<usize>>,
 }
 
@@ -66,17 +65,17 @@ fn matches(col: &Column, header: &str) -> bool {
     col.headers.iter().any(|name| norm(name) == h)
 }
 
-impl Table {
-    /// Finds the header and maps columns; a problem when a required column is missing.
-    pub fn new(file: &str, spec: &'static SheetSpec, range: Range<Data>) -> Result<Table, InputProblem> {
-        let origin = range.start().unwrap_or((0, 0));
+impl Header {
+    /// Finds the header among a sheet's first rows (absolute row index, cells from column A):
+    /// the first row within the first [`HEADER_SEARCH_ROWS`] that holds every required header.
+    pub fn find(file: &str, spec: &'static SheetSpec, first: &[(u32, Vec<Data>)]) -> Result<Header, InputProblem> {
         let problem = |place: String, expected: String| InputProblem {
             file: file.to_string(),
             place,
             found: None,
             expected,
         };
-        if range.is_empty() {
+        if first.is_empty() {
             return Err(problem(
                 spec.label().to_string(),
                 format!(
@@ -91,38 +90,34 @@ impl Table {
                 .map(|c| super::cell::text(c).ok().flatten().unwrap_or_default())
                 .collect()
         };
-        // Rows above the sheet's first used row are blank; count them toward the search window.
-        let window = HEADER_SEARCH_ROWS.saturating_sub(origin.0 as usize);
-        let mut best: Option<(usize, usize, Vec<String>)> = None;
-        for (i, row) in range.rows().take(window.max(1)).enumerate() {
+        let need = spec.columns.iter().filter(|c| c.required).count();
+        let mut best: Option<(u32, usize, Vec<String>)> = None;
+        for (r, row) in first.iter().filter(|(r, _)| (*r as usize) < HEADER_SEARCH_ROWS) {
             let texts = header_texts(row);
             let found = spec
                 .columns
                 .iter()
                 .filter(|c| c.required && texts.iter().any(|t| matches(c, t)))
                 .count();
-            let need = spec.columns.iter().filter(|c| c.required).count();
             if found == need {
                 let columns = spec
                     .columns
                     .iter()
                     .map(|c| texts.iter().position(|t| matches(c, t)))
                     .collect();
-                return Ok(Table {
+                return Ok(Header {
                     file: file.to_string(),
                     spec,
-                    range,
-                    origin,
-                    header_row: i,
+                    row: *r,
                     columns,
                 });
             }
             if best.as_ref().is_none_or(|b| found > b.1) {
-                best = Some((i, found, texts));
+                best = Some((*r, found, texts));
             }
         }
         // Say which columns are missing from the likeliest header row, with the nearest header seen.
-        let (i, _, texts) = best.unwrap_or_default();
+        let (r, _, texts) = best.unwrap_or((first[0].0, 0, Vec::new()));
         let missing: Vec<String> = spec
             .columns
             .iter()
@@ -151,7 +146,7 @@ impl Table {
             })
             .collect();
         Err(problem(
-            format!("{}!{}", spec.label(), origin.0 as usize + i + 1),
+            format!("{}!{}", spec.label(), r + 1),
             format!(
                 "a header row within the first {HEADER_SEARCH_ROWS} rows with every required column; missing: {}",
                 missing.join("; ")
@@ -159,34 +154,19 @@ impl Table {
         ))
     }
 
-    /// Data rows below the header, skipping blank rows: (absolute row index, cells).
-    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.range
-            .rows()
-            .enumerate()
-            .skip(self.header_row + 1)
-            .filter(|(_, cells)| {
-                cells
-                    .iter()
-                    .any(|c| !matches!(c, Data::Empty) && !matches!(c, Data::String(s) if s.trim().is_empty()))
-            })
-            .map(move |(i, cells)| Row {
-                table: self,
-                abs_row: self.origin.0 + i as u32,
-                cells,
-            })
-    }
-
     pub fn has(&self, key: &str) -> bool {
         self.index(key).is_some()
     }
 
     fn index(&self, key: &str) -> Option<usize> {
-        self.spec
+        // Keys are string literals, usually one shared address: compare that first.
+        let i = self
+            .spec
             .columns
             .iter()
-            .position(|c| c.key == key)
-            .and_then(|i| self.columns[i])
+            .position(|c| std::ptr::eq(c.key, key))
+            .or_else(|| self.spec.columns.iter().position(|c| c.key == key))?;
+        self.columns[i]
     }
 }
 
@@ -201,17 +181,33 @@ fn required_list(spec: &SheetSpec) -> String {
 
 static EMPTY: Data = Data::Empty;
 
+/// Whether a row holds anything (blank rows between data are skipped).
+pub fn is_blank(cells: &[Data]) -> bool {
+    cells
+        .iter()
+        .all(|c| matches!(c, Data::Empty) || matches!(c, Data::String(s) if s.trim().is_empty()))
+}
+
+/// One data row: cells from column A, and the header that names them.
 pub struct Row<'a> {
-    table: &'a Table,
+    header: &'a Header,
     /// Zero-based absolute row index in the sheet.
     pub abs_row: u32,
     cells: &'a [Data],
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    pub fn new(header: &'a Header, abs_row: u32, cells: &'a [Data]) -> Row<'a> {
+        Row { header, abs_row, cells }
+    }
+
+    pub fn header(&self) -> &Header {
+        self.header
+    }
+
     /// The cell of a contract column (blank when the column is absent).
     pub fn get(&self, key: &str) -> &Data {
-        self.table.index(key).and_then(|i| self.cells.get(i)).unwrap_or(&EMPTY)
+        self.header.index(key).and_then(|i| self.cells.get(i)).unwrap_or(&EMPTY)
     }
 
     /// The 1-based row number as Excel shows it.
@@ -221,9 +217,9 @@ impl Row<'_> {
 
     /// `考勤!C17` for a column, or `考勤!17` when the column is absent.
     pub fn place(&self, key: &str) -> String {
-        let label = self.table.spec.label();
-        match self.table.index(key) {
-            Some(i) => format!("{label}!{}", cell_name(self.abs_row, self.table.origin.1 + i as u32)),
+        let label = self.header.spec.label();
+        match self.header.index(key) {
+            Some(i) => format!("{label}!{}", cell_name(self.abs_row, i as u32)),
             None => format!("{label}!{}", self.number()),
         }
     }
@@ -231,7 +227,7 @@ impl Row<'_> {
     /// A problem at a column's cell, showing the value found.
     pub fn problem(&self, key: &str, expected: impl Into<String>) -> InputProblem {
         InputProblem {
-            file: self.table.file.clone(),
+            file: self.header.file.clone(),
             place: self.place(key),
             found: Some(super::cell::shown(self.get(key))),
             expected: expected.into(),
@@ -239,8 +235,8 @@ impl Row<'_> {
     }
 
     /// The Chinese header of a contract column, as messages name it.
-    fn header<'k>(&self, key: &'k str) -> &'k str {
-        self.table
+    fn column_name<'k>(&self, key: &'k str) -> &'k str {
+        self.header
             .spec
             .columns
             .iter()
@@ -258,7 +254,7 @@ impl Row<'_> {
         match parse(self.get(key)) {
             Ok(v) => v,
             Err(expected) => {
-                problems.push(self.problem(key, format!("{expected} in column {}", self.header(key))));
+                problems.push(self.problem(key, format!("{expected} in column {}", self.column_name(key))));
                 None
             }
         }
@@ -274,7 +270,7 @@ impl Row<'_> {
         let before = problems.len();
         let v = self.read(key, parse, problems);
         if v.is_none() && problems.len() == before {
-            problems.push(self.problem(key, format!("a value in the required column {}", self.header(key))));
+            problems.push(self.problem(key, format!("a value in the required column {}", self.column_name(key))));
         }
         v
     }
@@ -283,50 +279,52 @@ impl Row<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::cell;
     use crate::input::contract::ATTENDANCE;
 
-    fn range(rows: &[&[&str]]) -> Range<Data> {
-        let h = rows.len() as u32;
-        let w = rows.iter().map(|r| r.len()).max().unwrap_or(1) as u32;
-        let mut r = Range::new((0, 0), (h - 1, w - 1));
-        for (i, row) in rows.iter().enumerate() {
-            for (j, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    r.set_value((i as u32, j as u32), Data::String(v.to_string()));
-                }
-            }
-        }
-        r
+    fn rows(rows: &[&[&str]]) -> Vec<(u32, Vec<Data>)> {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_empty())
+            .map(|(i, r)| {
+                (
+                    i as u32,
+                    r.iter()
+                        .map(|v| {
+                            if v.is_empty() {
+                                Data::Empty
+                            } else {
+                                Data::String(v.to_string())
+                            }
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn finds_the_header_below_title_rows_and_columns_in_any_order() {
-        let t = Table::new(
-            "f.xlsx",
-            &ATTENDANCE,
-            range(&[
-                &["洋口镇2026年第三季度考勤表"],
-                &[],
-                &["状态", "日期", "编号", "备注"],
-                &["迟到", "2026-07-01", "001", "x"],
-            ]),
-        )
-        .unwrap();
-        let rows: Vec<_> = t.rows().collect();
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].place("id"), "考勤!C4");
-        assert_eq!(cell::text(rows[0].get("status")), Ok(Some("迟到".into())));
-        assert!(matches!(rows[0].get("sign_in"), Data::Empty));
+        let first = rows(&[
+            &["洋口镇2026年第三季度考勤表"],
+            &[],
+            &["状态", "日期", "编号", "备注"],
+            &["迟到", "2026-07-01", "001", "x"],
+        ]);
+        let h = Header::find("f.xlsx", &ATTENDANCE, &first).unwrap();
+        assert_eq!(h.row, 2);
+        let row = Row::new(&h, first[2].0, &first[2].1);
+        assert_eq!(row.place("id"), "考勤!C4");
+        assert_eq!(cell::text(row.get("status")), Ok(Some("迟到".into())));
+        assert!(matches!(row.get("sign_in"), Data::Empty));
     }
-
-    use crate::input::cell;
 
     #[test]
     fn a_missing_column_is_named_with_the_nearest_header() {
-        let e = Table::new(
+        let e = Header::find(
             "f.xlsx",
             &ATTENDANCE,
-            range(&[&["编号", "日期", "状 况"], &["001", "2026-07-01", "迟到"]]),
+            &rows(&[&["编号", "日期", "状 况"], &["001", "2026-07-01", "迟到"]]),
         )
         .err()
         .unwrap();
@@ -341,13 +339,19 @@ mod tests {
 
     #[test]
     fn english_aliases_and_full_width_parentheses_match() {
-        let t = Table::new(
+        let h = Header::find(
             "f",
             &crate::input::contract::PATROL,
-            range(&[&["ID", "date", "Session", "时长（小时）"]]),
+            &rows(&[&["ID", "date", "Session", "时长（小时）"]]),
         )
         .unwrap();
-        assert!(t.has("hours"));
+        assert!(h.has("hours"));
+    }
+
+    #[test]
+    fn an_empty_sheet_is_named() {
+        let e = Header::find("f", &ATTENDANCE, &[]).err().unwrap();
+        assert!(e.expected.contains("sheet 考勤 is empty"));
     }
 
     #[test]

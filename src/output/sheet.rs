@@ -20,6 +20,17 @@ impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
+    /// Display width without building the text where it can be counted directly.
+    fn width(&self) -> usize {
+        match self {
+            Cell::Text(s) => display_width(s),
+            Cell::Blank => 0,
+            // Digits and a separator: cheap to count exactly.
+            Cell::Int(i) => i.to_string().len(),
+            other => other.shown().len(),
+        }
+    }
+
     fn shown(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
@@ -56,7 +67,7 @@ fn widths(t: &Table) -> Vec<f64> {
             let hw = display_width(&t.header[c]);
             let hw = if hw > 8 { hw.div_ceil(2) } else { hw };
             let w = std::iter::once(hw)
-                .chain(t.rows.iter().map(|r| r.get(c).map_or(0, |x| display_width(&x.shown()))))
+                .chain(t.rows.iter().map(|r| r.get(c).map_or(0, Cell::width)))
                 .max()
                 .unwrap_or(4);
             // Padding for the cell margin, bounded so a long source list wraps instead.
@@ -81,28 +92,30 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
         .set_align(FormatAlign::VerticalCenter)
         .set_text_wrap()
         .set_background_color("#D9E1F2");
-    let text = base();
-    let wrap = base().set_text_wrap();
-    let money = base().set_num_format("¥#,##0.00");
-    let points = base().set_num_format("General");
-    let bold = |f: &Format| f.clone().set_bold();
+    // Every format once per sheet, plain and bold: [text, wrap, money, points].
+    let plain = [
+        base(),
+        base().set_text_wrap(),
+        base().set_num_format("¥#,##0.00"),
+        base().set_num_format("General"),
+    ];
+    let bolds = plain.clone().map(|f| f.set_bold());
     for (c, h) in t.header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &header)?;
     }
     let ws_widths = widths(t);
     for (r, row) in t.rows.iter().enumerate() {
         let rr = (r + 1) as u32;
-        let is_bold = t.bold_rows.contains(&r);
+        let [text, wrap, money, points] = if t.bold_rows.contains(&r) { &bolds } else { &plain };
         for (c, cell) in row.iter().enumerate() {
             let cc = c as u16;
-            let pick = |f: &Format| if is_bold { bold(f) } else { f.clone() };
             match cell {
-                Cell::Text(s) if display_width(s) + 2 > 60 => ws.write_string_with_format(rr, cc, s, &pick(&wrap))?,
-                Cell::Text(s) => ws.write_string_with_format(rr, cc, s, &pick(&text))?,
-                Cell::Points(d) => ws.write_with_format(rr, cc, d.normalize(), &pick(&points))?,
-                Cell::Money(d) => ws.write_with_format(rr, cc, crate::num::round_fen(*d), &pick(&money))?,
-                Cell::Int(i) => ws.write_with_format(rr, cc, Decimal::from(*i), &pick(&points))?,
-                Cell::Blank => ws.write_blank(rr, cc, &pick(&text))?,
+                Cell::Text(s) if display_width(s) + 2 > 60 => ws.write_string_with_format(rr, cc, s, wrap)?,
+                Cell::Text(s) => ws.write_string_with_format(rr, cc, s, text)?,
+                Cell::Points(d) => ws.write_with_format(rr, cc, d.normalize(), points)?,
+                Cell::Money(d) => ws.write_with_format(rr, cc, crate::num::round_fen(*d), money)?,
+                Cell::Int(i) => ws.write_with_format(rr, cc, Decimal::from(*i), points)?,
+                Cell::Blank => ws.write_blank(rr, cc, text)?,
             };
         }
         if t.signature_col.is_some() {
