@@ -5,8 +5,10 @@
 //!
 //! - **end-to-end**: `gridscore quarter` on the input, writing its outputs;
 //! - **lower bound**: reading every input sheet with calamine (`worksheet_range`) or the csv
-//!   crate, both cores used, doing nothing else; then writing workbooks of the same shapes as
-//!   gridscore's outputs with rust_xlsxwriter.
+//!   crate, both cores used, doing nothing else; then writing, one workbook per core, the very
+//!   cells of gridscore's output workbooks with rust_xlsxwriter (no formats, no widths). The
+//!   cells are dumped before the timed child starts, so the bound writes outputs of the same
+//!   size: a bound that wrote short repeated strings would compress to nothing and flatter it.
 //!
 //! and prints the ratio end-to-end ÷ lower bound. Sizes: town, county, county-csv, province
 //! (CSV, past Excel's row limit). Each measurement is the median of three.
@@ -83,18 +85,11 @@ fn main() -> anyhow::Result<()> {
                 &out.display().to_string(),
             ])
         })?;
-        // The lower bound reads the same files and writes workbooks shaped like gridscore's.
-        let shapes: Vec<String> = output_shapes(&out)?
-            .iter()
-            .map(|(_, sheets)| {
-                sheets
-                    .iter()
-                    .map(|(r, c)| format!("{r}x{c}"))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect();
-        let mut lower_args = vec!["--child-lower".to_string(), shapes.join(";")];
+        // The lower bound reads the same files and writes the same cells gridscore wrote (dumped
+        // here, before the timed child starts, so that it writes outputs of the same size).
+        let dump = root.join(format!("{}-cells.bin", size.name));
+        dump_outputs(&out, &dump)?;
+        let mut lower_args = vec!["--child-lower".to_string(), dump.display().to_string()];
         lower_args.extend(input_files(&input)?.iter().map(|p| p.display().to_string()));
         let lower_refs: Vec<&str> = lower_args.iter().map(String::as_str).collect();
         let lower = median3(|| child(&lower_refs))?;
@@ -177,19 +172,7 @@ fn median3(mut f: impl FnMut() -> anyhow::Result<(f64, i64)>) -> anyhow::Result<
 /// then write workbooks shaped like `out`'s with rust_xlsxwriter.
 fn lower_bound(args: &[String]) -> anyhow::Result<()> {
     use calamine::Reader;
-    // The shapes to write: workbooks split by `;`, sheets by `,`, each ROWSxCOLS.
-    let shapes: Vec<(String, Shapes)> = args[0]
-        .split(';')
-        .enumerate()
-        .map(|(i, wb)| {
-            let sheets = wb
-                .split(',')
-                .filter_map(|s| s.split_once('x'))
-                .filter_map(|(r, c)| Some((r.parse().ok()?, c.parse().ok()?)))
-                .collect();
-            (i.to_string(), sheets)
-        })
-        .collect();
+    let books = load_dump(Path::new(&args[0]))?;
     let files: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
     // Jobs: every (file, sheet), largest first, shared by two threads.
     let mut jobs: Vec<(PathBuf, Option<String>, u64)> = Vec::new();
@@ -246,25 +229,26 @@ fn lower_bound(args: &[String]) -> anyhow::Result<()> {
             });
         }
     });
-    // Write the same shapes: text in the first five columns, numbers after.
+    // Write the same cells, one workbook per core, as plainly as rust_xlsxwriter allows.
     std::thread::scope(|s| {
-        for (name, sheets) in &shapes {
+        for sheets in &books {
             s.spawn(move || {
                 let mut wb = rust_xlsxwriter::Workbook::new();
-                for (rows, cols) in sheets {
+                for rows in sheets {
                     let ws = wb.add_worksheet();
-                    for r in 0..*rows {
-                        for c in 0..*cols {
-                            if c < 5 {
-                                ws.write_string(r, c, "网格员编号").expect("write");
-                            } else {
-                                ws.write_number(r, c, f64::from(r % 100)).expect("write");
+                    for (r, row) in rows.iter().enumerate() {
+                        for (c, cell) in row.iter().enumerate() {
+                            match cell {
+                                Dumped::Text(t) => ws.write_string(r as u32, c as u16, t).map(|_| ()),
+                                Dumped::Number(n) => ws.write_number(r as u32, c as u16, *n).map(|_| ()),
+                                Dumped::Empty => Ok(()),
                             }
+                            .expect("write");
                         }
                     }
                 }
                 let bytes = wb.save_to_buffer().expect("save");
-                std::hint::black_box((name, bytes.len()));
+                std::hint::black_box(bytes.len());
             });
         }
     });
@@ -272,24 +256,78 @@ fn lower_bound(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// (workbook, [(rows, columns) per sheet]) of gridscore's outputs in `dir`.
-/// Sheet shapes (rows, columns) of one workbook.
-type Shapes = Vec<(u32, u16)>;
+enum Dumped {
+    Empty,
+    Text(String),
+    Number(f64),
+}
 
-fn output_shapes(dir: &Path) -> anyhow::Result<Vec<(String, Shapes)>> {
-    use calamine::Reader;
-    let mut out = Vec::new();
-    for f in std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()) {
-        if f.extension().and_then(|e| e.to_str()) != Some("xlsx") {
-            continue;
-        }
+/// Workbooks → sheets → rows → cells.
+type Books = Vec<Vec<Vec<Vec<Dumped>>>>;
+
+/// Writes every cell of gridscore's output workbooks in `dir` to `dump`: a line per cell as
+/// `workbook sheet row col kind value` would be slow to parse, so a tab-separated line per row,
+/// `B` opening a workbook and `S` a sheet; text cells are `t…`, numbers `n…`, empties blank.
+fn dump_outputs(dir: &Path, dump: &Path) -> anyhow::Result<()> {
+    use calamine::{Data, Reader};
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|f| f.extension().and_then(|e| e.to_str()) == Some("xlsx"))
+        .collect();
+    files.sort();
+    let mut text = String::new();
+    for f in files {
+        text.push_str("B\n");
         let mut wb = calamine::open_workbook_auto(&f)?;
-        let mut sheets = Vec::new();
         for n in wb.sheet_names() {
-            let (h, w) = wb.worksheet_range(&n)?.get_size();
-            sheets.push((h as u32, w as u16));
+            text.push_str("S\n");
+            let range = wb.worksheet_range(&n)?;
+            for row in range.rows() {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| match c {
+                        Data::Empty => String::new(),
+                        Data::Float(x) => format!("n{x}"),
+                        Data::Int(x) => format!("n{x}"),
+                        other => format!("t{}", other.to_string().replace(['\t', '\n'], " ")),
+                    })
+                    .collect();
+                text.push_str(&cells.join("\t"));
+                text.push('\n');
+            }
         }
-        out.push((f.display().to_string(), sheets));
     }
-    Ok(out)
+    std::fs::write(dump, text)?;
+    Ok(())
+}
+
+fn load_dump(dump: &Path) -> anyhow::Result<Books> {
+    let text = std::fs::read_to_string(dump)?;
+    let mut books: Books = Vec::new();
+    for line in text.lines() {
+        match line {
+            "B" => books.push(Vec::new()),
+            "S" => books
+                .last_mut()
+                .ok_or_else(|| anyhow::anyhow!("dump: sheet before workbook"))?
+                .push(Vec::new()),
+            row => {
+                let sheet = books
+                    .last_mut()
+                    .and_then(|b| b.last_mut())
+                    .ok_or_else(|| anyhow::anyhow!("dump: row before sheet"))?;
+                sheet.push(
+                    row.split('\t')
+                        .map(|c| match c.split_at_checked(1) {
+                            Some(("n", x)) => x.parse().map(Dumped::Number).unwrap_or(Dumped::Empty),
+                            Some(("t", x)) => Dumped::Text(x.to_string()),
+                            _ => Dumped::Empty,
+                        })
+                        .collect(),
+                );
+            }
+        }
+    }
+    Ok(books)
 }

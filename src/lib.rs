@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod progress;
 pub mod rules;
 pub mod sample;
 

@@ -2,7 +2,7 @@
 use crate::calendar::Calendar;
 use crate::cli::{RunArgs, UsageError};
 use crate::period::{Period, PeriodKind};
-use crate::{engine, input, interrupt, output, rules};
+use crate::{engine, input, interrupt, output, progress, rules};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -111,10 +111,13 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     let c = configure(kind, a)?;
     // Refuse before the work, not after it.
     output::atomic::check_target(&c.out, c.force)?;
+    let shown = progress::Progress::start(c.quiet);
     let inputs = input::load(&c.inputs, &c.rules, c.period)?;
     interrupt::check()?;
+    progress::phase(progress::Phase::Scoring);
     let outcome = engine::score(&inputs, &c.rules, c.period, &c.calendar)?;
     interrupt::check()?;
+    progress::phase(progress::Phase::Writing);
     let report = output::Report {
         rules: &c.rules,
         inputs: &inputs,
@@ -124,6 +127,7 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     let files = output::render(&report).context("rendering the workbooks")?;
     interrupt::check()?;
     output::atomic::replace_dir(&c.out, &files, c.force)?;
+    drop(shown);
     for w in &outcome.warnings {
         eprintln!("note: {w}");
     }

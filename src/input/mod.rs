@@ -312,9 +312,17 @@ fn read_sheet(
     for (r, cells) in first.iter().filter(|(r, _)| *r > header.row) {
         parsed.push(&table::Row::new(&header, *r, cells), ctx, p);
     }
+    // Rows are reported to the progress line in batches, to keep the shared counter cold.
+    let mut batch = first.len() as u64;
     while let Some((r, cells)) = src.next_row().map_err(fail)? {
         parsed.push(&table::Row::new(&header, r, cells), ctx, p);
+        batch += 1;
+        if batch == 8192 {
+            crate::progress::rows_read(batch);
+            batch = 0;
+        }
     }
+    crate::progress::rows_read(batch);
     Ok(parsed)
 }
 

@@ -382,26 +382,39 @@ pub fn payout_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
 /// Every file of a run, rendered.
 pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
     let p = r.outcome.period;
-    let mut out = vec![
-        Rendered {
-            name: format!("score-{p}.xlsx"),
-            bytes: score_workbook(r)?,
-        },
-        Rendered {
-            name: "scores.csv".into(),
-            bytes: csv_out::scores(r),
-        },
-    ];
-    if !r.outcome.pays.is_empty() {
-        out.push(Rendered {
-            name: format!("payout-{p}.xlsx"),
-            bytes: payout_workbook(r)?,
-        });
-        out.push(Rendered {
-            name: "payouts.csv".into(),
-            bytes: csv_out::payouts(r),
-        });
-    }
+    let paid = !r.outcome.pays.is_empty();
+    // The two workbooks are the costly part and independent: one per core. The CSV files go
+    // with the payout workbook, the smaller of the two.
+    let (score, rest) = std::thread::scope(|s| {
+        let score = s.spawn(|| score_workbook(r));
+        let rest = (|| -> Result<Vec<Rendered>, XlsxError> {
+            let mut v = vec![Rendered {
+                name: "scores.csv".into(),
+                bytes: csv_out::scores(r),
+            }];
+            if paid {
+                v.push(Rendered {
+                    name: format!("payout-{p}.xlsx"),
+                    bytes: payout_workbook(r)?,
+                });
+                v.push(Rendered {
+                    name: "payouts.csv".into(),
+                    bytes: csv_out::payouts(r),
+                });
+            }
+            Ok(v)
+        })();
+        // Rendering panics only on a bug; report it as a failed render rather than crash.
+        let score = score
+            .join()
+            .unwrap_or_else(|_| Err(XlsxError::ParameterError("rendering the score workbook failed".into())));
+        (score, rest)
+    });
+    let mut out = vec![Rendered {
+        name: format!("score-{p}.xlsx"),
+        bytes: score?,
+    }];
+    out.extend(rest?);
     Ok(out)
 }
 

@@ -1,0 +1,107 @@
+//! The progress line on stderr: for a person watching a long run, never for cron.
+//!
+//! It appears only when stderr is a terminal, the run is not `--quiet`, and the run has lasted
+//! more than a second (a town's run finishes before anyone would read it). Reading is the long
+//! step, so the reader reports rows as it parses them through [`rows_read`], a counter cheap
+//! enough to bump from both reading threads; a drawing thread shows it ten times a second.
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+static ROWS: AtomicU64 = AtomicU64::new(0);
+static PHASE: AtomicU8 = AtomicU8::new(0);
+
+/// The steps of a run, as the line names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Phase {
+    Reading = 0,
+    Scoring = 1,
+    Writing = 2,
+}
+
+impl Phase {
+    fn label(self) -> &'static str {
+        match self {
+            Phase::Reading => "读取输入",
+            Phase::Scoring => "评分",
+            Phase::Writing => "写出结果",
+        }
+    }
+    fn current() -> Phase {
+        match PHASE.load(Ordering::Relaxed) {
+            0 => Phase::Reading,
+            1 => Phase::Scoring,
+            _ => Phase::Writing,
+        }
+    }
+}
+
+/// Counts input rows parsed; the reader calls it in batches.
+pub fn rows_read(n: u64) {
+    ROWS.fetch_add(n, Ordering::Relaxed);
+}
+
+pub fn phase(p: Phase) {
+    PHASE.store(p as u8, Ordering::Relaxed);
+}
+
+/// The drawing thread of one run; dropping it clears the line.
+pub struct Progress {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// How long a run goes before its progress line appears.
+const DELAY: Duration = Duration::from_secs(1);
+
+impl Progress {
+    /// Starts the line for a run, or nothing when it must stay silent.
+    pub fn start(quiet: bool) -> Progress {
+        ROWS.store(0, Ordering::Relaxed);
+        phase(Phase::Reading);
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let stop = stop.clone();
+            std::thread::spawn(move || draw(&stop))
+        });
+        Progress { stop, thread }
+    }
+}
+
+fn draw(stop: &AtomicBool) {
+    let started = Instant::now();
+    while started.elapsed() < DELAY {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
+        bar.set_style(style);
+    }
+    while !stop.load(Ordering::Relaxed) {
+        let p = Phase::current();
+        let rows = ROWS.load(Ordering::Relaxed);
+        bar.set_message(match p {
+            Phase::Reading => format!("{}: 已读 {rows} 行", p.label()),
+            _ => format!("{} (已读 {rows} 行)", p.label()),
+        });
+        bar.tick();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bar.finish_and_clear();
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! The progress line (issue #6): on a terminal for runs longer than a second, never under cron
+//! or with --quiet. A real terminal comes from `script`, which runs the binary on a pty.
+mod common;
+use std::process::Command;
+
+/// Runs the example quarter with each output file delayed by `delay_ms`, on a pty when
+/// `terminal`; returns what the terminal (or stderr) showed.
+fn run(terminal: bool, delay_ms: u32, quiet: bool) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let bin = env!("CARGO_BIN_EXE_gridscore");
+    let args = format!(
+        "{bin} quarter --scheme yangkou --period 2026Q3 --input examples/yangkou --out {}{}",
+        out.display(),
+        if quiet { " -q" } else { "" }
+    );
+    let output = if terminal {
+        Command::new("script")
+            .args(["-qec", &args, "/dev/null"])
+            .env("GRIDSCORE_FAULT_DELAY_MS", delay_ms.to_string())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    } else {
+        let mut parts = args.split(' ');
+        Command::new(parts.next().unwrap())
+            .args(parts)
+            .env("GRIDSCORE_FAULT_DELAY_MS", delay_ms.to_string())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    assert!(output.status.success(), "{output:?}");
+    assert!(out.join("score-2026Q3.xlsx").exists());
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
+}
+
+#[test]
+fn progress_shows_on_a_terminal_when_the_run_lasts_over_a_second() {
+    // Four files × 400 ms: the run lasts about 1.6 s, writing for the last 0.6 s of it.
+    let shown = run(true, 400, false);
+    assert!(shown.contains("写出结果"), "{shown}");
+}
+
+#[test]
+fn progress_stays_silent_for_a_short_run_on_a_terminal() {
+    let shown = run(true, 0, false);
+    assert!(!shown.contains("读取输入") && !shown.contains("写出结果"), "{shown}");
+}
+
+#[test]
+fn progress_stays_silent_with_quiet_on_a_terminal() {
+    let shown = run(true, 400, true);
+    assert!(!shown.contains("写出结果"), "{shown}");
+}
+
+#[test]
+fn progress_stays_silent_when_stderr_is_not_a_terminal() {
+    // What cron sees: a long run, stderr a pipe.
+    let shown = run(false, 400, false);
+    assert!(!shown.contains("写出结果") && !shown.contains("读取输入"), "{shown}");
+}
