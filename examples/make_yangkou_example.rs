@@ -7,10 +7,14 @@
 //! `tests/yangkou_quarter.rs` can be computed by hand. Run it again with
 //! `cargo run --example make_yangkou_example` after changing it; the output is deterministic.
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+
+#[path = "support/clerk.rs"]
+mod clerk;
+use clerk::{fmts, sheet, write_date, write_dt, write_time, yes_no};
 use std::collections::{BTreeMap, BTreeSet};
 
-type R<T> = Result<T, Box<dyn std::error::Error>>;
+use clerk::R;
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).expect("valid date")
@@ -431,92 +435,6 @@ fn deviations() -> BTreeMap<&'static str, Vec<Dev>> {
         ],
     );
     m
-}
-
-struct Fmt {
-    title: Format,
-    header: Format,
-    date: Format,
-    time: Format,
-    datetime: Format,
-    text: Format,
-}
-
-fn fmts() -> Fmt {
-    let base = Format::new().set_font_name("宋体");
-    Fmt {
-        title: base.clone().set_bold().set_font_size(14),
-        header: base.clone().set_bold().set_background_color("#E2EFDA"),
-        date: base.clone().set_num_format("yyyy-mm-dd"),
-        time: base.clone().set_num_format("hh:mm"),
-        datetime: base.clone().set_num_format("yyyy-mm-dd hh:mm"),
-        text: base.set_num_format("@"),
-    }
-}
-
-fn sheet<'a>(wb: &'a mut Workbook, name: &str, title: &str, headers: &[&str], f: &Fmt) -> R<&'a mut Worksheet> {
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    ws.write_string_with_format(0, 0, title, &f.title)?;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
-        ws.set_column_width(c as u16, 12)?;
-    }
-    ws.set_freeze_panes(3, 0)?;
-    Ok(ws)
-}
-
-/// Writes a date in the forms clerks use: mostly real dates, sometimes text.
-fn write_date(ws: &mut Worksheet, r: u32, c: u16, x: NaiveDate, n: usize, f: &Fmt) -> R<()> {
-    match n % 13 {
-        5 => ws.write_string_with_format(r, c, format!("{}/{}/{}", x.year(), x.month(), x.day()), &f.text)?,
-        9 => ws.write_string_with_format(r, c, format!("{}年{}月{}日", x.year(), x.month(), x.day()), &f.text)?,
-        _ => ws.write_datetime_with_format(
-            r,
-            c,
-            ExcelDateTime::from_ymd(x.year() as u16, x.month() as u8, x.day() as u8)?,
-            &f.date,
-        )?,
-    };
-    Ok(())
-}
-
-fn write_time(ws: &mut Worksheet, r: u32, c: u16, x: NaiveTime, n: usize, f: &Fmt) -> R<()> {
-    use chrono::Timelike;
-    if n % 7 == 3 {
-        ws.write_string_with_format(r, c, x.format("%H:%M").to_string(), &f.text)?;
-    } else {
-        ws.write_datetime_with_format(
-            r,
-            c,
-            ExcelDateTime::from_hms(x.hour() as u16, x.minute() as u8, 0)?,
-            &f.time,
-        )?;
-    }
-    Ok(())
-}
-
-fn write_dt(ws: &mut Worksheet, r: u32, c: u16, x: Option<(NaiveDate, NaiveTime)>, f: &Fmt) -> R<()> {
-    use chrono::Timelike;
-    if let Some((dd, tt)) = x {
-        let v = ExcelDateTime::from_ymd(dd.year() as u16, dd.month() as u8, dd.day() as u8)?.and_hms(
-            tt.hour() as u16,
-            tt.minute() as u8,
-            0,
-        )?;
-        ws.write_datetime_with_format(r, c, v, &f.datetime)?;
-    }
-    Ok(())
-}
-
-fn yes_no(v: bool, n: usize) -> &'static str {
-    match (v, n % 5) {
-        (true, 2) => "Y",
-        (true, 4) => "√",
-        (true, _) => "是",
-        (false, 2) => "N",
-        (false, _) => "否",
-    }
 }
 
 fn props(title: &str) -> R<DocProperties> {

@@ -160,6 +160,32 @@ impl Period {
         next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
     }
 
+    /// The Monday–Sunday weeks of the period: those whose Thursday falls in it, so a week
+    /// straddling two periods belongs to the one holding most of its working days.
+    pub fn weeks(&self) -> Vec<(NaiveDate, NaiveDate)> {
+        let first = self.first_day();
+        let to_thursday = (3 + 7 - i64::from(first.weekday().num_days_from_monday())) % 7;
+        let mut thursday = first + chrono::Duration::days(to_thursday);
+        let mut out = Vec::new();
+        while thursday <= self.last_day() {
+            out.push((
+                thursday - chrono::Duration::days(3),
+                thursday + chrono::Duration::days(3),
+            ));
+            thursday += chrono::Duration::days(7);
+        }
+        out
+    }
+
+    /// The days from the period's first week's Monday to its last day (or its last week's
+    /// Sunday, if later): what a run with weekly rules must read.
+    pub fn week_reach(&self) -> (NaiveDate, NaiveDate) {
+        let w = self.weeks();
+        let first = w.first().map_or(self.first_day(), |x| x.0).min(self.first_day());
+        let last = w.last().map_or(self.last_day(), |x| x.1).max(self.last_day());
+        (first, last)
+    }
+
     pub fn contains(&self, d: NaiveDate) -> bool {
         d >= self.first_day() && d <= self.last_day()
     }

@@ -133,7 +133,7 @@ fn an_unknown_scheme_names_the_known_ones() {
         .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(
-        err.contains("no built-in scheme `yangko`; built-in schemes: yangkou"),
+        err.contains("no built-in scheme `yangko`; built-in schemes: ") && err.contains("yangkou"),
         "{err}"
     );
 }
@@ -199,4 +199,63 @@ fn a_year_missing_from_the_calendar_is_an_error() {
         .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(err.contains("has no year 2027"), "{err}");
+}
+
+#[test]
+fn check_accepts_every_built_in_rule_set() {
+    for f in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets")).unwrap() {
+        let p = f.unwrap().path();
+        if p.extension().is_some_and(|e| e == "toml") {
+            gridscore().arg("check").arg(&p).assert().success();
+        }
+    }
+}
+
+#[test]
+fn check_reports_errors_in_weights_scales_minimums_bands_and_pools() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/xiangzhen2019.toml")).unwrap();
+    let broken = text
+        // A minimum of a measure that does not exist, and one without `per`.
+        .replace(
+            "of = \"screenings\", per = \"week\"",
+            "of = \"screening\", per = \"week\"",
+        )
+        .replace(
+            "of = \"diary\", per = \"week\", at_least = \"2\"",
+            "of = \"diary\", at_least = \"2\"",
+        )
+        // A weight on a part.
+        .replace(
+            "  max = \"10\"\n  floor = \"0\"\n  deduct = [{ measure = \"diary_short\"",
+            "  max = \"10\"\n  weight = \"0.5\"\n  floor = \"0\"\n  deduct = [{ measure = \"diary_short\"",
+        )
+        // Bands out of order, and a middle band without a threshold.
+        .replace(
+            "{ grade = \"合格\", at_least = \"70\" }",
+            "{ grade = \"合格\", at_least = \"95\" }, { grade = \"待定\" }",
+        )
+        // A pool from a rule that is not declared above it.
+        .replace("pool = { from = \"subsidy\"", "pool = { from = \"subsidies\"")
+        // A weekly threshold on a line.
+        .replace(
+            "{ measure = \"meeting_late\", each = \"0.5\" }",
+            "{ measure = \"meeting_late\", each = \"0.5\", beyond = \"1\", per = \"week\" }",
+        );
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, broken).unwrap();
+    let a = gridscore().arg("check").arg(&p).assert().code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    for want in [
+        "unknown measure `screening`",
+        "measure kind `minimum` needs `per`",
+        "`weight` weighs a top-level item in the total; `base.diary` is a part",
+        "bands must be listed best first",
+        "band `待定` needs `at_least`",
+        "pool `from` must name a pay rule declared above it; `subsidies` is not one",
+        "per `week`; expected `period`, `month` (count weeks with a measure of kind `minimum`)",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in {err}");
+    }
+    assert!(err.contains("bad.toml:"), "positions are given: {err}");
 }

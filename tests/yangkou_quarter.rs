@@ -308,50 +308,6 @@ fn the_same_inputs_give_the_same_bytes() {
 
 #[test]
 fn the_example_exercises_every_rule_of_the_rule_set() {
-    use gridscore::rules::{ItemBody, Scoring};
-    use std::path::PathBuf;
-    let rules = gridscore::rules::load_builtin("yangkou").unwrap();
-    let period = gridscore::period::Period::parse(gridscore::period::PeriodKind::Quarter, "2026Q3").unwrap();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/yangkou");
-    let inputs = gridscore::input::load(&[dir], &rules, period).unwrap();
-    let cal = gridscore::calendar::Calendar::builtin("cn").unwrap();
-    let out = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
-    let traced: Vec<(&str, &str)> = out
-        .subjects
-        .iter()
-        .flat_map(|s| s.trace.iter().map(|l| (l.item.as_str(), l.rule.as_str())))
-        .collect();
-    let fired = |item: &str, label: &str| traced.iter().any(|(i, r)| *i == item && r.starts_with(label));
-    for (_, leaf) in rules.leaves() {
-        let ItemBody::Leaf(l) = &leaf.body else { unreachable!() };
-        match &l.scoring {
-            Scoring::Tier(t) => assert!(
-                fired(&leaf.path, &rules.measures[t.measure].label),
-                "tier {}",
-                leaf.path
-            ),
-            Scoring::Lines(lines) => {
-                for line in lines {
-                    assert!(
-                        fired(&leaf.path, &line.label),
-                        "line `{}` of {} never fires in the example",
-                        line.label,
-                        leaf.path
-                    );
-                }
-            }
-        }
-    }
-    for v in &rules.vetoes {
-        assert!(fired(&format!("veto.{}", v.id), &v.label), "veto {} never fires", v.id);
-    }
-    // Pay rules of the quarter: each pays someone something.
-    for &p in &out.pays {
-        let id = &rules.pay[p].id;
-        assert!(
-            out.subjects.iter().any(|s| s.trace.iter().any(|l| &l.item == id)),
-            "pay {id} never applies"
-        );
-    }
     // The month rule (monthly_rank_pay) is exercised by month_runs_pay_full_time_by_the_county_rank_of_that_month.
+    common::assert_every_rule_fires("yangkou", "examples/yangkou", "2026Q3");
 }

@@ -1,10 +1,11 @@
 //! Scoring primitives for items: tiers, per-occurrence lines (with per-bucket thresholds,
 //! levels and caps), floors and maxima. Each applied rule leaves a trace line.
+use super::bucket;
 use super::measure::{Occurrence, Value};
 use super::trace::{TraceLine, Unit};
 use crate::num::show;
-use crate::period::Period;
-use crate::rules::{Bucket, Item, ItemBody, Leaf, Line, Rate, RoleId, RuleSet, Scoring, Tier};
+use crate::rules::{Bucket, Item, ItemBody, Leaf, Line, Rate, RoleId, RuleSet, Scale, Scoring, Tier};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -45,12 +46,9 @@ pub fn apply_line(line: &Line, value: &Value) -> (Decimal, Decimal, String) {
         }
         Some(beyond) => {
             // Thresholds apply per bucket (病假每月超过3天): count what each bucket has beyond it.
-            let mut buckets: BTreeMap<Option<Period>, Decimal> = BTreeMap::new();
+            let mut buckets: BTreeMap<Option<NaiveDate>, Decimal> = BTreeMap::new();
             for o in occs {
-                let key = match line.per {
-                    Bucket::Period => None,
-                    Bucket::Month => o.date.map(Period::month_of),
-                };
+                let key = o.date.and_then(|d| bucket::start_of(line.per, d));
                 *buckets.entry(key).or_default() += o.amount;
             }
             let over: Decimal = buckets.values().map(|n| (*n - beyond).max(Decimal::ZERO)).sum();
@@ -62,12 +60,13 @@ pub fn apply_line(line: &Line, value: &Value) -> (Decimal, Decimal, String) {
             let per = match line.per {
                 Bucket::Period => "",
                 Bucket::Month => "每月",
+                Bucket::Week => "每周",
             };
             let detail: Vec<String> = buckets
                 .iter()
                 .filter(|(_, n)| **n > Decimal::ZERO)
                 .map(|(k, n)| match k {
-                    Some(p) => format!("{}月{}", p.index, show(*n)),
+                    Some(start) => format!("{}{}", bucket::label(line.per, *start), show(*n)),
                     None => show(*n),
                 })
                 .collect();
@@ -161,6 +160,32 @@ fn line_for(
     }
 }
 
+/// A rate measure's value, its sources and how it was found (`给定` or `yes/answered`).
+fn rate_of_measure(v: &Value) -> (Decimal, Vec<super::trace::Source>, String) {
+    match v {
+        Value::Rate {
+            rate,
+            yes,
+            answered,
+            given,
+            sources,
+        } => {
+            let how = if *given {
+                "给定".to_string()
+            } else {
+                format!("{yes}/{answered}")
+            };
+            (*rate, sources.clone(), how)
+        }
+        Value::Occurrences(_) => (Decimal::ZERO, vec![], String::new()),
+    }
+}
+
+/// `points × rate`, rounded half up (away from zero) to the scale's places.
+pub fn scale_points(sc: &Scale, rate: Decimal) -> Decimal {
+    (sc.points * rate).round_dp_with_strategy(sc.dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 fn score_leaf(
     item: &Item,
     leaf: &Leaf,
@@ -172,29 +197,31 @@ fn score_leaf(
     let mut v = leaf.start;
     match &leaf.scoring {
         Scoring::Tier(t) => {
-            let (rate, srcs, how) = match &measures[t.measure] {
-                Value::Rate {
-                    rate,
-                    yes,
-                    answered,
-                    given,
-                    sources,
-                } => {
-                    let how = if *given {
-                        "给定".to_string()
-                    } else {
-                        format!("{yes}/{answered}")
-                    };
-                    (*rate, sources.clone(), how)
-                }
-                Value::Occurrences(_) => (Decimal::ZERO, vec![], String::new()),
-            };
+            let (rate, srcs, how) = rate_of_measure(&measures[t.measure]);
             let (points, rule) = apply_tier(t, rate);
             let label = &rules.measures[t.measure].label;
             let pct = (rate * Decimal::ONE_HUNDRED).round_dp(2);
             trace.push(line_for(
                 item,
                 format!("{label} {}% ({how}) {rule}", show(pct)),
+                rate,
+                points,
+                srcs,
+            ));
+            v = points;
+        }
+        Scoring::Scale(sc) => {
+            let (rate, srcs, how) = rate_of_measure(&measures[sc.measure]);
+            let points = scale_points(sc, rate);
+            let label = &rules.measures[sc.measure].label;
+            trace.push(line_for(
+                item,
+                format!(
+                    "{label} {}% ({how}) × {} = {}",
+                    show((rate * Decimal::ONE_HUNDRED).round_dp(2)),
+                    show(sc.points),
+                    show(points)
+                ),
                 rate,
                 points,
                 srcs,

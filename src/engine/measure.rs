@@ -2,13 +2,15 @@
 //!
 //! A worker's rows were grouped at read time, and [`WorkerDays`] indexes them by day once, so
 //! every measure here is a pass over one worker's own rows.
+use super::bucket;
 use super::trace::Source;
 use crate::calendar::Calendar;
 use crate::input::contract::{DailyField, PatrolFinding, Session};
 use crate::input::records::{Attendance, Patrol, SheetKind, Survey, Worker};
 use crate::input::{InputProblem, WorkerRows};
+use crate::num::show;
 use crate::period::Period;
-use crate::rules::{CaseOutcome, MeasureKind, RuleSet};
+use crate::rules::{Bucket, CaseOutcome, MeasureKind, RuleSet, ShortCount};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,6 +125,11 @@ fn occ(date: NaiveDate, amount: Decimal, source: Source) -> Occurrence {
 }
 
 /// Computes every measure of the rule set for one worker.
+///
+/// `minimum` measures count another measure's occurrences per bucket, so they run second, on
+/// the others' occurrences as found. A weekly bucket may reach outside the period (a week
+/// belongs to the period of its Thursday), so rows from those days were read; every other
+/// measure counts only the period's own days.
 pub fn compute_all(
     ctx: &MeasureCtx,
     w: &Worker,
@@ -130,11 +137,86 @@ pub fn compute_all(
     days: &WorkerDays,
     problems: &mut Vec<InputProblem>,
 ) -> Vec<Value> {
-    ctx.rules
-        .measures
-        .iter()
-        .map(|m| compute(ctx, &m.kind, w, rows, days, problems))
-        .collect()
+    let kinds = ctx.rules.measures.iter().map(|m| &m.kind);
+    let mut values: Vec<Value> = kinds
+        .clone()
+        .map(|k| match k {
+            MeasureKind::Minimum { .. } => Value::Occurrences(Vec::new()),
+            k => compute(ctx, k, w, rows, days, problems),
+        })
+        .collect();
+    let mut minimums = Vec::new();
+    for (i, k) in kinds.enumerate() {
+        if let MeasureKind::Minimum {
+            of,
+            per,
+            at_least,
+            by_area,
+            count,
+        } = k
+        {
+            let need = by_area
+                .iter()
+                .find(|(area, _)| *area == w.area)
+                .map_or(*at_least, |(_, n)| *n);
+            let sheet = ctx.rules.measures[*of].kind.sheet().unwrap_or(SheetKind::Events);
+            minimums.push((i, minimum(&values[*of], *per, need, *count, sheet, w, ctx.period)));
+        }
+    }
+    for v in &mut values {
+        if let Value::Occurrences(o) = v {
+            o.retain(|o| o.date.is_none_or(|d| ctx.period.contains(d)));
+        }
+    }
+    for (i, v) in minimums {
+        values[i] = v;
+    }
+    values
+}
+
+/// The buckets of the period in which `of` counted fewer than `need`. A bucket counts only
+/// when the worker's 到岗–离岗 span covers all of it: nobody falls short of a week they were
+/// not yet (or no longer) employed for.
+fn minimum(
+    of: &Value,
+    per: Bucket,
+    need: Decimal,
+    count: ShortCount,
+    sheet: SheetKind,
+    w: &Worker,
+    period: Period,
+) -> Value {
+    let mut have: BTreeMap<NaiveDate, Decimal> = BTreeMap::new();
+    for o in of.occurrences() {
+        if let Some(k) = o.date.and_then(|d| bucket::start_of(per, d)) {
+            *have.entry(k).or_default() += o.amount;
+        }
+    }
+    let mut out = Vec::new();
+    for (start, end) in bucket::of_period(per, period) {
+        if w.start.is_some_and(|s| s > start) || w.end.is_some_and(|e| e < end) {
+            continue;
+        }
+        let got = have.get(&start).copied().unwrap_or_default();
+        if got >= need {
+            continue;
+        }
+        let amount = match count {
+            ShortCount::Shortfall => need - got,
+            ShortCount::Bucket => Decimal::ONE,
+        };
+        out.push(Occurrence {
+            date: Some(start),
+            amount,
+            level: None,
+            source: Source::Missing {
+                sheet,
+                date: start,
+                note: format!("{} {}/{}", bucket::label(per, start), show(got), show(need)),
+            },
+        });
+    }
+    Value::Occurrences(out)
 }
 
 fn compute(
@@ -294,6 +376,8 @@ fn compute(
             }
         }
         MeasureKind::SurveyRate { field } => return survey_rate(&rows.survey, field.index(), w, ctx, problems),
+        // Computed from another measure by `compute_all`.
+        MeasureKind::Minimum { .. } => {}
     }
     Value::Occurrences(out)
 }

@@ -2,6 +2,7 @@
 //!
 //! Per worker (on both cores): duty days, every measure, every item, vetoes. Then per quota
 //! group: ranks and grades. Then per worker: pay. Nothing here knows a township.
+pub mod bucket;
 pub mod item;
 pub mod measure;
 pub mod quota;
@@ -13,7 +14,7 @@ use crate::input::records::Param;
 use crate::input::{InputErrors, InputProblem, Inputs};
 use crate::num::{round_fen, show, show_money};
 use crate::period::Period;
-use crate::rules::{Item, ItemBody, ItemKind, PayAmount, RuleSet, VetoTest};
+use crate::rules::{GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, PayRule, RuleSet, VetoTest};
 use measure::{MeasureCtx, Value, WorkerDays};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -96,6 +97,9 @@ struct Scored {
     top: Vec<Decimal>,
     measures: Vec<Value>,
     problems: Vec<InputProblem>,
+    /// Per pay rule of the run: what it would pay with nothing withheld (a pool shares the
+    /// difference).
+    pay_full: Vec<Decimal>,
 }
 
 pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -> Result<Outcome, InputErrors> {
@@ -189,31 +193,39 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
             })
             .collect();
         let vetoed = members.len() - eligible.len();
-        let (shares, fixed): (Vec<Decimal>, Vec<Option<usize>>) = match (&rules.grading, graded) {
-            (Some(g), true) => (
-                g.quota.iter().map(|q| q.share).collect(),
-                g.quota
-                    .iter()
-                    .map(|q| {
-                        q.count_param
-                            .as_ref()
-                            .and_then(|p| count_param(&inputs.params, p, period, key, &mut problems))
-                    })
-                    .collect(),
-            ),
-            _ => (vec![Decimal::ONE], vec![]),
+        let lines = match (&rules.grading, graded) {
+            (Some(g), true) => match &g.method {
+                GradeMethod::Quota(q) => {
+                    let shares: Vec<Decimal> = q.iter().map(|q| q.share).collect();
+                    let fixed: Vec<Option<usize>> = q
+                        .iter()
+                        .map(|q| {
+                            q.count_param
+                                .as_ref()
+                                .and_then(|p| count_param(&inputs.params, p, period, key, &mut problems))
+                        })
+                        .collect();
+                    quota::lines(eligible.len(), &shares, &fixed)
+                }
+                GradeMethod::Bands(b) => {
+                    let totals: Vec<Decimal> = eligible.iter().map(|c| c.key[0]).collect();
+                    let bands: Vec<_> = b.iter().map(|b| (b.at_least, b.max_share)).collect();
+                    quota::band_lines(&totals, &bands)
+                }
+            },
+            _ => vec![eligible.len()],
         };
-        let r = quota::place(eligible, &shares, &fixed);
+        let grades: Vec<String> = rules.grading.as_ref().map(Grading::grades).unwrap_or_default();
+        let r = quota::place_at(eligible, lines);
         for p in &r.placed {
             let s = &mut scored[p.index].subject;
             s.rank = Some(p.rank);
-            if let (Some(g), true) = (&rules.grading, graded) {
-                let grade = g.quota[p.grade].grade.clone();
-                let lines_text: Vec<String> = g
-                    .quota
+            if let (Some(_), true) = (&rules.grading, graded) {
+                let grade = grades[p.grade].clone();
+                let lines_text: Vec<String> = grades
                     .iter()
                     .zip(&r.lines)
-                    .map(|(q, l)| format!("{}至第{l}名", q.grade))
+                    .map(|(q, l)| format!("{q}至第{l}名"))
                     .collect();
                 let mut rule = format!(
                     "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
@@ -226,7 +238,7 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
                     s.overflow = true;
                     rule.push_str(&format!(
                         "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
-                        g.quota[own].grade
+                        grades[own]
                     ));
                 }
                 s.trace.push(TraceLine {
@@ -247,17 +259,10 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
                     scored[i].subject.grade = Some(g.vetoed_grade.clone());
                 }
             }
-            let grades = g
-                .quota
+            let grades = grades
                 .iter()
                 .enumerate()
-                .map(|(k, q)| {
-                    (
-                        q.grade.clone(),
-                        r.lines[k],
-                        r.placed.iter().filter(|p| p.grade == k).count(),
-                    )
-                })
+                .map(|(k, q)| (q.clone(), r.lines[k], r.placed.iter().filter(|p| p.grade == k).count()))
                 .collect();
             groups.push(GroupReport {
                 key: key.clone(),
@@ -291,7 +296,26 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
         }
     }
     for s in scored.iter_mut() {
-        pay_worker(s, inputs, rules, &pays, &param_cache);
+        pay_worker(s, inputs, rules, period, &pays, &param_cache);
+        problems.append(&mut s.problems);
+    }
+    let mut warnings = Vec::new();
+    for (col, &pi) in pays.iter().enumerate() {
+        if let PayAmount::Pool { from, grade } = &rules.pay[pi].amount {
+            if let Some(from_col) = pays.iter().position(|p| p == from) {
+                let rule = &rules.pay[pi];
+                let from_label = rules.pay[*from].label.as_str();
+                share_pool(
+                    &mut scored,
+                    inputs,
+                    rule,
+                    from_label,
+                    (col, from_col),
+                    grade,
+                    &mut warnings,
+                );
+            }
+        }
     }
 
     if !problems.is_empty() {
@@ -299,7 +323,6 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
         problems.dedup();
         return Err(InputErrors(problems));
     }
-    let mut warnings = Vec::new();
     for g in &groups {
         for tie in &g.ties {
             let names: Vec<String> = tie
@@ -344,10 +367,23 @@ fn score_worker(
     for it in &rules.items {
         let v = item::score_item(it, w.role, &measures, rules, &mut values, &mut trace);
         top.push(v);
+        // A weighted item (基础工作占80%) counts weight × its points; its column shows the points.
+        let counted = v * it.weight;
+        if it.weight != Decimal::ONE {
+            trace.push(TraceLine {
+                item: it.path.clone(),
+                item_label: it.label.clone(),
+                rule: format!("计入总分: {} × 权重{} = {}", show(v), show(it.weight), show(counted)),
+                count: v,
+                value: counted,
+                unit: Unit::Points,
+                sources: vec![],
+            });
+        }
         match it.kind {
-            ItemKind::Score => base += v,
-            ItemKind::Bonus => bonus += v,
-            ItemKind::Deduction => deduction += v,
+            ItemKind::Score => base += counted,
+            ItemKind::Bonus => bonus += counted,
+            ItemKind::Deduction => deduction += counted,
         }
     }
     let total = base + bonus + deduction;
@@ -398,6 +434,7 @@ fn score_worker(
         top,
         measures,
         problems,
+        pay_full: Vec::new(),
     }
 }
 
@@ -405,6 +442,7 @@ fn pay_worker(
     s: &mut Scored,
     inputs: &Inputs,
     rules: &RuleSet,
+    period: Period,
     pays: &[usize],
     params: &BTreeMap<String, Option<(Decimal, Source)>>,
 ) {
@@ -415,6 +453,7 @@ fn pay_worker(
         let rule = &rules.pay[pi];
         if !RuleSet::applies(&rule.roles, w.role) {
             s.subject.pay.push(None);
+            s.pay_full.push(Decimal::ZERO);
             continue;
         }
         let note = |s: &mut Scored, text: String| {
@@ -459,6 +498,37 @@ fn pay_worker(
                     )
                 }
             }
+            PayAmount::Subsidy { by_grade, otherwise } => match w.monthly_subsidy {
+                Some(monthly) => {
+                    let months = subsidy_months(w, period);
+                    let g = s.subject.grade.clone().unwrap_or_default();
+                    let factor = by_grade.iter().find(|(k, _)| *k == g).map_or(*otherwise, |(_, f)| *f);
+                    let a = monthly * months * factor;
+                    (
+                        a,
+                        format!(
+                            "月补贴{}元 × {}个月 × {} ({g}) = {}元",
+                            show_money(monthly),
+                            show(months),
+                            show(factor),
+                            show_money(round_fen(a))
+                        ),
+                        months,
+                        vec![Source::Row(w.src)],
+                    )
+                }
+                None => {
+                    s.problems.push(InputProblem {
+                        file: inputs.sheet_files.get("roster").cloned().unwrap_or_default(),
+                        place: w.src.to_string(),
+                        found: Some(format!("{} {} with a blank 月补贴", w.id, w.name)),
+                        expected: format!("a 月补贴 (monthly subsidy): pay rule {} pays from it", rule.label),
+                    });
+                    (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
+                }
+            },
+            // Shared after every worker's other pay is known (see `share_pool`).
+            PayAmount::Pool { .. } => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
             PayAmount::ParamBands {
                 param,
                 bands,
@@ -475,6 +545,11 @@ fn pay_worker(
             },
         };
         let amount = round_fen(amount);
+        // What the rule pays with nothing withheld: a subsidy at its full factor.
+        s.pay_full.push(match &rule.amount {
+            PayAmount::Subsidy { .. } => round_fen(w.monthly_subsidy.unwrap_or_default() * subsidy_months(w, period)),
+            _ => amount,
+        });
         let paid = if w.no_reward && !amount.is_zero() {
             note(s, format!("不享受奖励 (花名册), 应得{}元不予发放", show_money(amount)));
             Decimal::ZERO
@@ -499,6 +574,95 @@ fn pay_worker(
         total += paid;
     }
     s.subject.pay_total = total;
+}
+
+/// The months of the period a subsidy pays: those the worker's 到岗–离岗 span covers in full
+/// (one who joins on 8月1日 is paid August and September of the third quarter).
+fn subsidy_months(w: &crate::input::records::Worker, period: Period) -> Decimal {
+    let covered = period
+        .months()
+        .iter()
+        .filter(|m| w.start.is_none_or(|s| s <= m.first_day()) && w.end.is_none_or(|e| e >= m.last_day()))
+        .count();
+    Decimal::from(covered)
+}
+
+/// A pool: what pay rule `from_col` withheld from everyone, shared equally among the subjects
+/// graded `grade` that the pool's rule pays, to the fen; the remainder fen go one each to the
+/// highest ranked (by total, then tie-breakers, then id). Nobody to share it with is reported.
+fn share_pool(
+    scored: &mut [Scored],
+    inputs: &Inputs,
+    rule: &PayRule,
+    from_label: &str,
+    (col, from_col): (usize, usize),
+    grade: &str,
+    warnings: &mut Vec<String>,
+) {
+    let withheld: Decimal = scored
+        .iter()
+        .map(|s| s.pay_full[from_col] - s.subject.pay[from_col].unwrap_or_default())
+        .sum();
+    let mut takers: Vec<usize> = (0..scored.len())
+        .filter(|&i| {
+            let w = &inputs.workers[scored[i].subject.worker];
+            scored[i].subject.grade.as_deref() == Some(grade) && RuleSet::applies(&rule.roles, w.role) && !w.no_reward
+        })
+        .collect();
+    let key = |i: &usize| {
+        let s = &scored[*i];
+        (
+            std::cmp::Reverse(s.subject.total),
+            std::cmp::Reverse(s.top.clone()),
+            inputs.workers[s.subject.worker].id.clone(),
+        )
+    };
+    takers.sort_by_key(key);
+    if takers.is_empty() {
+        if !withheld.is_zero() {
+            warnings.push(format!(
+                "{}: 扣发{}元无{grade}人员可分, 未发放",
+                rule.label,
+                show_money(withheld)
+            ));
+        }
+        return;
+    }
+    let k = Decimal::from(takers.len());
+    let share = (withheld * Decimal::ONE_HUNDRED / k).floor() / Decimal::ONE_HUNDRED;
+    let remainder_fen = ((withheld - share * k) * Decimal::ONE_HUNDRED).round();
+    for (pos, &i) in takers.iter().enumerate() {
+        let extra = if Decimal::from(pos) < remainder_fen {
+            Decimal::new(1, 2)
+        } else {
+            Decimal::ZERO
+        };
+        let amount = share + extra;
+        let s = &mut scored[i];
+        let text = format!(
+            "{}合计扣发{}元 ÷ {}人 = {}元{}",
+            from_label,
+            show_money(withheld),
+            show(k),
+            show_money(share),
+            if extra.is_zero() {
+                String::new()
+            } else {
+                format!(" + 余数0.01元 (第{}位)", pos + 1)
+            }
+        );
+        s.subject.trace.push(TraceLine {
+            item: rule.id.clone(),
+            item_label: rule.label.clone(),
+            rule: text,
+            count: Decimal::ONE,
+            value: amount,
+            unit: Unit::Yuan,
+            sources: vec![],
+        });
+        s.subject.pay[col] = Some(amount);
+        s.subject.pay_total += amount;
+    }
 }
 
 /// Params rows named `name` for this run: an exact period match first, then undated rows.

@@ -60,16 +60,43 @@ pub fn lines(n: usize, shares: &[Decimal], fixed: &[Option<usize>]) -> Vec<usize
     out
 }
 
-pub fn place(mut cands: Vec<Candidate>, shares: &[Decimal], fixed: &[Option<usize>]) -> GroupResult {
+/// Cumulative lines for score bands, best first: a band holds the subjects whose total reaches
+/// its threshold (the last band has none), at most round(n·max_share) of them; the band's
+/// lower-ranked rest falls to the next band (≥90 优秀 but at most 20%, the rest 合格).
+pub fn band_lines(totals: &[Decimal], bands: &[(Option<Decimal>, Option<Decimal>)]) -> Vec<usize> {
+    let n = totals.len();
+    let mut out = Vec::with_capacity(bands.len());
+    let mut prev = 0usize;
+    for (k, (at_least, max_share)) in bands.iter().enumerate() {
+        let natural = match at_least {
+            Some(t) if k + 1 < bands.len() => totals.iter().filter(|x| *x >= t).count(),
+            _ => n,
+        };
+        let capped = match max_share {
+            Some(s) => {
+                let most: usize = round_count(Decimal::from(n) * *s).try_into().unwrap_or(n);
+                natural.min(prev.saturating_add(most))
+            }
+            None => natural,
+        };
+        let line = capped.max(prev).min(n);
+        out.push(line);
+        prev = line;
+    }
+    out
+}
+
+pub fn place(cands: Vec<Candidate>, shares: &[Decimal], fixed: &[Option<usize>]) -> GroupResult {
+    let n = cands.len();
+    place_at(cands, lines(n, shares, fixed))
+}
+
+/// Places candidates against cumulative lines (one per grade, the last = n).
+pub fn place_at(mut cands: Vec<Candidate>, lines: Vec<usize>) -> GroupResult {
     cands.sort_by(|a, b| b.key.cmp(&a.key).then_with(|| a.id.cmp(&b.id)));
     let n = cands.len();
-    let lines = lines(n, shares, fixed);
-    let grade_at = |pos: usize| {
-        lines
-            .iter()
-            .position(|l| pos < *l)
-            .unwrap_or(shares.len().saturating_sub(1))
-    };
+    let last = lines.len().saturating_sub(1);
+    let grade_at = |pos: usize| lines.iter().position(|l| pos < *l).unwrap_or(last);
     let mut placed = Vec::with_capacity(n);
     let mut boundary_ties = Vec::new();
     let mut i = 0;
@@ -166,5 +193,64 @@ mod tests {
         );
         assert!(r.boundary_ties.is_empty());
         assert!(r.placed.iter().all(|p| p.lifted_from.is_none()));
+    }
+
+    #[test]
+    fn bands_cap_the_top_band_and_the_rest_falls_to_the_next() {
+        // xiangzhen2019: ≥90 优秀 (at most 20%), ≥70 合格, else 不合格. Ten workers, four at
+        // 90 or more: two places for 优秀, so 91 and 90 fall to 合格.
+        let totals: Vec<&str> = vec!["95", "93", "91", "90", "89.99", "75", "70", "69.99", "50", "80"];
+        let bands = vec![(Some(d("90")), Some(d("0.2"))), (Some(d("70")), None), (None, None)];
+        let ts: Vec<Decimal> = totals.iter().map(|t| d(t)).collect();
+        assert_eq!(band_lines(&ts, &bands), vec![2, 8, 10]);
+        let r = place_at(
+            totals.iter().enumerate().map(|(i, t)| cand(i, t)).collect(),
+            band_lines(&ts, &bands),
+        );
+        let grade_of = |i: usize| r.placed.iter().find(|p| p.index == i).unwrap().grade;
+        assert_eq!((grade_of(0), grade_of(1), grade_of(2), grade_of(3)), (0, 0, 1, 1));
+        assert_eq!((grade_of(6), grade_of(7)), (1, 2));
+        // A tie across the capped line: both take 优秀 and the tie is reported.
+        let tied: Vec<Decimal> = ["95", "92", "92", "60", "60"].iter().map(|t| d(t)).collect();
+        let r = place_at(
+            ["95", "92", "92", "60", "60"]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| cand(i, t))
+                .collect(),
+            band_lines(&tied, &bands),
+        );
+        assert_eq!(r.lines, vec![1, 3, 5]);
+        assert_eq!(r.placed.iter().filter(|p| p.grade == 0).count(), 1);
+        let tied_lines = band_lines(
+            &tied,
+            &[(Some(d("90")), Some(d("0.4"))), (Some(d("70")), None), (None, None)],
+        );
+        assert_eq!(tied_lines, vec![2, 3, 5]);
+        let r = place_at(
+            ["95", "92", "92", "60", "60"]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| cand(i, t))
+                .collect(),
+            vec![2, 3, 5],
+        );
+        // 95 takes the first place; the 92s share positions 2 and 3 across the 2-place line:
+        // both take 优秀 (three in the band) and the tie is reported.
+        assert_eq!(r.boundary_ties, vec![vec![1, 2]]);
+        assert_eq!(r.placed.iter().filter(|p| p.grade == 0).count(), 3);
+        // Tied at 92 across a one-place line: both take 优秀, and the tie is reported.
+        let tied: Vec<Decimal> = ["92", "92", "60", "60", "60"].iter().map(|t| d(t)).collect();
+        let r = place_at(
+            ["92", "92", "60", "60", "60"]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| cand(i, t))
+                .collect(),
+            band_lines(&tied, &bands),
+        );
+        assert_eq!(r.lines, vec![1, 2, 5]);
+        assert_eq!(r.boundary_ties, vec![vec![0, 1]]);
+        assert_eq!(r.placed.iter().filter(|p| p.grade == 0).count(), 2);
     }
 }

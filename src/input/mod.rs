@@ -11,7 +11,7 @@ pub mod source;
 pub mod table;
 
 use crate::period::Period;
-use crate::rules::{MeasureKind, PayAmount, RuleSet};
+use crate::rules::{PayAmount, RuleSet};
 use calamine::{Data, Reader};
 use contract::SheetSpec;
 pub use problem::{InputErrors, InputProblem};
@@ -120,13 +120,12 @@ fn needed_sheets(rules: &RuleSet) -> Vec<&'static SheetSpec> {
         add(&contract::ATTENDANCE);
     }
     for m in &rules.measures {
-        match m.kind {
-            MeasureKind::Attendance { .. } | MeasureKind::DailyDeadline { .. } => add(&contract::ATTENDANCE),
-            MeasureKind::MissingPatrols { .. }
-            | MeasureKind::ShortPatrols { .. }
-            | MeasureKind::PatrolFinding { .. } => add(&contract::PATROL),
-            MeasureKind::Events { .. } | MeasureKind::CaseDeadline { .. } => add(&contract::EVENTS),
-            MeasureKind::SurveyRate { .. } => add(&contract::SURVEY),
+        match m.kind.sheet() {
+            Some(SheetKind::Attendance) => add(&contract::ATTENDANCE),
+            Some(SheetKind::Patrol) => add(&contract::PATROL),
+            Some(SheetKind::Events) => add(&contract::EVENTS),
+            Some(SheetKind::Survey) => add(&contract::SURVEY),
+            Some(SheetKind::Roster | SheetKind::Params) | None => {}
         }
     }
     need
@@ -449,6 +448,7 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         rules,
         period,
         window: period.input_window(),
+        reach: rules.counts_weeks().then(|| period.week_reach()),
     };
     let parsed = parse_all(&jobs, &sources, &ctx);
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();

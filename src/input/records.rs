@@ -134,17 +134,32 @@ pub struct Ctx<'a> {
     pub rules: &'a RuleSet,
     pub period: Period,
     pub window: Period,
+    /// Days a weekly rule needs beyond the window (the Monday and Tuesday of a week whose
+    /// Thursday is the period's): read and kept, though only weekly rules count them.
+    pub reach: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl Ctx<'_> {
+    fn reached(&self, d: NaiveDate) -> bool {
+        self.reach.is_some_and(|(a, b)| a <= d && d <= b)
+    }
+
     /// Reads the row's date: a problem when blank, unreadable or outside the input window.
     fn dated(&self, row: &Row, problems: &mut Vec<InputProblem>) -> Option<NaiveDate> {
         let d = row.require("date", cell::date, problems)?;
-        if !self.window.contains(d) {
-            problems.push(row.problem(
-                "date",
-                format!("a date within {} (the input period of this run)", self.window),
-            ));
+        if !self.window.contains(d) && !self.reached(d) {
+            let within = match self.reach {
+                Some((a, b)) if a < self.window.first_day() || b > self.window.last_day() => {
+                    format!(
+                        "{} or the weeks it counts ({} to {})",
+                        self.window,
+                        a.min(self.window.first_day()),
+                        b.max(self.window.last_day())
+                    )
+                }
+                _ => self.window.to_string(),
+            };
+            problems.push(row.problem("date", format!("a date within {within} (the input period of this run)")));
             return None;
         }
         Some(d)
@@ -153,7 +168,7 @@ impl Ctx<'_> {
     /// Whether a row dated `d` (inside the window) counts in this run: a month run skips the
     /// other months of its quarter.
     pub fn counts(&self, d: NaiveDate) -> bool {
-        self.period.contains(d)
+        self.period.contains(d) || self.reached(d)
     }
 }
 
@@ -366,7 +381,8 @@ pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Key
     let dated = row.header().has("date");
     let id = row.require("id", cell::id, p);
     let in_period = if dated {
-        ctx.dated(row, p).map(|d| ctx.counts(d))
+        // A respondent counts in its own period only: a weekly rule's reach is not for surveys.
+        ctx.dated(row, p).map(|d| ctx.period.contains(d))
     } else {
         Some(true)
     };

@@ -167,12 +167,7 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     )?;
 
     if r.outcome.graded {
-        let grades: Vec<String> = r
-            .rules
-            .grading
-            .iter()
-            .flat_map(|g| g.quota.iter().map(|q| q.grade.clone()))
-            .collect();
+        let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();
         let mut header: Vec<String> = ["组", "参评人数", "否决人数"].map(String::from).to_vec();
         for g in &grades {
             header.push(format!("{g}名额线"));

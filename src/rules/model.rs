@@ -1,6 +1,7 @@
 //! The validated rule set the engine runs. References are indices, so the engine never looks
 //! anything up by name, and every value has been checked (see `validate.rs`).
 use crate::input::contract::{DailyField, PatrolFinding, ScopeField, Status, SurveyField};
+use crate::input::records::SheetKind;
 use crate::period::PeriodKind;
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
@@ -82,6 +83,40 @@ pub enum MeasureKind {
     },
     /// A survey rate, 0..1: respondents' yes / answers, or the given rate.
     SurveyRate { field: SurveyField },
+    /// Buckets (weeks or months of the period) in which another measure counted fewer than
+    /// `at_least`; each short bucket counts its shortfall, or one.
+    Minimum {
+        of: MeasureId,
+        per: Bucket,
+        at_least: Decimal,
+        /// By the roster's 区域 (农村 2, 社区 5); `at_least` for any other.
+        by_area: Vec<(String, Decimal)>,
+        count: ShortCount,
+    },
+}
+
+impl MeasureKind {
+    /// The sheet a measure counts rows of; `None` for a `minimum`, which counts another
+    /// measure's occurrences (that measure names the sheet).
+    pub fn sheet(&self) -> Option<SheetKind> {
+        Some(match self {
+            MeasureKind::Events { .. } | MeasureKind::CaseDeadline { .. } => SheetKind::Events,
+            MeasureKind::Attendance { .. } | MeasureKind::DailyDeadline { .. } => SheetKind::Attendance,
+            MeasureKind::MissingPatrols { .. }
+            | MeasureKind::ShortPatrols { .. }
+            | MeasureKind::PatrolFinding { .. } => SheetKind::Patrol,
+            MeasureKind::SurveyRate { .. } => SheetKind::Survey,
+            MeasureKind::Minimum { .. } => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortCount {
+    /// Each missing occurrence counts (每少一次扣…).
+    Shortfall,
+    /// Each short bucket counts once (每周未达…扣…).
+    Bucket,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +153,8 @@ pub struct Item {
     pub max: Option<Decimal>,
     /// Only these roles are scored by it; others get nothing from it.
     pub roles: Option<Vec<RoleId>>,
+    /// Its weight in the total (top-level items only; 1 unless the document weighs parts).
+    pub weight: Decimal,
     pub body: ItemBody,
 }
 
@@ -142,6 +179,16 @@ pub struct Leaf {
 pub enum Scoring {
     Tier(Tier),
     Lines(Vec<Line>),
+    Scale(Scale),
+}
+
+/// Points in proportion to a rate (满意率 × 100).
+#[derive(Debug, Clone)]
+pub struct Scale {
+    pub measure: MeasureId,
+    pub points: Decimal,
+    /// Decimal places kept, rounding half up.
+    pub dp: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +224,8 @@ pub enum Rate {
 pub enum Bucket {
     Period,
     Month,
+    /// Monday to Sunday; a week belongs to the period that holds its Thursday.
+    Week,
 }
 
 #[derive(Debug, Clone)]
@@ -199,7 +248,32 @@ pub struct Grading {
     pub scope: Vec<ScopeField>,
     /// Score items compared, in order, when totals are equal.
     pub tie_breakers: Vec<usize>,
-    pub quota: Vec<QuotaShare>,
+    pub method: GradeMethod,
+}
+
+#[derive(Debug, Clone)]
+pub enum GradeMethod {
+    /// Forced shares of the group, in grade order.
+    Quota(Vec<QuotaShare>),
+    /// Score bands, best first; the last has no threshold.
+    Bands(Vec<Band>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub grade: String,
+    pub at_least: Option<Decimal>,
+    pub max_share: Option<Decimal>,
+}
+
+impl Grading {
+    /// The grades a graded, non-vetoed subject can get, best first.
+    pub fn grades(&self) -> Vec<String> {
+        match &self.method {
+            GradeMethod::Quota(q) => q.iter().map(|q| q.grade.clone()).collect(),
+            GradeMethod::Bands(b) => b.iter().map(|b| b.grade.clone()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +307,17 @@ pub enum PayAmount {
         bands: Vec<(Decimal, Decimal, Decimal)>,
         otherwise: Decimal,
     },
+    /// The roster's 月补贴 × the period's months × a factor by grade.
+    Subsidy {
+        by_grade: Vec<(String, Decimal)>,
+        otherwise: Decimal,
+    },
+    /// What pay rule `from` withheld (its full amount less what it paid), shared equally
+    /// among the subjects of `grade`.
+    Pool {
+        from: usize,
+        grade: String,
+    },
 }
 
 impl RuleSet {
@@ -263,6 +348,13 @@ impl RuleSet {
             walk(i, it, &mut out);
         }
         out
+    }
+
+    /// Whether any rule counts per week (and so reads the days its weeks reach).
+    pub fn counts_weeks(&self) -> bool {
+        self.measures
+            .iter()
+            .any(|m| matches!(m.kind, MeasureKind::Minimum { per: Bucket::Week, .. }))
     }
 
     pub fn defines(&self, kind: PeriodKind) -> bool {

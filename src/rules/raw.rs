@@ -91,6 +91,15 @@ pub struct RawMeasure {
     pub accept_within_hours: Option<Dec>,
     pub close_within_hours: Option<Dec>,
     pub complex_close_within_hours: Option<Dec>,
+    /// `minimum`: the measure whose occurrences are counted per bucket.
+    pub of: Option<Name>,
+    /// `minimum`: the bucket, `week` (Monday–Sunday, in the period of its Thursday) or `month`.
+    pub per: Option<Name>,
+    /// `minimum`: how many each bucket needs, for everyone or by the roster's 区域.
+    pub at_least: Option<Dec>,
+    pub at_least_by_area: Option<BTreeMap<String, Dec>>,
+    /// `minimum`: what one short bucket counts, `shortfall` (each missing one) or `bucket` (one).
+    pub count: Option<Name>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -104,7 +113,10 @@ pub struct RawItem {
     pub floor: Option<Spanned<Dec>>,
     pub cap: Option<Spanned<Dec>>,
     pub roles: Option<Vec<Name>>,
+    /// A top-level item's weight in the total (基础工作占80%): total = Σ weight × points.
+    pub weight: Option<Spanned<Dec>>,
     pub tier: Option<RawTier>,
+    pub scale: Option<RawScale>,
     pub deduct: Option<Vec<RawLine>>,
     pub add: Option<Vec<RawLine>>,
     #[serde(default)]
@@ -117,6 +129,20 @@ pub struct RawTier {
     pub measure: Name,
     pub at_least: Spanned<Vec<(Dec, Dec)>>,
     pub otherwise: Dec,
+}
+
+/// Points in proportion to a rate: `points × rate`, rounded half up to `dp` places.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawScale {
+    pub measure: Name,
+    pub points: Dec,
+    #[serde(default = "two")]
+    pub dp: u32,
+}
+
+fn two() -> u32 {
+    2
 }
 
 #[derive(Deserialize, Debug)]
@@ -155,7 +181,21 @@ pub struct RawGrading {
     pub tie_breakers: Vec<Name>,
     pub rounding: Name,
     pub ties: Name,
-    pub quota: Spanned<Vec<RawQuota>>,
+    /// Forced shares (优秀 20% / 良好 60% / 合格 20%) …
+    pub quota: Option<Spanned<Vec<RawQuota>>>,
+    /// … or score bands (≥90 优秀, at most 20%; ≥70 合格; else 不合格).
+    pub bands: Option<Spanned<Vec<RawBand>>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    pub grade: String,
+    /// The lowest total of the band; the last band has none (everything below).
+    pub at_least: Option<Dec>,
+    /// At most this share of the group's graded subjects (rounded half up); the band's
+    /// lower-ranked rest falls to the next band.
+    pub max_share: Option<Dec>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -178,6 +218,27 @@ pub struct RawPay {
     pub by_grade: Option<Spanned<BTreeMap<String, Dec>>>,
     pub per_event: Option<RawPerEvent>,
     pub param_bands: Option<RawParamBands>,
+    pub subsidy: Option<RawSubsidy>,
+    pub pool: Option<RawPool>,
+}
+
+/// The roster's 月补贴 × the period's months, times a factor by grade (不合格 70%).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubsidy {
+    #[serde(default)]
+    pub by_grade: Option<Spanned<BTreeMap<String, Dec>>>,
+    #[serde(default)]
+    pub otherwise: Option<Dec>,
+}
+
+/// What pay rule `from` withheld from everyone (due − paid), shared equally among the subjects
+/// of `grade`, to the fen; the remainder fen go one each to the highest ranked.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawPool {
+    pub from: Name,
+    pub grade: String,
 }
 
 fn yes() -> bool {

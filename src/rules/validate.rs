@@ -158,10 +158,15 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
 
     // --- measures
     let mut measures = Vec::new();
-    let mut measure_ids: HashMap<String, usize> = HashMap::new();
+    // Every id first: a `minimum` refers to another measure, wherever it is written.
+    let measure_ids: HashMap<String, usize> = raw.measures.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+    let raw_kinds: Vec<&str> = raw
+        .measures
+        .values()
+        .map(|m| m.get_ref().kind.get_ref().as_str())
+        .collect();
     for (id, m) in &raw.measures {
-        measure_ids.insert(id.clone(), measures.len());
-        let kind = measure_kind(&mut c, m, &type_ids, &event_types, &roles);
+        let kind = measure_kind(&mut c, m, &type_ids, &event_types, &roles, (&measure_ids, &raw_kinds));
         measures.push(Measure {
             id: id.clone(),
             label: m.get_ref().label.clone(),
@@ -245,10 +250,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     let grading = raw.grading.as_ref().map(|g| grading(&mut c, g, &items, &meta.periods));
 
     // --- pay
-    let grades: Vec<String> = grading
-        .as_ref()
-        .map(|g| g.quota.iter().map(|q| q.grade.clone()).collect())
-        .unwrap_or_default();
+    let grades: Vec<String> = grading.as_ref().map(Grading::grades).unwrap_or_default();
     let mut pay = Vec::new();
     let mut pay_ids = HashSet::new();
     for p in &raw.pay {
@@ -269,17 +271,36 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             }
         }
         let roles = resolve_roles(&mut c, &p.roles);
-        let chosen = [p.by_grade.is_some(), p.per_event.is_some(), p.param_bands.is_some()]
-            .iter()
-            .filter(|x| **x)
-            .count();
+        let chosen = [
+            p.by_grade.is_some(),
+            p.per_event.is_some(),
+            p.param_bands.is_some(),
+            p.subsidy.is_some(),
+            p.pool.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
         if chosen != 1 {
             c.at(
                 &p.id,
-                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`",
+                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`, `subsidy`, `pool`",
             );
             continue;
         }
+        let vetoed_grade = grading.as_ref().map(|g| g.vetoed_grade.clone()).unwrap_or_default();
+        let known_grade = |c: &mut Checker, at: &Name, g: &str| {
+            if !grades.iter().any(|x| x == g) && g != vetoed_grade {
+                c.at(
+                    at,
+                    format!(
+                        "pay `{}` names grade `{g}`, which the grading does not give; grades: {}",
+                        at.get_ref(),
+                        grades.join(", ")
+                    ),
+                );
+            }
+        };
         let amount = if let Some(bg) = &p.by_grade {
             if grading.is_none() {
                 c.at(bg, "pay by_grade needs a [grading] section");
@@ -316,6 +337,44 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
                 &event_types,
             );
             PayAmount::PerEvent { measure: m, rate }
+        } else if let Some(sub) = &p.subsidy {
+            let mut by_grade = Vec::new();
+            if let Some(bg) = &sub.by_grade {
+                if grading.is_none() {
+                    c.at(bg, "a subsidy by grade needs a [grading] section");
+                }
+                for (g, f) in bg.get_ref() {
+                    known_grade(&mut c, &p.id, g);
+                    non_negative(&mut c, bg, f, "a factor");
+                    by_grade.push((g.clone(), f.0));
+                }
+            }
+            PayAmount::Subsidy {
+                by_grade,
+                otherwise: sub.otherwise.map_or(Decimal::ONE, |d| d.0),
+            }
+        } else if let Some(pool) = &p.pool {
+            known_grade(&mut c, &p.id, &pool.grade);
+            // The pool shares what an earlier rule of the same runs withheld.
+            let from = pay.iter().position(|r: &PayRule| r.id == *pool.from.get_ref());
+            match from {
+                None => c.at(
+                    &pool.from,
+                    format!(
+                        "pool `from` must name a pay rule declared above it; `{}` is not one",
+                        pool.from.get_ref()
+                    ),
+                ),
+                Some(f) if pay[f].periods != periods => c.at(
+                    &pool.from,
+                    "a pool and the pay rule it shares must be paid in the same periods",
+                ),
+                Some(_) => {}
+            }
+            PayAmount::Pool {
+                from: from.unwrap_or_default(),
+                grade: pool.grade.clone(),
+            }
         } else if let Some(pb) = &p.param_bands {
             let mut last: Option<Decimal> = None;
             for (from, to, amount) in pb.bands.get_ref() {
@@ -400,7 +459,7 @@ fn hours(c: &mut Checker, m: &Spanned<RawMeasure>, v: Option<Dec>, key: &str) ->
     }
 }
 
-const MEASURE_KINDS: [&str; 8] = [
+const MEASURE_KINDS: [&str; 9] = [
     "events",
     "attendance",
     "missing_patrols",
@@ -409,6 +468,7 @@ const MEASURE_KINDS: [&str; 8] = [
     "daily_deadline",
     "case_deadline",
     "survey_rate",
+    "minimum",
 ];
 
 fn measure_kind(
@@ -417,6 +477,7 @@ fn measure_kind(
     type_ids: &HashMap<String, usize>,
     types: &[EventType],
     roles: &[Role],
+    (measure_ids, raw_kinds): (&HashMap<String, usize>, &[&str]),
 ) -> Option<MeasureKind> {
     let m = sm.get_ref();
     let kind = m.kind.get_ref().as_str();
@@ -436,6 +497,7 @@ fn measure_kind(
             "complex_close_within_hours",
         ],
         "survey_rate" => &["field"],
+        "minimum" => &["of", "per", "at_least", "at_least_by_area", "count"],
         other => {
             c.at(
                 &m.kind,
@@ -458,6 +520,11 @@ fn measure_kind(
         ("accept_within_hours", m.accept_within_hours.is_some()),
         ("close_within_hours", m.close_within_hours.is_some()),
         ("complex_close_within_hours", m.complex_close_within_hours.is_some()),
+        ("of", m.of.is_some()),
+        ("per", m.per.is_some()),
+        ("at_least", m.at_least.is_some()),
+        ("at_least_by_area", m.at_least_by_area.is_some()),
+        ("count", m.count.is_some()),
     ];
     for (key, is) in present {
         if is && !allowed.contains(&key) {
@@ -638,6 +705,87 @@ fn measure_kind(
                 field: f.unwrap_or(SurveyField::Aware),
             }
         }
+        "minimum" => {
+            let Some(of) = &m.of else {
+                c.at(
+                    sm,
+                    "measure kind `minimum` needs `of`, the measure it counts per bucket",
+                );
+                return None;
+            };
+            let of_index = match measure_ids.get(of.get_ref()) {
+                Some(i) if matches!(raw_kinds[*i], "minimum" | "survey_rate") => {
+                    c.at(
+                        of,
+                        format!(
+                            "`of` must be a measure that counts rows, and `{}` is a {}",
+                            of.get_ref(),
+                            raw_kinds[*i]
+                        ),
+                    );
+                    0
+                }
+                Some(i) => *i,
+                None => {
+                    c.at(
+                        of,
+                        format!("unknown measure `{}`; define it under [measures]", of.get_ref()),
+                    );
+                    0
+                }
+            };
+            let per = match m.per.as_ref().map(|p| p.get_ref().as_str()) {
+                Some("week") => Bucket::Week,
+                Some("month") => Bucket::Month,
+                _ => {
+                    c.at(
+                        sm,
+                        format!(
+                            "measure kind `minimum` needs `per`, one of {}",
+                            one_of(&["week", "month"])
+                        ),
+                    );
+                    Bucket::Week
+                }
+            };
+            let count = match m.count.as_ref().map(|p| p.get_ref().as_str()) {
+                None | Some("shortfall") => ShortCount::Shortfall,
+                Some("bucket") => ShortCount::Bucket,
+                Some(other) => {
+                    c.at(
+                        sm,
+                        format!("count `{other}`; expected {}", one_of(&["shortfall", "bucket"])),
+                    );
+                    ShortCount::Shortfall
+                }
+            };
+            if m.at_least.is_none() && m.at_least_by_area.is_none() {
+                c.at(
+                    sm,
+                    "measure kind `minimum` needs `at_least` (and may add `at_least_by_area`)",
+                );
+            }
+            let by_area: Vec<(String, Decimal)> = m
+                .at_least_by_area
+                .iter()
+                .flatten()
+                .map(|(a, n)| (a.trim().to_string(), n.0))
+                .collect();
+            let at_least = m.at_least.map(|d| d.0);
+            for n in at_least.iter().chain(by_area.iter().map(|(_, n)| n)) {
+                if *n < Decimal::ZERO {
+                    c.at(sm, "a minimum cannot be negative");
+                }
+            }
+            MeasureKind::Minimum {
+                of: of_index,
+                per,
+                // With only `at_least_by_area`, a roster 区域 it does not name needs nothing.
+                at_least: at_least.unwrap_or_default(),
+                by_area,
+                count,
+            }
+        }
         _ => return None,
     })
 }
@@ -748,6 +896,20 @@ fn item(
         c.at(&it.id, "an item id must be non-empty and contain no `.`");
     }
     let roles = resolve_roles(c, &it.roles);
+    let weight = match &it.weight {
+        Some(w) if !parent.is_empty() => {
+            c.at(
+                w,
+                format!("`weight` weighs a top-level item in the total; `{path}` is a part"),
+            );
+            Decimal::ONE
+        }
+        Some(w) => {
+            non_negative(c, w, w.get_ref(), "a weight");
+            w.get_ref().0
+        }
+        None => Decimal::ONE,
+    };
     let max = it.max.map(|m| m.0);
     if let (ItemKind::Score, None) = (kind, max) {
         c.at(&it.id, format!("score item `{path}` needs `max`"));
@@ -756,10 +918,10 @@ fn item(
         non_negative(c, cap, cap.get_ref(), "a cap");
     }
     let body = if !it.part.is_empty() {
-        if it.tier.is_some() || it.deduct.is_some() || it.add.is_some() {
+        if it.tier.is_some() || it.scale.is_some() || it.deduct.is_some() || it.add.is_some() {
             c.at(
                 &it.id,
-                format!("item `{path}` has parts, so it cannot also have tier/deduct/add"),
+                format!("item `{path}` has parts, so it cannot also have tier/scale/deduct/add"),
             );
         }
         let parts: Vec<Item> = it
@@ -779,7 +941,38 @@ fn item(
         ItemBody::Parts(parts)
     } else {
         let scoring = match (&it.tier, &it.deduct, &it.add) {
-            (Some(t), None, None) => {
+            (None, None, None) if it.scale.is_some() => {
+                let sc = it.scale.as_ref().map(|sc| {
+                    let mi = measure(c, &sc.measure);
+                    if !matches!(measures.get(mi).map(|m| &m.kind), Some(MeasureKind::SurveyRate { .. })) {
+                        c.at(
+                            &sc.measure,
+                            "`scale` scores a rate: its measure must be a `survey_rate`",
+                        );
+                    }
+                    if let Some(m) = max {
+                        if sc.points.0 > m {
+                            c.at(
+                                &sc.measure,
+                                format!("scale points {} exceed the item's max {m}", sc.points.0),
+                            );
+                        }
+                    }
+                    if sc.dp > 10 {
+                        c.at(&sc.measure, "`dp` keeps at most 10 decimal places");
+                    }
+                    Scale {
+                        measure: mi,
+                        points: sc.points.0,
+                        dp: sc.dp.min(10),
+                    }
+                });
+                match sc {
+                    Some(sc) => Scoring::Scale(sc),
+                    None => Scoring::Lines(vec![]),
+                }
+            }
+            (Some(t), None, None) if it.scale.is_none() => {
                 let mut prev: Option<Decimal> = None;
                 for (th, pts) in t.at_least.get_ref() {
                     if prev.is_some_and(|p| th.0 >= p) {
@@ -801,7 +994,7 @@ fn item(
                     otherwise: t.otherwise.0,
                 })
             }
-            (None, d, a) if d.is_some() || a.is_some() => {
+            (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() => {
                 if kind == ItemKind::Deduction && a.is_some() {
                     c.at(
                         &it.id,
@@ -819,9 +1012,14 @@ fn item(
                             None | Some("period") => Bucket::Period,
                             Some("month") => Bucket::Month,
                             Some(other) => {
+                                // Not `week`: a line counts the period's own days, and a week
+                                // may reach outside it. Weeks are counted by a `minimum` measure.
                                 c.at(
                                     l.per.as_ref().unwrap_or(&l.measure),
-                                    format!("per `{other}`; expected {}", one_of(&["period", "month"])),
+                                    format!(
+                                        "per `{other}`; expected {} (count weeks with a measure of kind `minimum`)",
+                                        one_of(&["period", "month"])
+                                    ),
                                 );
                                 Bucket::Period
                             }
@@ -860,7 +1058,9 @@ fn item(
             _ => {
                 c.at(
                     &it.id,
-                    format!("leaf item `{path}` needs exactly one of `tier`, or `deduct`/`add` lines, or `part`s"),
+                    format!(
+                        "leaf item `{path}` needs exactly one of `tier`, `scale`, or `deduct`/`add` lines, or `part`s"
+                    ),
                 );
                 Scoring::Lines(vec![])
             }
@@ -884,6 +1084,7 @@ fn item(
         kind,
         max,
         roles,
+        weight,
         body,
     }
 }
@@ -948,34 +1149,94 @@ fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_periods: &[Pe
             "ties must be `higher_grade_and_report`: tied workers take the better grade and the overflow is listed",
         );
     }
-    let quota: Vec<QuotaShare> = g
-        .quota
-        .get_ref()
-        .iter()
-        .map(|q| QuotaShare {
-            grade: q.grade.clone(),
-            share: q.share.0,
-            count_param: q.count_param.clone(),
-        })
-        .collect();
-    let total: Decimal = quota.iter().map(|q| q.share).sum();
-    if total != Decimal::ONE {
-        c.at(&g.quota, format!("quota shares add up to {total}, not 1 (100%)"));
-    }
-    if quota.iter().any(|q| q.share < Decimal::ZERO) {
-        c.at(&g.quota, "a quota share cannot be negative");
-    }
     let mut names = HashSet::new();
-    for q in &quota {
-        if !names.insert(q.grade.clone()) || q.grade == g.vetoed_grade {
-            c.at(&g.quota, format!("grade `{}` appears twice", q.grade));
+    // A quota's grades are places a vetoed worker never takes; a band may be the vetoed grade
+    // itself (<70 不合格, like a veto).
+    let mut grade_name = |c: &mut Checker, at: Range<usize>, grade: &str, may_be_vetoed: bool| {
+        if !names.insert(grade.to_string()) || (grade == g.vetoed_grade && !may_be_vetoed) {
+            c.problems.push(Problem {
+                span: Some(at),
+                message: format!("grade `{grade}` appears twice"),
+            });
         }
-    }
+    };
+    let method = match (&g.quota, &g.bands) {
+        (Some(quota), None) => {
+            let q: Vec<QuotaShare> = quota
+                .get_ref()
+                .iter()
+                .map(|q| QuotaShare {
+                    grade: q.grade.clone(),
+                    share: q.share.0,
+                    count_param: q.count_param.clone(),
+                })
+                .collect();
+            let total: Decimal = q.iter().map(|q| q.share).sum();
+            if total != Decimal::ONE {
+                c.at(quota, format!("quota shares add up to {total}, not 1 (100%)"));
+            }
+            if q.iter().any(|q| q.share < Decimal::ZERO) {
+                c.at(quota, "a quota share cannot be negative");
+            }
+            for x in &q {
+                grade_name(c, quota.span(), &x.grade, false);
+            }
+            GradeMethod::Quota(q)
+        }
+        (None, Some(bands)) => {
+            let list = bands.get_ref();
+            let mut prev: Option<Decimal> = None;
+            for (k, b) in list.iter().enumerate() {
+                grade_name(c, bands.span(), &b.grade, true);
+                match (b.at_least, k + 1 == list.len()) {
+                    (Some(_), true) => c.at(bands, "the last band takes everything below: give it no `at_least`"),
+                    (None, false) => c.at(
+                        bands,
+                        format!("band `{}` needs `at_least` (only the last band has none)", b.grade),
+                    ),
+                    (Some(t), false) => {
+                        if prev.is_some_and(|p| t.0 >= p) {
+                            c.at(
+                                bands,
+                                "bands must be listed best first, each threshold lower than the one before",
+                            );
+                        }
+                        prev = Some(t.0);
+                    }
+                    (None, true) => {}
+                }
+                if let Some(sh) = b.max_share {
+                    if sh.0 < Decimal::ZERO || sh.0 > Decimal::ONE {
+                        c.at(bands, "a band's max_share is a share from 0 to 1");
+                    }
+                }
+            }
+            if list.len() < 2 {
+                c.at(bands, "bands need at least two grades");
+            }
+            GradeMethod::Bands(
+                list.iter()
+                    .map(|b| Band {
+                        grade: b.grade.clone(),
+                        at_least: b.at_least.map(|d| d.0),
+                        max_share: b.max_share.map(|d| d.0),
+                    })
+                    .collect(),
+            )
+        }
+        _ => {
+            c.at(
+                &g.rounding,
+                "[grading] takes exactly one of `quota` (forced shares) or `bands` (score bands)",
+            );
+            GradeMethod::Quota(vec![])
+        }
+    };
     Grading {
         periods,
         vetoed_grade: g.vetoed_grade.clone(),
         scope,
         tie_breakers,
-        quota,
+        method,
     }
 }

@@ -137,3 +137,59 @@ impl Fixture {
         p
     }
 }
+
+/// Scores a shipped example in-process and asserts that every leaf's tier, scale or line,
+/// every veto and every pay rule of the run fires for someone: an example that leaves a rule
+/// untouched cannot show it works.
+pub fn assert_every_rule_fires(scheme: &str, example: &str, quarter: &str) {
+    use gridscore::rules::{ItemBody, Scoring};
+    let rules = gridscore::rules::load_builtin(scheme).unwrap();
+    let period = gridscore::period::Period::parse(gridscore::period::PeriodKind::Quarter, quarter).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(example);
+    let inputs = gridscore::input::load(&[dir], &rules, period).unwrap();
+    let cal = gridscore::calendar::Calendar::builtin(&rules.meta.calendar).unwrap();
+    let out = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
+    let traced: Vec<(&str, &str)> = out
+        .subjects
+        .iter()
+        .flat_map(|s| s.trace.iter().map(|l| (l.item.as_str(), l.rule.as_str())))
+        .collect();
+    let fired = |item: &str, label: &str| traced.iter().any(|(i, r)| *i == item && r.starts_with(label));
+    for (_, leaf) in rules.leaves() {
+        let ItemBody::Leaf(l) = &leaf.body else { unreachable!() };
+        match &l.scoring {
+            Scoring::Tier(t) => assert!(
+                fired(&leaf.path, &rules.measures[t.measure].label),
+                "tier {}",
+                leaf.path
+            ),
+            Scoring::Scale(sc) => {
+                assert!(
+                    fired(&leaf.path, &rules.measures[sc.measure].label),
+                    "scale {}",
+                    leaf.path
+                )
+            }
+            Scoring::Lines(lines) => {
+                for line in lines {
+                    assert!(
+                        fired(&leaf.path, &line.label),
+                        "line `{}` of {} never fires in the example",
+                        line.label,
+                        leaf.path
+                    );
+                }
+            }
+        }
+    }
+    for v in &rules.vetoes {
+        assert!(fired(&format!("veto.{}", v.id), &v.label), "veto {} never fires", v.id);
+    }
+    for &p in &out.pays {
+        let id = &rules.pay[p].id;
+        assert!(
+            out.subjects.iter().any(|s| s.trace.iter().any(|l| &l.item == id)),
+            "pay {id} never applies"
+        );
+    }
+}
