@@ -33,6 +33,7 @@ fn main() {
     let mut out = String::new();
     list(Path::new("rulesets"), "RULESETS", &mut out);
     list(Path::new("rulesets/calendars"), "CALENDARS", &mut out);
+    list(Path::new("rulesets/tests"), "CASES", &mut out);
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     fs::write(dest, out).expect("OUT_DIR is writable");
 }

@@ -30,6 +30,14 @@ pub enum Command {
         /// The rule-set TOML file.
         file: PathBuf,
     },
+    /// Run a rule set's test cases: small inputs with expected results, written in TOML.
+    Test {
+        /// A built-in scheme name, or a rule-set TOML file.
+        ruleset: String,
+        /// The cases file. Default: the built-in cases, or <stem>.tests.toml beside the file.
+        #[arg(long, value_name = "FILE")]
+        cases: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug, Clone)]

@@ -25,5 +25,6 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Schemes => cmd::schemes::run(),
         cli::Command::Sample(a) => cmd::sample::run(a),
         cli::Command::Check { file } => cmd::check::run(&file),
+        cli::Command::Test { ruleset, cases } => cmd::test::run(&ruleset, &cases),
     }
 }

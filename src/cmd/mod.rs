@@ -3,3 +3,4 @@ pub mod check;
 pub mod sample;
 pub mod schemes;
 pub mod score;
+pub mod test;

@@ -89,6 +89,11 @@ pub fn builtin_names() -> Vec<&'static str> {
     builtin::RULESETS.iter().map(|(n, _)| *n).collect()
 }
 
+/// The test cases shipped for a built-in scheme (`rulesets/tests/<name>.toml`).
+pub fn builtin_cases(name: &str) -> Option<&'static str> {
+    builtin::CASES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
 pub fn load_builtin(name: &str) -> Result<RuleSet, LoadError> {
     let (stem, text) = builtin::RULESETS
         .iter()
