@@ -205,7 +205,7 @@ pub fn generate(
         .iter()
         .filter_map(|v| match &v.test {
             VetoTest::Measure { measure, .. } => match &rules.measures[*measure].kind {
-                MeasureKind::Events { types } => Some(types.clone()),
+                MeasureKind::Events { types, .. } => Some(types.clone()),
                 _ => None,
             },
             _ => None,

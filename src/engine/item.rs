@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// Points of one occurrence under a rate; `None` when its level has no rate (validation makes
-/// that impossible for declared levels).
+/// Points (or yuan) of one occurrence under a rate. An undeclared level has no rate
+/// (validation makes that impossible); a row without 金额 under `from_row` was refused on reading.
 pub fn rate_of(rate: &Rate, o: &Occurrence) -> Decimal {
     match rate {
         Rate::Each(e) => *e,
@@ -19,6 +19,7 @@ pub fn rate_of(rate: &Rate, o: &Occurrence) -> Decimal {
             .as_ref()
             .and_then(|l| levels.iter().find(|(k, _)| k == l))
             .map_or(Decimal::ZERO, |(_, v)| *v),
+        Rate::FromRow => o.money.unwrap_or_default(),
     }
 }
 
@@ -30,57 +31,99 @@ fn rate_text(rate: &Rate) -> String {
             .map(|(l, v)| format!("{l}{}", show(*v)))
             .collect::<Vec<_>>()
             .join("/"),
+        Rate::FromRow => "按金额".to_string(),
+    }
+}
+
+fn per_text(per: Bucket) -> &'static str {
+    match per {
+        Bucket::Period => "",
+        Bucket::Month => "每月",
+        Bucket::Week => "每周",
     }
 }
 
 /// Applies one line: returns (counted occurrences, unsigned points, rule text).
+///
+/// Without `beyond`, `up_to` or a per-bucket cap, every occurrence counts at its rate.
+/// Otherwise occurrences are grouped by bucket (the month, or the whole period) in date order,
+/// and in each bucket only the part of the count in (beyond, up_to] counts: 病假每月超过3天,
+/// 每月20条以内, 第21条起每条5元. A cap applies per bucket when `per` is a month (每月最高50元),
+/// else to the whole line.
 pub fn apply_line(line: &Line, value: &Value) -> (Decimal, Decimal, String) {
     let occs = value.occurrences();
-    match line.beyond {
-        None => {
-            let count: Decimal = occs.iter().map(|o| o.amount).sum();
-            let points: Decimal = occs.iter().map(|o| o.amount * rate_of(&line.rate, o)).sum();
-            let (points, capped) = cap(points, line.cap);
-            let rule = format!("{} {}{}", line.label, rate_text(&line.rate), capped);
-            (count, points, rule)
-        }
-        Some(beyond) => {
-            // Thresholds apply per bucket (病假每月超过3天): count what each bucket has beyond it.
-            let mut buckets: BTreeMap<Option<NaiveDate>, Decimal> = BTreeMap::new();
-            for o in occs {
-                let key = o.date.and_then(|d| bucket::start_of(line.per, d));
-                *buckets.entry(key).or_default() += o.amount;
-            }
-            let over: Decimal = buckets.values().map(|n| (*n - beyond).max(Decimal::ZERO)).sum();
-            let each = match &line.rate {
-                Rate::Each(e) => *e,
-                Rate::ByLevel(_) => Decimal::ZERO,
-            };
-            let (points, capped) = cap(over * each, line.cap);
-            let per = match line.per {
-                Bucket::Period => "",
-                Bucket::Month => "每月",
-                Bucket::Week => "每周",
-            };
-            let detail: Vec<String> = buckets
-                .iter()
-                .filter(|(_, n)| **n > Decimal::ZERO)
-                .map(|(k, n)| match k {
-                    Some(start) => format!("{}{}", bucket::label(line.per, *start), show(*n)),
-                    None => show(*n),
-                })
-                .collect();
-            let rule = format!(
-                "{} {per}超过{}的部分 {} (共{}: {}){capped}",
-                line.label,
-                show(beyond),
-                rate_text(&line.rate),
-                show(over),
-                detail.join(", ")
-            );
-            (over, points, rule)
-        }
+    let per_bucket_cap = line.per != Bucket::Period && line.cap.is_some();
+    if line.beyond.is_none() && line.up_to.is_none() && !per_bucket_cap {
+        let count: Decimal = occs.iter().map(|o| o.amount).sum();
+        let points: Decimal = occs.iter().map(|o| o.amount * rate_of(&line.rate, o)).sum();
+        let (points, capped) = cap(points, line.cap);
+        let rule = format!("{} {}{}", line.label, rate_text(&line.rate), capped);
+        return (count, points, rule);
     }
+    let mut ordered: Vec<&Occurrence> = occs.iter().collect();
+    ordered.sort_by_key(|o| o.date);
+    // Per bucket: (all occurrences, counted ones, points).
+    let mut buckets: BTreeMap<Option<NaiveDate>, (Decimal, Decimal, Decimal)> = BTreeMap::new();
+    let from = line.beyond.unwrap_or_default();
+    for o in ordered {
+        let b = buckets
+            .entry(o.date.and_then(|d| bucket::start_of(line.per, d)))
+            .or_default();
+        let (lo, hi) = (b.0, b.0 + o.amount);
+        b.0 = hi;
+        let top = line.up_to.map_or(hi, |u| hi.min(u));
+        let part = (top - lo.max(from)).max(Decimal::ZERO);
+        b.1 += part;
+        b.2 += part * rate_of(&line.rate, o);
+    }
+    let mut capped_any = false;
+    let mut points = Decimal::ZERO;
+    for b in buckets.values_mut() {
+        if per_bucket_cap {
+            if let Some(c) = line.cap.filter(|c| b.2 > *c) {
+                b.2 = c;
+                capped_any = true;
+            }
+        }
+        points += b.2;
+    }
+    let counted: Decimal = buckets.values().map(|b| b.1).sum();
+    let (points, capped) = if per_bucket_cap {
+        let c = line.cap.unwrap_or_default();
+        (
+            points,
+            if capped_any {
+                format!(", {}封顶{}", per_text(line.per), show(c))
+            } else {
+                String::new()
+            },
+        )
+    } else {
+        cap(points, line.cap)
+    };
+    let detail: Vec<String> = buckets
+        .iter()
+        .filter(|(_, b)| b.0 > Decimal::ZERO)
+        .map(|(k, b)| match k {
+            Some(start) => format!("{}{}", bucket::label(line.per, *start), show(b.0)),
+            None => show(b.0),
+        })
+        .collect();
+    let band = match (line.beyond, line.up_to) {
+        (Some(b), None) => format!("超过{}的部分", show(b)),
+        (None, Some(u)) => format!("前{}次", show(u)),
+        (Some(b), Some(u)) => format!("第{}至{}次", show(b + Decimal::ONE), show(u)),
+        (None, None) => String::new(),
+    };
+    let rule = format!(
+        "{} {}{band} {} (共{}: {}){capped}",
+        line.label,
+        per_text(line.per),
+        rate_text(&line.rate),
+        show(counted),
+        detail.join(", ")
+    );
+    (counted, points, rule)
 }
 
 fn cap(points: Decimal, cap: Option<Decimal>) -> (Decimal, String) {
@@ -109,9 +152,17 @@ pub fn apply_tier(tier: &Tier, rate: Decimal) -> (Decimal, String) {
 
 /// Scores an item tree for one worker: fills `values` (one per item in [`flatten`] order) and
 /// returns the item's points.
+/// What an item needs to know of the subject: its role, and the months of the period its
+/// 到岗–离岗 span covers in full (for monthly amounts).
+#[derive(Clone, Copy)]
+pub struct Who {
+    pub role: RoleId,
+    pub months: Decimal,
+}
+
 pub fn score_item(
     item: &Item,
-    role: RoleId,
+    w: Who,
     measures: &[Value],
     rules: &RuleSet,
     values: &mut Vec<Decimal>,
@@ -119,7 +170,7 @@ pub fn score_item(
 ) -> Decimal {
     let slot = values.len();
     values.push(Decimal::ZERO);
-    if !RuleSet::applies(&item.roles, role) {
+    if !RuleSet::applies(&item.roles, w.role) {
         // Skip the parts' slots too, so columns stay aligned.
         values.extend(std::iter::repeat_n(Decimal::ZERO, count_items(item) - 1));
         return Decimal::ZERO;
@@ -127,9 +178,16 @@ pub fn score_item(
     let v = match &item.body {
         ItemBody::Parts(parts) => parts
             .iter()
-            .map(|p| score_item(p, role, measures, rules, values, trace))
+            .map(|p| score_item(p, w, measures, rules, values, trace))
             .sum(),
-        ItemBody::Leaf(leaf) => score_leaf(item, leaf, role, measures, rules, trace),
+        ItemBody::Leaf(leaf) => {
+            let from = trace.len();
+            let v = score_leaf(item, leaf, w, measures, rules, trace);
+            if rules.meta.money {
+                trace[from..].iter_mut().for_each(|l| l.unit = Unit::Yuan);
+            }
+            v
+        }
     };
     values[slot] = v;
     v
@@ -155,6 +213,7 @@ fn line_for(
         rule,
         count,
         value,
+        // Set to yuan by `score_item` for a money scheme.
         unit: Unit::Points,
         sources,
     }
@@ -189,7 +248,7 @@ pub fn scale_points(sc: &Scale, rate: Decimal) -> Decimal {
 fn score_leaf(
     item: &Item,
     leaf: &Leaf,
-    role: RoleId,
+    w: Who,
     measures: &[Value],
     rules: &RuleSet,
     trace: &mut Vec<TraceLine>,
@@ -209,6 +268,19 @@ fn score_leaf(
                 srcs,
             ));
             v = points;
+        }
+        Scoring::Monthly { by_role, share } => {
+            let base = by_role.get(w.role).copied().flatten().unwrap_or_default();
+            let amount = base * *share * w.months;
+            let rule = format!(
+                "每月{} × {} × {}个月 = {}",
+                show(base),
+                show(*share),
+                show(w.months),
+                show(amount)
+            );
+            trace.push(line_for(item, rule, w.months, amount, vec![]));
+            v = amount;
         }
         Scoring::Scale(sc) => {
             let (rate, srcs, how) = rate_of_measure(&measures[sc.measure]);
@@ -230,7 +302,7 @@ fn score_leaf(
         }
         Scoring::Lines(lines) => {
             let mut taken = Decimal::ZERO;
-            for line in lines.iter().filter(|l| RuleSet::applies(&l.roles, role)) {
+            for line in lines.iter().filter(|l| RuleSet::applies(&l.roles, w.role)) {
                 let value = &measures[line.measure];
                 let (count, points, rule) = apply_line(line, value);
                 if count.is_zero() && points.is_zero() {
@@ -301,6 +373,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2026, m, day),
             amount: d(amount),
             level: level.map(str::to_string),
+            money: None,
             source: Source::Row(Src {
                 sheet: SheetKind::Attendance,
                 row: day + 1,
@@ -314,6 +387,7 @@ mod tests {
             sign: Decimal::NEGATIVE_ONE,
             rate: Rate::Each(d(each)),
             beyond: beyond.map(d),
+            up_to: None,
             per,
             roles: None,
             cap: cap.map(d),

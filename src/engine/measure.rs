@@ -21,6 +21,8 @@ pub struct Occurrence {
     pub date: Option<NaiveDate>,
     pub amount: Decimal,
     pub level: Option<String>,
+    /// The row's 金额, for lines that pay it.
+    pub money: Option<Decimal>,
     pub source: Source,
 }
 
@@ -120,6 +122,7 @@ fn occ(date: NaiveDate, amount: Decimal, source: Source) -> Occurrence {
         date: Some(date),
         amount,
         level: None,
+        money: None,
         source,
     }
 }
@@ -209,6 +212,7 @@ fn minimum(
             date: Some(start),
             amount,
             level: None,
+            money: None,
             source: Source::Missing {
                 sheet,
                 date: start,
@@ -229,7 +233,7 @@ fn compute(
 ) -> Value {
     let mut out = Vec::new();
     match kind {
-        MeasureKind::Events { types } => {
+        MeasureKind::Events { types, .. } => {
             for e in rows
                 .events
                 .iter()
@@ -239,6 +243,7 @@ fn compute(
                     date: Some(e.date),
                     amount: e.count,
                     level: e.level.clone(),
+                    money: e.amount,
                     source: row(e.src),
                 });
             }
@@ -370,6 +375,7 @@ fn compute(
                         date: Some(e.date),
                         amount: e.count,
                         level: e.level.clone(),
+                        money: None,
                         source: row(e.src),
                     });
                 }

@@ -14,7 +14,7 @@ use crate::input::records::Param;
 use crate::input::{InputErrors, InputProblem, Inputs};
 use crate::num::{round_fen, show, show_money};
 use crate::period::Period;
-use crate::rules::{GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, PayRule, RuleSet, VetoTest};
+use crate::rules::{FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, PayRule, RuleSet, VetoTest};
 use measure::{MeasureCtx, Value, WorkerDays};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -39,6 +39,8 @@ pub struct Subject {
     pub deduction: Decimal,
     pub total: Decimal,
     pub vetoes: Vec<String>,
+    /// Warnings for the committee that veto nothing (退出/淘汰 conditions).
+    pub flags: Vec<String>,
     pub group: String,
     pub rank: Option<u32>,
     pub grade: Option<String>,
@@ -296,7 +298,7 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
         }
     }
     for s in scored.iter_mut() {
-        pay_worker(s, inputs, rules, period, &pays, &param_cache);
+        pay_worker(s, inputs, rules, (period, &cols), &pays, &param_cache);
         problems.append(&mut s.problems);
     }
     let mut warnings = Vec::new();
@@ -322,6 +324,30 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
         problems.sort();
         problems.dedup();
         return Err(InputErrors(problems));
+    }
+    // A month of the period with no row in any sheet is almost always missing input (a year
+    // run given one quarter's ledger): every minimum counts it as nothing done. Say so.
+    if period.months().len() > 1 {
+        let mut seen: std::collections::BTreeSet<(i32, u32)> = std::collections::BTreeSet::new();
+        for r in &inputs.rows {
+            let dates = r.attendance.iter().map(|a| a.date);
+            let dates = dates
+                .chain(r.patrols.iter().map(|p| p.date))
+                .chain(r.events.iter().map(|e| e.date));
+            seen.extend(dates.map(|d| (chrono::Datelike::year(&d), chrono::Datelike::month(&d))));
+        }
+        let empty: Vec<String> = period
+            .months()
+            .iter()
+            .filter(|m| !seen.contains(&(m.year, m.index)))
+            .map(|m| m.to_string())
+            .collect();
+        if !empty.is_empty() && !inputs.workers.is_empty() {
+            warnings.push(format!(
+                "{} 无任何考勤、巡查或事件记录: 这些月份按未完成计算, 请确认输入是否齐全",
+                empty.join("、")
+            ));
+        }
     }
     for g in &groups {
         for tie in &g.ties {
@@ -365,7 +391,11 @@ fn score_worker(
     let mut top = Vec::with_capacity(rules.items.len());
     let (mut base, mut bonus, mut deduction) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for it in &rules.items {
-        let v = item::score_item(it, w.role, &measures, rules, &mut values, &mut trace);
+        let who = item::Who {
+            role: w.role,
+            months: months_on_roster(w, mctx.period),
+        };
+        let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
         top.push(v);
         // A weighted item (基础工作占80%) counts weight × its points; its column shows the points.
         let counted = v * it.weight;
@@ -414,6 +444,30 @@ fn score_worker(
             });
         }
     }
+    let mut flags = Vec::new();
+    for f in rules.flags.iter().filter(|f| RuleSet::applies(&f.roles, w.role)) {
+        let val = &measures[f.measure];
+        let n = match val {
+            Value::Rate { rate, .. } => *rate,
+            Value::Occurrences(_) => val.total(),
+        };
+        let hit = match f.test {
+            FlagTest::AtLeast(k) => n >= k && !n.is_zero(),
+            FlagTest::Below(k) => n < k,
+        };
+        if hit {
+            flags.push(f.label.clone());
+            trace.push(TraceLine {
+                item: format!("flag.{}", f.id),
+                item_label: "提示".into(),
+                rule: format!("{} ({} {})", f.label, rules.measures[f.measure].label, show(n)),
+                count: n,
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources: val.occurrences().iter().map(|o| o.source.clone()).collect(),
+            });
+        }
+    }
     let subject = Subject {
         worker: i,
         values,
@@ -421,6 +475,7 @@ fn score_worker(
         deduction,
         total,
         vetoes,
+        flags,
         group: String::new(),
         rank: None,
         grade: None,
@@ -442,7 +497,7 @@ fn pay_worker(
     s: &mut Scored,
     inputs: &Inputs,
     rules: &RuleSet,
-    period: Period,
+    (period, cols): (Period, &[ItemColumn]),
     pays: &[usize],
     params: &BTreeMap<String, Option<(Decimal, Source)>>,
 ) {
@@ -500,7 +555,7 @@ fn pay_worker(
             }
             PayAmount::Subsidy { by_grade, otherwise } => match w.monthly_subsidy {
                 Some(monthly) => {
-                    let months = subsidy_months(w, period);
+                    let months = months_on_roster(w, period);
                     let g = s.subject.grade.clone().unwrap_or_default();
                     let factor = by_grade.iter().find(|(k, _)| *k == g).map_or(*otherwise, |(_, f)| *f);
                     let a = monthly * months * factor;
@@ -527,6 +582,19 @@ fn pay_worker(
                     (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
                 }
             },
+            PayAmount::Item(path) => {
+                let v = cols
+                    .iter()
+                    .position(|c| c.path == *path)
+                    .map_or(Decimal::ZERO, |i| s.subject.values[i]);
+                let label = cols.iter().find(|c| c.path == *path).map_or("", |c| c.label.as_str());
+                (
+                    v,
+                    format!("{label} {}元", show_money(round_fen(v))),
+                    Decimal::ONE,
+                    vec![],
+                )
+            }
             // Shared after every worker's other pay is known (see `share_pool`).
             PayAmount::Pool { .. } => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
             PayAmount::ParamBands {
@@ -547,7 +615,7 @@ fn pay_worker(
         let amount = round_fen(amount);
         // What the rule pays with nothing withheld: a subsidy at its full factor.
         s.pay_full.push(match &rule.amount {
-            PayAmount::Subsidy { .. } => round_fen(w.monthly_subsidy.unwrap_or_default() * subsidy_months(w, period)),
+            PayAmount::Subsidy { .. } => round_fen(w.monthly_subsidy.unwrap_or_default() * months_on_roster(w, period)),
             _ => amount,
         });
         let paid = if w.no_reward && !amount.is_zero() {
@@ -576,9 +644,10 @@ fn pay_worker(
     s.subject.pay_total = total;
 }
 
-/// The months of the period a subsidy pays: those the worker's 到岗–离岗 span covers in full
+/// The months of the period the worker's 到岗–离岗 span covers in full: what a subsidy or a
+/// monthly amount pays
 /// (one who joins on 8月1日 is paid August and September of the third quarter).
-fn subsidy_months(w: &crate::input::records::Worker, period: Period) -> Decimal {
+fn months_on_roster(w: &crate::input::records::Worker, period: Period) -> Decimal {
     let covered = period
         .months()
         .iter()

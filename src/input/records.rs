@@ -353,6 +353,20 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Key
     }
     // Read every cell before deciding, so that all of a row's problems are reported.
     let valid = row.read("valid", cell::yes_no, p).unwrap_or(true);
+    // A type whose rows are paid their own 金额 (重大信息 100–300元) must carry one in range.
+    if let Some((lo, hi)) = type_id.filter(|_| valid).and_then(|t| ctx.rules.amount_range(t)) {
+        match amount {
+            Some(a) if a >= lo && a <= hi => {}
+            _ => p.push(row.problem(
+                "amount",
+                format!(
+                    "a 金额 from {} to {} for this 类型 (the rule set pays the row's own amount)",
+                    crate::num::show(lo),
+                    crate::num::show(hi)
+                ),
+            )),
+        }
+    }
     let assigned_at = row.read("assigned_at", cell::datetime, p);
     let accepted_at = row.read("accepted_at", cell::datetime, p);
     let closed_at = row.read("closed_at", cell::datetime, p);

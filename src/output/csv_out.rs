@@ -16,12 +16,17 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-/// `id,name,village,role,rank,total,grade,veto`, then one column per item and part.
+/// `id,name,village,role,rank,total,grade,veto`, `flags` when the rule set has any, then one
+/// column per item and part.
 pub fn scores(r: &Report) -> Vec<u8> {
     let mut w = writer();
+    let flagged = !r.rules.flags.is_empty();
     let mut header: Vec<String> = ["id", "name", "village", "role", "rank", "total", "grade", "veto"]
         .map(String::from)
         .to_vec();
+    if flagged {
+        header.push("flags".into());
+    }
     header.extend(r.outcome.columns.iter().map(|c| c.path.clone()));
     let _ = w.write_record(&header);
     for s in print_order(r) {
@@ -36,6 +41,9 @@ pub fn scores(r: &Report) -> Vec<u8> {
             s.grade.clone().unwrap_or_default(),
             s.vetoes.join(";"),
         ];
+        if flagged {
+            row.push(s.flags.join(";"));
+        }
         row.extend(s.values.iter().map(|v| csv_points(*v)));
         let _ = w.write_record(&row);
     }

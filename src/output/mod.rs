@@ -85,7 +85,20 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let cols = ranking_columns(&r.outcome.columns);
     let mut header: Vec<String> = ["排名", "编号", "姓名", "村(社区)", "岗位"].map(String::from).to_vec();
     header.extend(cols.iter().map(|&c| r.outcome.columns[c].label.clone()));
-    header.extend(["总分", "等次", "否决原因", "备注"].map(String::from));
+    let flagged = !r.rules.flags.is_empty();
+    header.extend([if r.rules.meta.money { "合计(元)" } else { "总分" }, "等次", "否决原因"].map(String::from));
+    if flagged {
+        header.push("提示".into());
+    }
+    header.push("备注".into());
+    // A money scheme's items are yuan.
+    let amount = |v: Decimal| {
+        if r.rules.meta.money {
+            Cell::Money(v)
+        } else {
+            Cell::Points(v)
+        }
+    };
     let mut rows = Vec::new();
     for s in print_order(r) {
         let w = &r.inputs.workers[s.worker];
@@ -96,10 +109,13 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
             Cell::text(&w.village),
             Cell::text(&r.rules.roles[w.role].label),
         ];
-        row.extend(cols.iter().map(|&c| Cell::Points(s.values[c])));
-        row.push(Cell::Points(s.total));
+        row.extend(cols.iter().map(|&c| amount(s.values[c])));
+        row.push(amount(s.total));
         row.push(Cell::text(s.grade.clone().unwrap_or_default()));
         row.push(Cell::text(s.vetoes.join("；")));
+        if flagged {
+            row.push(Cell::text(s.flags.join("；")));
+        }
         row.push(Cell::text(if s.overflow { "同分并列超额" } else { "" }));
         rows.push(row);
     }

@@ -17,6 +17,7 @@ pub struct RuleSet {
     pub vetoes: Vec<Veto>,
     pub grading: Option<Grading>,
     pub pay: Vec<PayRule>,
+    pub flags: Vec<Flag>,
     /// Where it came from (`built-in yangkou` or a path) and its exact text's SHA-256.
     pub source: String,
     pub sha256: String,
@@ -31,6 +32,8 @@ pub struct Meta {
     pub effective_from: NaiveDate,
     pub periods: Vec<PeriodKind>,
     pub calendar: String,
+    /// Items count yuan, not points (a scheme whose appraisal is its pay).
+    pub money: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -59,8 +62,12 @@ pub struct Measure {
 
 #[derive(Debug, Clone)]
 pub enum MeasureKind {
-    /// Valid event rows of these types, each counting its 数量.
-    Events { types: Vec<TypeId> },
+    /// Valid event rows of these types, each counting its 数量; with `amount`, each row's 金额
+    /// must lie in the range and is carried for lines that pay it.
+    Events {
+        types: Vec<TypeId>,
+        amount: Option<(Decimal, Decimal)>,
+    },
     /// Attendance rows with one of these statuses, each weighted; optionally only rows whose
     /// 批准 is (or is not) yes.
     Attendance {
@@ -180,6 +187,12 @@ pub enum Scoring {
     Tier(Tier),
     Lines(Vec<Line>),
     Scale(Scale),
+    /// A fixed amount a month by role (indexed by role; `None` where the role has none) ×
+    /// share × the months of the period the worker's 到岗–离岗 span covers in full.
+    Monthly {
+        by_role: Vec<Option<Decimal>>,
+        share: Decimal,
+    },
 }
 
 /// Points in proportion to a rate (满意率 × 100).
@@ -208,9 +221,11 @@ pub struct Line {
     pub rate: Rate,
     /// Per bucket, only occurrences beyond this many count (病假每月超过3天).
     pub beyond: Option<Decimal>,
+    /// Per bucket, only the first this many count (每月20条以内).
+    pub up_to: Option<Decimal>,
     pub per: Bucket,
     pub roles: Option<Vec<RoleId>>,
-    /// The most this line may give or take.
+    /// The most this line may give or take (per bucket when `per` is not the period).
     pub cap: Option<Decimal>,
 }
 
@@ -218,6 +233,8 @@ pub struct Line {
 pub enum Rate {
     Each(Decimal),
     ByLevel(Vec<(String, Decimal)>),
+    /// The row's own 金额.
+    FromRow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,6 +335,24 @@ pub enum PayAmount {
         from: usize,
         grade: String,
     },
+    /// An item's value, by its path (a money scheme's component).
+    Item(String),
+}
+
+/// A warning on a subject that vetoes nothing (淘汰/退出 conditions for the committee).
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub id: String,
+    pub label: String,
+    pub measure: MeasureId,
+    pub roles: Option<Vec<RoleId>>,
+    pub test: FlagTest,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum FlagTest {
+    AtLeast(Decimal),
+    Below(Decimal),
 }
 
 impl RuleSet {
@@ -348,6 +383,17 @@ impl RuleSet {
             walk(i, it, &mut out);
         }
         out
+    }
+
+    /// The range a type's 金额 must lie in, when a measure pays rows of that type their amount.
+    pub fn amount_range(&self, t: TypeId) -> Option<(Decimal, Decimal)> {
+        self.measures.iter().find_map(|m| match &m.kind {
+            MeasureKind::Events {
+                types,
+                amount: Some(range),
+            } if types.contains(&t) => Some(*range),
+            _ => None,
+        })
     }
 
     /// Whether any rule counts per week (and so reads the days its weeks reach).

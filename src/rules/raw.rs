@@ -30,6 +30,22 @@ pub struct RawRuleSet {
     pub grading: Option<RawGrading>,
     #[serde(default)]
     pub pay: Vec<RawPay>,
+    #[serde(default)]
+    pub flag: Vec<RawFlag>,
+}
+
+/// A warning on a subject that vetoes nothing (淘汰/退出 conditions for the committee).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlag {
+    pub id: Name,
+    pub label: String,
+    pub measure: Name,
+    pub roles: Option<Vec<Name>>,
+    /// Raised when the measure counts at least this many (default 1) …
+    pub at_least: Option<Dec>,
+    /// … or fewer than this many.
+    pub below: Option<Dec>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -45,6 +61,9 @@ pub struct RawScheme {
     pub subject: Option<Name>,
     #[serde(default)]
     pub calendar: Option<String>,
+    /// What items count in: `points` (default) or `yuan`, for schemes whose appraisal is money.
+    #[serde(default)]
+    pub unit: Option<Name>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -100,6 +119,8 @@ pub struct RawMeasure {
     pub at_least_by_area: Option<BTreeMap<String, Dec>>,
     /// `minimum`: what one short bucket counts, `shortfall` (each missing one) or `bucket` (one).
     pub count: Option<Name>,
+    /// `events`: each row carries an amount in 金额 that must lie in [min, max].
+    pub amount_between: Option<(Dec, Dec)>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -117,6 +138,7 @@ pub struct RawItem {
     pub weight: Option<Spanned<Dec>>,
     pub tier: Option<RawTier>,
     pub scale: Option<RawScale>,
+    pub monthly: Option<RawMonthly>,
     pub deduct: Option<Vec<RawLine>>,
     pub add: Option<Vec<RawLine>>,
     #[serde(default)]
@@ -129,6 +151,15 @@ pub struct RawTier {
     pub measure: Name,
     pub at_least: Spanned<Vec<(Dec, Dec)>>,
     pub otherwise: Dec,
+}
+
+/// A fixed amount a month by role (a subsidy's base part: 1630 × 70%), times the months of
+/// the period the worker's span covers in full.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawMonthly {
+    pub by_role: Spanned<BTreeMap<String, Dec>>,
+    pub share: Option<Dec>,
 }
 
 /// Points in proportion to a rate: `points × rate`, rounded half up to `dp` places.
@@ -153,7 +184,12 @@ pub struct RawLine {
     pub label: Option<String>,
     pub each: Option<Dec>,
     pub by_level: Option<Spanned<BTreeMap<String, Dec>>>,
+    /// Each occurrence is worth its row's 金额 (the measure checks the range).
+    #[serde(default)]
+    pub from_row: bool,
     pub beyond: Option<Dec>,
+    /// Per bucket, only the first this many count (每月20条以内).
+    pub up_to: Option<Dec>,
     pub per: Option<Name>,
     pub roles: Option<Vec<Name>>,
     pub cap: Option<Spanned<Dec>>,
@@ -220,6 +256,8 @@ pub struct RawPay {
     pub param_bands: Option<RawParamBands>,
     pub subsidy: Option<RawSubsidy>,
     pub pool: Option<RawPool>,
+    /// Pays an item's value (a money scheme's component), by its path.
+    pub item: Option<Name>,
 }
 
 /// The roster's 月补贴 × the period's months, times a factor by grade (不合格 70%).

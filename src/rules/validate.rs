@@ -99,6 +99,17 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         effective_from,
         periods,
         calendar: s.calendar.clone().unwrap_or_else(|| "cn".to_string()),
+        money: match s.unit.as_ref().map(|u| u.get_ref().as_str()) {
+            None | Some("points") => false,
+            Some("yuan") => true,
+            Some(other) => {
+                c.at(
+                    s.unit.as_ref().unwrap_or(&s.name),
+                    format!("unit `{other}`; expected {}", one_of(&["points", "yuan"])),
+                );
+                false
+            }
+        },
     };
 
     // --- roles
@@ -170,7 +181,10 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         measures.push(Measure {
             id: id.clone(),
             label: m.get_ref().label.clone(),
-            kind: kind.unwrap_or(MeasureKind::Events { types: vec![] }),
+            kind: kind.unwrap_or(MeasureKind::Events {
+                types: vec![],
+                amount: None,
+            }),
         });
     }
     let measure = |c: &mut Checker, n: &Name| -> usize {
@@ -277,6 +291,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             p.param_bands.is_some(),
             p.subsidy.is_some(),
             p.pool.is_some(),
+            p.item.is_some(),
         ]
         .iter()
         .filter(|x| **x)
@@ -284,7 +299,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         if chosen != 1 {
             c.at(
                 &p.id,
-                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`, `subsidy`, `pool`",
+                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`, `subsidy`, `pool`, `item`",
             );
             continue;
         }
@@ -375,6 +390,17 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
                 from: from.unwrap_or_default(),
                 grade: pool.grade.clone(),
             }
+        } else if let Some(path) = &p.item {
+            if !seen_items.contains(path.get_ref()) {
+                c.at(
+                    path,
+                    format!(
+                        "pay item `{}` is not an item of the rule set (write its path, like `base` or `base.records`)",
+                        path.get_ref()
+                    ),
+                );
+            }
+            PayAmount::Item(path.get_ref().clone())
         } else if let Some(pb) = &p.param_bands {
             let mut last: Option<Decimal> = None;
             for (from, to, amount) in pb.bands.get_ref() {
@@ -405,6 +431,29 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         });
     }
 
+    // --- flags
+    let flags = raw
+        .flag
+        .iter()
+        .map(|f| {
+            let test = match (f.at_least, f.below) {
+                (a, None) => FlagTest::AtLeast(a.map_or(Decimal::ONE, |d| d.0)),
+                (None, Some(b)) => FlagTest::Below(b.0),
+                (Some(_), Some(_)) => {
+                    c.at(&f.id, "a flag takes `at_least` or `below`, not both");
+                    FlagTest::AtLeast(Decimal::ONE)
+                }
+            };
+            Flag {
+                id: f.id.get_ref().clone(),
+                label: f.label.clone(),
+                measure: measure(&mut c, &f.measure),
+                roles: resolve_roles(&mut c, &f.roles),
+                test,
+            }
+        })
+        .collect();
+
     if c.problems.is_empty() {
         Ok(RuleSet {
             meta,
@@ -416,6 +465,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             vetoes,
             grading,
             pay,
+            flags,
             source,
             sha256,
         })
@@ -483,7 +533,7 @@ fn measure_kind(
     let kind = m.kind.get_ref().as_str();
     // Which keys each kind takes: anything else present is a mistake worth naming.
     let allowed: &[&str] = match kind {
-        "events" => &["types"],
+        "events" => &["types", "amount_between"],
         "attendance" => &["status", "weights", "approved"],
         "missing_patrols" => &["per_duty_day"],
         "short_patrols" => &["minimum_hours"],
@@ -525,6 +575,7 @@ fn measure_kind(
         ("at_least", m.at_least.is_some()),
         ("at_least_by_area", m.at_least_by_area.is_some()),
         ("count", m.count.is_some()),
+        ("amount_between", m.amount_between.is_some()),
     ];
     for (key, is) in present {
         if is && !allowed.contains(&key) {
@@ -557,7 +608,16 @@ fn measure_kind(
             .collect()
     };
     Some(match kind {
-        "events" => MeasureKind::Events { types: type_list(c) },
+        "events" => {
+            let amount = m.amount_between.map(|(lo, hi)| (lo.0, hi.0));
+            if amount.is_some_and(|(lo, hi)| lo > hi || lo < Decimal::ZERO) {
+                c.at(sm, "amount_between is [min, max] with 0 ≤ min ≤ max");
+            }
+            MeasureKind::Events {
+                types: type_list(c),
+                amount,
+            }
+        }
         "attendance" => {
             let Some(sts) = &m.status else {
                 c.at(sm, "measure kind `attendance` needs `status`");
@@ -793,7 +853,7 @@ fn measure_kind(
 /// The levels a measure's occurrences can carry: the union of its event types' levels.
 fn measure_levels(m: &Measure, types: &[EventType]) -> Option<Vec<String>> {
     match &m.kind {
-        MeasureKind::Events { types: ts } => {
+        MeasureKind::Events { types: ts, .. } => {
             let mut out: Vec<String> = Vec::new();
             for t in ts {
                 for l in &types[*t].levels {
@@ -911,14 +971,14 @@ fn item(
         None => Decimal::ONE,
     };
     let max = it.max.map(|m| m.0);
-    if let (ItemKind::Score, None) = (kind, max) {
+    if let (ItemKind::Score, None, None) = (kind, max, &it.monthly) {
         c.at(&it.id, format!("score item `{path}` needs `max`"));
     }
     if let Some(cap) = &it.cap {
         non_negative(c, cap, cap.get_ref(), "a cap");
     }
     let body = if !it.part.is_empty() {
-        if it.tier.is_some() || it.scale.is_some() || it.deduct.is_some() || it.add.is_some() {
+        if it.tier.is_some() || it.scale.is_some() || it.monthly.is_some() || it.deduct.is_some() || it.add.is_some() {
             c.at(
                 &it.id,
                 format!("item `{path}` has parts, so it cannot also have tier/scale/deduct/add"),
@@ -941,6 +1001,29 @@ fn item(
         ItemBody::Parts(parts)
     } else {
         let scoring = match (&it.tier, &it.deduct, &it.add) {
+            (None, None, None) if it.monthly.is_some() && it.scale.is_none() => {
+                let f = it.monthly.as_ref().map(|f| {
+                    let ids: Vec<Name> = f
+                        .by_role
+                        .get_ref()
+                        .keys()
+                        .map(|k| Spanned::new(f.by_role.span(), k.clone()))
+                        .collect();
+                    let resolved = resolve_roles(c, &Some(ids)).unwrap_or_default();
+                    let n = resolved.iter().max().map_or(0, |m| m + 1);
+                    let mut by_role = vec![None; n];
+                    for (ri, (_, amount)) in resolved.iter().zip(f.by_role.get_ref()) {
+                        non_negative(c, &f.by_role, amount, "an amount");
+                        by_role[*ri] = Some(amount.0);
+                    }
+                    let share = f.share.map_or(Decimal::ONE, |s| s.0);
+                    if share < Decimal::ZERO {
+                        c.at(&f.by_role, "a share cannot be negative");
+                    }
+                    Scoring::Monthly { by_role, share }
+                });
+                f.unwrap_or(Scoring::Lines(vec![]))
+            }
             (None, None, None) if it.scale.is_some() => {
                 let sc = it.scale.as_ref().map(|sc| {
                     let mi = measure(c, &sc.measure);
@@ -972,7 +1055,7 @@ fn item(
                     None => Scoring::Lines(vec![]),
                 }
             }
-            (Some(t), None, None) if it.scale.is_none() => {
+            (Some(t), None, None) if it.scale.is_none() && it.monthly.is_none() => {
                 let mut prev: Option<Decimal> = None;
                 for (th, pts) in t.at_least.get_ref() {
                     if prev.is_some_and(|p| th.0 >= p) {
@@ -994,7 +1077,7 @@ fn item(
                     otherwise: t.otherwise.0,
                 })
             }
-            (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() => {
+            (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() && it.monthly.is_none() => {
                 if kind == ItemKind::Deduction && a.is_some() {
                     c.at(
                         &it.id,
@@ -1024,8 +1107,19 @@ fn item(
                                 Bucket::Period
                             }
                         };
-                        if l.per.is_some() && l.beyond.is_none() {
-                            c.at(&l.measure, "`per` only matters with `beyond` (a threshold per bucket)");
+                        if l.per.is_some() && l.beyond.is_none() && l.up_to.is_none() && l.cap.is_none() {
+                            c.at(
+                                &l.measure,
+                                "`per` only matters with `beyond`, `up_to` or `cap` (which then apply per bucket)",
+                            );
+                        }
+                        if let (Some(b), Some(u)) = (l.beyond, l.up_to) {
+                            if u.0 < b.0 {
+                                c.at(&l.measure, "`up_to` must not be below `beyond`");
+                            }
+                        }
+                        if l.up_to.is_some_and(|u| u.0 < Decimal::ZERO) {
+                            c.at(&l.measure, "`up_to` cannot be negative");
                         }
                         if let Some(cap) = &l.cap {
                             non_negative(c, cap, cap.get_ref(), "a cap");
@@ -1045,8 +1139,25 @@ fn item(
                                 .unwrap_or_else(|| measures.get(mi).map(|m| m.label.clone()).unwrap_or_default()),
                             measure: mi,
                             sign,
-                            rate: rate(c, &l.measure, l.each, l.by_level.as_ref(), mi, measures, types),
+                            rate: if l.from_row {
+                                if l.each.is_some() || l.by_level.is_some() {
+                                    c.at(&l.measure, "`from_row` pays the row's 金额: give no `each` or `by_level`");
+                                }
+                                if !matches!(
+                                    measures.get(mi).map(|m| &m.kind),
+                                    Some(MeasureKind::Events { amount: Some(_), .. })
+                                ) {
+                                    c.at(
+                                        &l.measure,
+                                        "`from_row` needs an `events` measure with `amount_between` (the range each 金额 must lie in)",
+                                    );
+                                }
+                                Rate::FromRow
+                            } else {
+                                rate(c, &l.measure, l.each, l.by_level.as_ref(), mi, measures, types)
+                            },
                             beyond: l.beyond.map(|b| b.0),
+                            up_to: l.up_to.map(|u| u.0),
                             per,
                             roles: resolve_roles(c, &l.roles),
                             cap: l.cap.as_ref().map(|x| x.get_ref().0),

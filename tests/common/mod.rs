@@ -138,23 +138,38 @@ impl Fixture {
     }
 }
 
-/// Scores a shipped example in-process and asserts that every leaf's tier, scale or line,
-/// every veto and every pay rule of the run fires for someone: an example that leaves a rule
-/// untouched cannot show it works.
+/// Scores a shipped example in-process and asserts that every leaf's tier, scale, monthly
+/// amount or line, every veto, every flag and every pay rule of the run fires for someone: an
+/// example that leaves a rule untouched cannot show it works.
 pub fn assert_every_rule_fires(scheme: &str, example: &str, quarter: &str) {
+    assert_every_rule_fires_in(scheme, example, &[quarter]);
+}
+
+/// The same over several runs of an example (a monthly scheme's months): each rule must fire
+/// in one of them.
+pub fn assert_every_rule_fires_in(scheme: &str, example: &str, periods: &[&str]) {
     use gridscore::rules::{ItemBody, Scoring};
     let rules = gridscore::rules::load_builtin(scheme).unwrap();
-    let period = gridscore::period::Period::parse(gridscore::period::PeriodKind::Quarter, quarter).unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(example);
-    let inputs = gridscore::input::load(&[dir], &rules, period).unwrap();
     let cal = gridscore::calendar::Calendar::builtin(&rules.meta.calendar).unwrap();
-    let out = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
-    let traced: Vec<(&str, &str)> = out
-        .subjects
-        .iter()
-        .flat_map(|s| s.trace.iter().map(|l| (l.item.as_str(), l.rule.as_str())))
-        .collect();
-    let fired = |item: &str, label: &str| traced.iter().any(|(i, r)| *i == item && r.starts_with(label));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(example);
+    let mut traced: Vec<(String, String)> = Vec::new();
+    let mut paid: Vec<usize> = Vec::new();
+    for text in periods {
+        let period = gridscore::period::Period::parse_any(text).unwrap();
+        let inputs = gridscore::input::load(std::slice::from_ref(&dir), &rules, period).unwrap();
+        let out = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
+        traced.extend(
+            out.subjects
+                .iter()
+                .flat_map(|s| s.trace.iter().map(|l| (l.item.clone(), l.rule.clone()))),
+        );
+        for &p in &out.pays {
+            if !paid.contains(&p) {
+                paid.push(p);
+            }
+        }
+    }
+    let fired = |item: &str, label: &str| traced.iter().any(|(i, r)| i == item && r.starts_with(label));
     for (_, leaf) in rules.leaves() {
         let ItemBody::Leaf(l) = &leaf.body else { unreachable!() };
         match &l.scoring {
@@ -170,6 +185,7 @@ pub fn assert_every_rule_fires(scheme: &str, example: &str, quarter: &str) {
                     leaf.path
                 )
             }
+            Scoring::Monthly { .. } => assert!(fired(&leaf.path, "每月"), "monthly {}", leaf.path),
             Scoring::Lines(lines) => {
                 for line in lines {
                     assert!(
@@ -185,11 +201,11 @@ pub fn assert_every_rule_fires(scheme: &str, example: &str, quarter: &str) {
     for v in &rules.vetoes {
         assert!(fired(&format!("veto.{}", v.id), &v.label), "veto {} never fires", v.id);
     }
-    for &p in &out.pays {
+    for f in &rules.flags {
+        assert!(fired(&format!("flag.{}", f.id), &f.label), "flag {} never fires", f.id);
+    }
+    for p in paid {
         let id = &rules.pay[p].id;
-        assert!(
-            out.subjects.iter().any(|s| s.trace.iter().any(|l| &l.item == id)),
-            "pay {id} never applies"
-        );
+        assert!(traced.iter().any(|(i, _)| i == id), "pay {id} never applies");
     }
 }

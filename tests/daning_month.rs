@@ -1,0 +1,169 @@
+//! daning end to end on `examples/daning` (months of 2026Q3, and the year-end run), each
+//! figure against a hand computation written beside it. The workers' rows are listed in
+//! `examples/make_daning_example.rs`. The appraisal is money: items count yuan.
+mod common;
+use common::{csv_rows, gridscore, Row};
+use std::path::Path;
+
+fn run(kind: &str, period: &str, input: &Path, out: &Path) -> (Vec<Row>, Vec<Row>) {
+    gridscore()
+        .args([kind, "--scheme", "daning", "--period", period, "--input"])
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    (csv_rows(&out.join("scores.csv")), csv_rows(&out.join("payouts.csv")))
+}
+
+fn example() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/daning")
+}
+
+fn of<'a>(rows: &'a [Row], id: &str) -> &'a Row {
+    rows.iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no row for {id}"))
+}
+
+#[test]
+fn july_pays_the_base_the_reports_up_to_20_and_the_rewards() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scores, pays) = run("month", "2026-07", &example(), &dir.path().join("out"));
+    // 0101 农村: 500 × 70% = 350; 25 reports, the first 20 × 7.5 = 150.
+    let p = of(&pays, "0101");
+    assert_eq!(
+        (p["base"].as_str(), p["reports"].as_str(), p["amount"].as_str()),
+        ("350.00", "150.00", "500.00")
+    );
+    // … and 5 beyond the quota × 5 = 25, accrued for the year end, not paid in the month.
+    assert_eq!(of(&scores, "0101")["extra"], "25");
+    // 0102 社区兼职: 700 + 20 × 15 + a 市 commendation 20 = 1020.
+    assert_eq!(of(&pays, "0102")["amount"], "1020.00");
+    // 0103 社区专职: 1630 × 70% = 1141; 20 × 24.5 = 490; 重大信息 200 + 特别重大信息 800 from
+    // the rows' 金额: 2631. 14 beyond the quota × 5 = 70, capped at 50 a month.
+    let p = of(&pays, "0103");
+    assert_eq!(
+        (p["base"].as_str(), p["reports"].as_str(), p["major"].as_str()),
+        ("1141.00", "490.00", "1000.00")
+    );
+    assert_eq!(p["amount"], "2631.00");
+    assert_eq!(of(&scores, "0103")["extra"], "50");
+}
+
+#[test]
+fn penalties_and_flags_for_a_short_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scores, pays) = run("month", "2026-07", &example(), &dir.path().join("out"));
+    // 0104: 15 sign-ins of 20 (−5 × 10) and 不服从指令 (−30): −80; 12 reports × 7.5 = 90.
+    let p = of(&pays, "0104");
+    assert_eq!(
+        (p["reports"].as_str(), p["penalties"].as_str(), p["amount"].as_str()),
+        ("90.00", "-80.00", "360.00")
+    );
+    // Both shortfalls fail the month (flags, for the committee; nothing is vetoed).
+    let s = of(&scores, "0104");
+    assert_eq!(s["flags"], "签到不足20次(考核不合格);有效信息不足20条(考核不合格)");
+    assert_eq!(s["veto"], "");
+    // A community part-timer has no report quota: 0102's 22 reports raise nothing either way.
+    assert_eq!(of(&scores, "0102")["flags"], "");
+}
+
+#[test]
+fn a_city_criticism_vetoes_the_month_withholding_performance_but_not_the_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scores, pays) = run("month", "2026-08", &example(), &dir.path().join("out"));
+    // 0105 in August: 21 reports would pay 490; vetoed, it pays the base 1141 only.
+    assert_eq!(of(&scores, "0105")["veto"], "被市以上通报批评");
+    let p = of(&pays, "0105");
+    assert_eq!(
+        (p["reports"].as_str(), p["base"].as_str(), p["amount"].as_str()),
+        ("0.00", "1141.00", "1141.00")
+    );
+    // 0107: 配合不力被通报 −30 and a 省 commendation +30; the fabrication is flagged.
+    let p = of(&pays, "0107");
+    assert_eq!(
+        (
+            p["commendation"].as_str(),
+            p["penalties"].as_str(),
+            p["amount"].as_str()
+        ),
+        ("30.00", "-30.00", "500.00")
+    );
+    assert!(of(&scores, "0107")["flags"].contains("捏造事实弄虚作假(淘汰)"));
+}
+
+#[test]
+fn september_flags_a_month_without_a_valid_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scores, pays) = run("month", "2026-09", &example(), &dir.path().join("out"));
+    // 0106: no report (flag), 未报引发案件 −100: 700 − 100 = 600.
+    assert_eq!(of(&pays, "0106")["amount"], "600.00");
+    assert!(of(&scores, "0106")["flags"].contains("当月无有效信息"));
+    // 0108: a 县 commendation +10; 迟报漏报致恶性案件 is flagged.
+    assert_eq!(of(&pays, "0108")["amount"], "510.00");
+    assert!(of(&scores, "0108")["flags"].contains("迟报漏报致恶性案件(淘汰)"));
+}
+
+#[test]
+fn the_year_end_run_pays_the_extra_reports_capped_month_by_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let a = gridscore()
+        .args(["year", "--scheme", "daning", "--period", "2026", "--input"])
+        .arg(example())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let pays = csv_rows(&out.join("payouts.csv"));
+    // 0103: 14 beyond 20 in each of 3 months, 70 capped at 50 each: 150. 0101: 5 × 5 × 3 = 75.
+    assert_eq!(of(&pays, "0103")["extra"], "150.00");
+    assert_eq!(of(&pays, "0101")["extra"], "75.00");
+    // 0102: 2 beyond in July only: 10. 0105 was vetoed in August: its 5 are withheld.
+    assert_eq!(of(&pays, "0102")["extra"], "10.00");
+    assert_eq!(of(&pays, "0105")["extra"], "0.00");
+    // Only the year-end reward is paid by a year run.
+    assert!(!pays[0].contains_key("base"));
+    // The example holds one quarter: the nine empty months are named, not silently zero.
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("2026-01、2026-02") && err.contains("请确认输入是否齐全"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_amount_outside_its_range_is_an_error_naming_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("花名册.csv"), "编号,姓名,岗位\n0001,甲,农村网格员\n").unwrap();
+    std::fs::write(input.join("考勤.csv"), "编号,日期,状态\n0001,2026-07-01,出勤\n").unwrap();
+    // 重大信息 pays 100 to 300 元; 350 is refused, and so is a blank amount.
+    std::fs::write(
+        input.join("事件.csv"),
+        "事件编号,编号,类型,日期,金额\nA1,0001,重大信息,2026-07-08,350\nA2,0001,重大信息,2026-07-09,\nA3,0001,特别重大信息,2026-07-10,800\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let a = gridscore()
+        .args(["month", "--scheme", "daning", "--period", "2026-07", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("事件!E2") && err.contains("found \"350\""), "{err}");
+    assert!(err.contains("a 金额 from 100 to 300 for this 类型"), "{err}");
+    assert!(err.contains("事件!E3"), "a blank amount is refused too: {err}");
+    assert!(!err.contains("事件!E4"), "800 is within 500–1000: {err}");
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn the_example_exercises_every_rule_of_the_rule_set() {
+    // The year-end pay rule (extra) is exercised by the_year_end_run_pays_the_extra_reports….
+    common::assert_every_rule_fires_in("daning", "examples/daning", &["2026-07", "2026-08", "2026-09"]);
+}
