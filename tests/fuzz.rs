@@ -25,6 +25,7 @@ fn pipeline(paths: &[PathBuf]) {
                 inputs: &inputs,
                 outcome: &outcome,
                 calendar: "cn",
+                months: &[],
             };
             gridscore::output::render(&r).expect("rendering a scored outcome never fails");
         }

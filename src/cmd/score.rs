@@ -118,11 +118,22 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     let outcome = engine::score(&inputs, &c.rules, c.period, &c.calendar)?;
     interrupt::check()?;
     progress::phase(progress::Phase::Writing);
+    // A monthly scheme paid per quarter shows each month beside the quarter's sum.
+    let months: Vec<engine::Outcome> = if c.rules.meta.by_month && c.period.months().len() > 1 {
+        c.period
+            .months()
+            .into_iter()
+            .map(|m| engine::score(&inputs.for_month(m), &c.rules, m, &c.calendar))
+            .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
     let report = output::Report {
         rules: &c.rules,
         inputs: &inputs,
         outcome: &outcome,
         calendar: &c.calendar_name,
+        months: &months,
     };
     let files = output::render(&report).context("rendering the workbooks")?;
     interrupt::check()?;

@@ -158,6 +158,8 @@ pub fn apply_tier(tier: &Tier, rate: Decimal) -> (Decimal, String) {
 pub struct Who {
     pub role: RoleId,
     pub months: Decimal,
+    /// The kind of run (an item may be scored in year runs only).
+    pub run: crate::period::PeriodKind,
 }
 
 pub fn score_item(
@@ -170,7 +172,8 @@ pub fn score_item(
 ) -> Decimal {
     let slot = values.len();
     values.push(Decimal::ZERO);
-    if !RuleSet::applies(&item.roles, w.role) {
+    let in_run = item.periods.as_ref().is_none_or(|ps| ps.contains(&w.run));
+    if !RuleSet::applies(&item.roles, w.role) || !in_run {
         // Skip the parts' slots too, so columns stay aligned.
         values.extend(std::iter::repeat_n(Decimal::ZERO, count_items(item) - 1));
         return Decimal::ZERO;

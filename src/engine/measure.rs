@@ -6,14 +6,14 @@ use super::bucket;
 use super::trace::Source;
 use crate::calendar::Calendar;
 use crate::input::contract::{DailyField, PatrolFinding, Session};
-use crate::input::records::{Attendance, Patrol, SheetKind, Survey, Worker};
-use crate::input::{InputProblem, WorkerRows};
+use crate::input::records::{Attendance, Patrol, SheetKind, Src, Survey, Worker};
+use crate::input::{InputProblem, Inputs, WorkerRows};
 use crate::num::show;
 use crate::period::Period;
 use crate::rules::{Bucket, CaseOutcome, MeasureKind, RuleSet, ShortCount};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One counted occurrence: how many (数量 or a weight), when, at which level, from where.
 #[derive(Debug, Clone)]
@@ -105,6 +105,38 @@ pub struct MeasureCtx<'a> {
     pub period: Period,
     /// The file each sheet came from (by contract key), for errors found while measuring.
     pub files: &'a std::collections::HashMap<&'static str, String>,
+    /// Events counted once: the row each is credited to, and its highest level.
+    pub credit: &'a HashMap<Src, Option<String>>,
+}
+
+/// For event types counted once per event (several rows sharing a 事件编号): the row each
+/// event is credited to — its first reporter's (earliest 日期, then the row above) — and the
+/// highest level any of its rows records (同一事件涉及多级别的以高级为准). One pass over all rows.
+pub fn event_credit(inputs: &Inputs, rules: &RuleSet) -> HashMap<Src, Option<String>> {
+    let shared = rules.shared_event_types();
+    if shared.is_empty() {
+        return HashMap::new();
+    }
+    // Per 事件编号: the first report, and the highest level as (rank, name).
+    type Seen<'a> = ((NaiveDate, Src), Option<(usize, &'a str)>);
+    let mut events: HashMap<&str, Seen> = HashMap::new();
+    for e in inputs.rows.iter().flat_map(|r| &r.events) {
+        if !e.valid || !shared.contains(&e.type_id) {
+            continue;
+        }
+        let levels = &rules.event_types[e.type_id].levels;
+        let level = e
+            .level
+            .as_deref()
+            .map(|l| (levels.iter().position(|x| x == l).unwrap_or(0), l));
+        let entry = events.entry(e.event_id.as_str()).or_insert(((e.date, e.src), level));
+        entry.0 = entry.0.min((e.date, e.src));
+        entry.1 = entry.1.max(level);
+    }
+    events
+        .into_values()
+        .map(|((_, src), level)| (src, level.map(|(_, l)| l.to_string())))
+        .collect()
 }
 
 impl MeasureCtx<'_> {
@@ -233,16 +265,30 @@ fn compute(
 ) -> Value {
     let mut out = Vec::new();
     match kind {
-        MeasureKind::Events { types, .. } => {
+        MeasureKind::Events {
+            types,
+            once_per_event,
+            levels,
+            ..
+        } => {
             for e in rows
                 .events
                 .iter()
                 .filter(|e| e.valid && types.contains(&e.type_id) && !e.count.is_zero())
             {
+                // Counted once per event: only the credited row counts, at the event's level.
+                let level = match (once_per_event, ctx.credit.get(&e.src)) {
+                    (false, _) => e.level.clone(),
+                    (true, Some(level)) => level.clone(),
+                    (true, None) => continue,
+                };
+                if !levels.is_empty() && !level.as_ref().is_some_and(|l| levels.contains(l)) {
+                    continue;
+                }
                 out.push(Occurrence {
                     date: Some(e.date),
                     amount: e.count,
-                    level: e.level.clone(),
+                    level,
                     money: e.amount,
                     source: row(e.src),
                 });

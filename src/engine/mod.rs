@@ -106,10 +106,12 @@ struct Scored {
 
 pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -> Result<Outcome, InputErrors> {
     let working = measure::working_days(cal, period);
+    let credit = measure::event_credit(inputs, rules);
     let mctx = MeasureCtx {
         rules,
         period,
         files: &inputs.sheet_files,
+        credit: &credit,
     };
     let cols = columns(rules);
     let n = inputs.workers.len();
@@ -287,8 +289,19 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
     let mut param_cache: BTreeMap<String, Option<(Decimal, Source)>> = BTreeMap::new();
     for &pi in &pays {
         let rule = &rules.pay[pi];
-        if let PayAmount::ParamBands { param, .. } = &rule.amount {
-            let needed = inputs.workers.iter().any(|w| RuleSet::applies(&rule.roles, w.role));
+        // A parameter is needed when someone the rule pays would be paid by it.
+        let needed_for = |grade: Option<&str>| {
+            scored.iter().any(|s| {
+                RuleSet::applies(&rule.roles, inputs.workers[s.subject.worker].role)
+                    && grade.is_none_or(|g| s.subject.grade.as_deref() == Some(g))
+            })
+        };
+        let param = match &rule.amount {
+            PayAmount::ParamBands { param, .. } => Some((param, needed_for(None))),
+            PayAmount::GradeParam { grade, param } => Some((param, needed_for(Some(grade)))),
+            _ => None,
+        };
+        if let Some((param, needed)) = param {
             let v = if needed {
                 run_param(&inputs.params, param, period, &mut problems)
             } else {
@@ -394,6 +407,7 @@ fn score_worker(
         let who = item::Who {
             role: w.role,
             months: months_on_roster(w, mctx.period),
+            run: mctx.period.kind,
         };
         let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
         top.push(v);
@@ -582,6 +596,20 @@ fn pay_worker(
                     (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
                 }
             },
+            PayAmount::GradeParam { grade, param } => {
+                match (
+                    s.subject.grade.as_deref() == Some(grade.as_str()),
+                    params.get(param).cloned().flatten(),
+                ) {
+                    (true, Some((v, src))) => (
+                        v,
+                        format!("{grade}: {param} = {}元", show_money(v)),
+                        Decimal::ONE,
+                        vec![src],
+                    ),
+                    _ => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
+                }
+            }
             PayAmount::Item(path) => {
                 let v = cols
                     .iter()

@@ -42,6 +42,35 @@ pub struct Inputs {
     pub sheet_files: HashMap<&'static str, String>,
 }
 
+impl Inputs {
+    /// The same inputs with only the rows dated in `month` (a month of the run's period, for
+    /// a scheme scored month by month).
+    pub fn for_month(&self, month: Period) -> Inputs {
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| WorkerRows {
+                attendance: r
+                    .attendance
+                    .iter()
+                    .filter(|a| month.contains(a.date))
+                    .cloned()
+                    .collect(),
+                patrols: r.patrols.iter().filter(|p| month.contains(p.date)).cloned().collect(),
+                events: r.events.iter().filter(|e| month.contains(e.date)).cloned().collect(),
+                survey: r.survey.clone(),
+            })
+            .collect();
+        Inputs {
+            files: self.files.clone(),
+            workers: self.workers.clone(),
+            rows,
+            params: self.params.clone(),
+            sheet_files: self.sheet_files.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct WorkerRows {
     pub attendance: Vec<Attendance>,
@@ -131,12 +160,12 @@ fn needed_sheets(rules: &RuleSet) -> Vec<&'static SheetSpec> {
     need
 }
 
-/// Whether a params sheet is needed (a pay table or a quota reads a parameter).
-fn params_needed(rules: &RuleSet) -> bool {
-    rules
-        .pay
-        .iter()
-        .any(|p| matches!(p.amount, PayAmount::ParamBands { .. }))
+/// Whether a run of this kind needs the params sheet: a pay rule it pays reads a parameter.
+/// (A county-set quota count is optional, and read when the sheet is there.)
+fn params_needed(rules: &RuleSet, kind: crate::period::PeriodKind) -> bool {
+    rules.pay.iter().any(|p| {
+        p.periods.contains(&kind) && matches!(p.amount, PayAmount::ParamBands { .. } | PayAmount::GradeParam { .. })
+    })
 }
 
 enum Source {
@@ -410,7 +439,7 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         }
     }
     let mut needed = needed_sheets(rules);
-    if params_needed(rules) {
+    if params_needed(rules, period.kind) {
         needed.push(&contract::PARAMS);
     }
     for spec in &needed {
@@ -706,14 +735,28 @@ fn resolve(
     group!("patrol", Patrol, patrols);
     group!("survey", Survey, survey);
     if let Some(Parsed::Events(list)) = by_kind.remove("events") {
-        let mut ids: HashMap<String, Src> = HashMap::with_capacity(list.len());
+        // A 事件编号 is unique, except on rows of a type the rule set counts once per event
+        // (one event reported by several workers, or at several levels): there only the same
+        // worker reporting it again at the same level is a duplicate.
+        let shared = ctx.rules.shared_event_types();
+        let mut ids: HashMap<(String, String, Option<String>), Src> = HashMap::with_capacity(list.len());
         for k in list {
-            if let Some(first) = ids.insert(k.record.event_id.clone(), k.record.src) {
+            let key = if shared.contains(&k.record.type_id) {
+                (k.record.event_id.clone(), k.id.clone(), k.record.level.clone())
+            } else {
+                (k.record.event_id.clone(), String::new(), None)
+            };
+            if let Some(first) = ids.insert(key, k.record.src) {
+                let expected = if shared.contains(&k.record.type_id) {
+                    format!("one row per worker and 级别 for an event; this 事件编号, worker and 级别 are already at {first}")
+                } else {
+                    format!("a unique 事件编号; it is already used at {first}")
+                };
                 problems.push(InputProblem {
                     file: file("events"),
                     place: format!("{}", k.record.src),
                     found: Some(k.record.event_id.clone()),
-                    expected: format!("a unique 事件编号; it is already used at {first}"),
+                    expected,
                 });
                 continue;
             }

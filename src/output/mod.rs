@@ -19,6 +19,8 @@ pub struct Report<'a> {
     pub inputs: &'a Inputs,
     pub outcome: &'a Outcome,
     pub calendar: &'a str,
+    /// Each month of the run scored on its own, for a scheme scored month by month.
+    pub months: &'a [Outcome],
 }
 
 /// A rendered file: its name in the run folder and its bytes.
@@ -227,6 +229,10 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         )?;
     }
 
+    if !r.months.is_empty() {
+        sheet::add(&mut wb, &by_month_table(r))?;
+    }
+
     let rows = about(r)
         .into_iter()
         .map(|(k, v)| vec![Cell::text(k), Cell::text(v)])
@@ -243,6 +249,65 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         },
     )?;
     wb.save_to_buffer()
+}
+
+/// The 分月 sheet: each subject's total (and pay) month by month beside the run's, for a
+/// scheme scored month by month and paid per quarter.
+fn by_month_table(r: &Report) -> Table {
+    let paid = !r.outcome.pays.is_empty();
+    // A month's pay shows only where month runs pay something (huishan pays per quarter).
+    let months_paid = r.months.iter().any(|m| !m.pays.is_empty());
+    let total_label = if r.rules.meta.money { "合计" } else { "总分" };
+    let mut header: Vec<String> = ["编号", "姓名", "村(社区)", "岗位"].map(String::from).to_vec();
+    for m in r.months {
+        header.push(format!("{}月{total_label}", m.period.index));
+        if months_paid {
+            header.push(format!("{}月应发", m.period.index));
+        }
+    }
+    header.push(format!("{}{total_label}", r.outcome.period.chinese()));
+    if paid {
+        header.push(format!("{}应发", r.outcome.period.chinese()));
+    }
+    let amount = |v: Decimal| {
+        if r.rules.meta.money {
+            Cell::Money(v)
+        } else {
+            Cell::Points(v)
+        }
+    };
+    let rows = print_order(r)
+        .into_iter()
+        .map(|s| {
+            let w = &r.inputs.workers[s.worker];
+            let mut row = vec![
+                Cell::text(&w.id),
+                Cell::text(&w.name),
+                Cell::text(&w.village),
+                Cell::text(&r.rules.roles[w.role].label),
+            ];
+            for m in r.months {
+                let ms = m.subjects.iter().find(|x| x.worker == s.worker);
+                row.push(ms.map_or(Cell::Blank, |x| amount(x.total)));
+                if months_paid {
+                    row.push(ms.map_or(Cell::Blank, |x| Cell::Money(x.pay_total)));
+                }
+            }
+            row.push(amount(s.total));
+            if paid {
+                row.push(Cell::Money(s.pay_total));
+            }
+            row
+        })
+        .collect();
+    Table {
+        name: "分月".into(),
+        header,
+        rows,
+        title: title(r, "分月明细"),
+        signature_col: None,
+        bold_rows: vec![],
+    }
 }
 
 /// The 说明 sheet: what produced these numbers, enough to reproduce them.

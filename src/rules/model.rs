@@ -34,6 +34,8 @@ pub struct Meta {
     pub calendar: String,
     /// Items count yuan, not points (a scheme whose appraisal is its pay).
     pub money: bool,
+    /// A quarter or year run also scores each of its months, shown beside the run's sum.
+    pub by_month: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +69,12 @@ pub enum MeasureKind {
     Events {
         types: Vec<TypeId>,
         amount: Option<(Decimal, Decimal)>,
+        /// Rows sharing a 事件编号 are one event: counted once, at its highest level, for its
+        /// first reporter (同一事件以高级为准, 以最先上报者为准).
+        once_per_event: bool,
+        /// Only occurrences at these levels (after `once_per_event` chose the event's level);
+        /// empty for all.
+        levels: Vec<String>,
     },
     /// Attendance rows with one of these statuses, each weighted; optionally only rows whose
     /// 批准 is (or is not) yes.
@@ -162,6 +170,8 @@ pub struct Item {
     pub roles: Option<Vec<RoleId>>,
     /// Its weight in the total (top-level items only; 1 unless the document weighs parts).
     pub weight: Decimal,
+    /// Scored only in these runs (top-level items only); `None` for every run.
+    pub periods: Option<Vec<PeriodKind>>,
     pub body: ItemBody,
 }
 
@@ -337,6 +347,11 @@ pub enum PayAmount {
     },
     /// An item's value, by its path (a money scheme's component).
     Item(String),
+    /// The amount a 参数 row names, for the subjects of one grade.
+    GradeParam {
+        grade: String,
+        param: String,
+    },
 }
 
 /// A warning on a subject that vetoes nothing (淘汰/退出 conditions for the committee).
@@ -391,9 +406,30 @@ impl RuleSet {
             MeasureKind::Events {
                 types,
                 amount: Some(range),
+                ..
             } if types.contains(&t) => Some(*range),
             _ => None,
         })
+    }
+
+    /// The event types whose rows may share a 事件编号 (one event reported several times).
+    pub fn shared_event_types(&self) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        for m in &self.measures {
+            if let MeasureKind::Events {
+                types,
+                once_per_event: true,
+                ..
+            } = &m.kind
+            {
+                for t in types {
+                    if !out.contains(t) {
+                        out.push(*t);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Whether any rule counts per week (and so reads the days its weeks reach).

@@ -64,6 +64,9 @@ pub struct RawScheme {
     /// What items count in: `points` (default) or `yuan`, for schemes whose appraisal is money.
     #[serde(default)]
     pub unit: Option<Name>,
+    /// A quarter or year run also scores each of its months (a monthly scheme paid per quarter).
+    #[serde(default)]
+    pub by_month: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -121,6 +124,11 @@ pub struct RawMeasure {
     pub count: Option<Name>,
     /// `events`: each row carries an amount in 金额 that must lie in [min, max].
     pub amount_between: Option<(Dec, Dec)>,
+    /// `events`: rows sharing a 事件编号 are one event, counted once: at the highest level any
+    /// of them records, for the worker who reported it first.
+    pub once_per_event: Option<bool>,
+    /// `events`: only rows (or events) at these 级别.
+    pub levels: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -136,6 +144,8 @@ pub struct RawItem {
     pub roles: Option<Vec<Name>>,
     /// A top-level item's weight in the total (基础工作占80%): total = Σ weight × points.
     pub weight: Option<Spanned<Dec>>,
+    /// A top-level item scored only in these runs (a year-end item); 0 in the others.
+    pub periods: Option<Vec<Name>>,
     pub tier: Option<RawTier>,
     pub scale: Option<RawScale>,
     pub monthly: Option<RawMonthly>,
@@ -258,6 +268,15 @@ pub struct RawPay {
     pub pool: Option<RawPool>,
     /// Pays an item's value (a money scheme's component), by its path.
     pub item: Option<Name>,
+    /// Pays the subjects of a grade an amount the run's 参数 sheet sets (奖励金额由镇党委决定).
+    pub grade_param: Option<RawGradeParam>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawGradeParam {
+    pub grade: String,
+    pub param: String,
 }
 
 /// The roster's 月补贴 × the period's months, times a factor by grade (不合格 70%).

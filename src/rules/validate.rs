@@ -99,6 +99,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         effective_from,
         periods,
         calendar: s.calendar.clone().unwrap_or_else(|| "cn".to_string()),
+        by_month: s.by_month,
         money: match s.unit.as_ref().map(|u| u.get_ref().as_str()) {
             None | Some("points") => false,
             Some("yuan") => true,
@@ -184,6 +185,8 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             kind: kind.unwrap_or(MeasureKind::Events {
                 types: vec![],
                 amount: None,
+                once_per_event: false,
+                levels: vec![],
             }),
         });
     }
@@ -292,6 +295,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             p.subsidy.is_some(),
             p.pool.is_some(),
             p.item.is_some(),
+            p.grade_param.is_some(),
         ]
         .iter()
         .filter(|x| **x)
@@ -299,7 +303,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         if chosen != 1 {
             c.at(
                 &p.id,
-                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`, `subsidy`, `pool`, `item`",
+                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`, `subsidy`, `pool`, `item`, `grade_param`",
             );
             continue;
         }
@@ -389,6 +393,12 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             PayAmount::Pool {
                 from: from.unwrap_or_default(),
                 grade: pool.grade.clone(),
+            }
+        } else if let Some(gp) = &p.grade_param {
+            known_grade(&mut c, &p.id, &gp.grade);
+            PayAmount::GradeParam {
+                grade: gp.grade.clone(),
+                param: gp.param.clone(),
             }
         } else if let Some(path) = &p.item {
             if !seen_items.contains(path.get_ref()) {
@@ -533,7 +543,7 @@ fn measure_kind(
     let kind = m.kind.get_ref().as_str();
     // Which keys each kind takes: anything else present is a mistake worth naming.
     let allowed: &[&str] = match kind {
-        "events" => &["types", "amount_between"],
+        "events" => &["types", "amount_between", "once_per_event", "levels"],
         "attendance" => &["status", "weights", "approved"],
         "missing_patrols" => &["per_duty_day"],
         "short_patrols" => &["minimum_hours"],
@@ -576,6 +586,8 @@ fn measure_kind(
         ("at_least_by_area", m.at_least_by_area.is_some()),
         ("count", m.count.is_some()),
         ("amount_between", m.amount_between.is_some()),
+        ("once_per_event", m.once_per_event.is_some()),
+        ("levels", m.levels.is_some()),
     ];
     for (key, is) in present {
         if is && !allowed.contains(&key) {
@@ -613,9 +625,19 @@ fn measure_kind(
             if amount.is_some_and(|(lo, hi)| lo > hi || lo < Decimal::ZERO) {
                 c.at(sm, "amount_between is [min, max] with 0 ≤ min ≤ max");
             }
+            let all_types = types;
+            let types = type_list(c);
+            let levels = m.levels.clone().unwrap_or_default();
+            for l in &levels {
+                if !types.iter().any(|t| all_types[*t].levels.contains(l)) {
+                    c.at(sm, format!("level `{l}` is not declared by the measure's event types"));
+                }
+            }
             MeasureKind::Events {
-                types: type_list(c),
+                types,
                 amount,
+                once_per_event: m.once_per_event.unwrap_or(false),
+                levels,
             }
         }
         "attendance" => {
@@ -853,6 +875,7 @@ fn measure_kind(
 /// The levels a measure's occurrences can carry: the union of its event types' levels.
 fn measure_levels(m: &Measure, types: &[EventType]) -> Option<Vec<String>> {
     match &m.kind {
+        MeasureKind::Events { levels, .. } if !levels.is_empty() => Some(levels.clone()),
         MeasureKind::Events { types: ts, .. } => {
             let mut out: Vec<String> = Vec::new();
             for t in ts {
@@ -970,6 +993,15 @@ fn item(
         }
         None => Decimal::ONE,
     };
+    let periods = it.periods.as_ref().map(|ps| {
+        if !parent.is_empty() {
+            c.at(
+                &it.id,
+                format!("`periods` limits a top-level item to some runs; `{path}` is a part"),
+            );
+        }
+        ps.iter().filter_map(|p| period_kind(c, p)).collect::<Vec<_>>()
+    });
     let max = it.max.map(|m| m.0);
     if let (ItemKind::Score, None, None) = (kind, max, &it.monthly) {
         c.at(&it.id, format!("score item `{path}` needs `max`"));
@@ -1196,6 +1228,7 @@ fn item(
         max,
         roles,
         weight,
+        periods,
         body,
     }
 }
