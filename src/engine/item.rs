@@ -243,6 +243,17 @@ fn rate_of_measure(v: &Value) -> (Decimal, Vec<super::trace::Source>, String) {
     }
 }
 
+/// A rate as a percentage (95.5%); a number given as such (an inspection score) as itself.
+fn value_text(rules: &RuleSet, measure: usize, v: Decimal) -> String {
+    match rules.measures[measure].kind {
+        crate::rules::MeasureKind::Indicator {
+            mode: crate::rules::IndicatorMode::Number,
+            ..
+        } => show(v),
+        _ => format!("{}%", show((v * Decimal::ONE_HUNDRED).round_dp(2))),
+    }
+}
+
 /// `points × rate`, rounded half up (away from zero) to the scale's places.
 pub fn scale_points(sc: &Scale, rate: Decimal) -> Decimal {
     (sc.points * rate).round_dp_with_strategy(sc.dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
@@ -262,10 +273,9 @@ fn score_leaf(
             let (rate, srcs, how) = rate_of_measure(&measures[t.measure]);
             let (points, rule) = apply_tier(t, rate);
             let label = &rules.measures[t.measure].label;
-            let pct = (rate * Decimal::ONE_HUNDRED).round_dp(2);
             trace.push(line_for(
                 item,
-                format!("{label} {}% ({how}) {rule}", show(pct)),
+                format!("{label} {} ({how}) {rule}", value_text(rules, t.measure, rate)),
                 rate,
                 points,
                 srcs,
@@ -292,8 +302,8 @@ fn score_leaf(
             trace.push(line_for(
                 item,
                 format!(
-                    "{label} {}% ({how}) × {} = {}",
-                    show((rate * Decimal::ONE_HUNDRED).round_dp(2)),
+                    "{label} {} ({how}) × {} = {}",
+                    value_text(rules, sc.measure, rate),
                     show(sc.points),
                     show(points)
                 ),

@@ -10,7 +10,7 @@ use crate::input::records::{Attendance, Patrol, SheetKind, Src, Survey, Worker};
 use crate::input::{InputProblem, Inputs, WorkerRows};
 use crate::num::show;
 use crate::period::Period;
-use crate::rules::{Bucket, CaseOutcome, MeasureKind, RuleSet, ShortCount};
+use crate::rules::{Bucket, CaseOutcome, IndicatorMode, MeasureKind, RuleSet, ShortCount};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -430,8 +430,62 @@ fn compute(
         MeasureKind::SurveyRate { field } => return survey_rate(&rows.survey, field.index(), w, ctx, problems),
         // Computed from another measure by `compute_all`.
         MeasureKind::Minimum { .. } => {}
+        MeasureKind::Indicator { name, mode } => return indicator(rows, name, *mode, w, ctx, problems),
     }
     Value::Occurrences(out)
+}
+
+/// The subject's row of an indicator. A rate or a number must be there (a missing one is an
+/// omission, never a 0); a count that is absent counts none. Two rows are an error.
+fn indicator(
+    rows: &WorkerRows,
+    name: &str,
+    mode: IndicatorMode,
+    w: &Worker,
+    ctx: &MeasureCtx,
+    problems: &mut Vec<InputProblem>,
+) -> Value {
+    let found: Vec<&crate::input::records::Indicator> = rows.indicators.iter().filter(|i| i.name == name).collect();
+    if found.len() > 1 {
+        problems.push(InputProblem {
+            file: ctx.file("indicators"),
+            place: found[1].src.to_string(),
+            found: Some(format!("a second row 指标 = {name} for {}", w.id)),
+            expected: format!("one row per subject and 指标 (the first is at {})", found[0].src),
+        });
+    }
+    match (found.first(), mode) {
+        (Some(i), IndicatorMode::Count) => Value::Occurrences(vec![Occurrence {
+            date: None,
+            amount: i.value,
+            level: None,
+            money: None,
+            source: row(i.src),
+        }]),
+        (None, IndicatorMode::Count) => Value::Occurrences(vec![]),
+        (Some(i), _) => Value::Rate {
+            rate: i.value,
+            yes: 0,
+            answered: 0,
+            given: true,
+            sources: vec![row(i.src)],
+        },
+        (None, _) => {
+            problems.push(InputProblem {
+                file: ctx.file("indicators"),
+                place: "指标".into(),
+                found: Some(format!("no row 指标 = {name} for {} {}", w.id, w.name)),
+                expected: "a row for every subject and every 指标 the rule set reads as a rate or a number".into(),
+            });
+            Value::Rate {
+                rate: Decimal::ZERO,
+                yes: 0,
+                answered: 0,
+                given: true,
+                sources: vec![],
+            }
+        }
+    }
 }
 
 fn survey_rate(rows: &[Survey], f: usize, w: &Worker, ctx: &MeasureCtx, problems: &mut Vec<InputProblem>) -> Value {

@@ -122,7 +122,21 @@ pub const PARAMS: SheetSpec = SheetSpec {
     ],
 };
 
-pub const ALL_SHEETS: [&SheetSpec; 6] = [&ROSTER, &ATTENDANCE, &PATROL, &EVENTS, &SURVEY, &PARAMS];
+/// One row per subject (a village or community, for a scheme that appraises units) and
+/// indicator: the rate as 分子/分母 or a given 值 (95%, 0.95), or a number (a score, a count).
+pub const INDICATORS: SheetSpec = SheetSpec {
+    key: "indicators",
+    names: &["指标", "indicators"],
+    columns: &[
+        col("id", &["编号", "id"], true),
+        col("indicator", &["指标", "indicator"], true),
+        col("numerator", &["分子", "numerator"], false),
+        col("denominator", &["分母", "denominator"], false),
+        col("value", &["值", "value"], false),
+    ],
+};
+
+pub const ALL_SHEETS: [&SheetSpec; 7] = [&ROSTER, &ATTENDANCE, &PATROL, &EVENTS, &SURVEY, &INDICATORS, &PARAMS];
 
 /// Attendance statuses (状态). Several may share one cell, joined by 、 or ,.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -59,6 +59,7 @@ impl Inputs {
                 patrols: r.patrols.iter().filter(|p| month.contains(p.date)).cloned().collect(),
                 events: r.events.iter().filter(|e| month.contains(e.date)).cloned().collect(),
                 survey: r.survey.clone(),
+                indicators: r.indicators.clone(),
             })
             .collect();
         Inputs {
@@ -77,6 +78,7 @@ pub struct WorkerRows {
     pub patrols: Vec<Patrol>,
     pub events: Vec<Event>,
     pub survey: Vec<Survey>,
+    pub indicators: Vec<Indicator>,
 }
 
 const WORKBOOK_EXTS: [&str; 5] = ["xlsx", "xlsm", "xls", "xlsb", "ods"];
@@ -154,6 +156,7 @@ fn needed_sheets(rules: &RuleSet) -> Vec<&'static SheetSpec> {
             Some(SheetKind::Patrol) => add(&contract::PATROL),
             Some(SheetKind::Events) => add(&contract::EVENTS),
             Some(SheetKind::Survey) => add(&contract::SURVEY),
+            Some(SheetKind::Indicators) => add(&contract::INDICATORS),
             Some(SheetKind::Roster | SheetKind::Params) | None => {}
         }
     }
@@ -285,6 +288,7 @@ enum Parsed {
     Patrol(Vec<Keyed<Patrol>>),
     Events(Vec<Keyed<Event>>),
     Survey(Vec<Keyed<Survey>>),
+    Indicators(Vec<Keyed<Indicator>>),
     Params(Vec<Param>),
 }
 
@@ -296,6 +300,7 @@ impl Parsed {
             "patrol" => Parsed::Patrol(Vec::new()),
             "events" => Parsed::Events(Vec::new()),
             "survey" => Parsed::Survey(Vec::new()),
+            "indicators" => Parsed::Indicators(Vec::new()),
             _ => Parsed::Params(Vec::new()),
         }
     }
@@ -308,6 +313,7 @@ impl Parsed {
             Parsed::Patrol(v) => records::patrol(row, ctx, p, v),
             Parsed::Events(v) => records::events(row, ctx, p, v),
             Parsed::Survey(v) => records::survey(row, ctx, p, v),
+            Parsed::Indicators(v) => records::indicators(row, ctx, p, v),
             Parsed::Params(v) => records::params(row, p, v),
         }
     }
@@ -734,6 +740,7 @@ fn resolve(
     group!("attendance", Attendance, attendance);
     group!("patrol", Patrol, patrols);
     group!("survey", Survey, survey);
+    group!("indicators", Indicators, indicators);
     if let Some(Parsed::Events(list)) = by_kind.remove("events") {
         // A 事件编号 is unique, except on rows of a type the rule set counts once per event
         // (one event reported by several workers, or at several levels): there only the same

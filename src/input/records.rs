@@ -8,7 +8,7 @@ use super::contract::{Session, Status};
 use super::problem::InputProblem;
 use super::table::Row;
 use crate::period::Period;
-use crate::rules::{RoleId, RuleSet, TypeId};
+use crate::rules::{IndicatorMode, RoleId, RuleSet, TypeId};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
@@ -19,6 +19,7 @@ pub enum SheetKind {
     Patrol,
     Events,
     Survey,
+    Indicators,
     Params,
 }
 
@@ -30,6 +31,7 @@ impl SheetKind {
             SheetKind::Patrol => "巡查",
             SheetKind::Events => "事件",
             SheetKind::Survey => "测评",
+            SheetKind::Indicators => "指标",
             SheetKind::Params => "参数",
         }
     }
@@ -108,6 +110,15 @@ pub struct Event {
 pub struct Survey {
     pub answers: [Option<bool>; 3],
     pub rates: [Option<Decimal>; 3],
+    pub src: Src,
+}
+
+/// One 指标 row: the indicator's name and its value, a rate 0..1 or a number as the rule set
+/// reads that indicator.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub name: String,
+    pub value: Decimal,
     pub src: Src,
 }
 
@@ -426,6 +437,65 @@ pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Key
                 src: src(SheetKind::Survey, row),
             },
         ));
+    }
+}
+
+pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Indicator>>) {
+    let id = row.require("id", cell::id, p);
+    let name = row.require("indicator", cell::text, p);
+    let mode = name.as_ref().and_then(|n| {
+        let m = ctx.rules.indicator_mode(n);
+        if m.is_none() {
+            let known = ctx.rules.indicator_names();
+            p.push(row.problem("indicator", format!("an 指标 the rule set reads: {}", known.join("、"))));
+        }
+        m
+    });
+    let value = match mode {
+        Some(IndicatorMode::Rate) => match row.read("value", cell::rate, p) {
+            Some(v) => Some(v),
+            None => {
+                // No 值: the rate is 分子 / 分母.
+                let num = row.read("numerator", cell::decimal, p);
+                let den = row.read("denominator", cell::decimal, p);
+                match (num, den) {
+                    (Some(n), Some(d)) if d > Decimal::ZERO && n >= Decimal::ZERO && n <= d => Some(n / d),
+                    (Some(_), Some(_)) => {
+                        p.push(row.problem("numerator", "a 分子 from 0 to the 分母, and a 分母 above 0"));
+                        None
+                    }
+                    _ => {
+                        p.push(row.problem("value", "a rate: a 值 (95%, 0.95) or a 分子 and a 分母"));
+                        None
+                    }
+                }
+            }
+        },
+        Some(IndicatorMode::Number | IndicatorMode::Count) => {
+            let v = row.require("value", cell::decimal, p);
+            let whole = mode == Some(IndicatorMode::Count);
+            match v {
+                Some(x) if x < Decimal::ZERO || x > Decimal::from(MAX_AMOUNT) || (whole && !x.fract().is_zero()) => {
+                    let what = if whole {
+                        "a whole number of occurrences"
+                    } else {
+                        "a number"
+                    };
+                    p.push(row.problem("value", format!("{what} from 0 to {MAX_AMOUNT}")));
+                    None
+                }
+                v => v,
+            }
+        }
+        None => None,
+    };
+    if let (Some(id), Some(name), Some(value)) = (id, name, value) {
+        let rec = Indicator {
+            name: name.trim().to_string(),
+            value,
+            src: src(SheetKind::Indicators, row),
+        };
+        out.push(keyed(row, id, rec));
     }
 }
 

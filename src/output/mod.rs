@@ -85,7 +85,13 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let t = title(r, "考核排名");
     let mut wb = workbook(r, &t)?;
     let cols = ranking_columns(&r.outcome.columns);
-    let mut header: Vec<String> = ["排名", "编号", "姓名", "村(社区)", "岗位"].map(String::from).to_vec();
+    // A scheme that appraises villages and communities names them, and their kind.
+    let (name, kind) = if r.rules.meta.units {
+        ("名称", "类型")
+    } else {
+        ("姓名", "岗位")
+    };
+    let mut header: Vec<String> = ["排名", "编号", name, "村(社区)", kind].map(String::from).to_vec();
     header.extend(cols.iter().map(|&c| r.outcome.columns[c].label.clone()));
     let flagged = !r.rules.flags.is_empty();
     header.extend([if r.rules.meta.money { "合计(元)" } else { "总分" }, "等次", "否决原因"].map(String::from));
@@ -335,6 +341,12 @@ pub fn about(r: &Report) -> Vec<(String, String)> {
         v.push((
             format!("输入文件 {}", f.display),
             format!("SHA-256 {} (工作表: {})", f.sha256, f.sheets.join("、")),
+        ));
+    }
+    if r.rules.pay.is_empty() {
+        v.push((
+            "发放 pay".to_string(),
+            "本办法不涉及资金, 不出发放表 (no pay rules: no payout workbook)".into(),
         ));
     }
     for w in &r.outcome.warnings {

@@ -32,6 +32,8 @@ pub struct Meta {
     pub effective_from: NaiveDate,
     pub periods: Vec<PeriodKind>,
     pub calendar: String,
+    /// The subjects are units (villages, communities), not workers.
+    pub units: bool,
     /// Items count yuan, not points (a scheme whose appraisal is its pay).
     pub money: bool,
     /// A quarter or year run also scores each of its months, shown beside the run's sum.
@@ -98,6 +100,9 @@ pub enum MeasureKind {
     },
     /// A survey rate, 0..1: respondents' yes / answers, or the given rate.
     SurveyRate { field: SurveyField },
+    /// A row of the 指标 sheet for the subject: a rate or a number (given, for tiers and
+    /// scales) or a count (occurrences, for lines).
+    Indicator { name: String, mode: IndicatorMode },
     /// Buckets (weeks or months of the period) in which another measure counted fewer than
     /// `at_least`; each short bucket counts its shortfall, or one.
     Minimum {
@@ -121,9 +126,20 @@ impl MeasureKind {
             | MeasureKind::ShortPatrols { .. }
             | MeasureKind::PatrolFinding { .. } => SheetKind::Patrol,
             MeasureKind::SurveyRate { .. } => SheetKind::Survey,
+            MeasureKind::Indicator { .. } => SheetKind::Indicators,
             MeasureKind::Minimum { .. } => return None,
         })
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorMode {
+    /// 0..1: a 值 (95%, 0.95) or 分子 / 分母. A subject without the row is an error.
+    Rate,
+    /// A number as given (an inspection score). A subject without the row is an error.
+    Number,
+    /// A whole number of occurrences (虚假网格员 3 个); none when the row is absent.
+    Count,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,6 +426,24 @@ impl RuleSet {
             } if types.contains(&t) => Some(*range),
             _ => None,
         })
+    }
+
+    /// How the rule set reads an indicator of the 指标 sheet, if it reads it.
+    pub fn indicator_mode(&self, name: &str) -> Option<IndicatorMode> {
+        self.measures.iter().find_map(|m| match &m.kind {
+            MeasureKind::Indicator { name: n, mode } if n == name.trim() => Some(*mode),
+            _ => None,
+        })
+    }
+
+    pub fn indicator_names(&self) -> Vec<&str> {
+        self.measures
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MeasureKind::Indicator { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The event types whose rows may share a 事件编号 (one event reported several times).

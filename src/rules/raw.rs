@@ -129,6 +129,10 @@ pub struct RawMeasure {
     pub once_per_event: Option<bool>,
     /// `events`: only rows (or events) at these 级别.
     pub levels: Option<Vec<String>>,
+    /// `indicator`: the 指标 name in the indicators sheet …
+    pub indicator: Option<String>,
+    /// … read as a `rate` (0..1), a `number` (a given score) or a `count` (occurrences).
+    pub value: Option<Name>,
 }
 
 #[derive(Deserialize, Debug)]

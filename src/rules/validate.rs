@@ -72,14 +72,17 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     if s.periods.is_empty() {
         c.at(&s.name, "scheme.periods must name at least one of month, quarter, year");
     }
-    if let Some(subj) = &s.subject {
-        if subj.get_ref() != "worker" {
+    let units = match s.subject.as_ref().map(|x| x.get_ref().as_str()) {
+        None | Some("worker") => false,
+        Some("unit") => true,
+        Some(other) => {
             c.at(
-                subj,
-                format!("subject `{}` is not supported yet; expected `worker`", subj.get_ref()),
+                s.subject.as_ref().unwrap_or(&s.name),
+                format!("subject `{other}`; expected {}", one_of(&["worker", "unit"])),
             );
+            false
         }
-    }
+    };
     let name = s.name.get_ref().trim().to_string();
     if name.is_empty()
         || !name
@@ -100,6 +103,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         periods,
         calendar: s.calendar.clone().unwrap_or_else(|| "cn".to_string()),
         by_month: s.by_month,
+        units,
         money: match s.unit.as_ref().map(|u| u.get_ref().as_str()) {
             None | Some("points") => false,
             Some("yuan") => true,
@@ -519,7 +523,7 @@ fn hours(c: &mut Checker, m: &Spanned<RawMeasure>, v: Option<Dec>, key: &str) ->
     }
 }
 
-const MEASURE_KINDS: [&str; 9] = [
+const MEASURE_KINDS: [&str; 10] = [
     "events",
     "attendance",
     "missing_patrols",
@@ -529,6 +533,7 @@ const MEASURE_KINDS: [&str; 9] = [
     "case_deadline",
     "survey_rate",
     "minimum",
+    "indicator",
 ];
 
 fn measure_kind(
@@ -558,6 +563,7 @@ fn measure_kind(
         ],
         "survey_rate" => &["field"],
         "minimum" => &["of", "per", "at_least", "at_least_by_area", "count"],
+        "indicator" => &["indicator", "value"],
         other => {
             c.at(
                 &m.kind,
@@ -588,6 +594,8 @@ fn measure_kind(
         ("amount_between", m.amount_between.is_some()),
         ("once_per_event", m.once_per_event.is_some()),
         ("levels", m.levels.is_some()),
+        ("indicator", m.indicator.is_some()),
+        ("value", m.value.is_some()),
     ];
     for (key, is) in present {
         if is && !allowed.contains(&key) {
@@ -786,6 +794,33 @@ fn measure_kind(
             MeasureKind::SurveyRate {
                 field: f.unwrap_or(SurveyField::Aware),
             }
+        }
+        "indicator" => {
+            let Some(name) = m
+                .indicator
+                .as_ref()
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+            else {
+                c.at(
+                    sm,
+                    "measure kind `indicator` needs `indicator`, the 指标 name in the indicators sheet",
+                );
+                return None;
+            };
+            let mode = match m.value.as_ref().map(|v| v.get_ref().as_str()) {
+                None | Some("rate") => IndicatorMode::Rate,
+                Some("number") => IndicatorMode::Number,
+                Some("count") => IndicatorMode::Count,
+                Some(other) => {
+                    c.at(
+                        sm,
+                        format!("value `{other}`; expected {}", one_of(&["rate", "number", "count"])),
+                    );
+                    IndicatorMode::Rate
+                }
+            };
+            MeasureKind::Indicator { name, mode }
         }
         "minimum" => {
             let Some(of) = &m.of else {
@@ -1059,10 +1094,15 @@ fn item(
             (None, None, None) if it.scale.is_some() => {
                 let sc = it.scale.as_ref().map(|sc| {
                     let mi = measure(c, &sc.measure);
-                    if !matches!(measures.get(mi).map(|m| &m.kind), Some(MeasureKind::SurveyRate { .. })) {
+                    let rate_like = match measures.get(mi).map(|m| &m.kind) {
+                        Some(MeasureKind::SurveyRate { .. }) => true,
+                        Some(MeasureKind::Indicator { mode, .. }) => *mode != IndicatorMode::Count,
+                        _ => false,
+                    };
+                    if !rate_like {
                         c.at(
                             &sc.measure,
-                            "`scale` scores a rate: its measure must be a `survey_rate`",
+                            "`scale` scores a rate or a given number: a `survey_rate`, or an `indicator` read as a rate or a number",
                         );
                     }
                     if let Some(m) = max {
