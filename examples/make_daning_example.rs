@@ -5,11 +5,11 @@
 //! `plan()` lists them with the deviations that `tests/daning_month.rs` computes by hand. Run
 //! `cargo run --example make_daning_example` after a change; the output is deterministic.
 use chrono::{Datelike, NaiveDate, Weekday};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use rust_xlsxwriter::Workbook;
 
 #[path = "support/clerk.rs"]
 mod clerk;
-use clerk::{fmts, sheet, write_date, R};
+use clerk::{fmts, out_dir, props, sheet, write_date, R};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).expect("valid date")
@@ -125,16 +125,10 @@ fn month_days(m: u32) -> Vec<NaiveDate> {
 }
 
 fn main() -> R<()> {
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/daning");
-    std::fs::create_dir_all(&out)?;
+    let out = out_dir("daning")?;
     let f = fmts();
     let workers = plan();
-    let props = |title: &str| -> R<DocProperties> {
-        Ok(DocProperties::new()
-            .set_title(title)
-            .set_author("大宁县综治中心")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 10, 3)?))
-    };
+    let props = |title: &str| props(title, "大宁县综治中心", (2026, 10, 3));
 
     let mut wb = Workbook::new();
     wb.set_properties(&props("大宁县网格员花名册")?);

@@ -6,11 +6,11 @@
 //! month; `plan()` lists the deviations that `tests/huishan_quarter.rs` computes by hand. Run
 //! `cargo run --example make_huishan_example` after a change; the output is deterministic.
 use chrono::NaiveDate;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use rust_xlsxwriter::Workbook;
 
 #[path = "support/clerk.rs"]
 mod clerk;
-use clerk::{fmts, sheet, write_date, yes_no, R};
+use clerk::{fmts, out_dir, props, sheet, write_date, yes_no, R};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).expect("valid date")
@@ -136,16 +136,10 @@ fn plan() -> Vec<W> {
 }
 
 fn main() -> R<()> {
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/huishan");
-    std::fs::create_dir_all(&out)?;
+    let out = out_dir("huishan")?;
     let f = fmts();
     let workers = plan();
-    let props = |title: &str| -> R<DocProperties> {
-        Ok(DocProperties::new()
-            .set_title(title)
-            .set_author("回山镇综合信息指挥室")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 10, 6)?))
-    };
+    let props = |title: &str| props(title, "回山镇综合信息指挥室", (2026, 10, 6));
 
     let mut wb = Workbook::new();
     wb.set_properties(&props("回山镇网格员花名册")?);

@@ -9,11 +9,11 @@
 //! can compute them by hand. Run `cargo run --example make_xiangzhen2019_example` after a
 //! change; the output is deterministic.
 use chrono::{Datelike, NaiveDate, Weekday};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use rust_xlsxwriter::Workbook;
 
 #[path = "support/clerk.rs"]
 mod clerk;
-use clerk::{fmts, sheet, write_date, yes_no, R};
+use clerk::{fmts, out_dir, props, sheet, write_date, yes_no, R};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).expect("valid date")
@@ -206,16 +206,10 @@ fn events(w: &W) -> Vec<(&'static str, NaiveDate, &'static str, u32)> {
 }
 
 fn main() -> R<()> {
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/xiangzhen2019");
-    std::fs::create_dir_all(&out)?;
+    let out = out_dir("xiangzhen2019")?;
     let f = fmts();
     let workers = plan();
-    let props = |title: &str| -> R<DocProperties> {
-        Ok(DocProperties::new()
-            .set_title(title)
-            .set_author("镇网格化管理工作领导小组办公室")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 10, 9)?))
-    };
+    let props = |title: &str| props(title, "镇网格化管理工作领导小组办公室", (2026, 10, 9));
 
     // --- 花名册.xlsx
     let mut wb = Workbook::new();

@@ -4,7 +4,7 @@
 //! meet.
 #![allow(dead_code)]
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
 pub type R<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -92,4 +92,21 @@ pub fn yes_no(v: bool, n: usize) -> &'static str {
         (false, 2) => "N",
         (false, _) => "否",
     }
+}
+
+/// The folder `examples/<name>/`, created.
+pub fn out_dir(name: &str) -> R<std::path::PathBuf> {
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    std::fs::create_dir_all(&out)?;
+    Ok(out)
+}
+
+/// A workbook's properties, with a fixed creation date so the example's bytes are stable.
+pub fn props(title: &str, author: &str, (y, m, d): (u16, u8, u8)) -> R<DocProperties> {
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author(author)
+        .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?))
 }
