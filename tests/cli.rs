@@ -114,15 +114,34 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
     gridscore().args(["quarter", "--bogus"]).assert().code(2);
-    let a = gridscore()
-        .args(["year", "--scheme", "yangkou", "--period", "2026"])
-        .assert()
-        .code(2);
-    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-    assert!(
-        err.contains("defines no year appraisal; it defines: month, quarter"),
-        "{err}"
-    );
+    // A period the scheme's document does not define says so.
+    for (kind, scheme, period, defines) in [
+        (
+            "month",
+            "chengnan",
+            "2026-07",
+            "defines no month appraisal; it defines: quarter, year",
+        ),
+        (
+            "quarter",
+            "daning",
+            "2026Q3",
+            "defines no quarter appraisal; it defines: month, year",
+        ),
+        (
+            "month",
+            "xiangzhen2019",
+            "2026-07",
+            "defines no month appraisal; it defines: quarter",
+        ),
+    ] {
+        let a = gridscore()
+            .args([kind, "--scheme", scheme, "--period", period])
+            .assert()
+            .code(2);
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(defines), "{scheme}: {err}");
+    }
 }
 
 #[test]

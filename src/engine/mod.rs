@@ -41,6 +41,8 @@ pub struct Subject {
     pub vetoes: Vec<String>,
     /// Warnings for the committee that veto nothing (退出/淘汰 conditions).
     pub flags: Vec<String>,
+    /// Honours the subject is named for (优秀网格长).
+    pub honors: Vec<String>,
     pub group: String,
     pub rank: Option<u32>,
     pub grade: Option<String>,
@@ -182,6 +184,7 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
         .map(|g| g.tie_breakers.clone())
         .unwrap_or_default();
     let mut groups = Vec::new();
+    let mut honor_ties: Vec<String> = Vec::new();
     for (key, members) in &groups_map {
         let eligible: Vec<quota::Candidate> = members
             .iter()
@@ -278,6 +281,66 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
         }
     }
 
+    // Honours: the best of some roles, a share of a wider count base.
+    for h in rules.honors.iter().filter(|h| h.periods.contains(&period.kind)) {
+        let base = inputs.workers.iter().filter(|w| h.base_roles.contains(&w.role)).count();
+        let places: usize = crate::num::round_count(Decimal::from(base) * h.share)
+            .try_into()
+            .unwrap_or(0);
+        let cands: Vec<quota::Candidate> = scored
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| h.roles.contains(&inputs.workers[*i].role) && s.subject.vetoes.is_empty())
+            .map(|(i, s)| {
+                let mut key = vec![s.subject.total];
+                key.extend(tie_breakers.iter().map(|t| s.top[*t]));
+                quota::Candidate {
+                    key,
+                    id: inputs.workers[i].id.clone(),
+                    index: i,
+                }
+            })
+            .collect();
+        let n = cands.len();
+        let r = quota::place_at(cands, vec![places.min(n), n]);
+        for p in r.placed.iter().filter(|p| p.grade == 0) {
+            let s = &mut scored[p.index].subject;
+            s.honors.push(h.label.clone());
+            s.trace.push(TraceLine {
+                item: format!("honor.{}", h.id),
+                item_label: h.label.clone(),
+                rule: format!(
+                    "{} 第{}名; 名额 {} = {} × {}人 (四舍五入){}",
+                    h.label,
+                    p.rank,
+                    places,
+                    show(h.share),
+                    base,
+                    if p.lifted_from.is_some() {
+                        "; 同分并列, 一并评为"
+                    } else {
+                        ""
+                    }
+                ),
+                count: Decimal::from(p.rank),
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources: vec![],
+            });
+        }
+        for tie in &r.boundary_ties {
+            let names: Vec<String> = tie
+                .iter()
+                .map(|i| format!("{} {}", inputs.workers[*i].id, inputs.workers[*i].name))
+                .collect();
+            honor_ties.push(format!(
+                "{}: 同分并列跨越名额线, 一并评为: {}",
+                h.label,
+                names.join("、")
+            ));
+        }
+    }
+
     // Pay.
     let pays: Vec<usize> = rules
         .pay
@@ -314,7 +377,7 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
         pay_worker(s, inputs, rules, (period, &cols), &pays, &param_cache);
         problems.append(&mut s.problems);
     }
-    let mut warnings = Vec::new();
+    let mut warnings = honor_ties;
     for (col, &pi) in pays.iter().enumerate() {
         if let PayAmount::Pool { from, grade } = &rules.pay[pi].amount {
             if let Some(from_col) = pays.iter().position(|p| p == from) {
@@ -490,6 +553,7 @@ fn score_worker(
         total,
         vetoes,
         flags,
+        honors: Vec::new(),
         group: String::new(),
         rank: None,
         grade: None,

@@ -27,6 +27,10 @@ pub fn scores(r: &Report) -> Vec<u8> {
     if flagged {
         header.push("flags".into());
     }
+    let honored = !r.rules.honors.is_empty();
+    if honored {
+        header.push("honors".into());
+    }
     header.extend(r.outcome.columns.iter().map(|c| c.path.clone()));
     let _ = w.write_record(&header);
     for s in print_order(r) {
@@ -43,6 +47,9 @@ pub fn scores(r: &Report) -> Vec<u8> {
         ];
         if flagged {
             row.push(s.flags.join(";"));
+        }
+        if honored {
+            row.push(s.honors.join(";"));
         }
         row.extend(s.values.iter().map(|v| csv_points(*v)));
         let _ = w.write_record(&row);

@@ -124,7 +124,11 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         if flagged {
             row.push(Cell::text(s.flags.join("；")));
         }
-        row.push(Cell::text(if s.overflow { "同分并列超额" } else { "" }));
+        let mut notes: Vec<&str> = s.honors.iter().map(String::as_str).collect();
+        if s.overflow {
+            notes.push("同分并列超额");
+        }
+        row.push(Cell::text(notes.join("；")));
         rows.push(row);
     }
     sheet::add(

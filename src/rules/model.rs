@@ -18,6 +18,7 @@ pub struct RuleSet {
     pub grading: Option<Grading>,
     pub pay: Vec<PayRule>,
     pub flags: Vec<Flag>,
+    pub honors: Vec<Honor>,
     /// Where it came from (`built-in yangkou` or a path) and its exact text's SHA-256.
     pub source: String,
     pub sha256: String,
@@ -368,6 +369,19 @@ pub enum PayAmount {
         grade: String,
         param: String,
     },
+}
+
+/// The best non-vetoed subjects of `roles`, by total (then the grading's tie-breakers), named
+/// for an honour: round-half-up(share × the number of subjects of `base_roles`) of them; a tie
+/// across that line names all and is reported.
+#[derive(Debug, Clone)]
+pub struct Honor {
+    pub id: String,
+    pub label: String,
+    pub periods: Vec<PeriodKind>,
+    pub roles: Vec<RoleId>,
+    pub share: Decimal,
+    pub base_roles: Vec<RoleId>,
 }
 
 /// A warning on a subject that vetoes nothing (淘汰/退出 conditions for the committee).

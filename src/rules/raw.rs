@@ -32,6 +32,23 @@ pub struct RawRuleSet {
     pub pay: Vec<RawPay>,
     #[serde(default)]
     pub flag: Vec<RawFlag>,
+    #[serde(default)]
+    pub honor: Vec<RawHonor>,
+}
+
+/// A list of the best subjects named for an honour (优秀网格长), a share of a count base that
+/// may be wider than those who can be named.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawHonor {
+    pub id: Name,
+    pub label: String,
+    pub periods: Vec<Name>,
+    /// Who may be named.
+    pub roles: Vec<Name>,
+    pub share: Dec,
+    /// The roles whose number is the count base (default: `roles`).
+    pub base_roles: Option<Vec<Name>>,
 }
 
 /// A warning on a subject that vetoes nothing (淘汰/退出 conditions for the committee).

@@ -468,6 +468,43 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         })
         .collect();
 
+    // --- honours
+    let honors = raw
+        .honor
+        .iter()
+        .map(|h| {
+            let periods: Vec<PeriodKind> = h.periods.iter().filter_map(|n| period_kind(&mut c, n)).collect();
+            for (pk, n) in periods.iter().zip(&h.periods) {
+                if !meta.periods.contains(pk) {
+                    c.at(
+                        n,
+                        format!(
+                            "honour `{}` is for {} runs, which the scheme does not define",
+                            h.id.get_ref(),
+                            pk.name()
+                        ),
+                    );
+                }
+            }
+            if h.share.0 < Decimal::ZERO || h.share.0 > Decimal::ONE {
+                c.at(&h.id, "an honour's share is from 0 to 1");
+            }
+            let roles = resolve_roles(&mut c, &Some(h.roles.clone())).unwrap_or_default();
+            let base_roles = match &h.base_roles {
+                Some(b) => resolve_roles(&mut c, &Some(b.clone())).unwrap_or_default(),
+                None => roles.clone(),
+            };
+            Honor {
+                id: h.id.get_ref().clone(),
+                label: h.label.clone(),
+                periods,
+                roles,
+                share: h.share.0,
+                base_roles,
+            }
+        })
+        .collect();
+
     if c.problems.is_empty() {
         Ok(RuleSet {
             meta,
@@ -480,6 +517,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             grading,
             pay,
             flags,
+            honors,
             source,
             sha256,
         })
