@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn bands_cap_the_top_band_and_the_rest_falls_to_the_next() {
-        // xiangzhen2019: ≥90 优秀 (at most 20%), ≥70 合格, else 不合格. Ten workers, four at
+        // ≥90 优秀 (at most 20%), ≥70 合格, else 不合格. Ten workers, four at
         // 90 or more: two places for 优秀, so 91 and 90 fall to 合格.
         let totals: Vec<&str> = vec!["95", "93", "91", "90", "89.99", "75", "70", "69.99", "50", "80"];
         let bands = vec![(Some(d("90")), Some(d("0.2"))), (Some(d("70")), None), (None, None)];

@@ -306,7 +306,7 @@ mod tests {
     #[test]
     fn finds_the_header_below_title_rows_and_columns_in_any_order() {
         let first = rows(&[
-            &["洋口镇2026年第三季度考勤表"],
+            &["某镇2026年第三季度考勤表"],
             &[],
             &["状态", "日期", "编号", "备注"],
             &["迟到", "2026-07-01", "001", "x"],

@@ -265,7 +265,7 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
 /// scheme scored month by month and paid per quarter.
 fn by_month_table(r: &Report) -> Table {
     let paid = !r.outcome.pays.is_empty();
-    // A month's pay shows only where month runs pay something (huishan pays per quarter).
+    // A month's pay shows only where month runs pay something (a scheme paid per quarter).
     let months_paid = r.months.iter().any(|m| !m.pays.is_empty());
     let total_label = if r.rules.meta.money { "合计" } else { "总分" };
     let mut header: Vec<String> = ["编号", "姓名", "村(社区)", "岗位"].map(String::from).to_vec();

@@ -19,7 +19,7 @@ pub struct RuleSet {
     pub pay: Vec<PayRule>,
     pub flags: Vec<Flag>,
     pub honors: Vec<Honor>,
-    /// Where it came from (`built-in yangkou` or a path) and its exact text's SHA-256.
+    /// Where it came from (`rulesets/<name>.toml` or a path) and its exact text's SHA-256.
     pub source: String,
     pub sha256: String,
 }
