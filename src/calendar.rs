@@ -93,6 +93,14 @@ impl Calendar {
             .and_then(|(stem, text)| Calendar::parse(text, &format!("built-in calendar {stem}")).ok())
     }
 
+    /// The exact text of a built-in calendar (archived with every run).
+    pub fn builtin_text(name: &str) -> Option<&'static str> {
+        crate::rules::builtin::CALENDARS
+            .iter()
+            .find(|(stem, _)| *stem == name)
+            .map(|(_, text)| *text)
+    }
+
     /// Checks that every year of a span is covered.
     pub fn covers(&self, from: NaiveDate, to: NaiveDate) -> Result<(), CalendarError> {
         for year in from.year()..=to.year() {

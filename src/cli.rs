@@ -30,6 +30,25 @@ pub enum Command {
         /// The rule-set TOML file.
         file: PathBuf,
     },
+    /// Re-run an archived run folder and compare every output byte (exit 1 on a difference).
+    Verify {
+        /// A run folder (out/<scheme>-<period>).
+        run: PathBuf,
+    },
+    /// Compare two runs subject by subject, and their inputs row by row.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        /// Also write the comparison as a workbook.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+    },
+    /// Show how one subject's numbers were derived, from a run folder.
+    Explain {
+        run: PathBuf,
+        /// The subject's 编号.
+        id: String,
+    },
     /// Run a rule set's test cases: small inputs with expected results, written in TOML.
     Test {
         /// A built-in scheme name, or a rule-set TOML file.

@@ -3,9 +3,11 @@
 //! The data flows one way: `input` (sheets → typed records) and `rules` (TOML → validated rule
 //! set) feed `engine` (records + rules → scores with traces), which `output` renders
 //! (workbooks, CSV). `cmd` holds one module per subcommand.
+pub mod archive;
 pub mod calendar;
 pub mod cli;
 pub mod cmd;
+pub mod compare;
 pub mod engine;
 pub mod input;
 pub mod interrupt;
@@ -26,5 +28,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Sample(a) => cmd::sample::run(a),
         cli::Command::Check { file } => cmd::check::run(&file),
         cli::Command::Test { ruleset, cases } => cmd::test::run(&ruleset, &cases),
+        cli::Command::Verify { run } => cmd::verify::run(&run),
+        cli::Command::Diff { a, b, xlsx } => cmd::diff::run(&a, &b, &xlsx),
+        cli::Command::Explain { run, id } => cmd::explain::run(&run, &id),
     }
 }

@@ -9,18 +9,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Every file of a folder with its bytes.
+/// Every file of a folder (and of its subfolders: the archived inputs) with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.path().is_dir() {
+            for (k, v) in snapshot(&e.path()) {
+                out.insert(format!("{name}/{k}"), v);
+            }
+        } else {
+            out.insert(name, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
 }
 
 fn names_in(dir: &Path) -> Vec<String> {
@@ -205,15 +207,16 @@ fn a_full_disk_mid_write_keeps_the_previous_set() {
     assert_eq!(names_in(s.out.parent().unwrap()), vec!["yangkou-2026Q3"]);
 }
 
-/// A real full disk: a 64 KiB tmpfs mounted in a private mount namespace (nothing outside the
-/// test sees it). The month's set fits; the quarter's cannot be written beside it.
+/// A real full disk: a 384 KiB tmpfs mounted in a private mount namespace (nothing outside the
+/// test sees it). The month's set (about 244 KiB with its archived inputs) fits; the quarter's
+/// cannot be written beside it.
 #[test]
 fn a_real_full_disk_keeps_the_previous_set() {
     const SCRIPT: &str = r#"set -eu
 bin="$1"; D="$2"; W="$3"
-mount -t tmpfs -o size=64k tmpfs "$D"
+mount -t tmpfs -o size=384k tmpfs "$D"
 "$bin" month --scheme yangkou --period 2026-07 --input examples/yangkou --out "$D/run" -q
-mkdir -p "$W/before" && cp "$D"/run/* "$W/before/"
+mkdir -p "$W/before" && cp -r "$D"/run/. "$W/before/"
 set +e
 "$bin" quarter --scheme yangkou --period 2026Q3 --input examples/yangkou --out "$D/run" --force -q 2>"$W/err"
 echo "rc=$?"

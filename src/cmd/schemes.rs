@@ -8,30 +8,34 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 pub fn run() -> anyhow::Result<()> {
+    // One line per version: a scheme may hold several, each in force from its date.
+    let mut all = rules::builtin_all()?;
+    all.sort_by(|a, b| (&a.meta.name, a.meta.effective_from).cmp(&(&b.meta.name, b.meta.effective_from)));
     let mut rows = vec![[
         "scheme".to_string(),
-        "document".into(),
+        "version".into(),
         "in force".into(),
+        "document".into(),
         "periods".into(),
         "title".into(),
     ]];
-    for name in rules::builtin_names() {
-        let r = rules::load_builtin(name)?;
+    for r in all {
         let periods: Vec<&str> = r.meta.periods.iter().map(|p| p.name()).collect();
         rows.push([
             r.meta.name.clone(),
-            r.meta.document.clone(),
+            r.meta.version.clone(),
             r.meta.effective_from.to_string(),
+            r.meta.document.clone(),
             periods.join(", "),
             r.meta.title.clone(),
         ]);
     }
-    let widths: Vec<usize> = (0..4)
+    let widths: Vec<usize> = (0..5)
         .map(|c| rows.iter().map(|r| display_width(&r[c])).max().unwrap_or(0) + 2)
         .collect();
     for r in &rows {
-        let line: String = (0..4).map(|c| pad(&r[c], widths[c])).collect();
-        println!("{line}{}", r[4]);
+        let line: String = (0..5).map(|c| pad(&r[c], widths[c])).collect();
+        println!("{line}{}", r[5]);
     }
     Ok(())
 }

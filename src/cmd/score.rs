@@ -2,7 +2,7 @@
 use crate::calendar::Calendar;
 use crate::cli::{RunArgs, UsageError};
 use crate::period::{Period, PeriodKind};
-use crate::{engine, input, interrupt, output, progress, rules};
+use crate::{archive, engine, input, interrupt, output, progress, rules};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -14,15 +14,41 @@ struct Config {
     out: PathBuf,
     calendar: Calendar,
     calendar_name: String,
+    /// The calendar's exact text, archived with the run.
+    calendar_text: String,
     force: bool,
     quiet: bool,
 }
 
-/// The rule set named by `--scheme` or `--rules`.
-pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Result<rules::RuleSet> {
+/// The rule set named by `--scheme` or `--rules` (a file, or a folder of a scheme's versions),
+/// in the version in force on `day` when one is given.
+pub fn rule_set_on(
+    scheme: &Option<String>,
+    file: &Option<PathBuf>,
+    day: Option<chrono::NaiveDate>,
+) -> anyhow::Result<rules::RuleSet> {
     let rules = match (scheme, file) {
+        (_, Some(dir)) if dir.is_dir() => {
+            let versions = rules::load_dir(dir)?;
+            let mut names: Vec<String> = versions.iter().map(|r| r.meta.name.clone()).collect();
+            names.sort();
+            names.dedup();
+            let name = match (scheme, names.as_slice()) {
+                (Some(n), _) => n.clone(),
+                (None, [one]) => one.clone(),
+                (None, _) => {
+                    return Err(UsageError(format!(
+                        "{} holds rule sets of several schemes ({}); name one with --scheme",
+                        dir.display(),
+                        names.join(", ")
+                    ))
+                    .into())
+                }
+            };
+            rules::version_on(versions, &name, day)?
+        }
         (_, Some(file)) => rules::load_file(file)?,
-        (Some(name), None) => rules::load_builtin(name)?,
+        (Some(name), None) => rules::version_on(rules::builtin_all()?, name, day)?,
         (None, None) => {
             return Err(UsageError(format!(
                 "name a scheme with --scheme (built-in: {}) or a rule-set file with --rules",
@@ -43,8 +69,18 @@ pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Resu
     Ok(rules)
 }
 
+/// The rule set named by `--scheme` or `--rules`, in its latest version.
+pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Result<rules::RuleSet> {
+    rule_set_on(scheme, file, None)
+}
+
 fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
-    let rules = rule_set(&a.scheme, &a.rules)?;
+    let period = match &a.period {
+        Some(p) => Period::parse(kind, p).map_err(|e| UsageError(e.to_string()))?,
+        None => Period::last_completed(kind, chrono::Local::now().date_naive()),
+    };
+    // The version in force at the period's end: an old period is scored by the rules of then.
+    let rules = rule_set_on(&a.scheme, &a.rules, Some(period.last_day()))?;
     if !rules.defines(kind) {
         let defined: Vec<&str> = rules.meta.periods.iter().map(|p| p.name()).collect();
         return Err(UsageError(format!(
@@ -56,10 +92,6 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         ))
         .into());
     }
-    let period = match &a.period {
-        Some(p) => Period::parse(kind, p).map_err(|e| UsageError(e.to_string()))?,
-        None => Period::last_completed(kind, chrono::Local::now().date_naive()),
-    };
     if period.last_day() < rules.meta.effective_from {
         anyhow::bail!(
             "rule set {} is in force from {}; period {period} ends before that",
@@ -67,23 +99,25 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
             rules.meta.effective_from
         );
     }
-    let (calendar, calendar_name) = match &a.calendar {
+    let (calendar, calendar_name, calendar_text) = match &a.calendar {
         Some(f) => {
             let text = std::fs::read_to_string(f).with_context(|| format!("cannot read calendar {}", f.display()))?;
             let c = Calendar::parse(&text, &f.display().to_string())?;
             let n = format!("{} ({})", c.name, f.display());
-            (c, n)
+            (c, n, text)
         }
         None => {
-            let c = Calendar::builtin(&rules.meta.calendar).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "rule set {} names calendar `{}`, which is not built in; pass --calendar FILE",
-                    rules.meta.name,
-                    rules.meta.calendar
-                )
-            })?;
+            let (c, text) = Calendar::builtin(&rules.meta.calendar)
+                .zip(Calendar::builtin_text(&rules.meta.calendar))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "rule set {} names calendar `{}`, which is not built in; pass --calendar FILE",
+                        rules.meta.name,
+                        rules.meta.calendar
+                    )
+                })?;
             let n = format!("{} (built-in rulesets/calendars/{}.toml)", c.name, rules.meta.calendar);
-            (c, n)
+            (c, n, text.to_string())
         }
     };
     calendar.covers(period.first_day(), period.last_day())?;
@@ -102,9 +136,55 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         out,
         calendar,
         calendar_name,
+        calendar_text,
         force: a.force,
         quiet: a.quiet,
     })
+}
+
+/// What one run scored and rendered, before anything is written.
+pub struct Scored {
+    pub inputs: input::Inputs,
+    pub outcome: engine::Outcome,
+    pub files: Vec<output::Rendered>,
+}
+
+/// Reads, scores and renders a run: the whole of it but the writing, so that `verify` and
+/// `explain` re-run an archived run exactly as it ran. `inputs_as` renames the input files as
+/// the outputs name them (an archived copy is shown by the path the run was given).
+pub fn score_and_render(
+    rules: &rules::RuleSet,
+    period: Period,
+    (calendar, calendar_name): (&Calendar, &str),
+    input_paths: &[PathBuf],
+    inputs_as: &dyn Fn(&mut input::Inputs),
+) -> anyhow::Result<Scored> {
+    let mut inputs = input::load(input_paths, rules, period)?;
+    inputs_as(&mut inputs);
+    interrupt::check()?;
+    progress::phase(progress::Phase::Scoring);
+    let outcome = engine::score(&inputs, rules, period, calendar)?;
+    interrupt::check()?;
+    progress::phase(progress::Phase::Writing);
+    // A monthly scheme paid per quarter shows each month beside the quarter's sum.
+    let months: Vec<engine::Outcome> = if rules.meta.by_month && period.months().len() > 1 {
+        period
+            .months()
+            .into_iter()
+            .map(|m| engine::score(&inputs.for_month(m), rules, m, calendar))
+            .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
+    let report = output::Report {
+        rules,
+        inputs: &inputs,
+        outcome: &outcome,
+        calendar: calendar_name,
+        months: &months,
+    };
+    let files = output::render(&report).context("rendering the workbooks")?;
+    Ok(Scored { inputs, outcome, files })
 }
 
 pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
@@ -112,48 +192,104 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     // Refuse before the work, not after it.
     output::atomic::check_target(&c.out, c.force)?;
     let shown = progress::Progress::start(c.quiet);
-    let inputs = input::load(&c.inputs, &c.rules, c.period)?;
+    let s = score_and_render(&c.rules, c.period, (&c.calendar, &c.calendar_name), &c.inputs, &|_| {})?;
+    let (archive_files, copies) = archive_of(&c, &s);
+    let mut files = s.files;
+    files.extend(archive_files);
     interrupt::check()?;
-    progress::phase(progress::Phase::Scoring);
-    let outcome = engine::score(&inputs, &c.rules, c.period, &c.calendar)?;
-    interrupt::check()?;
-    progress::phase(progress::Phase::Writing);
-    // A monthly scheme paid per quarter shows each month beside the quarter's sum.
-    let months: Vec<engine::Outcome> = if c.rules.meta.by_month && c.period.months().len() > 1 {
-        c.period
-            .months()
-            .into_iter()
-            .map(|m| engine::score(&inputs.for_month(m), &c.rules, m, &c.calendar))
-            .collect::<Result<_, _>>()?
-    } else {
-        Vec::new()
-    };
-    let report = output::Report {
-        rules: &c.rules,
-        inputs: &inputs,
-        outcome: &outcome,
-        calendar: &c.calendar_name,
-        months: &months,
-    };
-    let files = output::render(&report).context("rendering the workbooks")?;
-    interrupt::check()?;
-    output::atomic::replace_dir(&c.out, &files, c.force)?;
+    output::atomic::replace_dir_with(&c.out, &files, &copies, c.force)?;
     drop(shown);
+    let outcome = &s.outcome;
     for w in &outcome.warnings {
         eprintln!("note: {w}");
     }
     if !c.quiet {
         let vetoed = outcome.subjects.iter().filter(|s| !s.vetoes.is_empty()).count();
-        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<&str> = files
+            .iter()
+            .map(|f| f.name.as_str())
+            .filter(|n| n.ends_with(".xlsx") || n.ends_with(".csv"))
+            .collect();
         println!(
-            "{} {}: {} scored ({} vetoed); wrote {}: {}",
+            "{} {}: {} scored ({} vetoed); wrote {}: {} (and the run's archive: {})",
             c.rules.meta.name,
             c.period,
             outcome.subjects.len(),
             vetoed,
             c.out.display(),
-            names.join(", ")
+            names.join(", "),
+            archive::MANIFEST
         );
     }
     Ok(())
+}
+
+/// The run's archive: its manifest, the rule set's and calendar's text, and the input files
+/// (copied as the set is written).
+fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::atomic::Copied>) {
+    let originals: Vec<PathBuf> = s.inputs.files.iter().map(|f| f.path.clone()).collect();
+    let names = archive::input_names(&originals);
+    let manifest = archive::Manifest {
+        gridscore: output::VERSION.to_string(),
+        run: c.period.kind.name().to_string(),
+        period: c.period.to_string(),
+        scheme: c.rules.meta.name.clone(),
+        rules: archive::RulesEntry {
+            source: c.rules.source.clone(),
+            name: c.rules.meta.name.clone(),
+            version: c.rules.meta.version.clone(),
+            effective_from: c.rules.meta.effective_from.to_string(),
+            sha256: c.rules.sha256.clone(),
+            file: archive::RULES.to_string(),
+        },
+        calendar: archive::CalendarEntry {
+            name: c.calendar_name.clone(),
+            file: archive::CALENDAR.to_string(),
+            sha256: rules::sha256_hex(c.calendar_text.as_bytes()),
+        },
+        params: archive::params(&s.inputs.params),
+        inputs: s
+            .inputs
+            .files
+            .iter()
+            .zip(&names)
+            .map(|(f, name)| archive::InputEntry {
+                file: name.clone(),
+                original: f.display.clone(),
+                sha256: f.sha256.clone(),
+                sheets: f.sheets.iter().map(|x| x.to_string()).collect(),
+            })
+            .collect(),
+        outputs: s
+            .files
+            .iter()
+            .map(|f| archive::output_entry(&f.name, &f.bytes))
+            .collect(),
+    };
+    let files = vec![
+        output::Rendered {
+            name: archive::MANIFEST.into(),
+            bytes: manifest.to_toml().into_bytes(),
+        },
+        output::Rendered {
+            name: archive::RULES.into(),
+            bytes: c.rules.text.clone().into_bytes(),
+        },
+        output::Rendered {
+            name: archive::CALENDAR.into(),
+            bytes: c.calendar_text.clone().into_bytes(),
+        },
+    ];
+    let copies = s
+        .inputs
+        .files
+        .iter()
+        .zip(names)
+        .map(|(f, name)| output::atomic::Copied {
+            from: f.path.clone(),
+            name,
+            sha256: f.sha256.clone(),
+        })
+        .collect();
+    (files, copies)
 }

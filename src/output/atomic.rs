@@ -26,6 +26,37 @@ pub enum WriteError {
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Interrupted(#[from] interrupt::Interrupted),
+    #[error("{path} changed while the run was reading it (its SHA-256 is no longer the one scored); nothing was written — run again")]
+    Changed { path: String },
+}
+
+/// An input file copied into the run folder's archive, checked against the SHA-256 it had
+/// when it was read, so the archive holds exactly what was scored.
+pub struct Copied {
+    pub from: PathBuf,
+    /// Relative to the run folder (`inputs/考勤.xlsx`).
+    pub name: String,
+    pub sha256: String,
+}
+
+/// Streams `from` into `to`, returning the SHA-256 of what was copied.
+fn copy_hashed(from: &Path, to: &Path) -> Result<String, WriteError> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut src = fs::File::open(from).map_err(io(from))?;
+    let mut dst = fs::File::create(to).map_err(io(to))?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = src.read(&mut buf).map_err(io(from))?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+        dst.write_all(&buf[..n]).map_err(io(to))?;
+    }
+    dst.sync_all().map_err(io(to))?;
+    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -150,6 +181,11 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
 
 /// Writes `files` as the folder `dir`, replacing an existing one only when `force` is set.
 pub fn replace_dir(dir: &Path, files: &[Rendered], force: bool) -> Result<(), WriteError> {
+    replace_dir_with(dir, files, &[], force)
+}
+
+/// [`replace_dir`], with input files copied into the set as well (the run's archive).
+pub fn replace_dir_with(dir: &Path, files: &[Rendered], copies: &[Copied], force: bool) -> Result<(), WriteError> {
     check_target(dir, force)?;
     let parent = dir
         .parent()
@@ -165,11 +201,26 @@ pub fn replace_dir(dir: &Path, files: &[Rendered], force: bool) -> Result<(), Wr
         for (n, f) in files.iter().enumerate() {
             interrupt::check()?;
             let path = tmp.join(&f.name);
+            if let Some(p) = path.parent() {
+                fs::create_dir_all(p).map_err(io(p))?;
+            }
             let mut file = fs::File::create(&path).map_err(io(&path))?;
             fault_full(n).map_err(io(&path))?;
             file.write_all(&f.bytes).map_err(io(&path))?;
             file.sync_all().map_err(io(&path))?;
             fault_delay();
+        }
+        for c in copies {
+            interrupt::check()?;
+            let path = tmp.join(&c.name);
+            if let Some(p) = path.parent() {
+                fs::create_dir_all(p).map_err(io(p))?;
+            }
+            if copy_hashed(&c.from, &path)? != c.sha256 {
+                return Err(WriteError::Changed {
+                    path: c.from.display().to_string(),
+                });
+            }
         }
         sync_dir(&tmp);
         // The last point at which stopping leaves nothing behind.
@@ -242,8 +293,8 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("run");
         replace_dir(&dir, &[file("a.csv", "old")], false).unwrap();
-        // A file name that cannot be created makes the new set fail half-way.
-        let bad = [file("a.csv", "new"), file("no/such/dir.csv", "x")];
+        // A file name that cannot be created (a NUL byte) makes the new set fail half-way.
+        let bad = [file("a.csv", "new"), file("bad\0name.csv", "x")];
         assert!(replace_dir(&dir, &bad, true).is_err());
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old");
         assert_eq!(

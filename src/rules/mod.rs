@@ -65,13 +65,15 @@ pub fn parse(text: &str, source_name: &str) -> Result<RuleSet, RuleErrors> {
         let pos = e.span().map(|s| line_col(text, s.start));
         fail(vec![(pos, e.message().trim().to_string())])
     })?;
-    validate::validate(raw, source_name.to_string(), sha256_hex(text.as_bytes())).map_err(|ps| {
+    let mut rules = validate::validate(raw, source_name.to_string(), sha256_hex(text.as_bytes())).map_err(|ps| {
         fail(
             ps.into_iter()
                 .map(|p| (p.span.map(|s| line_col(text, s.start)), p.message))
                 .collect(),
         )
-    })
+    })?;
+    rules.text = text.to_string();
+    Ok(rules)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,11 +84,32 @@ pub enum LoadError {
     Read { path: String, source: std::io::Error },
     #[error(transparent)]
     Invalid(#[from] RuleErrors),
+    #[error("no version of {name} is in force on {day}; its versions: {versions}")]
+    NotInForce {
+        name: String,
+        day: String,
+        versions: String,
+    },
 }
 
-/// The names of the built-in schemes.
-pub fn builtin_names() -> Vec<&'static str> {
-    builtin::RULESETS.iter().map(|(n, _)| *n).collect()
+/// Every built-in rule set: each file of `rulesets/` is a version of the scheme it names.
+pub fn builtin_all() -> Result<Vec<RuleSet>, LoadError> {
+    builtin::RULESETS
+        .iter()
+        .map(|(stem, text)| Ok(parse(text, &format!("rulesets/{stem}.toml"))?))
+        .collect()
+}
+
+/// The names of the built-in schemes, each once.
+pub fn builtin_names() -> Vec<String> {
+    let mut names: Vec<String> = builtin_all()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.meta.name)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The test cases shipped for a built-in scheme (`rulesets/tests/<name>.toml`).
@@ -94,15 +117,55 @@ pub fn builtin_cases(name: &str) -> Option<&'static str> {
     builtin::CASES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
+/// The latest version of a built-in scheme.
 pub fn load_builtin(name: &str) -> Result<RuleSet, LoadError> {
-    let (stem, text) = builtin::RULESETS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .ok_or_else(|| LoadError::UnknownScheme {
+    version_on(builtin_all()?, name, None)
+}
+
+/// The version of the scheme `name` in force on `day` (the latest `effective_from` on or
+/// before it), or with no day the latest version.
+pub fn version_on(versions: Vec<RuleSet>, name: &str, day: Option<chrono::NaiveDate>) -> Result<RuleSet, LoadError> {
+    let mut of_name: Vec<RuleSet> = versions.into_iter().filter(|r| r.meta.name == name).collect();
+    if of_name.is_empty() {
+        return Err(LoadError::UnknownScheme {
             name: name.to_string(),
             known: builtin_names().join(", "),
-        })?;
-    Ok(parse(text, &format!("rulesets/{stem}.toml"))?)
+        });
+    }
+    of_name.sort_by_key(|r| r.meta.effective_from);
+    let listed: Vec<String> = of_name
+        .iter()
+        .map(|r| format!("{} (in force from {})", r.meta.version, r.meta.effective_from))
+        .collect();
+    let chosen = match day {
+        None => of_name.pop(),
+        Some(d) => of_name.into_iter().rev().find(|r| r.meta.effective_from <= d),
+    };
+    chosen.ok_or_else(|| LoadError::NotInForce {
+        name: name.to_string(),
+        day: day.map(|d| d.to_string()).unwrap_or_default(),
+        versions: listed.join(", "),
+    })
+}
+
+/// Every version in a folder of rule-set files (`*.toml`, not `*.tests.toml`).
+pub fn load_dir(dir: &Path) -> Result<Vec<RuleSet>, LoadError> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| LoadError::Read {
+            path: dir.display().to_string(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            n.ends_with(".toml") && !n.ends_with(".tests.toml")
+        })
+        .collect();
+    files.sort();
+    files.iter().map(|f| load_file(f)).collect()
 }
 
 pub fn load_file(path: &Path) -> Result<RuleSet, LoadError> {

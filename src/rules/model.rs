@@ -22,6 +22,8 @@ pub struct RuleSet {
     /// Where it came from (`rulesets/<name>.toml` or a path) and its exact text's SHA-256.
     pub source: String,
     pub sha256: String,
+    /// The exact text it was read from (archived with every run).
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]

@@ -520,6 +520,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             honors,
             source,
             sha256,
+            text: String::new(),
         })
     } else {
         Err(c.problems)

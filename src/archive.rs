@@ -1,0 +1,164 @@
+//! A run folder is an archive: besides the workbooks and CSV files it holds `run.toml` (the
+//! manifest), `rules.toml` (the rule set's exact text), `calendar.toml` and `inputs/` (copies
+//! of every input file). An auditor with the folder and the gridscore binary can re-run it
+//! (`gridscore verify`), explain a number (`gridscore explain`) and compare it with another run
+//! (`gridscore diff`), whatever became of the clerk's working files since.
+use crate::input::records::Param;
+use crate::rules::sha256_hex;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST: &str = "run.toml";
+pub const RULES: &str = "rules.toml";
+pub const CALENDAR: &str = "calendar.toml";
+pub const INPUTS: &str = "inputs";
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The gridscore version that wrote the run.
+    pub gridscore: String,
+    /// `month`, `quarter` or `year`.
+    pub run: String,
+    pub period: String,
+    pub scheme: String,
+    pub rules: RulesEntry,
+    pub calendar: CalendarEntry,
+    #[serde(default)]
+    pub params: Vec<ParamEntry>,
+    pub inputs: Vec<InputEntry>,
+    pub outputs: Vec<OutputEntry>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RulesEntry {
+    /// Where the rule set came from, as the run's 说明 sheet names it.
+    pub source: String,
+    pub name: String,
+    pub version: String,
+    pub effective_from: String,
+    pub sha256: String,
+    /// The archived copy, relative to the run folder.
+    pub file: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarEntry {
+    /// As the run's 说明 sheet names it.
+    pub name: String,
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ParamEntry {
+    pub name: String,
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+    pub value: String,
+    /// `参数!3`.
+    pub row: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InputEntry {
+    /// The archived copy, relative to the run folder (`inputs/考勤.xlsx`).
+    pub file: String,
+    /// The path the run was given.
+    pub original: String,
+    pub sha256: String,
+    pub sheets: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutputEntry {
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("{0} is not a run folder: it has no {MANIFEST} (runs written before gridscore archived them cannot be verified)")]
+    NotARun(String),
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: not a manifest gridscore can read: {message}")]
+    Bad { path: String, message: String },
+}
+
+/// Reads a run folder's manifest.
+pub fn read(dir: &Path) -> Result<Manifest, ArchiveError> {
+    let path = dir.join(MANIFEST);
+    if !path.exists() {
+        return Err(ArchiveError::NotARun(dir.display().to_string()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| ArchiveError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ArchiveError::Bad {
+        path: path.display().to_string(),
+        message: e.message().to_string(),
+    })
+}
+
+/// Reads a file of a run folder.
+pub fn read_file(dir: &Path, name: &str) -> Result<Vec<u8>, ArchiveError> {
+    let path = dir.join(name);
+    std::fs::read(&path).map_err(|source| ArchiveError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The archived name of each input, in order: `inputs/<file name>`, numbered when two inputs
+/// share a name (two folders' 花名册.xlsx).
+pub fn input_names(originals: &[PathBuf]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(originals.len());
+    for (k, p) in originals.iter().enumerate() {
+        let base = p
+            .file_name()
+            .map_or_else(|| format!("input-{}", k + 1), |n| n.to_string_lossy().into_owned());
+        let mut name = format!("{INPUTS}/{base}");
+        if out.contains(&name) {
+            name = format!("{INPUTS}/{}-{base}", k + 1);
+        }
+        out.push(name);
+    }
+    out
+}
+
+pub fn params(params: &[Param]) -> Vec<ParamEntry> {
+    params
+        .iter()
+        .map(|p| ParamEntry {
+            name: p.name.clone(),
+            period: p.period.map(|x| x.to_string()),
+            scope: p.scope.clone(),
+            value: p.value.clone(),
+            row: p.src.to_string(),
+        })
+        .collect()
+}
+
+pub fn output_entry(name: &str, bytes: &[u8]) -> OutputEntry {
+    OutputEntry {
+        file: name.to_string(),
+        sha256: sha256_hex(bytes),
+    }
+}
+
+impl Manifest {
+    pub fn to_toml(&self) -> String {
+        // A manifest is plain data: serialising it cannot fail.
+        let body = toml::to_string(self).unwrap_or_default();
+        format!("# gridscore run manifest: what produced this folder, enough to re-run it.\n# `gridscore verify <this folder>` re-runs it and compares every byte.\n\n{body}")
+    }
+}

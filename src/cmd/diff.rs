@@ -1,0 +1,139 @@
+//! `gridscore diff RUN_A RUN_B`: two runs of a period (before and after a corrected sheet),
+//! subject by subject — total, grade, rank, item and pay changes — and the input rows that
+//! differ. Printed as a table; `--xlsx FILE` writes the same as a workbook.
+use crate::archive::{self, Manifest};
+use crate::compare::{csv_changes, input_changes, Change, RowChange};
+use crate::output::sheet::{self, Cell, Table};
+use std::path::Path;
+
+fn results(dir: &Path, m: &Manifest) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    let read = |name: &str| {
+        m.outputs
+            .iter()
+            .any(|o| o.file == name)
+            .then(|| archive::read_file(dir, name).ok())
+            .flatten()
+    };
+    (read("scores.csv"), read("payouts.csv"))
+}
+
+pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let (ma, mb) = (archive::read(a)?, archive::read(b)?);
+    if ma.scheme != mb.scheme || ma.period != mb.period {
+        println!(
+            "note: the runs are of {} {} and {} {}; comparing them all the same",
+            ma.scheme, ma.period, mb.scheme, mb.period
+        );
+    }
+    if ma.rules.sha256 != mb.rules.sha256 {
+        println!(
+            "note: the rule sets differ ({} {} → {} {})",
+            ma.rules.name, ma.rules.version, mb.rules.name, mb.rules.version
+        );
+    }
+    let ((sa, pa), (sb, pb)) = (results(a, &ma), results(b, &mb));
+    let mut changes: Vec<Change> = csv_changes(sa.as_deref(), sb.as_deref(), "");
+    changes.extend(
+        csv_changes(pa.as_deref(), pb.as_deref(), "pay.")
+            .into_iter()
+            .filter(|c| !["pay.village", "pay.role"].contains(&c.field.as_str())),
+    );
+    // Inputs: files paired by their archived name.
+    let mut rows: Vec<RowChange> = Vec::new();
+    let names: std::collections::BTreeSet<&String> = ma
+        .inputs
+        .iter()
+        .map(|i| &i.file)
+        .chain(mb.inputs.iter().map(|i| &i.file))
+        .collect();
+    for name in names {
+        let (ea, eb) = (
+            ma.inputs.iter().find(|i| &i.file == name),
+            mb.inputs.iter().find(|i| &i.file == name),
+        );
+        if ea.map(|e| &e.sha256) == eb.map(|e| &e.sha256) {
+            continue;
+        }
+        let old = ea.and_then(|_| archive::read_file(a, name).ok()).unwrap_or_default();
+        let new = eb.and_then(|_| archive::read_file(b, name).ok()).unwrap_or_default();
+        rows.extend(input_changes(name, &old, &new));
+    }
+    println!("{} → {}", a.display(), b.display());
+    if changes.is_empty() {
+        println!("results: no subject changed");
+    } else {
+        println!("results: {} changes", changes.len());
+        println!("  编号       姓名     字段                                  A → B");
+        for c in &changes {
+            println!("  {:<10} {:<8} {:<24} {:>14} → {}", c.id, c.name, c.field, c.old, c.new);
+        }
+    }
+    if rows.is_empty() {
+        println!("inputs: no row differs");
+    } else {
+        println!("inputs: {} rows differ", rows.len());
+        for r in &rows {
+            println!(
+                "  {} {}: {} → {}",
+                r.file,
+                r.place,
+                r.old.as_deref().unwrap_or("—"),
+                r.new.as_deref().unwrap_or("—")
+            );
+        }
+    }
+    if let Some(path) = xlsx {
+        write_workbook(path, &changes, &rows)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn write_workbook(path: &Path, changes: &[Change], rows: &[RowChange]) -> anyhow::Result<()> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "结果变化".into(),
+            header: ["编号", "姓名", "字段", "运行A", "运行B"].map(String::from).to_vec(),
+            rows: changes
+                .iter()
+                .map(|c| {
+                    [&c.id, &c.name, &c.field, &c.old, &c.new]
+                        .map(|x| Cell::text(x.as_str()))
+                        .to_vec()
+                })
+                .collect(),
+            title: "两次运行的结果变化".into(),
+            signature_col: None,
+            bold_rows: vec![],
+        },
+    )?;
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "输入变化".into(),
+            header: ["文件", "位置", "运行A", "运行B"].map(String::from).to_vec(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::text(&r.file),
+                        Cell::text(&r.place),
+                        Cell::text(r.old.clone().unwrap_or_default()),
+                        Cell::text(r.new.clone().unwrap_or_default()),
+                    ]
+                })
+                .collect(),
+            title: "两次运行的输入变化".into(),
+            signature_col: None,
+            bold_rows: vec![],
+        },
+    )?;
+    let bytes = wb.save_to_buffer()?;
+    // Written beside the target and renamed: never half a workbook.
+    let tmp = path.with_extension("xlsx.tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}

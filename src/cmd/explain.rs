@@ -1,0 +1,99 @@
+//! `gridscore explain RUN_DIR ID`: one subject's derivation in the terminal, re-derived from
+//! the run's archive: each item and the rules that applied (count, tier or threshold, points
+//! or yuan, source rows), the quota step with the rank and the lines, vetoes, flags, honours
+//! and pay.
+use super::verify::rerun;
+use crate::archive;
+use crate::engine::trace::{sources_text, TraceLine, Unit};
+use crate::num::{show, show_money};
+use std::path::Path;
+
+/// How many characters of source rows a line shows (the 明细 sheet has them all).
+const SOURCES: usize = 160;
+
+fn line(l: &TraceLine) -> String {
+    let value = match l.unit {
+        Unit::Points => format!("{:>8}", show(l.value)),
+        Unit::Yuan => format!("{:>8}", format!("¥{}", show_money(l.value))),
+        Unit::Note => String::new(),
+    };
+    let src = sources_text(&l.sources, SOURCES);
+    let src = if src.is_empty() {
+        String::new()
+    } else {
+        format!("  ← {src}")
+    };
+    format!("    {value}  {}{src}", l.rule)
+}
+
+pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
+    let m = archive::read(dir)?;
+    let (rules, s) = rerun(dir, &m)?;
+    let (inputs, out) = (&s.inputs, &s.outcome);
+    let Some(subject) = out.subjects.iter().find(|x| inputs.workers[x.worker].id == id.trim()) else {
+        let ids: Vec<&str> = inputs.workers.iter().take(12).map(|w| w.id.as_str()).collect();
+        anyhow::bail!(
+            "no subject {id} in {} ({} subjects: {}{})",
+            dir.display(),
+            inputs.workers.len(),
+            ids.join(", "),
+            if inputs.workers.len() > 12 { ", …" } else { "" }
+        );
+    };
+    let w = &inputs.workers[subject.worker];
+    println!(
+        "{} {} ({} {} {}) — {} {}, {} {}",
+        w.id, w.name, w.village, w.grid, rules.roles[w.role].label, m.scheme, m.period, m.rules.name, m.rules.version
+    );
+    let total = if rules.meta.money { "合计(元)" } else { "总分" };
+    println!(
+        "{total} {}  等次 {}  排名 {}  ({})",
+        show(subject.total),
+        subject.grade.as_deref().unwrap_or("—"),
+        subject.rank.map_or("—".to_string(), |r| r.to_string()),
+        subject.group
+    );
+    println!();
+    // Items in rule-set order, each with the lines that produced it.
+    for (i, col) in out.columns.iter().enumerate() {
+        let indent = "  ".repeat(col.depth);
+        println!("{indent}{} ({}): {}", col.label, col.path, show(subject.values[i]));
+        for l in subject.trace.iter().filter(|l| l.item == col.path) {
+            println!("{indent}{}", line(l));
+        }
+    }
+    let others: Vec<&TraceLine> = subject
+        .trace
+        .iter()
+        .filter(|l| !out.columns.iter().any(|c| c.path == l.item))
+        .collect();
+    for (title, pick) in [
+        ("等次 quota", "quota"),
+        ("一票否决 veto", "veto."),
+        ("提示 flags", "flag."),
+        ("表彰 honours", "honor."),
+    ] {
+        let ls: Vec<&&TraceLine> = others.iter().filter(|l| l.item.starts_with(pick)).collect();
+        if !ls.is_empty() {
+            println!("{title}:");
+            for l in ls {
+                println!("{}", line(l));
+            }
+        }
+    }
+    let pays: Vec<&&TraceLine> = others
+        .iter()
+        .filter(|l| {
+            !["quota", "veto.", "flag.", "honor."]
+                .iter()
+                .any(|p| l.item.starts_with(p))
+        })
+        .collect();
+    if !out.pays.is_empty() {
+        println!("发放 pay: ¥{}", show_money(subject.pay_total));
+        for l in pays {
+            println!("  {}:{}", l.item_label, line(l));
+        }
+    }
+    Ok(())
+}
