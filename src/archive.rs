@@ -28,6 +28,79 @@ pub struct Manifest {
     pub params: Vec<ParamEntry>,
     pub inputs: Vec<InputEntry>,
     pub outputs: Vec<OutputEntry>,
+    /// Earlier runs a look-back rule read (their scores, archived here).
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryEntry {
+    pub period: String,
+    /// The archived copy of that run's scores.csv, relative to this run folder.
+    pub file: String,
+    /// The run folder it was read from.
+    pub original: String,
+    pub sha256: String,
+}
+
+/// An earlier run's scores as a look-back rule reads them: subject → (grade, flag labels).
+pub fn past_run(period: crate::period::Period, scores_csv: &[u8]) -> crate::engine::PastRun {
+    let body = scores_csv.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(scores_csv);
+    let mut r = csv::Reader::from_reader(body);
+    let header: Vec<String> = r
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (id, grade, flags) = (col("id"), col("grade"), col("flags"));
+    let mut subjects = std::collections::BTreeMap::new();
+    for rec in r.records().flatten() {
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_string();
+        let fl: Vec<String> = get(flags)
+            .split(';')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect();
+        subjects.insert(get(id), (get(grade), fl));
+    }
+    crate::engine::PastRun { period, subjects }
+}
+
+/// The earlier runs of `scheme` a run of `period` looks back on, read from `root`
+/// (`<root>/<scheme>-<period>/scores.csv`). Every missing one is named.
+pub fn load_history(
+    root: &Path,
+    scheme: &str,
+    periods: &[crate::period::Period],
+) -> Result<Vec<(crate::engine::PastRun, HistoryEntry, PathBuf)>, String> {
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for p in periods {
+        let dir = root.join(format!("{scheme}-{p}"));
+        let file = dir.join("scores.csv");
+        match std::fs::read(&file) {
+            Ok(bytes) => out.push((
+                past_run(*p, &bytes),
+                HistoryEntry {
+                    period: p.to_string(),
+                    file: format!("history/{scheme}-{p}.csv"),
+                    original: dir.display().to_string(),
+                    sha256: sha256_hex(&bytes),
+                },
+                file,
+            )),
+            Err(_) => missing.push(format!("{p} ({})", dir.display())),
+        }
+    }
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        Err(format!(
+            "a rule of {scheme} looks back on earlier runs, and these are not in the archive: {}; run them first, or name the folder that holds them with --archive",
+            missing.join(", ")
+        ))
+    }
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]

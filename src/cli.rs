@@ -82,6 +82,13 @@ pub struct RunArgs {
     /// Replace an existing run folder (the whole set, at once).
     #[arg(long)]
     pub force: bool,
+    /// Where earlier runs are (for rules that look back). Default: the output folder's parent.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// The first period gridscore scored this scheme: earlier runs are not looked for, and a
+    /// look-back rule that needs them cannot fire. Without it, a missing earlier run is an error.
+    #[arg(long, value_name = "PERIOD")]
+    pub history_from: Option<String>,
     /// Print nothing but errors (for cron).
     #[arg(long, short)]
     pub quiet: bool,

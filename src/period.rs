@@ -186,6 +186,21 @@ impl Period {
         (first, last)
     }
 
+    /// The period of the same kind that ends the day before this one starts.
+    pub fn previous(&self) -> Period {
+        let (year, index) = match (self.kind, self.index) {
+            (PeriodKind::Year, _) => (self.year - 1, 1),
+            (PeriodKind::Quarter, 1) => (self.year - 1, 4),
+            (PeriodKind::Month, 1) => (self.year - 1, 12),
+            (_, i) => (self.year, i - 1),
+        };
+        Period {
+            kind: self.kind,
+            year,
+            index,
+        }
+    }
+
     pub fn contains(&self, d: NaiveDate) -> bool {
         d >= self.first_day() && d <= self.last_day()
     }

@@ -7,7 +7,16 @@ use std::path::Path;
 
 fn run(kind: &str, period: &str, input: &Path, out: &Path) -> (Vec<Row>, Vec<Row>) {
     gridscore()
-        .args([kind, "--scheme", "daning", "--period", period, "--input"])
+        .args([
+            kind,
+            "--scheme",
+            "daning",
+            "--period",
+            period,
+            "--history-from",
+            period,
+            "--input",
+        ])
         .arg(input)
         .arg("--out")
         .arg(out)
@@ -148,7 +157,16 @@ fn an_amount_outside_its_range_is_an_error_naming_the_cell() {
     .unwrap();
     let out = dir.path().join("out");
     let a = gridscore()
-        .args(["month", "--scheme", "daning", "--period", "2026-07", "--input"])
+        .args([
+            "month",
+            "--scheme",
+            "daning",
+            "--period",
+            "2026-07",
+            "--history-from",
+            "2026-07",
+            "--input",
+        ])
         .arg(&input)
         .arg("--out")
         .arg(&out)

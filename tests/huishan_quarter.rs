@@ -7,7 +7,15 @@ use std::path::Path;
 
 fn run(kind: &str, period: &str, out: &Path) -> (Vec<Row>, Option<Vec<Row>>) {
     gridscore()
-        .args([kind, "--scheme", "huishan", "--period", period])
+        .args([
+            kind,
+            "--scheme",
+            "huishan",
+            "--period",
+            period,
+            "--history-from",
+            period,
+        ])
         .args(["--input", "examples/huishan", "--out"])
         .arg(out)
         .assert()
@@ -81,7 +89,7 @@ fn exit_conditions_are_flagged_not_vetoed() {
     let dir = tempfile::tempdir().unwrap();
     let (scores, _) = run("quarter", "2026Q3", &dir.path().join("out"));
     let s = of(&scores, "0103");
-    assert_eq!(s["flags"], "信息考核未完成(连续三个月退出);一个月未报送任何事件(退出)");
+    assert_eq!(s["flags"], "信息考核未完成;一个月未报送任何事件(退出)");
     assert_eq!(s["veto"], "");
     assert_eq!(
         of(&scores, "0108")["flags"],
@@ -170,7 +178,16 @@ fn the_same_worker_reporting_an_event_twice_at_one_level_is_an_error() {
     .unwrap();
     let out = dir.path().join("out");
     let a = gridscore()
-        .args(["month", "--scheme", "huishan", "--period", "2026-07", "--input"])
+        .args([
+            "month",
+            "--scheme",
+            "huishan",
+            "--period",
+            "2026-07",
+            "--history-from",
+            "2026-07",
+            "--input",
+        ])
         .arg(&input)
         .arg("--out")
         .arg(&out)

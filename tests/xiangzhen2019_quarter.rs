@@ -7,7 +7,15 @@ use std::path::Path;
 
 fn run(out: &Path) -> (Vec<Row>, Vec<Row>) {
     gridscore()
-        .args(["quarter", "--scheme", "xiangzhen2019", "--period", "2026Q3"])
+        .args([
+            "quarter",
+            "--scheme",
+            "xiangzhen2019",
+            "--period",
+            "2026Q3",
+            "--history-from",
+            "2026Q3",
+        ])
         .args(["--input", "examples/xiangzhen2019", "--out"])
         .arg(out)
         .assert()

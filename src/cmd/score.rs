@@ -16,6 +16,9 @@ struct Config {
     calendar_name: String,
     /// The calendar's exact text, archived with the run.
     calendar_text: String,
+    /// Earlier runs a look-back rule reads: the results, their manifest entries, their files.
+    history: engine::History,
+    history_files: Vec<(archive::HistoryEntry, PathBuf)>,
     force: bool,
     quiet: bool,
 }
@@ -129,6 +132,33 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
     let out = a
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-{period}", rules.meta.name)));
+    // Earlier runs that look-back rules read, from the archive root (by default beside `out`).
+    let mut wanted: Vec<Period> = Vec::new();
+    for f in &rules.flags {
+        if let rules::FlagRule::History(h) = &f.rule {
+            if h.per == kind {
+                for p in h.earlier(period) {
+                    if !wanted.contains(&p) {
+                        wanted.push(p);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(from) = &a.history_from {
+        let from = Period::parse(kind, from).map_err(|e| UsageError(format!("--history-from: {e}")))?;
+        wanted.retain(|p| p.first_day() >= from.first_day());
+    }
+    let root = a.archive.clone().unwrap_or_else(|| {
+        out.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), PathBuf::from)
+    });
+    let loaded = archive::load_history(&root, &rules.meta.name, &wanted).map_err(|e| anyhow::anyhow!(e))?;
+    let history = engine::History {
+        runs: loaded.iter().map(|(r, _, _)| r.clone()).collect(),
+    };
+    let history_files = loaded.into_iter().map(|(_, e, f)| (e, f)).collect();
     Ok(Config {
         rules,
         period,
@@ -137,6 +167,8 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         calendar,
         calendar_name,
         calendar_text,
+        history,
+        history_files,
         force: a.force,
         quiet: a.quiet,
     })
@@ -158,12 +190,13 @@ pub fn score_and_render(
     (calendar, calendar_name): (&Calendar, &str),
     input_paths: &[PathBuf],
     inputs_as: &dyn Fn(&mut input::Inputs),
+    history: &engine::History,
 ) -> anyhow::Result<Scored> {
     let mut inputs = input::load(input_paths, rules, period)?;
     inputs_as(&mut inputs);
     interrupt::check()?;
     progress::phase(progress::Phase::Scoring);
-    let outcome = engine::score(&inputs, rules, period, calendar)?;
+    let outcome = engine::score_with(&inputs, rules, period, calendar, history)?;
     interrupt::check()?;
     progress::phase(progress::Phase::Writing);
     // A monthly scheme paid per quarter shows each month beside the quarter's sum.
@@ -192,7 +225,14 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     // Refuse before the work, not after it.
     output::atomic::check_target(&c.out, c.force)?;
     let shown = progress::Progress::start(c.quiet);
-    let s = score_and_render(&c.rules, c.period, (&c.calendar, &c.calendar_name), &c.inputs, &|_| {})?;
+    let s = score_and_render(
+        &c.rules,
+        c.period,
+        (&c.calendar, &c.calendar_name),
+        &c.inputs,
+        &|_| {},
+        &c.history,
+    )?;
     let (archive_files, copies) = archive_of(&c, &s);
     let mut files = s.files;
     files.extend(archive_files);
@@ -265,6 +305,7 @@ fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::ato
             .iter()
             .map(|f| archive::output_entry(&f.name, &f.bytes))
             .collect(),
+        history: c.history_files.iter().map(|(e, _)| e.clone()).collect(),
     };
     let files = vec![
         output::Rendered {
@@ -280,7 +321,7 @@ fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::ato
             bytes: c.calendar_text.clone().into_bytes(),
         },
     ];
-    let copies = s
+    let mut copies: Vec<output::atomic::Copied> = s
         .inputs
         .files
         .iter()
@@ -291,5 +332,10 @@ fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::ato
             sha256: f.sha256.clone(),
         })
         .collect();
+    copies.extend(c.history_files.iter().map(|(e, from)| output::atomic::Copied {
+        from: from.clone(),
+        name: e.file.clone(),
+        sha256: e.sha256.clone(),
+    }));
     (files, copies)
 }

@@ -34,7 +34,28 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
             }
         }
     };
-    let scored = score_and_render(&rules, period, (&calendar, &m.calendar.name), &paths, &shown_as)?;
+    // The earlier runs a look-back rule read, as archived with this run.
+    let mut history = crate::engine::History::default();
+    for h in &m.history {
+        let p = Period::parse_any(&h.period).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: history period `{}` is not one gridscore reads",
+                archive::MANIFEST,
+                h.period
+            )
+        })?;
+        history
+            .runs
+            .push(archive::past_run(p, &archive::read_file(dir, &h.file)?));
+    }
+    let scored = score_and_render(
+        &rules,
+        period,
+        (&calendar, &m.calendar.name),
+        &paths,
+        &shown_as,
+        &history,
+    )?;
     Ok((rules, scored))
 }
 
@@ -59,6 +80,9 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     }
     for o in &m.outputs {
         check(&o.file, &o.sha256, "output");
+    }
+    for h in &m.history {
+        check(&h.file, &h.sha256, "earlier run's scores");
     }
     if m.gridscore != crate::output::VERSION {
         found.push(format!(

@@ -14,7 +14,10 @@ use crate::input::records::Param;
 use crate::input::{InputErrors, InputProblem, Inputs};
 use crate::num::{round_fen, show, show_money};
 use crate::period::Period;
-use crate::rules::{FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, PayRule, RuleSet, VetoTest};
+use crate::rules::{
+    FlagRule, FlagTest, GradeMethod, Grading, HistoryCondition, Item, ItemBody, ItemKind, PayAmount, PayRule, RuleSet,
+    VetoTest,
+};
 use measure::{MeasureCtx, Value, WorkerDays};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -106,7 +109,32 @@ struct Scored {
     pay_full: Vec<Decimal>,
 }
 
+/// What earlier runs of the scheme gave each subject, for rules that look back.
+#[derive(Debug, Default, Clone)]
+pub struct History {
+    pub runs: Vec<PastRun>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PastRun {
+    pub period: Period,
+    /// By subject 编号: its grade and the labels of its flags in that run.
+    pub subjects: BTreeMap<String, (String, Vec<String>)>,
+}
+
 pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -> Result<Outcome, InputErrors> {
+    score_with(inputs, rules, period, cal, &History::default())
+}
+
+/// [`score`], with the earlier runs that history flags read (the caller loads every run
+/// [`crate::rules::HistoryRule::earlier`] names; one missing here raises nothing).
+pub fn score_with(
+    inputs: &Inputs,
+    rules: &RuleSet,
+    period: Period,
+    cal: &Calendar,
+    history: &History,
+) -> Result<Outcome, InputErrors> {
     let working = measure::working_days(cal, period);
     let credit = measure::event_credit(inputs, rules);
     let mctx = MeasureCtx {
@@ -278,6 +306,63 @@ pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -
                 grades,
                 ties: r.boundary_ties.clone(),
             });
+        }
+    }
+
+    // History flags: a grade or flags held in this run and earlier ones.
+    for f in &rules.flags {
+        let FlagRule::History(h) = &f.rule else { continue };
+        if h.per != period.kind {
+            continue;
+        }
+        let holds = |grade: &str, flags: &[String]| match &h.holds {
+            HistoryCondition::Grade(g) => grade == g,
+            HistoryCondition::Flags(labels) => flags.iter().any(|x| labels.contains(x)),
+        };
+        for (i, s) in scored.iter_mut().enumerate() {
+            let w = &inputs.workers[i];
+            if !RuleSet::applies(&f.roles, w.role) {
+                continue;
+            }
+            let now = holds(s.subject.grade.as_deref().unwrap_or(""), &s.subject.flags);
+            if !now {
+                continue;
+            }
+            let past = |p: Period| {
+                history
+                    .runs
+                    .iter()
+                    .find(|r| r.period == p)
+                    .and_then(|r| r.subjects.get(&w.id))
+                    .is_some_and(|(g, fl)| holds(g, fl))
+            };
+            let earlier = h.earlier(period);
+            let (hit, seen): (bool, Vec<Period>) = match (h.consecutive, h.in_year) {
+                (Some(k), _) => {
+                    let run: Vec<Period> = earlier.iter().take(k as usize - 1).copied().collect();
+                    (run.iter().all(|p| past(*p)), run)
+                }
+                (None, Some(n)) => {
+                    let times: Vec<Period> = earlier.iter().copied().filter(|p| past(*p)).collect();
+                    (times.len() + 1 >= n as usize, times)
+                }
+                (None, None) => (false, vec![]),
+            };
+            if hit {
+                let mut runs: Vec<String> = seen.iter().map(|p| p.to_string()).collect();
+                runs.reverse();
+                runs.push(period.to_string());
+                s.subject.flags.push(f.label.clone());
+                s.subject.trace.push(TraceLine {
+                    item: format!("flag.{}", f.id),
+                    item_label: "提示".into(),
+                    rule: format!("{} ({})", f.label, runs.join("、")),
+                    count: Decimal::from(runs.len()),
+                    value: Decimal::ZERO,
+                    unit: Unit::Note,
+                    sources: vec![],
+                });
+            }
         }
     }
 
@@ -523,12 +608,15 @@ fn score_worker(
     }
     let mut flags = Vec::new();
     for f in rules.flags.iter().filter(|f| RuleSet::applies(&f.roles, w.role)) {
-        let val = &measures[f.measure];
+        let FlagRule::Measure { measure, test } = &f.rule else {
+            continue;
+        };
+        let val = &measures[*measure];
         let n = match val {
             Value::Rate { rate, .. } => *rate,
             Value::Occurrences(_) => val.total(),
         };
-        let hit = match f.test {
+        let hit = match *test {
             FlagTest::AtLeast(k) => n >= k && !n.is_zero(),
             FlagTest::Below(k) => n < k,
         };
@@ -537,7 +625,7 @@ fn score_worker(
             trace.push(TraceLine {
                 item: format!("flag.{}", f.id),
                 item_label: "提示".into(),
-                rule: format!("{} ({} {})", f.label, rules.measures[f.measure].label, show(n)),
+                rule: format!("{} ({} {})", f.label, rules.measures[*measure].label, show(n)),
                 count: n,
                 value: Decimal::ZERO,
                 unit: Unit::Note,

@@ -391,9 +391,57 @@ pub struct Honor {
 pub struct Flag {
     pub id: String,
     pub label: String,
-    pub measure: MeasureId,
     pub roles: Option<Vec<RoleId>>,
-    pub test: FlagTest,
+    pub rule: FlagRule,
+}
+
+#[derive(Debug, Clone)]
+pub enum FlagRule {
+    Measure {
+        measure: MeasureId,
+        test: FlagTest,
+    },
+    /// Raised in runs of `per` when the condition held in this run and earlier ones.
+    History(HistoryRule),
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryRule {
+    pub per: PeriodKind,
+    pub holds: HistoryCondition,
+    /// In this many runs in a row, this one included.
+    pub consecutive: Option<u32>,
+    /// This many times in the year so far, this run included.
+    pub in_year: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub enum HistoryCondition {
+    Grade(String),
+    /// One of these flags (by label, as runs record them).
+    Flags(Vec<String>),
+}
+
+impl HistoryRule {
+    /// The earlier runs this rule reads for a run of `period`.
+    pub fn earlier(&self, period: crate::period::Period) -> Vec<crate::period::Period> {
+        let mut out = Vec::new();
+        let mut p = period;
+        for _ in 1..self.consecutive.unwrap_or(1) {
+            p = p.previous();
+            out.push(p);
+        }
+        if self.in_year.is_some() {
+            let mut p = period;
+            while p.index > 1 && p.kind != PeriodKind::Year {
+                p = p.previous();
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

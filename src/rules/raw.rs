@@ -36,6 +36,18 @@ pub struct RawRuleSet {
     pub honor: Vec<RawHonor>,
 }
 
+/// A condition on this run and earlier runs of one kind: a grade, or one of some flags, in
+/// `consecutive` runs in a row (this one included), or `in_year` times in the year so far.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistory {
+    pub per: Name,
+    pub grade: Option<String>,
+    pub flags: Option<Vec<Name>>,
+    pub consecutive: Option<u32>,
+    pub in_year: Option<u32>,
+}
+
 /// A list of the best subjects named for an honour (优秀网格长), a share of a count base that
 /// may be wider than those who can be named.
 #[derive(Deserialize, Debug)]
@@ -57,7 +69,10 @@ pub struct RawHonor {
 pub struct RawFlag {
     pub id: Name,
     pub label: String,
-    pub measure: Name,
+    /// A flag raised by a measure …
+    pub measure: Option<Name>,
+    /// … or by the subject's history in earlier runs.
+    pub history: Option<RawHistory>,
     pub roles: Option<Vec<Name>>,
     /// Raised when the measure counts at least this many (default 1) …
     pub at_least: Option<Dec>,

@@ -445,28 +445,91 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         });
     }
 
-    // --- flags
-    let flags = raw
-        .flag
-        .iter()
-        .map(|f| {
-            let test = match (f.at_least, f.below) {
-                (a, None) => FlagTest::AtLeast(a.map_or(Decimal::ONE, |d| d.0)),
-                (None, Some(b)) => FlagTest::Below(b.0),
-                (Some(_), Some(_)) => {
-                    c.at(&f.id, "a flag takes `at_least` or `below`, not both");
-                    FlagTest::AtLeast(Decimal::ONE)
-                }
-            };
-            Flag {
-                id: f.id.get_ref().clone(),
-                label: f.label.clone(),
-                measure: measure(&mut c, &f.measure),
-                roles: resolve_roles(&mut c, &f.roles),
-                test,
+    // --- flags: those of a measure first, so that history flags can name them.
+    let mut flags: Vec<Flag> = Vec::new();
+    for f in raw.flag.iter().filter(|f| f.history.is_none()) {
+        let test = match (f.at_least, f.below) {
+            (a, None) => FlagTest::AtLeast(a.map_or(Decimal::ONE, |d| d.0)),
+            (None, Some(b)) => FlagTest::Below(b.0),
+            (Some(_), Some(_)) => {
+                c.at(&f.id, "a flag takes `at_least` or `below`, not both");
+                FlagTest::AtLeast(Decimal::ONE)
             }
-        })
-        .collect();
+        };
+        let Some(m) = &f.measure else {
+            c.at(
+                &f.id,
+                "a flag needs `measure` (a count this run) or `history` (earlier runs)",
+            );
+            continue;
+        };
+        flags.push(Flag {
+            id: f.id.get_ref().clone(),
+            label: f.label.clone(),
+            roles: resolve_roles(&mut c, &f.roles),
+            rule: FlagRule::Measure {
+                measure: measure(&mut c, m),
+                test,
+            },
+        });
+    }
+    for f in raw.flag.iter() {
+        let Some(h) = &f.history else { continue };
+        if f.measure.is_some() || f.at_least.is_some() || f.below.is_some() {
+            c.at(&f.id, "a history flag takes no `measure`, `at_least` or `below`");
+        }
+        let per = period_kind(&mut c, &h.per).unwrap_or(PeriodKind::Quarter);
+        if !meta.periods.contains(&per) {
+            c.at(
+                &h.per,
+                format!("history per {}: the scheme defines no such runs", per.name()),
+            );
+        }
+        let holds = match (&h.grade, &h.flags) {
+            (Some(g), None) => HistoryCondition::Grade(g.clone()),
+            (None, Some(ids)) => HistoryCondition::Flags(
+                ids.iter()
+                    .filter_map(|id| {
+                        let found = flags.iter().find(|x| x.id == *id.get_ref()).map(|x| x.label.clone());
+                        if found.is_none() {
+                            c.at(
+                                id,
+                                format!(
+                                    "history names flag `{}`, which is not a flag of a measure",
+                                    id.get_ref()
+                                ),
+                            );
+                        }
+                        found
+                    })
+                    .collect(),
+            ),
+            _ => {
+                c.at(&f.id, "a history takes `grade` or `flags`");
+                HistoryCondition::Flags(vec![])
+            }
+        };
+        if h.consecutive.is_none() == h.in_year.is_none() || h.consecutive == Some(0) || h.in_year == Some(0) {
+            c.at(
+                &f.id,
+                "a history takes one of `consecutive` or `in_year`, a number of runs from 1",
+            );
+        }
+        if h.consecutive.is_some_and(|k| k > 36) {
+            c.at(&f.id, "`consecutive` reaches back at most 36 runs");
+        }
+        flags.push(Flag {
+            id: f.id.get_ref().clone(),
+            label: f.label.clone(),
+            roles: resolve_roles(&mut c, &f.roles),
+            rule: FlagRule::History(HistoryRule {
+                per,
+                holds,
+                consecutive: h.consecutive,
+                in_year: h.in_year,
+            }),
+        });
+    }
 
     // --- honours
     let honors = raw
