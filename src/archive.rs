@@ -52,17 +52,13 @@ pub fn past_run(period: crate::period::Period, scores_csv: &[u8]) -> crate::engi
         .headers()
         .map(|h| h.iter().map(str::to_string).collect())
         .unwrap_or_default();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (id, grade, flags) = (col("id"), col("grade"), col("flags"));
     let mut subjects = std::collections::BTreeMap::new();
     for rec in r.records().flatten() {
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_string();
-        let fl: Vec<String> = get(flags)
-            .split(';')
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect();
-        subjects.insert(get(id), (get(grade), fl));
+        let fields: std::collections::BTreeMap<String, String> =
+            header.iter().cloned().zip(rec.iter().map(str::to_string)).collect();
+        if let Some(id) = fields.get("id").cloned() {
+            subjects.insert(id, fields);
+        }
     }
     crate::engine::PastRun { period, subjects }
 }

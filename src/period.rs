@@ -186,6 +186,31 @@ impl Period {
         (first, last)
     }
 
+    /// The periods of kind `per` inside this one (the months of a year, its quarters).
+    pub fn within(&self, per: PeriodKind) -> Vec<Period> {
+        let months = self.months();
+        match per {
+            PeriodKind::Month => months,
+            PeriodKind::Quarter => {
+                let mut qs: Vec<Period> = months
+                    .iter()
+                    .map(|m| Period {
+                        kind: PeriodKind::Quarter,
+                        year: m.year,
+                        index: (m.index - 1) / 3 + 1,
+                    })
+                    .collect();
+                qs.dedup();
+                qs
+            }
+            PeriodKind::Year => vec![Period {
+                kind: PeriodKind::Year,
+                year: self.year,
+                index: 1,
+            }],
+        }
+    }
+
     /// The period of the same kind that ends the day before this one starts.
     pub fn previous(&self) -> Period {
         let (year, index) = match (self.kind, self.index) {

@@ -372,3 +372,53 @@ fn daning_counts_failed_months_in_a_row_and_in_the_year() {
     assert_eq!(month(9, 20), "");
     assert_eq!(month(10, 19), "签到不足20次(考核不合格);年内累计三次考核不合格(淘汰)");
 }
+
+#[test]
+fn daning_pays_at_year_end_the_sum_of_the_month_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("out");
+    let input = dir.path().join("in");
+    // One ledger for October to December: 0001 files 31, 22 and 20 valid reports.
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("花名册.csv"), "编号,姓名,岗位\n0001,甲,农村网格员\n").unwrap();
+    std::fs::write(input.join("考勤.csv"), "编号,日期,状态\n").unwrap();
+    std::fs::write(
+        input.join("事件.csv"),
+        "事件编号,编号,类型,日期,数量\nA,0001,有效信息,2026-10-08,31\nB,0001,有效信息,2026-11-09,22\nC,0001,有效信息,2026-12-10,20\n",
+    )
+    .unwrap();
+    let run = |kind: &str, period: &str| {
+        gridscore()
+            .args([
+                kind,
+                "--scheme",
+                "daning",
+                "--period",
+                period,
+                "--history-from",
+                "2026-10",
+                "--input",
+            ])
+            .arg(&input)
+            .arg("--out")
+            .arg(archive.join(format!("daning-{period}")))
+            .assert()
+    };
+    for m in ["2026-10", "2026-11", "2026-12"] {
+        run("month", m).success();
+    }
+    run("year", "2026").success();
+    // October 11 beyond 20 × 5 = 55, capped at 50; November 2 × 5 = 10; December none: 60.
+    let pays = csv_rows(&archive.join("daning-2026/payouts.csv"));
+    assert_eq!(pays[0]["extra"], "60.00");
+    // The year run keeps the month results it summed, and verifies from its own folder.
+    let year = archive.join("daning-2026");
+    assert_eq!(gridscore::archive::read(&year).unwrap().history.len(), 3);
+    gridscore().arg("verify").arg(&year).assert().success();
+    let a = gridscore().arg("explain").arg(&year).arg("0001").assert().success();
+    assert!(
+        stdout(&a).contains("extra 各期之和: 2026-10 50 + 2026-11 10 + 2026-12 0 = 60"),
+        "{}",
+        stdout(&a)
+    );
+}

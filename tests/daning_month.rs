@@ -115,31 +115,36 @@ fn september_flags_a_month_without_a_valid_report() {
 }
 
 #[test]
-fn the_year_end_run_pays_the_extra_reports_capped_month_by_month() {
+fn the_year_end_is_built_from_the_month_runs_and_names_those_missing() {
+    // The year-end reward sums the month runs' accruals (第十一条 1, 年底发放): with only the
+    // example's three months in the archive, the year run names the three it lacks.
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+    let archive = dir.path().join("out");
+    for m in ["2026-07", "2026-08", "2026-09"] {
+        run("month", m, &example(), &archive.join(format!("daning-{m}")));
+    }
     let a = gridscore()
-        .args(["year", "--scheme", "daning", "--period", "2026", "--input"])
+        .args([
+            "year",
+            "--scheme",
+            "daning",
+            "--period",
+            "2026",
+            "--history-from",
+            "2026-07",
+            "--input",
+        ])
         .arg(example())
         .arg("--out")
-        .arg(&out)
+        .arg(archive.join("daning-2026"))
         .assert()
-        .success();
-    let pays = csv_rows(&out.join("payouts.csv"));
-    // 0103: 14 beyond 20 in each of 3 months, 70 capped at 50 each: 150. 0101: 5 × 5 × 3 = 75.
-    assert_eq!(of(&pays, "0103")["extra"], "150.00");
-    assert_eq!(of(&pays, "0101")["extra"], "75.00");
-    // 0102: 2 beyond in July only: 10. 0105 was vetoed in August: its 5 are withheld.
-    assert_eq!(of(&pays, "0102")["extra"], "10.00");
-    assert_eq!(of(&pays, "0105")["extra"], "0.00");
-    // Only the year-end reward is paid by a year run.
-    assert!(!pays[0].contains_key("base"));
-    // The example holds one quarter: the nine empty months are named, not silently zero.
+        .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(
-        err.contains("2026-01、2026-02") && err.contains("请确认输入是否齐全"),
+        err.contains("not in the archive: 2026-10") && err.contains("2026-12"),
         "{err}"
     );
+    assert!(!err.contains("2026-07 ("), "{err}");
 }
 
 #[test]

@@ -133,20 +133,14 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-{period}", rules.meta.name)));
     // Earlier runs that look-back rules read, from the archive root (by default beside `out`).
-    let mut wanted: Vec<Period> = Vec::new();
-    for f in &rules.flags {
-        if let rules::FlagRule::History(h) = &f.rule {
-            if h.per == kind {
-                for p in h.earlier(period) {
-                    if !wanted.contains(&p) {
-                        wanted.push(p);
-                    }
-                }
-            }
-        }
-    }
+    let mut wanted: Vec<Period> = rules.runs_read(period);
     if let Some(from) = &a.history_from {
-        let from = Period::parse(kind, from).map_err(|e| UsageError(format!("--history-from: {e}")))?;
+        // Any kind of period: a year run reads month runs from a month on.
+        let from = Period::parse_any(from).ok_or_else(|| {
+            UsageError(format!(
+                "--history-from: `{from}` is not a period like 2026-07, 2026Q3 or 2026"
+            ))
+        })?;
         wanted.retain(|p| p.first_day() >= from.first_day());
     }
     let root = a.archive.clone().unwrap_or_else(|| {

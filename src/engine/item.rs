@@ -155,11 +155,14 @@ pub fn apply_tier(tier: &Tier, rate: Decimal) -> (Decimal, String) {
 /// What an item needs to know of the subject: its role, and the months of the period its
 /// 到岗–离岗 span covers in full (for monthly amounts).
 #[derive(Clone, Copy)]
-pub struct Who {
+pub struct Who<'a> {
     pub role: RoleId,
     pub months: Decimal,
-    /// The kind of run (an item may be scored in year runs only).
-    pub run: crate::period::PeriodKind,
+    /// The run's period (an item may be scored in year runs only).
+    pub run: crate::period::Period,
+    /// The subject's 编号, and the earlier runs (for sums over runs).
+    pub id: &'a str,
+    pub past: &'a [super::PastRun],
 }
 
 pub fn score_item(
@@ -172,7 +175,7 @@ pub fn score_item(
 ) -> Decimal {
     let slot = values.len();
     values.push(Decimal::ZERO);
-    let in_run = item.periods.as_ref().is_none_or(|ps| ps.contains(&w.run));
+    let in_run = item.periods.as_ref().is_none_or(|ps| ps.contains(&w.run.kind));
     if !RuleSet::applies(&item.roles, w.role) || !in_run {
         // Skip the parts' slots too, so columns stay aligned.
         values.extend(std::iter::repeat_n(Decimal::ZERO, count_items(item) - 1));
@@ -294,6 +297,29 @@ fn score_leaf(
             );
             trace.push(line_for(item, rule, w.months, amount, vec![]));
             v = amount;
+        }
+        Scoring::SumOfRuns { per, item: path } => {
+            let mut parts = Vec::new();
+            let mut sum = Decimal::ZERO;
+            let mut runs: Vec<&super::PastRun> = w
+                .past
+                .iter()
+                .filter(|r| r.period.kind == *per && w.run.contains(r.period.first_day()))
+                .collect();
+            runs.sort_by_key(|r| r.period);
+            for r in runs {
+                let v = r
+                    .subjects
+                    .get(w.id)
+                    .and_then(|row| row.get(path))
+                    .and_then(|x| crate::num::parse_decimal(x))
+                    .unwrap_or_default();
+                sum += v;
+                parts.push(format!("{} {}", r.period, show(v)));
+            }
+            let rule = format!("{path} 各期之和: {} = {}", parts.join(" + "), show(sum));
+            trace.push(line_for(item, rule, Decimal::from(parts.len()), sum, vec![]));
+            v = sum;
         }
         Scoring::Scale(sc) => {
             let (rate, srcs, how) = rate_of_measure(&measures[sc.measure]);

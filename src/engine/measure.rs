@@ -107,6 +107,8 @@ pub struct MeasureCtx<'a> {
     pub files: &'a std::collections::HashMap<&'static str, String>,
     /// Events counted once: the row each is credited to, and its highest level.
     pub credit: &'a HashMap<Src, Option<String>>,
+    /// Earlier runs, for items summed over runs.
+    pub past: &'a [super::PastRun],
 }
 
 /// For event types counted once per event (several rows sharing a 事件编号): the row each

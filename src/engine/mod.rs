@@ -118,8 +118,20 @@ pub struct History {
 #[derive(Debug, Clone)]
 pub struct PastRun {
     pub period: Period,
-    /// By subject 编号: its grade and the labels of its flags in that run.
-    pub subjects: BTreeMap<String, (String, Vec<String>)>,
+    /// By subject 编号: that run's scores.csv row (grade, flags, every item by path).
+    pub subjects: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl PastRun {
+    /// A subject's grade and flag labels in that run.
+    fn grade_and_flags(&self, id: &str) -> Option<(String, Vec<String>)> {
+        let row = self.subjects.get(id)?;
+        let flags = row
+            .get("flags")
+            .map(|f| f.split(';').filter(|x| !x.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        Some((row.get("grade").cloned().unwrap_or_default(), flags))
+    }
 }
 
 pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -> Result<Outcome, InputErrors> {
@@ -142,6 +154,7 @@ pub fn score_with(
         period,
         files: &inputs.sheet_files,
         credit: &credit,
+        past: &history.runs,
     };
     let cols = columns(rules);
     let n = inputs.workers.len();
@@ -333,8 +346,8 @@ pub fn score_with(
                     .runs
                     .iter()
                     .find(|r| r.period == p)
-                    .and_then(|r| r.subjects.get(&w.id))
-                    .is_some_and(|(g, fl)| holds(g, fl))
+                    .and_then(|r| r.grade_and_flags(&w.id))
+                    .is_some_and(|(g, fl)| holds(&g, &fl))
             };
             let earlier = h.earlier(period);
             let (hit, seen): (bool, Vec<Period>) = match (h.consecutive, h.in_year) {
@@ -555,7 +568,9 @@ fn score_worker(
         let who = item::Who {
             role: w.role,
             months: months_on_roster(w, mctx.period),
-            run: mctx.period.kind,
+            run: mctx.period,
+            id: &w.id,
+            past: mctx.past,
         };
         let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
         top.push(v);

@@ -222,6 +222,12 @@ pub enum Scoring {
         by_role: Vec<Option<Decimal>>,
         share: Decimal,
     },
+    /// The sum of item `item` (a path) in the runs of `per` within this run's period, read
+    /// from the archive (the year-end reward of twelve month runs).
+    SumOfRuns {
+        per: PeriodKind,
+        item: String,
+    },
 }
 
 /// Points in proportion to a rate (满意率 × 100).
@@ -527,6 +533,42 @@ impl RuleSet {
                 }
             }
         }
+        out
+    }
+
+    /// The earlier runs a run of `period` reads: those of look-back flags and of items summed
+    /// over runs.
+    pub fn runs_read(&self, period: crate::period::Period) -> Vec<crate::period::Period> {
+        let mut out: Vec<crate::period::Period> = Vec::new();
+        for f in &self.flags {
+            if let FlagRule::History(h) = &f.rule {
+                if h.per == period.kind {
+                    out.extend(h.earlier(period));
+                }
+            }
+        }
+        for (top, it) in self.leaves() {
+            let in_run = self.items[top]
+                .periods
+                .as_ref()
+                .is_none_or(|ps| ps.contains(&period.kind));
+            if let (
+                true,
+                ItemBody::Leaf(Leaf {
+                    scoring: Scoring::SumOfRuns { per, .. },
+                    ..
+                }),
+            ) = (in_run, &it.body)
+            {
+                out.extend(period.within(*per));
+            }
+        }
+        let mut seen = Vec::new();
+        out.retain(|p| {
+            let new = !seen.contains(p);
+            seen.push(*p);
+            new
+        });
         out
     }
 

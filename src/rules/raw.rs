@@ -185,6 +185,7 @@ pub struct RawItem {
     pub tier: Option<RawTier>,
     pub scale: Option<RawScale>,
     pub monthly: Option<RawMonthly>,
+    pub sum_of_runs: Option<RawSumOfRuns>,
     pub deduct: Option<Vec<RawLine>>,
     pub add: Option<Vec<RawLine>>,
     #[serde(default)]
@@ -206,6 +207,15 @@ pub struct RawTier {
 pub struct RawMonthly {
     pub by_role: Spanned<BTreeMap<String, Dec>>,
     pub share: Option<Dec>,
+}
+
+/// The sum of an item over the earlier runs of `per` within this run's period (a year-end
+/// item built from the month runs).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawSumOfRuns {
+    pub per: Name,
+    pub item: Name,
 }
 
 /// Points in proportion to a rate: `points × rate`, rounded half up to `dp` places.

@@ -243,6 +243,24 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         c.say("the rule set has no [[item]]");
     }
 
+    // The items a sum over runs names must exist (they are columns of the earlier runs).
+    fn summed<'a>(it: &'a RawItem, out: &mut Vec<&'a Name>) {
+        if let Some(r) = &it.sum_of_runs {
+            out.push(&r.item);
+        }
+        it.part.iter().for_each(|p| summed(p, out));
+    }
+    let mut names = Vec::new();
+    raw.item.iter().for_each(|it| summed(it, &mut names));
+    for n in names {
+        if !seen_items.contains(n.get_ref()) {
+            c.at(
+                n,
+                format!("sum_of_runs item `{}` is not an item of the rule set", n.get_ref()),
+            );
+        }
+    }
+
     // --- vetoes
     let mut vetoes = Vec::new();
     for v in &raw.veto {
@@ -1147,7 +1165,13 @@ fn item(
         non_negative(c, cap, cap.get_ref(), "a cap");
     }
     let body = if !it.part.is_empty() {
-        if it.tier.is_some() || it.scale.is_some() || it.monthly.is_some() || it.deduct.is_some() || it.add.is_some() {
+        if it.tier.is_some()
+            || it.scale.is_some()
+            || it.monthly.is_some()
+            || it.sum_of_runs.is_some()
+            || it.deduct.is_some()
+            || it.add.is_some()
+        {
             c.at(
                 &it.id,
                 format!("item `{path}` has parts, so it cannot also have tier/scale/deduct/add"),
@@ -1170,6 +1194,16 @@ fn item(
         ItemBody::Parts(parts)
     } else {
         let scoring = match (&it.tier, &it.deduct, &it.add) {
+            (None, None, None) if it.sum_of_runs.is_some() && it.monthly.is_none() && it.scale.is_none() => {
+                let r = it.sum_of_runs.as_ref().map(|r| {
+                    let per = period_kind(c, &r.per).unwrap_or(PeriodKind::Month);
+                    Scoring::SumOfRuns {
+                        per,
+                        item: r.item.get_ref().clone(),
+                    }
+                });
+                r.unwrap_or(Scoring::Lines(vec![]))
+            }
             (None, None, None) if it.monthly.is_some() && it.scale.is_none() => {
                 let f = it.monthly.as_ref().map(|f| {
                     let ids: Vec<Name> = f
