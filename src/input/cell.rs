@@ -117,37 +117,66 @@ pub fn yes_no(d: &Data) -> CellResult<bool> {
 
 const DATE_EXPECTED: &str = "a date (an Excel date, 2026-07-01, 2026/7/1 or 2026年7月1日)";
 
+/// `n` ASCII digits as a number; `None` for anything else (or more than 4 digits).
+fn digits(p: &str) -> Option<u32> {
+    let p = p.trim();
+    if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    p.parse().ok()
+}
+
 fn parse_date_text(s: &str) -> Option<NaiveDate> {
-    let t = s.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
-    let mut it = t.split('-').map(|p| p.trim());
+    // The common form, 2026-07-01 or 2026/7/1, without building a new string.
+    let plain = s.trim();
+    let t: std::borrow::Cow<str> = if plain.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        plain.into()
+    } else {
+        plain.replace(['年', '月', '/', '.'], "-").replace('日', "").into()
+    };
+    let mut it = t.split('-');
     let (y, m, d) = (it.next()?, it.next()?, it.next()?);
     if it.next().is_some() {
         return None;
     }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    NaiveDate::from_ymd_opt(digits(y)? as i32, digits(m)?, digits(d)?)
 }
 
+/// 08:30 or 08:30:15 (also 8点30分, 08：30): hours, minutes and seconds of one or two digits.
 fn parse_time_text(s: &str) -> Option<NaiveTime> {
-    let t = s.trim().replace(['：', '点', '时'], ":").replace(['分', '秒'], "");
+    let plain = s.trim();
+    let t: std::borrow::Cow<str> = if plain.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        plain.into()
+    } else {
+        plain.replace(['：', '点', '时'], ":").replace(['分', '秒'], "").into()
+    };
     let t = t.trim_end_matches(':');
-    NaiveTime::parse_from_str(t, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
-        .ok()
+    let mut it = t.split(':');
+    let two = |p: Option<&str>| p.filter(|p| !p.is_empty() && p.len() <= 2).and_then(digits);
+    let (h, m) = (two(it.next())?, two(it.next())?);
+    let sec = match it.next() {
+        None => 0,
+        Some(x) => two(Some(x))?,
+    };
+    if it.next().is_some() {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h, m, sec)
 }
 
 fn parse_datetime_text(s: &str) -> Option<NaiveDateTime> {
-    let t = s.trim().replace('T', " ");
-    let (d, tm) = match t.split_once(char::is_whitespace) {
-        Some((d, tm)) => (d.to_string(), Some(tm.trim().to_string())),
+    let t = s.trim();
+    let (d, tm): (std::borrow::Cow<str>, Option<&str>) = match t.split_once([' ', 'T', '\t', '\u{3000}']) {
+        Some((d, tm)) => (d.into(), Some(tm.trim())),
         None => match t.split_once('日') {
-            Some((d, tm)) if !tm.trim().is_empty() => (format!("{d}日"), Some(tm.trim().to_string())),
-            _ => (t.clone(), None),
+            Some((d, tm)) if !tm.trim().is_empty() => (format!("{d}日").into(), Some(tm.trim())),
+            _ => (t.into(), None),
         },
     };
     let date = parse_date_text(&d)?;
     match tm {
         None => Some(date.and_time(NaiveTime::MIN)),
-        Some(tm) => Some(date.and_time(parse_time_text(&tm)?)),
+        Some(tm) => Some(date.and_time(parse_time_text(tm)?)),
     }
 }
 
@@ -347,5 +376,31 @@ mod tests {
         assert_eq!(rate(&Data::Float(0.95)), Ok(Some(d("0.95"))));
         assert_eq!(rate(&Data::Float(1.0)), Ok(Some(d("1"))));
         assert!(rate(&Data::Float(120.0)).is_err());
+    }
+
+    #[test]
+    fn date_and_time_text_forms() {
+        let d = |s: &str| parse_date_text(s).map(|x| x.to_string());
+        assert_eq!(d("2026-07-01").as_deref(), Some("2026-07-01"));
+        assert_eq!(d(" 2026/7/1 ").as_deref(), Some("2026-07-01"));
+        assert_eq!(d("2026年7月1日").as_deref(), Some("2026-07-01"));
+        assert_eq!(d("2026.07.01").as_deref(), Some("2026-07-01"));
+        for bad in ["2026-07-32", "2026-07", "2026-07-01-02", "26-7-1x", "", "2026--01"] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+        let t = |s: &str| parse_time_text(s).map(|x| x.to_string());
+        assert_eq!(t("08:30").as_deref(), Some("08:30:00"));
+        assert_eq!(t("8:05:09").as_deref(), Some("08:05:09"));
+        assert_eq!(t("8点30分").as_deref(), Some("08:30:00"));
+        assert_eq!(t("08：30").as_deref(), Some("08:30:00"));
+        for bad in ["24:00", "08:60", "830", "08:30:00:00", "08::30", "008:30", ""] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
+        let dt = |s: &str| parse_datetime_text(s).map(|x| x.to_string());
+        assert_eq!(dt("2026-07-01 08:30").as_deref(), Some("2026-07-01 08:30:00"));
+        assert_eq!(dt("2026-07-01T08:30:05").as_deref(), Some("2026-07-01 08:30:05"));
+        assert_eq!(dt("2026年7月1日8点30分").as_deref(), Some("2026-07-01 08:30:00"));
+        assert_eq!(dt("2026-07-01\u{3000}08:30").as_deref(), Some("2026-07-01 08:30:00"));
+        assert_eq!(dt("2026-07-01").as_deref(), Some("2026-07-01 00:00:00"));
     }
 }
