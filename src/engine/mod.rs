@@ -3,21 +3,20 @@
 //! Per worker (on both cores): duty days, every measure, every item, vetoes. Then per quota
 //! group: ranks and grades. Then per worker: pay. Nothing here knows a township.
 pub mod bucket;
+pub mod honor;
 pub mod item;
+pub mod lookback;
 pub mod measure;
+pub mod pay;
 pub mod quota;
 pub mod trace;
 
 use crate::calendar::Calendar;
 use crate::input::contract::ScopeField;
-use crate::input::records::Param;
 use crate::input::{InputErrors, InputProblem, Inputs};
-use crate::num::{round_fen, show, show_money};
+use crate::num::show;
 use crate::period::Period;
-use crate::rules::{
-    FlagRule, FlagTest, GradeMethod, Grading, HistoryCondition, Item, ItemBody, ItemKind, PayAmount, PayRule, RuleSet,
-    VetoTest,
-};
+use crate::rules::{FlagRule, FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, RuleSet, VetoTest};
 use measure::{MeasureCtx, Value, WorkerDays};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -225,7 +224,6 @@ pub fn score_with(
         .map(|g| g.tie_breakers.clone())
         .unwrap_or_default();
     let mut groups = Vec::new();
-    let mut honor_ties: Vec<String> = Vec::new();
     for (key, members) in &groups_map {
         let eligible: Vec<quota::Candidate> = members
             .iter()
@@ -250,7 +248,7 @@ pub fn score_with(
                         .map(|q| {
                             q.count_param
                                 .as_ref()
-                                .and_then(|p| count_param(&inputs.params, p, period, key, &mut problems))
+                                .and_then(|p| pay::count_param(&inputs.params, p, period, key, &mut problems))
                         })
                         .collect();
                     quota::lines(eligible.len(), &shares, &fixed)
@@ -322,122 +320,9 @@ pub fn score_with(
         }
     }
 
-    // History flags: a grade or flags held in this run and earlier ones.
-    for f in &rules.flags {
-        let FlagRule::History(h) = &f.rule else { continue };
-        if h.per != period.kind {
-            continue;
-        }
-        let holds = |grade: &str, flags: &[String]| match &h.holds {
-            HistoryCondition::Grade(g) => grade == g,
-            HistoryCondition::Flags(labels) => flags.iter().any(|x| labels.contains(x)),
-        };
-        for (i, s) in scored.iter_mut().enumerate() {
-            let w = &inputs.workers[i];
-            if !RuleSet::applies(&f.roles, w.role) {
-                continue;
-            }
-            let now = holds(s.subject.grade.as_deref().unwrap_or(""), &s.subject.flags);
-            if !now {
-                continue;
-            }
-            let past = |p: Period| {
-                history
-                    .runs
-                    .iter()
-                    .find(|r| r.period == p)
-                    .and_then(|r| r.grade_and_flags(&w.id))
-                    .is_some_and(|(g, fl)| holds(&g, &fl))
-            };
-            let earlier = h.earlier(period);
-            let (hit, seen): (bool, Vec<Period>) = match (h.consecutive, h.in_year) {
-                (Some(k), _) => {
-                    let run: Vec<Period> = earlier.iter().take(k as usize - 1).copied().collect();
-                    (run.iter().all(|p| past(*p)), run)
-                }
-                (None, Some(n)) => {
-                    let times: Vec<Period> = earlier.iter().copied().filter(|p| past(*p)).collect();
-                    (times.len() + 1 >= n as usize, times)
-                }
-                (None, None) => (false, vec![]),
-            };
-            if hit {
-                let mut runs: Vec<String> = seen.iter().map(|p| p.to_string()).collect();
-                runs.reverse();
-                runs.push(period.to_string());
-                s.subject.flags.push(f.label.clone());
-                s.subject.trace.push(TraceLine {
-                    item: format!("flag.{}", f.id),
-                    item_label: "提示".into(),
-                    rule: format!("{} ({})", f.label, runs.join("、")),
-                    count: Decimal::from(runs.len()),
-                    value: Decimal::ZERO,
-                    unit: Unit::Note,
-                    sources: vec![],
-                });
-            }
-        }
-    }
-
-    // Honours: the best of some roles, a share of a wider count base.
-    for h in rules.honors.iter().filter(|h| h.periods.contains(&period.kind)) {
-        let base = inputs.workers.iter().filter(|w| h.base_roles.contains(&w.role)).count();
-        let places: usize = crate::num::round_count(Decimal::from(base) * h.share)
-            .try_into()
-            .unwrap_or(0);
-        let cands: Vec<quota::Candidate> = scored
-            .iter()
-            .enumerate()
-            .filter(|(i, s)| h.roles.contains(&inputs.workers[*i].role) && s.subject.vetoes.is_empty())
-            .map(|(i, s)| {
-                let mut key = vec![s.subject.total];
-                key.extend(tie_breakers.iter().map(|t| s.top[*t]));
-                quota::Candidate {
-                    key,
-                    id: inputs.workers[i].id.clone(),
-                    index: i,
-                }
-            })
-            .collect();
-        let n = cands.len();
-        let r = quota::place_at(cands, vec![places.min(n), n]);
-        for p in r.placed.iter().filter(|p| p.grade == 0) {
-            let s = &mut scored[p.index].subject;
-            s.honors.push(h.label.clone());
-            s.trace.push(TraceLine {
-                item: format!("honor.{}", h.id),
-                item_label: h.label.clone(),
-                rule: format!(
-                    "{} 第{}名; 名额 {} = {} × {}人 (四舍五入){}",
-                    h.label,
-                    p.rank,
-                    places,
-                    show(h.share),
-                    base,
-                    if p.lifted_from.is_some() {
-                        "; 同分并列, 一并评为"
-                    } else {
-                        ""
-                    }
-                ),
-                count: Decimal::from(p.rank),
-                value: Decimal::ZERO,
-                unit: Unit::Note,
-                sources: vec![],
-            });
-        }
-        for tie in &r.boundary_ties {
-            let names: Vec<String> = tie
-                .iter()
-                .map(|i| format!("{} {}", inputs.workers[*i].id, inputs.workers[*i].name))
-                .collect();
-            honor_ties.push(format!(
-                "{}: 同分并列跨越名额线, 一并评为: {}",
-                h.label,
-                names.join("、")
-            ));
-        }
-    }
+    // Look-back flags and honours, once grades are known.
+    lookback::raise(&mut scored, inputs, rules, period, history);
+    let honor_ties = honor::name(&mut scored, inputs, rules, period, &tie_breakers);
 
     // Pay.
     let pays: Vec<usize> = rules
@@ -464,7 +349,7 @@ pub fn score_with(
         };
         if let Some((param, needed)) = param {
             let v = if needed {
-                run_param(&inputs.params, param, period, &mut problems)
+                pay::run_param(&inputs.params, param, period, &mut problems)
             } else {
                 None
             };
@@ -472,7 +357,7 @@ pub fn score_with(
         }
     }
     for s in scored.iter_mut() {
-        pay_worker(s, inputs, rules, (period, &cols), &pays, &param_cache);
+        pay::pay_worker(s, inputs, rules, (period, &cols), &pays, &param_cache);
         problems.append(&mut s.problems);
     }
     let mut warnings = honor_ties;
@@ -481,7 +366,7 @@ pub fn score_with(
             if let Some(from_col) = pays.iter().position(|p| p == from) {
                 let rule = &rules.pay[pi];
                 let from_label = rules.pay[*from].label.as_str();
-                share_pool(
+                pay::share_pool(
                     &mut scored,
                     inputs,
                     rule,
@@ -567,7 +452,7 @@ fn score_worker(
     for it in &rules.items {
         let who = item::Who {
             role: w.role,
-            months: months_on_roster(w, mctx.period),
+            months: pay::months_on_roster(w, mctx.period),
             run: mctx.period,
             id: &w.id,
             past: mctx.past,
@@ -672,346 +557,6 @@ fn score_worker(
         problems,
         pay_full: Vec::new(),
     }
-}
-
-fn pay_worker(
-    s: &mut Scored,
-    inputs: &Inputs,
-    rules: &RuleSet,
-    (period, cols): (Period, &[ItemColumn]),
-    pays: &[usize],
-    params: &BTreeMap<String, Option<(Decimal, Source)>>,
-) {
-    let w = &inputs.workers[s.subject.worker];
-    let vetoed = !s.subject.vetoes.is_empty();
-    let mut total = Decimal::ZERO;
-    for &pi in pays {
-        let rule = &rules.pay[pi];
-        if !RuleSet::applies(&rule.roles, w.role) {
-            s.subject.pay.push(None);
-            s.pay_full.push(Decimal::ZERO);
-            continue;
-        }
-        let note = |s: &mut Scored, text: String| {
-            s.subject.trace.push(TraceLine {
-                item: rule.id.clone(),
-                item_label: rule.label.clone(),
-                rule: text,
-                count: Decimal::ZERO,
-                value: Decimal::ZERO,
-                unit: Unit::Yuan,
-                sources: vec![],
-            });
-        };
-        let (amount, rule_text, count, sources) = match &rule.amount {
-            PayAmount::ByGrade(table) => {
-                let g = s.subject.grade.clone().unwrap_or_default();
-                let a = table.iter().find(|(k, _)| *k == g).map_or(Decimal::ZERO, |(_, v)| *v);
-                (a, format!("等次 {g} → {}元", show_money(a)), Decimal::ONE, vec![])
-            }
-            PayAmount::PerEvent { measure, rate } => {
-                let val = &s.measures[*measure];
-                let occs = val.occurrences();
-                let a: Decimal = occs.iter().map(|o| o.amount * item::rate_of(rate, o)).sum();
-                if occs.is_empty() {
-                    (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
-                } else {
-                    let mut by_level: BTreeMap<String, Decimal> = BTreeMap::new();
-                    for o in occs {
-                        *by_level.entry(o.level.clone().unwrap_or_default()).or_default() += o.amount;
-                    }
-                    let detail: Vec<String> = by_level.iter().map(|(l, c)| format!("{l}{}条", show(*c))).collect();
-                    (
-                        a,
-                        format!(
-                            "{} {} = {}元",
-                            rules.measures[*measure].label,
-                            detail.join("、"),
-                            show_money(a)
-                        ),
-                        val.total(),
-                        occs.iter().map(|o| o.source.clone()).collect(),
-                    )
-                }
-            }
-            PayAmount::Subsidy { by_grade, otherwise } => match w.monthly_subsidy {
-                Some(monthly) => {
-                    let months = months_on_roster(w, period);
-                    let g = s.subject.grade.clone().unwrap_or_default();
-                    let factor = by_grade.iter().find(|(k, _)| *k == g).map_or(*otherwise, |(_, f)| *f);
-                    let a = monthly * months * factor;
-                    (
-                        a,
-                        format!(
-                            "月补贴{}元 × {}个月 × {} ({g}) = {}元",
-                            show_money(monthly),
-                            show(months),
-                            show(factor),
-                            show_money(round_fen(a))
-                        ),
-                        months,
-                        vec![Source::Row(w.src)],
-                    )
-                }
-                None => {
-                    s.problems.push(InputProblem {
-                        file: inputs.sheet_files.get("roster").cloned().unwrap_or_default(),
-                        place: w.src.to_string(),
-                        found: Some(format!("{} {} with a blank 月补贴", w.id, w.name)),
-                        expected: format!("a 月补贴 (monthly subsidy): pay rule {} pays from it", rule.label),
-                    });
-                    (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
-                }
-            },
-            PayAmount::GradeParam { grade, param } => {
-                match (
-                    s.subject.grade.as_deref() == Some(grade.as_str()),
-                    params.get(param).cloned().flatten(),
-                ) {
-                    (true, Some((v, src))) => (
-                        v,
-                        format!("{grade}: {param} = {}元", show_money(v)),
-                        Decimal::ONE,
-                        vec![src],
-                    ),
-                    _ => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
-                }
-            }
-            PayAmount::Item(path) => {
-                let v = cols
-                    .iter()
-                    .position(|c| c.path == *path)
-                    .map_or(Decimal::ZERO, |i| s.subject.values[i]);
-                let label = cols.iter().find(|c| c.path == *path).map_or("", |c| c.label.as_str());
-                (
-                    v,
-                    format!("{label} {}元", show_money(round_fen(v))),
-                    Decimal::ONE,
-                    vec![],
-                )
-            }
-            // Shared after every worker's other pay is known (see `share_pool`).
-            PayAmount::Pool { .. } => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
-            PayAmount::ParamBands {
-                param,
-                bands,
-                otherwise,
-            } => match params.get(param).cloned().flatten() {
-                Some((v, src)) => {
-                    let a = bands
-                        .iter()
-                        .find(|(from, to, _)| v >= *from && v <= *to)
-                        .map_or(*otherwise, |(_, _, a)| *a);
-                    (a, format!("{param} = {} → {}元", show(v), show_money(a)), v, vec![src])
-                }
-                None => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
-            },
-        };
-        let amount = round_fen(amount);
-        // What the rule pays with nothing withheld: a subsidy at its full factor.
-        s.pay_full.push(match &rule.amount {
-            PayAmount::Subsidy { .. } => round_fen(w.monthly_subsidy.unwrap_or_default() * months_on_roster(w, period)),
-            _ => amount,
-        });
-        let paid = if w.no_reward && !amount.is_zero() {
-            note(s, format!("不享受奖励 (花名册), 应得{}元不予发放", show_money(amount)));
-            Decimal::ZERO
-        } else if vetoed && rule.withheld_when_vetoed && !amount.is_zero() {
-            note(s, format!("一票否决, 应得{}元不予发放", show_money(amount)));
-            Decimal::ZERO
-        } else {
-            if !amount.is_zero() {
-                s.subject.trace.push(TraceLine {
-                    item: rule.id.clone(),
-                    item_label: rule.label.clone(),
-                    rule: rule_text,
-                    count,
-                    value: amount,
-                    unit: Unit::Yuan,
-                    sources,
-                });
-            }
-            amount
-        };
-        s.subject.pay.push(Some(paid));
-        total += paid;
-    }
-    s.subject.pay_total = total;
-}
-
-/// The months of the period the worker's 到岗–离岗 span covers in full: what a subsidy or a
-/// monthly amount pays
-/// (one who joins on 8月1日 is paid August and September of the third quarter).
-fn months_on_roster(w: &crate::input::records::Worker, period: Period) -> Decimal {
-    let covered = period
-        .months()
-        .iter()
-        .filter(|m| w.start.is_none_or(|s| s <= m.first_day()) && w.end.is_none_or(|e| e >= m.last_day()))
-        .count();
-    Decimal::from(covered)
-}
-
-/// A pool: what pay rule `from_col` withheld from everyone, shared equally among the subjects
-/// graded `grade` that the pool's rule pays, to the fen; the remainder fen go one each to the
-/// highest ranked (by total, then tie-breakers, then id). Nobody to share it with is reported.
-fn share_pool(
-    scored: &mut [Scored],
-    inputs: &Inputs,
-    rule: &PayRule,
-    from_label: &str,
-    (col, from_col): (usize, usize),
-    grade: &str,
-    warnings: &mut Vec<String>,
-) {
-    let withheld: Decimal = scored
-        .iter()
-        .map(|s| s.pay_full[from_col] - s.subject.pay[from_col].unwrap_or_default())
-        .sum();
-    let mut takers: Vec<usize> = (0..scored.len())
-        .filter(|&i| {
-            let w = &inputs.workers[scored[i].subject.worker];
-            scored[i].subject.grade.as_deref() == Some(grade) && RuleSet::applies(&rule.roles, w.role) && !w.no_reward
-        })
-        .collect();
-    let key = |i: &usize| {
-        let s = &scored[*i];
-        (
-            std::cmp::Reverse(s.subject.total),
-            std::cmp::Reverse(s.top.clone()),
-            inputs.workers[s.subject.worker].id.clone(),
-        )
-    };
-    takers.sort_by_key(key);
-    if takers.is_empty() {
-        if !withheld.is_zero() {
-            warnings.push(format!(
-                "{}: 扣发{}元无{grade}人员可分, 未发放",
-                rule.label,
-                show_money(withheld)
-            ));
-        }
-        return;
-    }
-    let k = Decimal::from(takers.len());
-    let share = (withheld * Decimal::ONE_HUNDRED / k).floor() / Decimal::ONE_HUNDRED;
-    let remainder_fen = ((withheld - share * k) * Decimal::ONE_HUNDRED).round();
-    for (pos, &i) in takers.iter().enumerate() {
-        let extra = if Decimal::from(pos) < remainder_fen {
-            Decimal::new(1, 2)
-        } else {
-            Decimal::ZERO
-        };
-        let amount = share + extra;
-        let s = &mut scored[i];
-        let text = format!(
-            "{}合计扣发{}元 ÷ {}人 = {}元{}",
-            from_label,
-            show_money(withheld),
-            show(k),
-            show_money(share),
-            if extra.is_zero() {
-                String::new()
-            } else {
-                format!(" + 余数0.01元 (第{}位)", pos + 1)
-            }
-        );
-        s.subject.trace.push(TraceLine {
-            item: rule.id.clone(),
-            item_label: rule.label.clone(),
-            rule: text,
-            count: Decimal::ONE,
-            value: amount,
-            unit: Unit::Yuan,
-            sources: vec![],
-        });
-        s.subject.pay[col] = Some(amount);
-        s.subject.pay_total += amount;
-    }
-}
-
-/// Params rows named `name` for this run: an exact period match first, then undated rows.
-fn params_for<'a>(params: &'a [Param], name: &str, period: Period, scope: Option<&str>) -> Vec<&'a Param> {
-    let named = |p: &&Param| p.name == name && p.scope.as_deref() == scope;
-    let exact: Vec<&Param> = params
-        .iter()
-        .filter(named)
-        .filter(|p| p.period == Some(period))
-        .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    params.iter().filter(named).filter(|p| p.period.is_none()).collect()
-}
-
-fn param_value(p: &Param, problems: &mut Vec<InputProblem>) -> Option<Decimal> {
-    let v = crate::num::parse_decimal(&p.value);
-    if v.is_none() {
-        problems.push(InputProblem {
-            file: p.file.clone(),
-            place: p.place.clone(),
-            found: Some(p.value.clone()),
-            expected: format!("a number for the parameter {}", p.name),
-        });
-    }
-    v
-}
-
-fn one_param<'a>(found: Vec<&'a Param>, problems: &mut Vec<InputProblem>) -> Option<&'a Param> {
-    if found.len() > 1 {
-        problems.push(InputProblem {
-            file: found[1].file.clone(),
-            place: found[1].place.clone(),
-            found: Some(found[1].value.clone()),
-            expected: format!(
-                "one row for the parameter {} in this period (another is at {})",
-                found[1].name, found[0].place
-            ),
-        });
-    }
-    found.first().copied()
-}
-
-/// A run-wide parameter (县排名 for the month): missing is an error, never a guess.
-fn run_param(
-    params: &[Param],
-    name: &str,
-    period: Period,
-    problems: &mut Vec<InputProblem>,
-) -> Option<(Decimal, Source)> {
-    let Some(p) = one_param(params_for(params, name, period, None), problems) else {
-        problems.push(InputProblem {
-            file: "参数".into(),
-            place: "参数".into(),
-            found: None,
-            expected: format!(
-                "a row 名称 = {name}, 月份 = {period} in the 参数 sheet: a pay rule of this run needs it"
-            ),
-        });
-        return None;
-    };
-    param_value(p, problems).map(|v| (v, Source::Row(p.src)))
-}
-
-/// A county-set count for one quota group (范围 = the group), if given.
-fn count_param(
-    params: &[Param],
-    name: &str,
-    period: Period,
-    group: &str,
-    problems: &mut Vec<InputProblem>,
-) -> Option<usize> {
-    let p = one_param(params_for(params, name, period, Some(group)), problems)?;
-    let v = param_value(p, problems)?;
-    if v < Decimal::ZERO || !v.fract().is_zero() {
-        problems.push(InputProblem {
-            file: p.file.clone(),
-            place: p.place.clone(),
-            found: Some(p.value.clone()),
-            expected: format!("a whole number of places for {name}"),
-        });
-        return None;
-    }
-    v.try_into().ok()
 }
 
 #[cfg(test)]

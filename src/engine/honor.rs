@@ -1,0 +1,80 @@
+//! Honours (优秀网格长): the best non-vetoed subjects of some roles, a share of the count of a
+//! wider set of roles, named; a tie across the line names all and is reported.
+use super::quota;
+use super::trace::{TraceLine, Unit};
+use super::Scored;
+use crate::input::Inputs;
+use crate::num::show;
+use crate::period::Period;
+use crate::rules::RuleSet;
+use rust_decimal::Decimal;
+
+/// Names the honours of this run's kind; returns the reports of ties across a line.
+pub(super) fn name(
+    scored: &mut [Scored],
+    inputs: &Inputs,
+    rules: &RuleSet,
+    period: Period,
+    tie_breakers: &[usize],
+) -> Vec<String> {
+    let mut honor_ties = Vec::new();
+    for h in rules.honors.iter().filter(|h| h.periods.contains(&period.kind)) {
+        let base = inputs.workers.iter().filter(|w| h.base_roles.contains(&w.role)).count();
+        let places: usize = crate::num::round_count(Decimal::from(base) * h.share)
+            .try_into()
+            .unwrap_or(0);
+        let cands: Vec<quota::Candidate> = scored
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| h.roles.contains(&inputs.workers[*i].role) && s.subject.vetoes.is_empty())
+            .map(|(i, s)| {
+                let mut key = vec![s.subject.total];
+                key.extend(tie_breakers.iter().map(|t| s.top[*t]));
+                quota::Candidate {
+                    key,
+                    id: inputs.workers[i].id.clone(),
+                    index: i,
+                }
+            })
+            .collect();
+        let n = cands.len();
+        let r = quota::place_at(cands, vec![places.min(n), n]);
+        for p in r.placed.iter().filter(|p| p.grade == 0) {
+            let s = &mut scored[p.index].subject;
+            s.honors.push(h.label.clone());
+            s.trace.push(TraceLine {
+                item: format!("honor.{}", h.id),
+                item_label: h.label.clone(),
+                rule: format!(
+                    "{} 第{}名; 名额 {} = {} × {}人 (四舍五入){}",
+                    h.label,
+                    p.rank,
+                    places,
+                    show(h.share),
+                    base,
+                    if p.lifted_from.is_some() {
+                        "; 同分并列, 一并评为"
+                    } else {
+                        ""
+                    }
+                ),
+                count: Decimal::from(p.rank),
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources: vec![],
+            });
+        }
+        for tie in &r.boundary_ties {
+            let names: Vec<String> = tie
+                .iter()
+                .map(|i| format!("{} {}", inputs.workers[*i].id, inputs.workers[*i].name))
+                .collect();
+            honor_ties.push(format!(
+                "{}: 同分并列跨越名额线, 一并评为: {}",
+                h.label,
+                names.join("、")
+            ));
+        }
+    }
+    honor_ties
+}

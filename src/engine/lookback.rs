@@ -1,0 +1,68 @@
+//! Look-back flags: a grade, or one of some flags, held in this run and the runs before it
+//! (counted over consecutive runs, or times in the year). The earlier runs come
+//! from the archive (`crate::archive::load_history`); one missing there was refused before.
+use super::trace::{TraceLine, Unit};
+use super::{History, Scored};
+use crate::input::Inputs;
+use crate::period::Period;
+use crate::rules::{FlagRule, HistoryCondition, RuleSet};
+use rust_decimal::Decimal;
+
+/// Raises the rule set's history flags of this run's kind on every subject they hold for.
+pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, period: Period, history: &History) {
+    for f in &rules.flags {
+        let FlagRule::History(h) = &f.rule else { continue };
+        if h.per != period.kind {
+            continue;
+        }
+        let holds = |grade: &str, flags: &[String]| match &h.holds {
+            HistoryCondition::Grade(g) => grade == g,
+            HistoryCondition::Flags(labels) => flags.iter().any(|x| labels.contains(x)),
+        };
+        for (i, s) in scored.iter_mut().enumerate() {
+            let w = &inputs.workers[i];
+            if !RuleSet::applies(&f.roles, w.role) {
+                continue;
+            }
+            let now = holds(s.subject.grade.as_deref().unwrap_or(""), &s.subject.flags);
+            if !now {
+                continue;
+            }
+            let past = |p: Period| {
+                history
+                    .runs
+                    .iter()
+                    .find(|r| r.period == p)
+                    .and_then(|r| r.grade_and_flags(&w.id))
+                    .is_some_and(|(g, fl)| holds(&g, &fl))
+            };
+            let earlier = h.earlier(period);
+            let (hit, seen): (bool, Vec<Period>) = match (h.consecutive, h.in_year) {
+                (Some(k), _) => {
+                    let run: Vec<Period> = earlier.iter().take(k as usize - 1).copied().collect();
+                    (run.iter().all(|p| past(*p)), run)
+                }
+                (None, Some(n)) => {
+                    let times: Vec<Period> = earlier.iter().copied().filter(|p| past(*p)).collect();
+                    (times.len() + 1 >= n as usize, times)
+                }
+                (None, None) => (false, vec![]),
+            };
+            if hit {
+                let mut runs: Vec<String> = seen.iter().map(|p| p.to_string()).collect();
+                runs.reverse();
+                runs.push(period.to_string());
+                s.subject.flags.push(f.label.clone());
+                s.subject.trace.push(TraceLine {
+                    item: format!("flag.{}", f.id),
+                    item_label: "提示".into(),
+                    rule: format!("{} ({})", f.label, runs.join("、")),
+                    count: Decimal::from(runs.len()),
+                    value: Decimal::ZERO,
+                    unit: Unit::Note,
+                    sources: vec![],
+                });
+            }
+        }
+    }
+}
