@@ -9,7 +9,7 @@ use rust_xlsxwriter::Workbook;
 
 #[path = "support/clerk.rs"]
 mod clerk;
-use clerk::{fmts, out_dir, props, sheet, write_date, R};
+use clerk::{event_row, fmts, out_dir, props, sheet, write_date, R};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).expect("valid date")
@@ -196,22 +196,13 @@ fn main() -> R<()> {
             for k in 0..count {
                 n += 1;
                 let x = days[k * days.len() / count.max(1)];
-                ws.write_string(r, 0, format!("SX{n:06}"))?;
-                ws.write_string_with_format(r, 1, w.id, &f.text)?;
-                ws.write_string(r, 2, "有效信息")?;
-                write_date(ws, r, 3, x, n, &f)?;
+                event_row(ws, r, n, (&format!("SX{n:06}"), w.id, "有效信息", x, ""), &f)?;
                 r += 1;
             }
         }
         for (ty, (m, day), level, amount) in w.rows {
             n += 1;
-            ws.write_string(r, 0, format!("SX{n:06}"))?;
-            ws.write_string_with_format(r, 1, w.id, &f.text)?;
-            ws.write_string(r, 2, *ty)?;
-            write_date(ws, r, 3, d(*m, *day), n, &f)?;
-            if !level.is_empty() {
-                ws.write_string(r, 4, *level)?;
-            }
+            event_row(ws, r, n, (&format!("SX{n:06}"), w.id, ty, d(*m, *day), level), &f)?;
             if !amount.is_empty() {
                 ws.write_number(r, 5, amount.parse::<f64>()?)?;
             }

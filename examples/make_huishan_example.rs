@@ -10,7 +10,7 @@ use rust_xlsxwriter::Workbook;
 
 #[path = "support/clerk.rs"]
 mod clerk;
-use clerk::{fmts, out_dir, props, sheet, write_date, yes_no, R};
+use clerk::{event_row, fmts, out_dir, props, sheet, write_date, yes_no, R};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).expect("valid date")
@@ -186,11 +186,7 @@ fn main() -> R<()> {
                 .chain((0..w.level2[mi]).map(|k| ("二级", 5 + 7 * k)));
             for (level, day) in usual {
                 n += 1;
-                ws.write_string(r, 0, format!("HS{n:05}"))?;
-                ws.write_string_with_format(r, 1, w.id, &f.text)?;
-                ws.write_string(r, 2, "事件信息")?;
-                write_date(ws, r, 3, d(m, day), n, &f)?;
-                ws.write_string(r, 4, level)?;
+                event_row(ws, r, n, (&format!("HS{n:05}"), w.id, "事件信息", d(m, day), level), &f)?;
                 r += 1;
             }
         }
@@ -199,13 +195,7 @@ fn main() -> R<()> {
     for w in &workers {
         for (id, ty, (m, day), level, amount) in w.rows {
             n += 1;
-            ws.write_string(r, 0, *id)?;
-            ws.write_string_with_format(r, 1, w.id, &f.text)?;
-            ws.write_string(r, 2, *ty)?;
-            write_date(ws, r, 3, d(*m, *day), n, &f)?;
-            if !level.is_empty() {
-                ws.write_string(r, 4, *level)?;
-            }
+            event_row(ws, r, n, (id, w.id, ty, d(*m, *day), level), &f)?;
             if !amount.is_empty() {
                 ws.write_number(r, 5, amount.parse::<f64>()?)?;
             }

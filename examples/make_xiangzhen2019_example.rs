@@ -13,7 +13,7 @@ use rust_xlsxwriter::Workbook;
 
 #[path = "support/clerk.rs"]
 mod clerk;
-use clerk::{fmts, out_dir, props, sheet, write_date, yes_no, R};
+use clerk::{event_row, fmts, out_dir, props, sheet, write_date, yes_no, R};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).expect("valid date")
@@ -251,13 +251,7 @@ fn main() -> R<()> {
     for w in &workers {
         for (ty, x, level, count) in events(w) {
             n += 1;
-            ws.write_string(r, 0, format!("X{n:05}"))?;
-            ws.write_string_with_format(r, 1, w.id, &f.text)?;
-            ws.write_string(r, 2, ty)?;
-            write_date(ws, r, 3, x, n, &f)?;
-            if !level.is_empty() {
-                ws.write_string(r, 4, level)?;
-            }
+            event_row(ws, r, n, (&format!("X{n:05}"), w.id, ty, x, level), &f)?;
             if n % 17 == 0 {
                 ws.write_string(r, 5, yes_no(true, n))?;
             }
@@ -269,11 +263,7 @@ fn main() -> R<()> {
     }
     // A 非访 row that 有效 = 否 voids: it counts for nothing (0201 stays clean).
     n += 1;
-    ws.write_string(r, 0, format!("X{n:05}"))?;
-    ws.write_string_with_format(r, 1, "0201", &f.text)?;
-    ws.write_string(r, 2, "非访")?;
-    write_date(ws, r, 3, d(9, 9), n, &f)?;
-    ws.write_string(r, 4, "市")?;
+    event_row(ws, r, n, (&format!("X{n:05}"), "0201", "非访", d(9, 9), "市"), &f)?;
     ws.write_string(r, 5, "否")?;
     ws.write_string(r, 7, "经核实不属实")?;
     let events_rows = n;

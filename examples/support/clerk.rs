@@ -94,6 +94,25 @@ pub fn yes_no(v: bool, n: usize) -> &'static str {
     }
 }
 
+/// The first columns of an 事件 row: 事件编号, 编号 (as text), 类型, 日期 (in the clerk's
+/// forms), and 级别 when there is one. `n` varies the date's form.
+pub fn event_row(
+    ws: &mut Worksheet,
+    r: u32,
+    n: usize,
+    (event_id, worker, ty, date, level): (&str, &str, &str, NaiveDate, &str),
+    f: &Fmt,
+) -> R<()> {
+    ws.write_string(r, 0, event_id)?;
+    ws.write_string_with_format(r, 1, worker, &f.text)?;
+    ws.write_string(r, 2, ty)?;
+    write_date(ws, r, 3, date, n, f)?;
+    if !level.is_empty() {
+        ws.write_string(r, 4, level)?;
+    }
+    Ok(())
+}
+
 /// The folder `examples/<name>/`, created.
 pub fn out_dir(name: &str) -> R<std::path::PathBuf> {
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
