@@ -55,8 +55,14 @@ pub struct Progress {
     thread: Option<JoinHandle<()>>,
 }
 
-/// How long a run goes before its progress line appears.
-const DELAY: Duration = Duration::from_secs(1);
+/// How long a run goes before its progress line appears: a second, or
+/// `GRIDSCORE_PROGRESS_AFTER_MS` (so that a test need not depend on how fast a run is).
+fn delay() -> Duration {
+    std::env::var("GRIDSCORE_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
 
 impl Progress {
     /// Starts the line for a run, or nothing when it must stay silent.
@@ -74,7 +80,8 @@ impl Progress {
 
 fn draw(stop: &AtomicBool) {
     let started = Instant::now();
-    while started.elapsed() < DELAY {
+    let wait = delay();
+    while started.elapsed() < wait {
         if stop.load(Ordering::Relaxed) {
             return;
         }
