@@ -246,3 +246,23 @@ diff -r "$W/before" "$D/run" >/dev/null && echo same-as-before
     );
     assert!(err.contains("No space left on device"), "{err}");
 }
+
+/// The archive holds exactly what was scored: an input changed while the run was writing
+/// (after it was read and hashed) stops the run, and the previous set stays.
+#[test]
+fn an_input_changed_during_the_run_stops_it_and_keeps_the_previous_set() {
+    let s = setup(true);
+    let before = snapshot(&s.out);
+    let mut child = command(&s.first, &s.out, &[("GRIDSCORE_FAULT_DELAY_MS", "300")])
+        .spawn()
+        .unwrap();
+    wait_for_temporary(s.out.parent().unwrap(), &mut child);
+    // The clerk saves the workbook again (the second input's bytes) while the set is written.
+    std::fs::copy(&s.second, &s.first).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("changed while the run was reading it"), "{err}");
+    assert_eq!(snapshot(&s.out), before, "the previous set is untouched");
+    assert_eq!(names_in(s.out.parent().unwrap()), vec!["yangkou-2026Q3"]);
+}
