@@ -379,14 +379,17 @@ fn daning_pays_at_year_end_the_sum_of_the_month_runs() {
     let archive = dir.path().join("out");
     let input = dir.path().join("in");
     // One ledger for October to December: 0001 files 31, 22 and 20 valid reports.
-    std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(input.join("花名册.csv"), "编号,姓名,岗位\n0001,甲,农村网格员\n").unwrap();
-    std::fs::write(input.join("考勤.csv"), "编号,日期,状态\n").unwrap();
-    std::fs::write(
-        input.join("事件.csv"),
-        "事件编号,编号,类型,日期,数量\nA,0001,有效信息,2026-10-08,31\nB,0001,有效信息,2026-11-09,22\nC,0001,有效信息,2026-12-10,20\n",
-    )
-    .unwrap();
+    common::write_sheets(
+        &input,
+        &[
+            ("花名册", "编号,姓名,岗位\n0001,甲,农村网格员\n"),
+            ("考勤", "编号,日期,状态\n"),
+            (
+                "事件",
+                "事件编号,编号,类型,日期,数量\nA,0001,有效信息,2026-10-08,31\nB,0001,有效信息,2026-11-09,22\nC,0001,有效信息,2026-12-10,20\n",
+            ),
+        ],
+    );
     let run = |kind: &str, period: &str| {
         gridscore()
             .args([

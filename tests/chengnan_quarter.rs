@@ -99,21 +99,21 @@ fn there_is_no_payout_and_the_workbook_says_so() {
 fn fails_with_indicators(indicators: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(input.join("花名册.csv"), "编号,姓名,岗位\nCN01,城南村,村\n").unwrap();
-    std::fs::write(input.join("指标.csv"), format!("编号,指标,分子,分母,值\n{indicators}")).unwrap();
-    std::fs::write(input.join("测评.csv"), "编号,知晓率,满意率\nCN01,90%,90%\n").unwrap();
-    std::fs::write(input.join("事件.csv"), "事件编号,编号,类型,日期\n").unwrap();
-    let out = dir.path().join("out");
-    let a = gridscore()
-        .args(["quarter", "--scheme", "chengnan", "--period", "2026Q3", "--input"])
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
-    assert!(!out.exists(), "nothing is written");
-    String::from_utf8(a.get_output().stderr.clone()).unwrap()
+    let indicators = format!("编号,指标,分子,分母,值\n{indicators}");
+    common::write_sheets(
+        &input,
+        &[
+            ("花名册", "编号,姓名,岗位\nCN01,城南村,村\n"),
+            ("指标", &indicators),
+            ("测评", "编号,知晓率,满意率\nCN01,90%,90%\n"),
+            ("事件", "事件编号,编号,类型,日期\n"),
+        ],
+    );
+    common::run_fails(
+        &["quarter", "--scheme", "chengnan", "--period", "2026Q3"],
+        &input,
+        &dir.path().join("out"),
+    )
 }
 
 #[test]

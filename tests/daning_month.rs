@@ -151,38 +151,32 @@ fn the_year_end_is_built_from_the_month_runs_and_names_those_missing() {
 fn an_amount_outside_its_range_is_an_error_naming_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(input.join("花名册.csv"), "编号,姓名,岗位\n0001,甲,农村网格员\n").unwrap();
-    std::fs::write(input.join("考勤.csv"), "编号,日期,状态\n0001,2026-07-01,出勤\n").unwrap();
     // 重大信息 pays 100 to 300 元; 350 is refused, and so is a blank amount.
-    std::fs::write(
-        input.join("事件.csv"),
-        "事件编号,编号,类型,日期,金额\nA1,0001,重大信息,2026-07-08,350\nA2,0001,重大信息,2026-07-09,\nA3,0001,特别重大信息,2026-07-10,800\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let a = gridscore()
-        .args([
-            "month",
-            "--scheme",
-            "daning",
-            "--period",
-            "2026-07",
-            "--history-from",
-            "2026-07",
-            "--input",
-        ])
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
-    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    common::write_sheets(
+        &input,
+        &[
+            ("花名册", "编号,姓名,岗位\n0001,甲,农村网格员\n"),
+            ("考勤", "编号,日期,状态\n0001,2026-07-01,出勤\n"),
+            (
+                "事件",
+                "事件编号,编号,类型,日期,金额\nA1,0001,重大信息,2026-07-08,350\nA2,0001,重大信息,2026-07-09,\nA3,0001,特别重大信息,2026-07-10,800\n",
+            ),
+        ],
+    );
+    let args = [
+        "month",
+        "--scheme",
+        "daning",
+        "--period",
+        "2026-07",
+        "--history-from",
+        "2026-07",
+    ];
+    let err = common::run_fails(&args, &input, &dir.path().join("out"));
     assert!(err.contains("事件!E2") && err.contains("found \"350\""), "{err}");
     assert!(err.contains("a 金额 from 100 to 300 for this 类型"), "{err}");
     assert!(err.contains("事件!E3"), "a blank amount is refused too: {err}");
     assert!(!err.contains("事件!E4"), "800 is within 500–1000: {err}");
-    assert!(!out.exists(), "nothing is written");
 }
 
 #[test]

@@ -163,37 +163,28 @@ fn the_year_end_pays_600_less_lateness_and_the_committees_award_to_the_top_20_pe
 fn the_same_worker_reporting_an_event_twice_at_one_level_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
-    std::fs::write(
-        input.join("花名册.csv"),
-        "编号,姓名,岗位\n0001,甲,网格员\n0002,乙,网格员\n",
-    )
-    .unwrap();
-    std::fs::write(input.join("考勤.csv"), "编号,日期,状态\n").unwrap();
     // A1 twice by 0001 at 一级 is a duplicate; by 0002, or at 二级, it is the same event again.
-    std::fs::write(
-        input.join("事件.csv"),
-        "事件编号,编号,类型,日期,级别\nA1,0001,事件信息,2026-07-03,一级\nA1,0002,事件信息,2026-07-04,一级\nA1,0001,事件信息,2026-07-05,二级\nA1,0001,事件信息,2026-07-06,一级\nB1,0001,非正常上访,2026-07-07,\nB1,0002,非正常上访,2026-07-08,\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let a = gridscore()
-        .args([
-            "month",
-            "--scheme",
-            "huishan",
-            "--period",
-            "2026-07",
-            "--history-from",
-            "2026-07",
-            "--input",
-        ])
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
-    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    common::write_sheets(
+        &input,
+        &[
+            ("花名册", "编号,姓名,岗位\n0001,甲,网格员\n0002,乙,网格员\n"),
+            ("考勤", "编号,日期,状态\n"),
+            (
+                "事件",
+                "事件编号,编号,类型,日期,级别\nA1,0001,事件信息,2026-07-03,一级\nA1,0002,事件信息,2026-07-04,一级\nA1,0001,事件信息,2026-07-05,二级\nA1,0001,事件信息,2026-07-06,一级\nB1,0001,非正常上访,2026-07-07,\nB1,0002,非正常上访,2026-07-08,\n",
+            ),
+        ],
+    );
+    let args = [
+        "month",
+        "--scheme",
+        "huishan",
+        "--period",
+        "2026-07",
+        "--history-from",
+        "2026-07",
+    ];
+    let err = common::run_fails(&args, &input, &dir.path().join("out"));
     assert!(
         err.contains("事件!5") && err.contains("one row per worker and 级别 for an event"),
         "{err}"

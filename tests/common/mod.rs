@@ -216,3 +216,26 @@ pub fn assert_every_rule_fires_in(scheme: &str, example: &str, periods: &[&str])
         assert!(traced.iter().any(|(i, _)| i == id), "pay {id} never applies");
     }
 }
+
+/// Writes CSV sheets, each (sheet name, its text), into `dir`, which is created.
+pub fn write_sheets(dir: &Path, sheets: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in sheets {
+        std::fs::write(dir.join(format!("{name}.csv")), text).unwrap();
+    }
+}
+
+/// Runs gridscore with `args` then `--input input --out out`, which must fail with exit 1 and
+/// write nothing; returns what it printed on stderr.
+pub fn run_fails(args: &[&str], input: &Path, out: &Path) -> String {
+    let a = gridscore()
+        .args(args)
+        .arg("--input")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(1);
+    assert!(!out.exists(), "nothing is written");
+    String::from_utf8(a.get_output().stderr.clone()).unwrap()
+}
