@@ -9,6 +9,7 @@ pub mod problem;
 pub mod records;
 pub mod source;
 pub mod table;
+pub mod xlsx;
 
 use crate::period::Period;
 use crate::rules::{PayAmount, RuleSet};
@@ -543,11 +544,12 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
         for _ in 0..threads {
             s.spawn(|| {
                 let mut books: HashMap<usize, calamine::Sheets<Cursor<&[u8]>>> = HashMap::new();
+                let mut fast: HashMap<usize, Option<xlsx::Book>> = HashMap::new();
                 loop {
                     let k = next.fetch_add(1, Ordering::SeqCst);
                     let Some(&j) = order.get(k) else { break };
                     let r = guarded(&sources[jobs[j].file].0.display, || {
-                        run_job(&jobs[j], sources, ctx, &mut books)
+                        run_job(&jobs[j], sources, ctx, &mut books, &mut fast)
                     });
                     if r.is_err() {
                         // A reader that failed may be left half-way; open the file afresh next time.
@@ -577,6 +579,26 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
         .collect()
 }
 
+/// Reads a sheet with the fast `.xlsx` reader; `None` when it cannot (a workbook or sheet in a
+/// shape it does not read), and the sheet is to be read by calamine from the start.
+fn read_fast(
+    bytes: &[u8],
+    book: Option<&xlsx::Book>,
+    sheet: &str,
+    merges: Option<Vec<calamine::Dimensions>>,
+    file: &str,
+    spec: &'static SheetSpec,
+    ctx: &Ctx,
+) -> Option<(Result<Parsed, InputProblem>, Vec<InputProblem>)> {
+    let book = book?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let entry = zip.by_name(book.sheet_path(sheet)?).ok()?;
+    let mut rows = xlsx::SheetRows::new(entry, book, merges);
+    let mut problems = Vec::new();
+    let r = read_sheet(&mut rows, file, spec, ctx, &mut problems);
+    rows.gave_up().is_none().then_some((r, problems))
+}
+
 /// Sheets with at most this many rows are searched for merged cells (a search is a second
 /// pass over the sheet's XML). Larger sheets are system exports, which do not merge cells; a
 /// header merged in one is still found, by a search made only when the header is not.
@@ -587,6 +609,7 @@ fn run_job<'a>(
     sources: &'a [(InputFile, Option<Source>)],
     ctx: &Ctx,
     books: &mut HashMap<usize, calamine::Sheets<Cursor<&'a [u8]>>>,
+    fast: &mut HashMap<usize, Option<xlsx::Book>>,
 ) -> JobResult {
     let (file, src) = &sources[job.file];
     let prob = |expected: String| InputProblem {
@@ -626,17 +649,27 @@ fn run_job<'a>(
                         None
                     };
                     let searched = merges.is_some();
-                    let attempt = {
-                        let reader = x
-                            .worksheet_cells_reader(name)
-                            .map_err(|e| prob(format!("a readable sheet ({e})")))?;
-                        read_sheet(
-                            &mut source::XlsxRows::new(reader, merges),
-                            &file.display,
-                            job.spec,
-                            ctx,
-                            &mut problems,
-                        )
+                    let fast_book = fast
+                        .entry(job.file)
+                        .or_insert_with(|| xlsx::Book::open(b).ok())
+                        .as_ref();
+                    let attempt = match read_fast(b, fast_book, name, merges.clone(), &file.display, job.spec, ctx) {
+                        Some((r, mut probs)) => {
+                            problems.append(&mut probs);
+                            r
+                        }
+                        None => {
+                            let reader = x
+                                .worksheet_cells_reader(name)
+                                .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                            read_sheet(
+                                &mut source::XlsxRows::new(reader, merges),
+                                &file.display,
+                                job.spec,
+                                ctx,
+                                &mut problems,
+                            )
+                        }
                     };
                     match attempt {
                         // A header not found may be merged: search, and read once more.

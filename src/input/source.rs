@@ -71,12 +71,19 @@ fn owned(d: &DataRef) -> Data {
 /// Merged regions, filled as rows stream by: the top-left value is captured when its row
 /// passes and written into every cell the region covers (a header merged over two rows, a
 /// village merged down a block of rows).
-struct Merges {
+pub(super) struct Merges {
     regions: Vec<(Dimensions, Option<Data>)>,
 }
 
 impl Merges {
-    fn apply(&mut self, row: u32, buf: &mut Vec<Data>) {
+    /// `None` when there are no merged regions to fill.
+    pub(super) fn new(merges: Option<Vec<Dimensions>>) -> Option<Merges> {
+        merges.filter(|m| !m.is_empty()).map(|m| Merges {
+            regions: m.into_iter().map(|d| (d, None)).collect(),
+        })
+    }
+
+    pub(super) fn apply(&mut self, row: u32, buf: &mut Vec<Data>) {
         for (m, value) in &mut self.regions {
             if row < m.start.0 || row > m.end.0 {
                 continue;
@@ -112,14 +119,11 @@ pub struct XlsxRows<'a, RS: Read + Seek> {
 impl<'a, RS: Read + Seek> XlsxRows<'a, RS> {
     /// `merges`: the sheet's merged regions, when they were looked up.
     pub fn new(reader: calamine::XlsxCellReader<'a, RS>, merges: Option<Vec<Dimensions>>) -> XlsxRows<'a, RS> {
-        let merges = merges.filter(|m| !m.is_empty()).map(|m| Merges {
-            regions: m.into_iter().map(|d| (d, None)).collect(),
-        });
         XlsxRows {
             reader,
             pending: None,
             buf: Vec::new(),
-            merges,
+            merges: Merges::new(merges),
             done: false,
         }
     }
