@@ -369,14 +369,11 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
     for path in files {
         let display = path.display().to_string();
         let src = open(&path, &display);
-        let sha = match &src {
-            Ok(Source::Workbook(b)) | Ok(Source::Csv(b)) => crate::rules::sha256_hex(b),
-            Err(_) => String::new(),
-        };
+        // The hash is taken beside the parsing, below: it is only needed once all reads well.
         let file = InputFile {
             path,
             display,
-            sha256: sha,
+            sha256: String::new(),
             sheets: Vec::new(),
         };
         match src {
@@ -486,7 +483,32 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         window: period.input_window(),
         reach: rules.counts_weeks().then(|| period.week_reach()),
     };
-    let parsed = parse_all(&jobs, &sources, &ctx);
+    // Hashing the files (for the run's manifest) fills a core while the other finishes the
+    // largest sheet; on a province's CSV it would otherwise add seconds in front of the parse.
+    let (parsed, hashes) = std::thread::scope(|s| {
+        let hashes = s.spawn(|| {
+            sources
+                .iter()
+                .map(|(_, src)| match src {
+                    Some(Source::Workbook(b)) | Some(Source::Csv(b)) => crate::rules::sha256_hex(b),
+                    None => String::new(),
+                })
+                .collect::<Vec<_>>()
+        });
+        let parsed = parse_all(&jobs, &sources, &ctx);
+        (parsed, hashes.join())
+    });
+    let hashes = hashes.map_err(|_| {
+        InputErrors(vec![InputProblem {
+            file: String::new(),
+            place: String::new(),
+            found: None,
+            expected: "input files that hash (an internal error)".into(),
+        }])
+    })?;
+    for ((file, _), h) in sources.iter_mut().zip(hashes) {
+        file.sha256 = h;
+    }
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
     for (job, result) in jobs.iter().zip(parsed) {
         match result {
