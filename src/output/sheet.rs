@@ -56,7 +56,17 @@ pub struct Table {
 
 /// Display width in Excel's character units: a CJK character is two.
 pub fn display_width(s: &str) -> usize {
+    // Most cells are printable ASCII (ids, numbers, codes): one column a character.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+/// Whether a text is too wide for its column and wraps. A character is at most as wide as its
+/// UTF-8 bytes (CJK: three bytes, two columns), so short text needs no counting.
+fn wraps(s: &str) -> bool {
+    s.len() + 2 > 60 && display_width(s) + 2 > 60
 }
 
 fn widths(t: &Table) -> Vec<f64> {
@@ -110,7 +120,7 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
         for (c, cell) in row.iter().enumerate() {
             let cc = c as u16;
             match cell {
-                Cell::Text(s) if display_width(s) + 2 > 60 => ws.write_string_with_format(rr, cc, s, wrap)?,
+                Cell::Text(s) if wraps(s) => ws.write_string_with_format(rr, cc, s, wrap)?,
                 Cell::Text(s) => ws.write_string_with_format(rr, cc, s, text)?,
                 Cell::Points(d) => ws.write_with_format(rr, cc, d.normalize(), points)?,
                 Cell::Money(d) => ws.write_with_format(rr, cc, crate::num::round_fen(*d), money)?,
