@@ -82,6 +82,10 @@ fn title(r: &Report, what: &str) -> String {
 }
 
 pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
+    std::thread::scope(|s| score_workbook_with(r, s.spawn(|| detail_table(r))))
+}
+
+fn score_workbook_with(r: &Report, detail: std::thread::ScopedJoinHandle<'_, Table>) -> Result<Vec<u8>, XlsxError> {
     let t = title(r, "考核排名");
     let mut wb = workbook(r, &t)?;
     let cols = ranking_columns(&r.outcome.columns);
@@ -143,56 +147,11 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         },
     )?;
 
-    let header = [
-        "编号",
-        "姓名",
-        "村(社区)",
-        "项目",
-        "规则",
-        "次数",
-        "分值",
-        "单位",
-        "来源",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut rows = Vec::new();
-    for s in print_order(r) {
-        let w = &r.inputs.workers[s.worker];
-        for l in &s.trace {
-            let unit = match l.unit {
-                Unit::Points => "分",
-                Unit::Yuan => "元",
-                Unit::Note => "",
-            };
-            rows.push(vec![
-                Cell::text(&w.id),
-                Cell::text(&w.name),
-                Cell::text(&w.village),
-                Cell::text(format!("{} ({})", l.item_label, l.item)),
-                Cell::text(&l.rule),
-                Cell::Points(l.count),
-                if l.unit == Unit::Yuan {
-                    Cell::Money(l.value)
-                } else {
-                    Cell::Points(l.value)
-                },
-                Cell::text(unit),
-                Cell::text(sources_text(&l.sources, 32_000)),
-            ]);
-        }
-    }
-    sheet::add(
-        &mut wb,
-        &Table {
-            name: "明细".into(),
-            header,
-            rows,
-            title: title(r, "评分明细"),
-            signature_col: None,
-            bold_rows: vec![],
-        },
-    )?;
+    // The 明细 rows (the bulk of the workbook) were built on another core meanwhile.
+    let detail = detail
+        .join()
+        .map_err(|_| XlsxError::ParameterError("building the 明细 sheet failed".into()))?;
+    sheet::add(&mut wb, &detail)?;
 
     if r.outcome.graded {
         let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();
@@ -469,6 +428,57 @@ pub fn payout_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         },
     )?;
     wb.save_to_buffer()
+}
+
+/// The 明细 sheet: a row per applied rule, with its source rows.
+fn detail_table(r: &Report) -> Table {
+    let header = [
+        "编号",
+        "姓名",
+        "村(社区)",
+        "项目",
+        "规则",
+        "次数",
+        "分值",
+        "单位",
+        "来源",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for s in print_order(r) {
+        let w = &r.inputs.workers[s.worker];
+        for l in &s.trace {
+            let unit = match l.unit {
+                Unit::Points => "分",
+                Unit::Yuan => "元",
+                Unit::Note => "",
+            };
+            rows.push(vec![
+                Cell::text(&w.id),
+                Cell::text(&w.name),
+                Cell::text(&w.village),
+                Cell::text(format!("{} ({})", l.item_label, l.item)),
+                Cell::text(&l.rule),
+                Cell::Points(l.count),
+                if l.unit == Unit::Yuan {
+                    Cell::Money(l.value)
+                } else {
+                    Cell::Points(l.value)
+                },
+                Cell::text(unit),
+                Cell::text(sources_text(&l.sources, 32_000)),
+            ]);
+        }
+    }
+    Table {
+        name: "明细".into(),
+        header,
+        rows,
+        title: title(r, "评分明细"),
+        signature_col: None,
+        bold_rows: vec![],
+    }
 }
 
 /// Every file of a run, rendered.
