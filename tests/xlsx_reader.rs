@@ -196,15 +196,7 @@ fn a_run_on_a_sheet_the_fast_reader_gives_up_on_scores_as_calamine_reads_it() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = common::Fixture::minimal();
     let plain = fixture.write(dir.path());
-    let out_plain = dir.path().join("plain");
-    common::gridscore()
-        .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "-q", "--input"])
-        .arg(&plain)
-        .arg("--out")
-        .arg(&out_plain)
-        .assert()
-        .success();
-    let expected = common::csv_rows(&out_plain.join("scores.csv"));
+    let expected = scores(&plain, &dir.path().join("plain"));
 
     let rich_dir = dir.path().join("rich");
     std::fs::create_dir(&rich_dir).unwrap();
@@ -237,13 +229,17 @@ fn a_run_on_a_sheet_the_fast_reader_gives_up_on_scores_as_calamine_reads_it() {
     wb.save(&p).unwrap();
     let bytes = std::fs::read(&p).unwrap();
     assert_eq!(fast_rows(&bytes, "花名册"), None);
-    let out_rich = dir.path().join("rich-out");
+    assert_eq!(scores(&p, &dir.path().join("rich-out")), expected);
+}
+
+/// A yangkou 2026Q3 run on `input`, its scores.csv rows.
+fn scores(input: &std::path::Path, out: &std::path::Path) -> Vec<common::Row> {
     common::gridscore()
         .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "-q", "--input"])
-        .arg(&p)
+        .arg(input)
         .arg("--out")
-        .arg(&out_rich)
+        .arg(out)
         .assert()
         .success();
-    assert_eq!(common::csv_rows(&out_rich.join("scores.csv")), expected);
+    common::csv_rows(&out.join("scores.csv"))
 }
