@@ -147,6 +147,11 @@ mod tests {
         }
     }
 
+    /// Candidates in this order, one per total.
+    fn cands(totals: &[&str]) -> Vec<Candidate> {
+        totals.iter().enumerate().map(|(i, t)| cand(i, t)).collect()
+    }
+
     #[test]
     fn quota_lines_round_half_up_on_cumulative_shares() {
         // n=10: 2 / 8 / 10. n=3: 0.6→1, 2.4→2. n=1: 0.2→0, 0.8→1. n=8: 1.6→2, 6.4→6.
@@ -212,14 +217,7 @@ mod tests {
         assert_eq!((grade_of(6), grade_of(7)), (1, 2));
         // A tie across the capped line: both take 优秀 and the tie is reported.
         let tied: Vec<Decimal> = ["95", "92", "92", "60", "60"].iter().map(|t| d(t)).collect();
-        let r = place_at(
-            ["95", "92", "92", "60", "60"]
-                .iter()
-                .enumerate()
-                .map(|(i, t)| cand(i, t))
-                .collect(),
-            band_lines(&tied, &bands),
-        );
+        let r = place_at(cands(&["95", "92", "92", "60", "60"]), band_lines(&tied, &bands));
         assert_eq!(r.lines, vec![1, 3, 5]);
         assert_eq!(r.placed.iter().filter(|p| p.grade == 0).count(), 1);
         let tied_lines = band_lines(
@@ -227,28 +225,14 @@ mod tests {
             &[(Some(d("90")), Some(d("0.4"))), (Some(d("70")), None), (None, None)],
         );
         assert_eq!(tied_lines, vec![2, 3, 5]);
-        let r = place_at(
-            ["95", "92", "92", "60", "60"]
-                .iter()
-                .enumerate()
-                .map(|(i, t)| cand(i, t))
-                .collect(),
-            vec![2, 3, 5],
-        );
+        let r = place_at(cands(&["95", "92", "92", "60", "60"]), vec![2, 3, 5]);
         // 95 takes the first place; the 92s share positions 2 and 3 across the 2-place line:
         // both take 优秀 (three in the band) and the tie is reported.
         assert_eq!(r.boundary_ties, vec![vec![1, 2]]);
         assert_eq!(r.placed.iter().filter(|p| p.grade == 0).count(), 3);
         // Tied at 92 across a one-place line: both take 优秀, and the tie is reported.
         let tied: Vec<Decimal> = ["92", "92", "60", "60", "60"].iter().map(|t| d(t)).collect();
-        let r = place_at(
-            ["92", "92", "60", "60", "60"]
-                .iter()
-                .enumerate()
-                .map(|(i, t)| cand(i, t))
-                .collect(),
-            band_lines(&tied, &bands),
-        );
+        let r = place_at(cands(&["92", "92", "60", "60", "60"]), band_lines(&tied, &bands));
         assert_eq!(r.lines, vec![1, 2, 5]);
         assert_eq!(r.boundary_ties, vec![vec![0, 1]]);
         assert_eq!(r.placed.iter().filter(|p| p.grade == 0).count(), 2);

@@ -540,7 +540,8 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
 type JobResult = Result<(Parsed, Vec<InputProblem>), InputProblem>;
 
 /// Parses the sheets on both cores: each thread takes the next sheet, largest kinds first, and
-/// opens each workbook it needs once.
+/// opens each workbook it needs once with calamine; the fast reader's parts of a workbook are
+/// read once in all.
 fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -> Vec<JobResult> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
@@ -557,6 +558,8 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
         o
     };
     let next = AtomicUsize::new(0);
+    let fast: Vec<std::sync::OnceLock<Option<xlsx::Book>>> =
+        sources.iter().map(|_| std::sync::OnceLock::new()).collect();
     let results: Mutex<Vec<Option<JobResult>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -566,12 +569,11 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
         for _ in 0..threads {
             s.spawn(|| {
                 let mut books: HashMap<usize, calamine::Sheets<Cursor<&[u8]>>> = HashMap::new();
-                let mut fast: HashMap<usize, Option<xlsx::Book>> = HashMap::new();
                 loop {
                     let k = next.fetch_add(1, Ordering::SeqCst);
                     let Some(&j) = order.get(k) else { break };
                     let r = guarded(&sources[jobs[j].file].0.display, || {
-                        run_job(&jobs[j], sources, ctx, &mut books, &mut fast)
+                        run_job(&jobs[j], sources, ctx, &mut books, &fast)
                     });
                     if r.is_err() {
                         // A reader that failed may be left half-way; open the file afresh next time.
@@ -631,7 +633,7 @@ fn run_job<'a>(
     sources: &'a [(InputFile, Option<Source>)],
     ctx: &Ctx,
     books: &mut HashMap<usize, calamine::Sheets<Cursor<&'a [u8]>>>,
-    fast: &mut HashMap<usize, Option<xlsx::Book>>,
+    fast: &[std::sync::OnceLock<Option<xlsx::Book>>],
 ) -> JobResult {
     let (file, src) = &sources[job.file];
     let prob = |expected: String| InputProblem {
@@ -671,10 +673,8 @@ fn run_job<'a>(
                         None
                     };
                     let searched = merges.is_some();
-                    let fast_book = fast
-                        .entry(job.file)
-                        .or_insert_with(|| xlsx::Book::open(b).ok())
-                        .as_ref();
+                    // A workbook's parts are read once, by whichever thread needs them first.
+                    let fast_book = fast[job.file].get_or_init(|| xlsx::Book::open(b).ok()).as_ref();
                     let attempt = match read_fast(b, fast_book, name, merges.clone(), &file.display, job.spec, ctx) {
                         Some((r, mut probs)) => {
                             problems.append(&mut probs);

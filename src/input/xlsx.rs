@@ -639,11 +639,11 @@ impl<'b, R: Read> SheetRows<'b, R> {
     }
 }
 
-/// The cells of one row's content into `out` (from column A, blanks as `Data::Empty`).
+/// The cells of one row's content into `out`, which the caller has emptied (from column A,
+/// blanks as `Data::Empty`; left empty for a row without cells).
 fn cells(s: &[u8], row: u32, book: &Book, out: &mut Vec<Data>) -> Fast<()> {
     let mut col: u32 = 0;
     let mut i = 0;
-    let mut any = false;
     while let Some(k) = memchr::memchr(b'<', &s[i..]) {
         let lt = i + k;
         if !(s[lt + 1..].starts_with(b"c") && is_delim(s.get(lt + 2))) {
@@ -718,11 +718,7 @@ fn cells(s: &[u8], row: u32, book: &Book, out: &mut Vec<Data>) -> Fast<()> {
             out.resize(c, Data::Empty);
             out.push(value);
         }
-        any = true;
         col = col.checked_add(1).ok_or(GaveUp("too many columns"))?;
-    }
-    if !any {
-        out.clear();
     }
     Ok(())
 }
