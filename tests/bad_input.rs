@@ -57,6 +57,39 @@ fn fails_when_a_row_names_a_worker_not_on_the_roster_and_lists_every_error() {
     assert!(err.contains("input.xlsx"), "the file is named: {err}");
 }
 
+/// The problems a run reports, each without the file it names (`考勤!A5: found …`).
+fn problems_without_files(err: &str) -> Vec<String> {
+    let mut v: Vec<String> = err
+        .lines()
+        .filter_map(|l| {
+            let (place, rest) = l.trim().split_once(" (")?;
+            let (_, what) = rest.split_once("): ")?;
+            Some(format!("{place}: {what}"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn csv_inputs_report_each_error_at_the_same_cell_as_a_workbook() {
+    let mut f = Fixture::minimal();
+    f.push("考勤", &["003", "2026-07-02", "出勤", "", ""]);
+    f.push("考勤", &["  ", "2026-07-03", "出勤", "", ""]);
+    f.push("巡查", &["001", "2026-07-32", "上午", "08:30", "10:00"]);
+    f.push("巡查", &["002", "2026-07-02", "  ", "08:30", "10:00"]);
+    f.push("测评", &["002", "也许", "是", "是"]);
+    let dir = tempfile::tempdir().unwrap();
+    let from_book = problems_without_files(&fails(&f.write(dir.path())));
+    let from_csv = problems_without_files(&fails(&f.write_csv(dir.path())));
+    assert_eq!(from_book.len(), 5, "{from_book:#?}");
+    assert_eq!(from_csv, from_book);
+    let all = from_csv.join("\n");
+    assert!(all.contains("考勤!A5: found \"003\""), "{all}");
+    assert!(all.contains("考勤!A6: found \"(blank)\""), "{all}");
+    assert!(all.contains("巡查!C4: found \"(blank)\""), "{all}");
+}
+
 #[test]
 fn fails_when_roster_has_duplicate_ids() {
     let mut f = Fixture::minimal();

@@ -6,6 +6,7 @@ use crate::num::{decimal_from_cell_number, parse_decimal};
 use calamine::Data;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 pub type CellResult<T> = Result<Option<T>, String>;
 
@@ -13,6 +14,7 @@ pub type CellResult<T> = Result<Option<T>, String>;
 pub fn shown(d: &Data) -> String {
     match d {
         Data::Empty => "(blank)".to_string(),
+        Data::String(s) if s.trim().is_empty() => "(blank)".to_string(),
         Data::String(s) => s.clone(),
         Data::Float(f) => format!("{f}"),
         Data::Int(i) => i.to_string(),
@@ -70,6 +72,12 @@ fn from_excel_dt(dt: &calamine::ExcelDateTime) -> Option<NaiveDateTime> {
 
 /// Text, trimmed; numbers shown as typed (an integral number without `.0`).
 pub fn text(d: &Data) -> CellResult<String> {
+    Ok(text_ref(d)?.map(Cow::into_owned))
+}
+
+/// [`text`], borrowed from the cell where it can be: for a column that is only looked at
+/// (a session, a status) or kept once for many rows (a worker id), not copied per row.
+pub fn text_ref(d: &Data) -> CellResult<Cow<'_, str>> {
     if let Some(e) = error_cell(d) {
         return Err(e);
     }
@@ -77,10 +85,10 @@ pub fn text(d: &Data) -> CellResult<String> {
         Data::Empty => None,
         Data::String(s) => {
             let t = s.trim();
-            (!t.is_empty()).then(|| t.to_string())
+            (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
-        Data::Float(f) => Some(format!("{f}")),
-        other => Some(shown(other)),
+        Data::Float(f) => Some(Cow::Owned(format!("{f}"))),
+        other => Some(Cow::Owned(shown(other))),
     })
 }
 
@@ -100,12 +108,15 @@ pub fn yes_no(d: &Data) -> CellResult<bool> {
         Data::Float(f) if *f == 1.0 => Ok(Some(true)),
         Data::Float(f) if *f == 0.0 => Ok(Some(false)),
         Data::String(s) => {
-            let t = s.trim().to_lowercase();
+            // Every listed word is ASCII or has no case: ASCII case folding is the whole of it,
+            // and needs no new string per cell.
+            let t = s.trim();
+            let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
             if t.is_empty() {
                 Ok(None)
-            } else if YES.contains(&t.as_str()) {
+            } else if is(&YES) {
                 Ok(Some(true))
-            } else if NO.contains(&t.as_str()) {
+            } else if is(&NO) {
                 Ok(Some(false))
             } else {
                 Err(EXPECTED.to_string())
@@ -273,12 +284,17 @@ pub fn rate(d: &Data) -> CellResult<Decimal> {
 /// A worker id: text as typed. A number is shown without `.0`; leading zeros survive only
 /// when the cell is text, which is why the contract asks for text.
 pub fn id(d: &Data) -> CellResult<String> {
+    Ok(id_ref(d)?.map(Cow::into_owned))
+}
+
+/// [`id`], borrowed from the cell where it can be.
+pub fn id_ref(d: &Data) -> CellResult<Cow<'_, str>> {
     if let Some(e) = error_cell(d) {
         return Err(e);
     }
     match d {
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(format!("{}", *f as i64))),
-        _ => text(d),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(Cow::Owned(format!("{}", *f as i64)))),
+        _ => text_ref(d),
     }
 }
 

@@ -285,11 +285,11 @@ struct Job {
 
 enum Parsed {
     Roster(Vec<Worker>),
-    Attendance(Vec<Keyed<Attendance>>),
-    Patrol(Vec<Keyed<Patrol>>),
-    Events(Vec<Keyed<Event>>),
-    Survey(Vec<Keyed<Survey>>),
-    Indicators(Vec<Keyed<Indicator>>),
+    Attendance(Keyed<Attendance>),
+    Patrol(Keyed<Patrol>),
+    Events(Keyed<Event>),
+    Survey(Keyed<Survey>),
+    Indicators(Keyed<Indicator>),
     Params(Vec<Param>),
 }
 
@@ -297,11 +297,11 @@ impl Parsed {
     fn new(spec: &SheetSpec) -> Parsed {
         match spec.key {
             "roster" => Parsed::Roster(Vec::new()),
-            "attendance" => Parsed::Attendance(Vec::new()),
-            "patrol" => Parsed::Patrol(Vec::new()),
-            "events" => Parsed::Events(Vec::new()),
-            "survey" => Parsed::Survey(Vec::new()),
-            "indicators" => Parsed::Indicators(Vec::new()),
+            "attendance" => Parsed::Attendance(Keyed::default()),
+            "patrol" => Parsed::Patrol(Keyed::default()),
+            "events" => Parsed::Events(Keyed::default()),
+            "survey" => Parsed::Survey(Keyed::default()),
+            "indicators" => Parsed::Indicators(Keyed::default()),
             _ => Parsed::Params(Vec::new()),
         }
     }
@@ -780,13 +780,31 @@ fn resolve(
             expected: format!("a worker 编号 on the roster (花名册){hint}"),
         });
     };
+    // Each sheet's ids are looked up once each, not once a row; each worker's rows are then
+    // moved into a list allocated to its exact length.
     macro_rules! group {
         ($kind:literal, $variant:ident, $field:ident) => {
-            if let Some(Parsed::$variant(list)) = by_kind.remove($kind) {
-                for k in list {
-                    match index.get(&k.id) {
-                        Some(&i) => rows[i].$field.push(k.record),
-                        None => unknown(&k.id, &k.place, file($kind), problems),
+            if let Some(Parsed::$variant(mut keyed)) = by_kind.remove($kind) {
+                let owner: Vec<Option<usize>> = keyed.ids.iter().map(|id| index.get(id).copied()).collect();
+                let records = std::mem::take(&mut keyed.records);
+                let mut counts = vec![0usize; rows.len()];
+                for (k, _) in &records {
+                    if let Some(i) = owner[*k as usize] {
+                        counts[i] += 1;
+                    }
+                }
+                for (r, n) in rows.iter_mut().zip(counts) {
+                    r.$field.reserve_exact(n);
+                }
+                for (k, record) in records {
+                    match owner[k as usize] {
+                        Some(i) => rows[i].$field.push(record),
+                        None => unknown(
+                            &keyed.ids[k as usize],
+                            &keyed.place(record.src),
+                            file($kind),
+                            problems,
+                        ),
                     }
                 }
             }
@@ -796,36 +814,38 @@ fn resolve(
     group!("patrol", Patrol, patrols);
     group!("survey", Survey, survey);
     group!("indicators", Indicators, indicators);
-    if let Some(Parsed::Events(list)) = by_kind.remove("events") {
+    if let Some(Parsed::Events(mut keyed)) = by_kind.remove("events") {
         // A 事件编号 is unique, except on rows of a type the rule set counts once per event
         // (one event reported by several workers, or at several levels): there only the same
         // worker reporting it again at the same level is a duplicate.
         let shared = ctx.rules.shared_event_types();
-        let mut ids: HashMap<(String, String, Option<String>), Src> = HashMap::with_capacity(list.len());
-        for k in list {
-            let key = if shared.contains(&k.record.type_id) {
-                (k.record.event_id.clone(), k.id.clone(), k.record.level.clone())
+        let records = std::mem::take(&mut keyed.records);
+        let mut ids: HashMap<(String, Option<u32>, Option<String>), Src> = HashMap::with_capacity(records.len());
+        for (k, record) in records {
+            let key = if shared.contains(&record.type_id) {
+                (record.event_id.clone(), Some(k), record.level.clone())
             } else {
-                (k.record.event_id.clone(), String::new(), None)
+                (record.event_id.clone(), None, None)
             };
-            if let Some(first) = ids.insert(key, k.record.src) {
-                let expected = if shared.contains(&k.record.type_id) {
+            if let Some(first) = ids.insert(key, record.src) {
+                let expected = if shared.contains(&record.type_id) {
                     format!("one row per worker and 级别 for an event; this 事件编号, worker and 级别 are already at {first}")
                 } else {
                     format!("a unique 事件编号; it is already used at {first}")
                 };
                 problems.push(InputProblem {
                     file: file("events"),
-                    place: format!("{}", k.record.src),
-                    found: Some(k.record.event_id.clone()),
+                    place: format!("{}", record.src),
+                    found: Some(record.event_id.clone()),
                     expected,
                 });
                 continue;
             }
-            match index.get(&k.id) {
-                Some(&i) if ctx.counts(k.record.date) => rows[i].events.push(k.record),
+            let id = &keyed.ids[k as usize];
+            match index.get(id) {
+                Some(&i) if ctx.counts(record.date) => rows[i].events.push(record),
                 Some(_) => {}
-                None => unknown(&k.id, &k.place, file("events"), problems),
+                None => unknown(id, &keyed.place(record.src), file("events"), problems),
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::period::Period;
 use crate::rules::{IndicatorMode, RoleId, RuleSet, TypeId};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SheetKind {
@@ -190,18 +191,51 @@ fn src(sheet: SheetKind, row: &Row) -> Src {
     }
 }
 
-/// A record with the worker id it names, before the id is checked against the roster.
+/// A sheet's records, each with the worker id it names, before the ids are checked against
+/// the roster (`mod.rs`). An id repeats on every row of its worker: each is kept once, and a
+/// record holds its index, so a province's ten million rows do not each carry a string.
 pub struct Keyed<T> {
-    pub id: String,
-    pub place: String,
-    pub record: T,
+    /// Each record with the index of its id in `ids`.
+    pub records: Vec<(u32, T)>,
+    pub ids: Vec<String>,
+    lookup: HashMap<String, u32>,
+    /// The sheet's id column, to name the cell of an id that is not on the roster.
+    id_col: Option<u32>,
 }
 
-fn keyed<T>(row: &Row, id: String, record: T) -> Keyed<T> {
-    Keyed {
-        id,
-        place: row.place("id"),
-        record,
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed {
+            records: Vec::new(),
+            ids: Vec::new(),
+            lookup: HashMap::new(),
+            id_col: None,
+        }
+    }
+}
+
+impl<T> Keyed<T> {
+    fn push(&mut self, row: &Row, id: &str, record: T) {
+        let k = match self.lookup.get(id) {
+            Some(&k) => k,
+            None => {
+                // An id is an index into a Vec; a sheet has far fewer than 2³² distinct ids.
+                let k = self.ids.len() as u32;
+                self.ids.push(id.to_string());
+                self.lookup.insert(id.to_string(), k);
+                self.id_col = row.header().index("id").map(|c| c as u32);
+                k
+            }
+        };
+        self.records.push((k, record));
+    }
+
+    /// `考勤!C17`: the id cell of a record from `src`.
+    pub fn place(&self, src: Src) -> String {
+        match self.id_col {
+            Some(c) => format!("{}!{}", src.sheet.label(), super::table::cell_name(src.row - 1, c)),
+            None => src.to_string(),
+        }
     }
 }
 
@@ -267,8 +301,8 @@ fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
     Some(out)
 }
 
-pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Attendance>>) {
-    let id = row.require("id", cell::id, p);
+pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Attendance>) {
+    let id = row.require("id", cell::id_ref, p);
     let date = ctx.dated(row, p);
     let st = statuses(row, p);
     let approved = row.read("approved", cell::yes_no, p).unwrap_or(false);
@@ -283,12 +317,12 @@ pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec
             report_at,
             src: src(SheetKind::Attendance, row),
         };
-        out.push(keyed(row, id, rec));
+        out.push(row, &id, rec);
     }
 }
 
-pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Patrol>>) {
-    let id = row.require("id", cell::id, p);
+pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Patrol>) {
+    let id = row.require("id", cell::id_ref, p);
     let date = ctx.dated(row, p);
     let session = row.require("session", cell::text, p).and_then(|s| {
         let v = Session::parse(&s);
@@ -324,13 +358,13 @@ pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Key
             exempt,
             src: src(SheetKind::Patrol, row),
         };
-        out.push(keyed(row, id, rec));
+        out.push(row, &id, rec);
     }
 }
 
-pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Event>>) {
+pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Event>) {
     let event_id = row.require("event_id", cell::text, p);
-    let id = row.require("id", cell::id, p);
+    let id = row.require("id", cell::id_ref, p);
     let type_id = row.require("type", cell::text, p).and_then(|ty| {
         let i = ctx.rules.type_index(&ty);
         if i.is_none() {
@@ -398,13 +432,13 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Key
             src: src(SheetKind::Events, row),
         };
         // Kept even outside a month run's month: event ids are unique across the sheet.
-        out.push(keyed(row, id, rec));
+        out.push(row, &id, rec);
     }
 }
 
-pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Survey>>) {
+pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Survey>) {
     let dated = row.header().has("date");
-    let id = row.require("id", cell::id, p);
+    let id = row.require("id", cell::id_ref, p);
     let in_period = if dated {
         // A respondent counts in its own period only: a weekly rule's reach is not for surveys.
         ctx.dated(row, p).map(|d| ctx.period.contains(d))
@@ -428,20 +462,20 @@ pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Key
         ));
     }
     if let (Some(id), Some(true)) = (id, in_period) {
-        out.push(keyed(
+        out.push(
             row,
-            id,
+            &id,
             Survey {
                 answers,
                 rates,
                 src: src(SheetKind::Survey, row),
             },
-        ));
+        );
     }
 }
 
-pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Keyed<Indicator>>) {
-    let id = row.require("id", cell::id, p);
+pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Indicator>) {
+    let id = row.require("id", cell::id_ref, p);
     let name = row.require("indicator", cell::text, p);
     let mode = name.as_ref().and_then(|n| {
         let m = ctx.rules.indicator_mode(n);
@@ -495,7 +529,7 @@ pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec
             value,
             src: src(SheetKind::Indicators, row),
         };
-        out.push(keyed(row, id, rec));
+        out.push(row, &id, rec);
     }
 }
 

@@ -193,7 +193,13 @@ pub struct CsvRows<'a> {
     reader: csv::Reader<&'a [u8]>,
     record: csv::StringRecord,
     buf: Vec<Data>,
-    row: u32,
+    body: &'a [u8],
+    /// How far `breaks_before` has counted.
+    scanned: usize,
+    /// Line breaks before the last record.
+    breaks_before: u64,
+    /// Line breaks inside the cells of the records read so far.
+    breaks_inside: u64,
 }
 
 impl<'a> CsvRows<'a> {
@@ -206,7 +212,10 @@ impl<'a> CsvRows<'a> {
             reader,
             record: csv::StringRecord::new(),
             buf: Vec::new(),
-            row: 0,
+            body,
+            scanned: 0,
+            breaks_before: 0,
+            breaks_inside: 0,
         }
     }
 }
@@ -221,19 +230,80 @@ impl RowSource for CsvRows<'_> {
             {
                 return Ok(None);
             }
-            let r = self.row;
-            self.row += 1;
-            self.buf.clear();
-            self.buf.extend(self.record.iter().map(|f| {
-                if f.trim().is_empty() {
-                    Data::Empty
-                } else {
-                    Data::String(f.to_string())
+            // The row as Excel shows the file: the line breaks before the record's first
+            // byte, less those inside earlier quoted cells (Excel keeps such a cell in one
+            // row). The csv crate skips blank lines, which Excel shows as blank rows; its own
+            // line count lags a CRLF, so the breaks are counted here, each byte once.
+            let from = self.record.position().map_or(self.scanned, |p| p.byte() as usize);
+            let rest = self.body.get(from..).unwrap_or_default();
+            let start = from + rest.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+            let seen = self.body.get(self.scanned..start).unwrap_or_default();
+            self.breaks_before += seen.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.scanned = self.scanned.max(start);
+            let r = u32::try_from(self.breaks_before.saturating_sub(self.breaks_inside)).unwrap_or(u32::MAX);
+            self.breaks_inside += self.record.as_slice().bytes().filter(|&b| b == b'\n').count() as u64;
+            // Each cell's text goes into the string the same column held on the row before:
+            // a province's ten million rows would otherwise allocate (and free) a string per
+            // cell. A blank field stays an empty string, which every cell reader takes as blank.
+            let n = self.record.len();
+            self.buf.truncate(n);
+            for (i, f) in self.record.iter().enumerate() {
+                let f = if f.trim().is_empty() { "" } else { f };
+                match self.buf.get_mut(i) {
+                    Some(Data::String(s)) => {
+                        s.clear();
+                        s.push_str(f);
+                    }
+                    Some(other) => *other = Data::String(f.to_string()),
+                    None => self.buf.push(Data::String(f.to_string())),
                 }
-            }));
+            }
             if !blank(&self.buf) {
                 return Ok(Some((r, &self.buf)));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<(u32, Vec<String>)> {
+        let mut src = CsvRows::new(text.as_bytes());
+        let mut out = Vec::new();
+        while let Some((r, cells)) = src.next_row().unwrap() {
+            let cells = cells
+                .iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            out.push((r, cells));
+        }
+        out
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_as_excel_shows_the_file() {
+        // A blank line is a blank row; a quoted cell's line breaks stay in its row.
+        let rows = all("编号,备注\n\n001,\"两行\n备注\"\n002,x\r\n\r\n003,\"a\r\nb\"\n004,y\n");
+        let numbers: Vec<u32> = rows.iter().map(|(r, _)| *r).collect();
+        assert_eq!(numbers, [0, 2, 3, 5, 6]);
+        assert_eq!(rows[1].1, ["001", "两行\n备注"]);
+        assert_eq!(rows[3].1, ["003", "a\r\nb"]);
+    }
+
+    #[test]
+    fn csv_cells_from_one_row_never_leak_into_the_next() {
+        // Cells reuse the previous row's strings: a shorter row, a blank cell and a cell of
+        // spaces must each read as they are.
+        let rows = all("a,bbbb,c\nx,,\ny\n  ,z\n, ,\n");
+        assert_eq!(rows[0].1, ["a", "bbbb", "c"]);
+        assert_eq!(rows[1].1, ["x", "", ""]);
+        assert_eq!(rows[2].1, ["y"]);
+        assert_eq!(rows[3].1, ["", "z"]);
+        assert_eq!(rows.len(), 4, "a row of blanks is skipped: {rows:?}");
     }
 }

@@ -158,7 +158,8 @@ impl Header {
         self.index(key).is_some()
     }
 
-    fn index(&self, key: &str) -> Option<usize> {
+    /// The absolute column index of a contract column, when the sheet has it.
+    pub fn index(&self, key: &str) -> Option<usize> {
         // Keys are string literals, usually one shared address: compare that first.
         let i = self
             .spec
@@ -206,7 +207,7 @@ impl<'a> Row<'a> {
     }
 
     /// The cell of a contract column (blank when the column is absent).
-    pub fn get(&self, key: &str) -> &Data {
+    pub fn get(&self, key: &str) -> &'a Data {
         self.header.index(key).and_then(|i| self.cells.get(i)).unwrap_or(&EMPTY)
     }
 
@@ -248,7 +249,7 @@ impl<'a> Row<'a> {
     pub fn read<T>(
         &self,
         key: &str,
-        parse: fn(&Data) -> super::cell::CellResult<T>,
+        parse: impl FnOnce(&'a Data) -> super::cell::CellResult<T>,
         problems: &mut Vec<InputProblem>,
     ) -> Option<T> {
         match parse(self.get(key)) {
@@ -264,7 +265,7 @@ impl<'a> Row<'a> {
     pub fn require<T>(
         &self,
         key: &str,
-        parse: fn(&Data) -> super::cell::CellResult<T>,
+        parse: impl FnOnce(&'a Data) -> super::cell::CellResult<T>,
         problems: &mut Vec<InputProblem>,
     ) -> Option<T> {
         let before = problems.len();

@@ -112,6 +112,32 @@ impl Fixture {
         self.write_with(dir, |_, _| {})
     }
 
+    /// Writes the fixture as a folder of CSV files, one a sheet (`考勤.csv`), and returns it.
+    pub fn write_csv(&self, dir: &Path) -> std::path::PathBuf {
+        let folder = dir.join("csv");
+        let quoted = |v: &String| {
+            if v.contains([',', '"', '\n']) {
+                format!("\"{}\"", v.replace('"', "\"\""))
+            } else {
+                v.clone()
+            }
+        };
+        let sheets: Vec<(&str, String)> = self
+            .sheets
+            .iter()
+            .map(|(name, rows)| {
+                let text: String = rows
+                    .iter()
+                    .map(|r| r.iter().map(quoted).collect::<Vec<_>>().join(",") + "\n")
+                    .collect();
+                (*name, text)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = sheets.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        write_sheets(&folder, &refs);
+        folder
+    }
+
     /// Writes the fixture, then lets `tweak` change each sheet (a number, a formula, merged
     /// cells); a sheet it lays out itself is cleared in the fixture first.
     pub fn write_with(
