@@ -82,12 +82,20 @@ fn title(r: &Report, what: &str) -> String {
 }
 
 pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
-    std::thread::scope(|s| score_workbook_with(r, s.spawn(|| detail_table(r))))
-}
-
-fn score_workbook_with(r: &Report, detail: std::thread::ScopedJoinHandle<'_, Table>) -> Result<Vec<u8>, XlsxError> {
     let t = title(r, "考核排名");
     let mut wb = workbook(r, &t)?;
+    // The 明细 sheet, the bulk of the workbook, is built and laid out on another core while
+    // the ranking is.
+    let mut detail = sheet::streamed(&mut wb)?;
+    std::thread::scope(|s| {
+        let detail = s.spawn(move || sheet::fill(&mut detail, &detail_table(r)).map(|()| detail));
+        score_workbook_with(r, wb, &t, detail)
+    })
+}
+
+type Filled<'s> = std::thread::ScopedJoinHandle<'s, Result<rust_xlsxwriter::Worksheet, XlsxError>>;
+
+fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Filled<'_>) -> Result<Vec<u8>, XlsxError> {
     let cols = ranking_columns(&r.outcome.columns);
     // A scheme that appraises villages and communities names them, and their kind.
     let (name, kind) = if r.rules.meta.units {
@@ -141,17 +149,16 @@ fn score_workbook_with(r: &Report, detail: std::thread::ScopedJoinHandle<'_, Tab
             name: "排名".into(),
             header,
             rows,
-            title: t.clone(),
+            title: t.to_string(),
             signature_col: None,
             bold_rows: vec![],
         },
     )?;
 
-    // The 明细 rows (the bulk of the workbook) were built on another core meanwhile.
     let detail = detail
         .join()
-        .map_err(|_| XlsxError::ParameterError("building the 明细 sheet failed".into()))?;
-    sheet::add(&mut wb, &detail)?;
+        .map_err(|_| XlsxError::ParameterError("building the 明细 sheet failed".into()))??;
+    wb.push_worksheet(detail);
 
     if r.outcome.graded {
         let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();

@@ -93,8 +93,30 @@ fn base() -> Format {
         .set_border(FormatBorder::Thin)
 }
 
+/// Adds a table as the workbook's next sheet, its cells held until the workbook is saved.
 pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
-    let ws: &mut Worksheet = wb.add_worksheet();
+    fill(wb.add_worksheet(), t)
+}
+
+/// A sheet for a table that grows with the trace (明细), to be filled with [`fill`] on
+/// another thread and then pushed into `wb`.
+///
+/// It is written in rust_xlsxwriter's low-memory mode: each row is laid out as XML (into a
+/// temporary file) as soon as the next one is written, and only the text of strings is kept
+/// for the shared-string table, so a province's detail is never all held as cells, and the
+/// laying out is done on the thread that fills the sheet rather than when the workbook is
+/// saved. (The "constant memory" mode would also write each string into its cell: larger
+/// files, unlike what Excel writes.) Such a sheet adds its formats and strings to the
+/// workbook's tables as it is filled, so it must be the only one being filled at the time:
+/// the sheets filled beside it use [`add`], which adds them at save, in sheet order, and the
+/// bytes stay the same from run to run.
+pub fn streamed(wb: &mut Workbook) -> Result<Worksheet, XlsxError> {
+    wb.new_worksheet_with_low_memory()
+}
+
+/// Writes a table into a worksheet, row by row from the top (as a streamed worksheet needs:
+/// its rows can't be revisited, so the header's height and the widths are set first).
+pub fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
     ws.set_name(&t.name)?;
     let header = base()
         .set_bold()
@@ -110,10 +132,14 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
         base().set_num_format("General"),
     ];
     let bolds = plain.clone().map(|f| f.set_bold());
+    for (c, w) in widths(t).iter().enumerate() {
+        let w = if Some(c) == t.signature_col { 16.0 } else { *w };
+        ws.set_column_width(c as u16, w)?;
+    }
+    ws.set_row_height(0, 30)?;
     for (c, h) in t.header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &header)?;
     }
-    let ws_widths = widths(t);
     for (r, row) in t.rows.iter().enumerate() {
         let rr = (r + 1) as u32;
         let [text, wrap, money, points] = if t.bold_rows.contains(&r) { &bolds } else { &plain };
@@ -132,11 +158,6 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
             ws.set_row_height(rr, 28)?;
         }
     }
-    for (c, w) in ws_widths.iter().enumerate() {
-        let w = if Some(c) == t.signature_col { 16.0 } else { *w };
-        ws.set_column_width(c as u16, w)?;
-    }
-    ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 0)?;
     ws.set_paper_size(9); // A4
     ws.set_landscape();
