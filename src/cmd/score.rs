@@ -181,13 +181,24 @@ pub struct Scored {
 pub fn score_and_render(
     rules: &rules::RuleSet,
     period: Period,
-    (calendar, calendar_name): (&Calendar, &str),
+    calendar: (&Calendar, &str),
     input_paths: &[PathBuf],
     inputs_as: &dyn Fn(&mut input::Inputs),
     history: &engine::History,
 ) -> anyhow::Result<Scored> {
     let mut inputs = input::load(input_paths, rules, period)?;
     inputs_as(&mut inputs);
+    score_and_render_read(inputs, rules, period, calendar, history)
+}
+
+/// [`score_and_render`] once the inputs are read.
+fn score_and_render_read(
+    inputs: input::Inputs,
+    rules: &rules::RuleSet,
+    period: Period,
+    (calendar, calendar_name): (&Calendar, &str),
+    history: &engine::History,
+) -> anyhow::Result<Scored> {
     interrupt::check()?;
     progress::phase(progress::Phase::Scoring);
     let outcome = engine::score_with(&inputs, rules, period, calendar, history)?;
@@ -219,19 +230,24 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     // Refuse before the work, not after it.
     output::atomic::check_target(&c.out, c.force)?;
     let shown = progress::Progress::start(c.quiet);
-    let s = score_and_render(
-        &c.rules,
-        c.period,
-        (&c.calendar, &c.calendar_name),
-        &c.inputs,
-        &|_| {},
-        &c.history,
-    )?;
-    let (archive_files, copies) = archive_of(&c, &s);
+    let inputs = input::load(&c.inputs, &c.rules, c.period)?;
+    // The inputs are copied into the run's archive while the run scores and renders: a
+    // province's take seconds to write and sync.
+    let stage = output::atomic::Stage::begin(&c.out, c.force)?;
+    let copies = input_copies(&c, &inputs);
+    let (scored, copied) = std::thread::scope(|s| {
+        let copying = s.spawn(|| stage.copy(&copies));
+        let scored = score_and_render_read(inputs, &c.rules, c.period, (&c.calendar, &c.calendar_name), &c.history);
+        (scored, copying.join())
+    });
+    let s = scored?;
+    copied.map_err(|_| anyhow::anyhow!("copying the inputs into the run's archive failed"))??;
     let mut files = s.files;
-    files.extend(archive_files);
+    files.push(manifest(&c, &s.inputs, &files));
+    files.extend(archive_texts(&c));
     interrupt::check()?;
-    output::atomic::replace_dir_with(&c.out, &files, &copies, c.force)?;
+    stage.write(&files)?;
+    stage.commit()?;
     drop(shown);
     let outcome = &s.outcome;
     for w in &outcome.warnings {
@@ -258,10 +274,31 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The run's archive: its manifest, the rule set's and calendar's text, and the input files
-/// (copied as the set is written).
-fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::atomic::Copied>) {
-    let originals: Vec<PathBuf> = s.inputs.files.iter().map(|f| f.path.clone()).collect();
+/// The input files as the run's archive copies them (`inputs/考勤.xlsx`), and the earlier
+/// runs a look-back rule read.
+fn input_copies(c: &Config, inputs: &input::Inputs) -> Vec<output::atomic::Copied> {
+    let originals: Vec<PathBuf> = inputs.files.iter().map(|f| f.path.clone()).collect();
+    let mut copies: Vec<output::atomic::Copied> = inputs
+        .files
+        .iter()
+        .zip(archive::input_names(&originals))
+        .map(|(f, name)| output::atomic::Copied {
+            from: f.path.clone(),
+            name,
+            sha256: f.sha256.clone(),
+        })
+        .collect();
+    copies.extend(c.history_files.iter().map(|(e, from)| output::atomic::Copied {
+        from: from.clone(),
+        name: e.file.clone(),
+        sha256: e.sha256.clone(),
+    }));
+    copies
+}
+
+/// The run's manifest: what produced the outputs (`outputs`), enough to re-run it.
+fn manifest(c: &Config, inputs: &input::Inputs, outputs: &[output::Rendered]) -> output::Rendered {
+    let originals: Vec<PathBuf> = inputs.files.iter().map(|f| f.path.clone()).collect();
     let names = archive::input_names(&originals);
     let manifest = archive::Manifest {
         gridscore: output::VERSION.to_string(),
@@ -281,9 +318,8 @@ fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::ato
             file: archive::CALENDAR.to_string(),
             sha256: rules::sha256_hex(c.calendar_text.as_bytes()),
         },
-        params: archive::params(&s.inputs.params),
-        inputs: s
-            .inputs
+        params: archive::params(&inputs.params),
+        inputs: inputs
             .files
             .iter()
             .zip(&names)
@@ -294,18 +330,21 @@ fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::ato
                 sheets: f.sheets.iter().map(|x| x.to_string()).collect(),
             })
             .collect(),
-        outputs: s
-            .files
+        outputs: outputs
             .iter()
             .map(|f| archive::output_entry(&f.name, &f.bytes))
             .collect(),
         history: c.history_files.iter().map(|(e, _)| e.clone()).collect(),
     };
-    let files = vec![
-        output::Rendered {
-            name: archive::MANIFEST.into(),
-            bytes: manifest.to_toml().into_bytes(),
-        },
+    output::Rendered {
+        name: archive::MANIFEST.into(),
+        bytes: manifest.to_toml().into_bytes(),
+    }
+}
+
+/// The rule set's and calendar's exact text, archived with the run.
+fn archive_texts(c: &Config) -> [output::Rendered; 2] {
+    [
         output::Rendered {
             name: archive::RULES.into(),
             bytes: c.rules.text.clone().into_bytes(),
@@ -314,22 +353,5 @@ fn archive_of(c: &Config, s: &Scored) -> (Vec<output::Rendered>, Vec<output::ato
             name: archive::CALENDAR.into(),
             bytes: c.calendar_text.clone().into_bytes(),
         },
-    ];
-    let mut copies: Vec<output::atomic::Copied> = s
-        .inputs
-        .files
-        .iter()
-        .zip(names)
-        .map(|(f, name)| output::atomic::Copied {
-            from: f.path.clone(),
-            name,
-            sha256: f.sha256.clone(),
-        })
-        .collect();
-    copies.extend(c.history_files.iter().map(|(e, from)| output::atomic::Copied {
-        from: from.clone(),
-        name: e.file.clone(),
-        sha256: e.sha256.clone(),
-    }));
-    (files, copies)
+    ]
 }

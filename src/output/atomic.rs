@@ -9,8 +9,8 @@
 //! step removes the temporary folder and leaves the previous set as it was.
 //!
 //! Two environment variables inject faults for the tests of this promise:
-//! `GRIDSCORE_FAULT_DELAY_MS` sleeps after each file written (so a test can interrupt the
-//! writing), and `GRIDSCORE_FAULT_FULL_AFTER=N` fails the write of file N+1 as a full disk would.
+//! `GRIDSCORE_FAULT_DELAY_MS` sleeps after each file written and before each input copied (so
+//! a test can interrupt the writing, or change an input before its copy), and `GRIDSCORE_FAULT_FULL_AFTER=N` fails the write of file N+1 as a full disk would.
 use super::Rendered;
 use crate::interrupt;
 use std::fs;
@@ -48,6 +48,8 @@ fn copy_hashed(from: &Path, to: &Path) -> Result<String, WriteError> {
     let mut hash = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
+        // A large input takes seconds to copy: a signal should not wait for it.
+        interrupt::check()?;
         let n = src.read(&mut buf).map_err(io(from))?;
         if n == 0 {
             break;
@@ -186,55 +188,107 @@ pub fn replace_dir(dir: &Path, files: &[Rendered], force: bool) -> Result<(), Wr
 
 /// [`replace_dir`], with input files copied into the set as well (the run's archive).
 pub fn replace_dir_with(dir: &Path, files: &[Rendered], copies: &[Copied], force: bool) -> Result<(), WriteError> {
-    check_target(dir, force)?;
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io(parent))?;
-    let tmp = sibling(dir, "tmp");
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-    }
-    fs::create_dir(&tmp).map_err(io(&tmp))?;
-    let result = (|| {
-        for (n, f) in files.iter().enumerate() {
-            interrupt::check()?;
-            let path = tmp.join(&f.name);
-            if let Some(p) = path.parent() {
-                fs::create_dir_all(p).map_err(io(p))?;
-            }
-            let mut file = fs::File::create(&path).map_err(io(&path))?;
-            fault_full(n).map_err(io(&path))?;
-            file.write_all(&f.bytes).map_err(io(&path))?;
-            file.sync_all().map_err(io(&path))?;
-            fault_delay();
+    let stage = Stage::begin(dir, force)?;
+    stage.copy(copies)?;
+    stage.write(files)?;
+    stage.commit()
+}
+
+/// A set being written: the temporary folder beside the target, filled by [`Stage::copy`]
+/// and [`Stage::write`] (from any thread, in any order) and put in place by
+/// [`Stage::commit`]. Dropped uncommitted — an error, a signal, a panic — it removes the
+/// temporary folder and the previous set stays as it was.
+///
+/// A run copies its inputs into the archive while it is still scoring: a province's 430 MB
+/// of inputs take seconds to write and sync, which would otherwise follow the rendering.
+pub struct Stage {
+    dir: PathBuf,
+    parent: PathBuf,
+    tmp: PathBuf,
+    force: bool,
+}
+
+impl Stage {
+    pub fn begin(dir: &Path, force: bool) -> Result<Stage, WriteError> {
+        check_target(dir, force)?;
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let tmp = sibling(dir, "tmp");
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
         }
+        fs::create_dir(&tmp).map_err(io(&tmp))?;
+        Ok(Stage {
+            dir: dir.to_path_buf(),
+            parent,
+            tmp,
+            force,
+        })
+    }
+
+    /// A path inside the set, its folder created.
+    fn path(&self, name: &str) -> Result<PathBuf, WriteError> {
+        let path = self.tmp.join(name);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(io(p))?;
+        }
+        Ok(path)
+    }
+
+    /// Copies input files in, each checked against the SHA-256 it had when it was read.
+    pub fn copy(&self, copies: &[Copied]) -> Result<(), WriteError> {
         for c in copies {
+            let path = self.path(&c.name)?;
+            fault_delay();
             interrupt::check()?;
-            let path = tmp.join(&c.name);
-            if let Some(p) = path.parent() {
-                fs::create_dir_all(p).map_err(io(p))?;
-            }
             if copy_hashed(&c.from, &path)? != c.sha256 {
                 return Err(WriteError::Changed {
                     path: c.from.display().to_string(),
                 });
             }
         }
-        sync_dir(&tmp);
+        Ok(())
+    }
+
+    /// Writes rendered files in, each synced.
+    pub fn write(&self, files: &[Rendered]) -> Result<(), WriteError> {
+        for (n, f) in files.iter().enumerate() {
+            interrupt::check()?;
+            let path = self.path(&f.name)?;
+            let mut file = fs::File::create(&path).map_err(io(&path))?;
+            fault_full(n).map_err(io(&path))?;
+            file.write_all(&f.bytes).map_err(io(&path))?;
+            file.sync_all().map_err(io(&path))?;
+            fault_delay();
+        }
+        Ok(())
+    }
+
+    /// Puts the set in place of the target in one step (see the module's comment).
+    pub fn commit(self) -> Result<(), WriteError> {
+        let (dir, tmp, parent) = (&self.dir, &self.tmp, &self.parent);
+        sync_dir(tmp);
         // The last point at which stopping leaves nothing behind.
         interrupt::check()?;
+        // The target may have appeared since `begin` (another run finishing first).
+        if dir.exists() && !self.force {
+            return Err(WriteError::Exists {
+                dir: dir.display().to_string(),
+            });
+        }
         if dir.exists() {
-            if exchange(&tmp, dir).map_err(io(dir))? {
-                // `tmp` now holds the previous set.
+            if exchange(tmp, dir).map_err(io(dir))? {
+                // `tmp` now holds the previous set, which the drop below removes.
                 sync_dir(parent);
-                let _ = fs::remove_dir_all(&tmp);
                 return Ok(());
             }
             let old = sibling(dir, "old");
             fs::rename(dir, &old).map_err(io(dir))?;
-            if let Err(e) = fs::rename(&tmp, dir) {
+            if let Err(e) = fs::rename(tmp, dir) {
                 // Put the previous set back before reporting.
                 let _ = fs::rename(&old, dir);
                 return Err(io(dir)(e));
@@ -242,15 +296,19 @@ pub fn replace_dir_with(dir: &Path, files: &[Rendered], copies: &[Copied], force
             sync_dir(parent);
             let _ = fs::remove_dir_all(&old);
         } else {
-            fs::rename(&tmp, dir).map_err(io(dir))?;
+            fs::rename(tmp, dir).map_err(io(dir))?;
         }
         sync_dir(parent);
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
     }
-    result
+}
+
+impl Drop for Stage {
+    /// Removes the temporary folder: the unfinished set after a failure, the previous set after
+    /// an exchange, and nothing after a rename (it is the target now).
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.tmp);
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +359,45 @@ mod tests {
             fs::read_dir(root.path()).unwrap().count(),
             1,
             "the temporary folder is cleaned up"
+        );
+    }
+
+    #[test]
+    fn a_stage_dropped_before_its_commit_leaves_the_previous_set_and_no_temporaries() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("run");
+        replace_dir(&dir, &[file("a.csv", "old")], false).unwrap();
+        let input = root.path().join("input.csv");
+        fs::write(&input, "编号\n001\n").unwrap();
+        let copied = Copied {
+            from: input.clone(),
+            name: "inputs/input.csv".into(),
+            sha256: crate::rules::sha256_hex(&fs::read(&input).unwrap()),
+        };
+        {
+            // As a run does: the copy on another thread while the rendering goes on.
+            let stage = Stage::begin(&dir, true).unwrap();
+            std::thread::scope(|s| {
+                s.spawn(|| stage.copy(std::slice::from_ref(&copied)).unwrap());
+                stage.write(&[file("a.csv", "new")]).unwrap();
+            });
+            // Dropped here, as when the scoring fails after the copy began.
+        }
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 2, "run and input.csv only");
+        let stage = Stage::begin(&dir, true).unwrap();
+        stage.copy(&[copied]).unwrap();
+        stage.write(&[file("a.csv", "new")]).unwrap();
+        stage.commit().unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
+        assert_eq!(
+            fs::read(dir.join("inputs/input.csv")).unwrap(),
+            fs::read(&input).unwrap()
+        );
+        assert_eq!(
+            fs::read_dir(root.path()).unwrap().count(),
+            2,
+            "the exchanged old set is removed"
         );
     }
 
