@@ -16,10 +16,6 @@
 //! alternating.
 use std::path::{Path, PathBuf};
 
-// The allocator gridscore's binary uses (src/main.rs): the end-to-end child runs gridscore
-// inside this binary, and the lower bound gets the same allocator.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::Command;
 use std::time::Instant;
 
@@ -56,6 +52,9 @@ const SIZES: [Size; 4] = [
 ];
 
 fn main() -> anyhow::Result<()> {
+    // The end-to-end child runs gridscore inside this binary, set up as its `main` sets it up
+    // (the allocator is the library's); the lower bound gets the same.
+    gridscore::alloc::keep_freed_memory();
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("--child-e2e") => {
@@ -159,11 +158,17 @@ fn input_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(v)
 }
 
-/// Runs this program as a child in one mode; returns (wall seconds, peak RSS in KiB).
+/// Runs this program as a child in one mode; returns (seconds, peak RSS in KiB). The seconds
+/// are the wall time, or the time the child reports on its stdout as `seconds N` (the lower
+/// bound, which leaves out loading the cells it is to write).
 fn child(args: &[&str]) -> anyhow::Result<(f64, i64)> {
+    use std::io::Read;
     let exe = std::env::current_exe()?;
     let start = Instant::now();
-    let c = Command::new(exe).args(args).spawn()?;
+    let mut c = Command::new(exe)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
     let pid = c.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child.
@@ -174,7 +179,14 @@ fn child(args: &[&str]) -> anyhow::Result<(f64, i64)> {
         r == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "child {args:?} failed"
     );
-    Ok((wall, usage.ru_maxrss))
+    let mut said = String::new();
+    if let Some(mut out) = c.stdout.take() {
+        out.read_to_string(&mut said)?;
+    }
+    let reported = said
+        .lines()
+        .find_map(|l| l.strip_prefix("seconds ")?.trim().parse::<f64>().ok());
+    Ok((reported.unwrap_or(wall), usage.ru_maxrss))
 }
 
 fn median(mut v: Vec<(f64, i64)>) -> (f64, i64) {
@@ -186,7 +198,10 @@ fn median(mut v: Vec<(f64, i64)>) -> (f64, i64) {
 /// then write workbooks shaped like `out`'s with rust_xlsxwriter.
 fn lower_bound(args: &[String]) -> anyhow::Result<()> {
     use calamine::Reader;
+    // Loading the dumped cells is the benchmark's own scaffolding, not reading or writing: it
+    // took a quarter of the province's bound. The bound's time starts after it.
     let books = load_dump(Path::new(&args[0]))?;
+    let start = Instant::now();
     let files: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
     // Jobs: every (file, sheet), largest first, shared by two threads.
     let mut jobs: Vec<(PathBuf, Option<String>, u64)> = Vec::new();
@@ -269,6 +284,7 @@ fn lower_bound(args: &[String]) -> anyhow::Result<()> {
         }
     });
     std::hint::black_box(cells.into_inner());
+    println!("seconds {}", start.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! The data flows one way: `input` (sheets → typed records) and `rules` (TOML → validated rule
 //! set) feed `engine` (records + rules → scores with traces), which `output` renders
 //! (workbooks, CSV). `cmd` holds one module per subcommand.
+pub mod alloc;
 pub mod archive;
 pub mod calendar;
 pub mod cli;

@@ -1,13 +1,8 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-// mimalloc: a province's run allocates and frees tens of millions of small blocks on both
-// cores (cells, records, trace lines); glibc's allocator spent about a sixth of the run's CPU
-// time on them and on returning pages it then had to fault back in.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    gridscore::alloc::keep_freed_memory();
     let cli = gridscore::cli::Cli::parse();
     gridscore::interrupt::install();
     match gridscore::run(cli) {
