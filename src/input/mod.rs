@@ -285,11 +285,11 @@ struct Job {
 
 enum Parsed {
     Roster(Vec<Worker>),
-    Attendance(Keyed<Attendance>),
-    Patrol(Keyed<Patrol>),
+    Attendance(Grouped<Attendance>),
+    Patrol(Grouped<Patrol>),
     Events(Keyed<Event>),
-    Survey(Keyed<Survey>),
-    Indicators(Keyed<Indicator>),
+    Survey(Grouped<Survey>),
+    Indicators(Grouped<Indicator>),
     Params(Vec<Param>),
 }
 
@@ -297,11 +297,11 @@ impl Parsed {
     fn new(spec: &SheetSpec) -> Parsed {
         match spec.key {
             "roster" => Parsed::Roster(Vec::new()),
-            "attendance" => Parsed::Attendance(Keyed::default()),
-            "patrol" => Parsed::Patrol(Keyed::default()),
+            "attendance" => Parsed::Attendance(Grouped::default()),
+            "patrol" => Parsed::Patrol(Grouped::default()),
             "events" => Parsed::Events(Keyed::default()),
-            "survey" => Parsed::Survey(Keyed::default()),
-            "indicators" => Parsed::Indicators(Keyed::default()),
+            "survey" => Parsed::Survey(Grouped::default()),
+            "indicators" => Parsed::Indicators(Grouped::default()),
             _ => Parsed::Params(Vec::new()),
         }
     }
@@ -482,10 +482,35 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         period,
         window: period.input_window(),
         reach: rules.counts_weeks().then(|| period.week_reach()),
+        roster: None,
+    };
+    // The roster is read first (it is small), so that every other sheet's rows find their
+    // worker as they are read: a worker index per record rather than an id, and a roster that
+    // cannot be read is reported once, not as every row's unknown worker.
+    let (roster_jobs, other_jobs): (Vec<Numbered>, Vec<Numbered>) =
+        jobs.iter().enumerate().partition(|(_, j)| j.spec.key == "roster");
+    let fast: Vec<std::sync::OnceLock<Option<xlsx::Book>>> =
+        sources.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let mut results: Vec<Option<JobResult>> = (0..jobs.len()).map(|_| None).collect();
+    let mut roster: Option<(Roster, Vec<Worker>)> = None;
+    for ((i, _), r) in roster_jobs.iter().zip(parse_all(&roster_jobs, &sources, &ctx, &fast)) {
+        results[*i] = Some(match r {
+            Ok((Parsed::Roster(workers), mut probs)) => {
+                let (index, mut dups) = Roster::new(&workers, &sources[jobs[*i].file].0.display);
+                probs.append(&mut dups);
+                roster = Some((index, workers));
+                Ok((Parsed::Roster(Vec::new()), probs))
+            }
+            other => other,
+        });
+    }
+    let with_roster = Ctx {
+        roster: roster.as_ref().map(|(r, _)| r),
+        ..ctx
     };
     // Hashing the files (for the run's manifest) fills a core while the other finishes the
     // largest sheet; on a province's CSV it would otherwise add seconds in front of the parse.
-    let (parsed, hashes) = std::thread::scope(|s| {
+    let hashes = std::thread::scope(|s| {
         let hashes = s.spawn(|| {
             sources
                 .iter()
@@ -495,8 +520,13 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
                 })
                 .collect::<Vec<_>>()
         });
-        let parsed = parse_all(&jobs, &sources, &ctx);
-        (parsed, hashes.join())
+        for ((i, _), r) in other_jobs
+            .iter()
+            .zip(parse_all(&other_jobs, &sources, &with_roster, &fast))
+        {
+            results[*i] = Some(r);
+        }
+        hashes.join()
     });
     let hashes = hashes.map_err(|_| {
         InputErrors(vec![InputProblem {
@@ -506,12 +536,13 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
             expected: "input files that hash (an internal error)".into(),
         }])
     })?;
-    for ((file, _), h) in sources.iter_mut().zip(hashes) {
+    for ((file, src), h) in sources.iter_mut().zip(hashes) {
         file.sha256 = h;
+        *src = None;
     }
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
-    for (job, result) in jobs.iter().zip(parsed) {
-        match result {
+    for (job, result) in jobs.iter().zip(results) {
+        match result.unwrap_or_else(|| Err(internal("a sheet reader that finished"))) {
             Ok((p, mut probs)) => {
                 problems.append(&mut probs);
                 by_kind.insert(job.spec.key, p);
@@ -525,7 +556,7 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         .iter()
         .map(|j| (j.spec.key, sources[j.file].0.display.clone()))
         .collect();
-    let mut inputs = resolve(by_kind, &file_of, &ctx, &mut problems);
+    let mut inputs = resolve(by_kind, roster, &file_of, &ctx, &mut problems);
     inputs.files = sources.into_iter().map(|(f, _)| f).collect();
     inputs.sheet_files = file_of;
     if problems.is_empty() {
@@ -537,12 +568,30 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
     }
 }
 
+/// A problem that only a bug in gridscore can cause, said as such.
+fn internal(what: &str) -> InputProblem {
+    InputProblem {
+        file: String::new(),
+        place: String::new(),
+        found: None,
+        expected: format!("{what} (an internal error)"),
+    }
+}
+
 type JobResult = Result<(Parsed, Vec<InputProblem>), InputProblem>;
+
+/// A job with its place in the list of all jobs.
+type Numbered<'a> = (usize, &'a Job);
 
 /// Parses the sheets on both cores: each thread takes the next sheet, largest kinds first, and
 /// opens each workbook it needs once with calamine; the fast reader's parts of a workbook are
 /// read once in all.
-fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -> Vec<JobResult> {
+fn parse_all(
+    jobs: &[Numbered],
+    sources: &[(InputFile, Option<Source>)],
+    ctx: &Ctx,
+    fast: &[std::sync::OnceLock<Option<xlsx::Book>>],
+) -> Vec<JobResult> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let order: Vec<usize> = {
@@ -554,12 +603,10 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
             _ => 4,
         };
         let mut o: Vec<usize> = (0..jobs.len()).collect();
-        o.sort_by_key(|i| weight(jobs[*i].spec.key));
+        o.sort_by_key(|i| weight(jobs[*i].1.spec.key));
         o
     };
     let next = AtomicUsize::new(0);
-    let fast: Vec<std::sync::OnceLock<Option<xlsx::Book>>> =
-        sources.iter().map(|_| std::sync::OnceLock::new()).collect();
     let results: Mutex<Vec<Option<JobResult>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -572,12 +619,13 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
                 loop {
                     let k = next.fetch_add(1, Ordering::SeqCst);
                     let Some(&j) = order.get(k) else { break };
-                    let r = guarded(&sources[jobs[j].file].0.display, || {
-                        run_job(&jobs[j], sources, ctx, &mut books, &fast)
+                    let job = jobs[j].1;
+                    let r = guarded(&sources[job.file].0.display, || {
+                        run_job(job, sources, ctx, &mut books, fast)
                     });
                     if r.is_err() {
                         // A reader that failed may be left half-way; open the file afresh next time.
-                        books.remove(&jobs[j].file);
+                        books.remove(&job.file);
                     }
                     if let Ok(mut all) = results.lock() {
                         all[j] = Some(r);
@@ -590,16 +638,7 @@ fn parse_all(jobs: &[Job], sources: &[(InputFile, Option<Source>)], ctx: &Ctx) -
         .into_inner()
         .unwrap_or_default()
         .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| {
-                Err(InputProblem {
-                    file: String::new(),
-                    place: String::new(),
-                    found: None,
-                    expected: "a sheet reader that finished (an internal error)".into(),
-                })
-            })
-        })
+        .map(|r| r.unwrap_or_else(|| Err(internal("a sheet reader that finished"))))
         .collect()
 }
 
@@ -735,77 +774,34 @@ fn run_job<'a>(
     Ok((parsed, problems))
 }
 
-/// Checks every row's worker id against the roster and groups rows per worker.
+/// Groups each sheet's rows (their workers found as they were read) per worker, and checks
+/// the events' ids across the sheet.
 fn resolve(
     mut by_kind: BTreeMap<&'static str, Parsed>,
+    roster: Option<(Roster, Vec<Worker>)>,
     file_of: &HashMap<&'static str, String>,
     ctx: &Ctx,
     problems: &mut Vec<InputProblem>,
 ) -> Inputs {
     let file = |k: &str| file_of.get(k).cloned().unwrap_or_default();
-    let workers = match by_kind.remove("roster") {
-        Some(Parsed::Roster(w)) => w,
-        _ => Vec::new(),
+    let (index, workers) = match roster {
+        Some((index, workers)) => (Some(index), workers),
+        None => (None, Vec::new()),
     };
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(workers.len());
-    for (i, w) in workers.iter().enumerate() {
-        if w.id.is_empty() {
-            continue;
-        }
-        if let Some(first) = index.insert(w.id.clone(), i) {
-            problems.push(InputProblem {
-                file: file("roster"),
-                place: format!("{}", w.src),
-                found: Some(w.id.clone()),
-                expected: format!("a unique 编号; it is already used at {}", workers[first].src),
-            });
-            index.insert(w.id.clone(), first);
-        }
-    }
     let mut rows: Vec<WorkerRows> = vec![WorkerRows::default(); workers.len()];
-    let unknown = |id: &str, place: &str, file: String, problems: &mut Vec<InputProblem>| {
-        let hint = if id.trim_start_matches('0') != id || id.chars().all(|c| c.is_ascii_digit()) {
-            let z = index
-                .keys()
-                .find(|k| k.trim_start_matches('0') == id.trim_start_matches('0'));
-            z.map(|k| format!(" (the roster has {k}: was the leading zero lost when the cell became a number?)"))
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
-        problems.push(InputProblem {
-            file,
-            place: place.to_string(),
-            found: Some(id.to_string()),
-            expected: format!("a worker 编号 on the roster (花名册){hint}"),
-        });
-    };
-    // Each sheet's ids are looked up once each, not once a row; each worker's rows are then
-    // moved into a list allocated to its exact length.
+    // Each worker's rows are moved into a list allocated to its exact length.
     macro_rules! group {
         ($kind:literal, $variant:ident, $field:ident) => {
-            if let Some(Parsed::$variant(mut keyed)) = by_kind.remove($kind) {
-                let owner: Vec<Option<usize>> = keyed.ids.iter().map(|id| index.get(id).copied()).collect();
-                let records = std::mem::take(&mut keyed.records);
+            if let Some(Parsed::$variant(grouped)) = by_kind.remove($kind) {
                 let mut counts = vec![0usize; rows.len()];
-                for (k, _) in &records {
-                    if let Some(i) = owner[*k as usize] {
-                        counts[i] += 1;
-                    }
+                for (i, _) in &grouped.records {
+                    counts[*i as usize] += 1;
                 }
                 for (r, n) in rows.iter_mut().zip(counts) {
                     r.$field.reserve_exact(n);
                 }
-                for (k, record) in records {
-                    match owner[k as usize] {
-                        Some(i) => rows[i].$field.push(record),
-                        None => unknown(
-                            &keyed.ids[k as usize],
-                            &keyed.place(record.src),
-                            file($kind),
-                            problems,
-                        ),
-                    }
+                for (i, record) in grouped.records {
+                    rows[i as usize].$field.push(record);
                 }
             }
         };
@@ -814,7 +810,7 @@ fn resolve(
     group!("patrol", Patrol, patrols);
     group!("survey", Survey, survey);
     group!("indicators", Indicators, indicators);
-    if let Some(Parsed::Events(mut keyed)) = by_kind.remove("events") {
+    if let (Some(Parsed::Events(mut keyed)), Some(index)) = (by_kind.remove("events"), &index) {
         // A 事件编号 is unique, except on rows of a type the rule set counts once per event
         // (one event reported by several workers, or at several levels): there only the same
         // worker reporting it again at the same level is a duplicate.
@@ -843,9 +839,9 @@ fn resolve(
             }
             let id = &keyed.ids[k as usize];
             match index.get(id) {
-                Some(&i) if ctx.counts(record.date) => rows[i].events.push(record),
+                Some(i) if ctx.counts(record.date) => rows[i].events.push(record),
                 Some(_) => {}
-                None => unknown(id, &keyed.place(record.src), file("events"), problems),
+                None => problems.push(index.unknown(id, keyed.place(record.src), file("events"))),
             }
         }
     }

@@ -149,6 +149,10 @@ pub struct Ctx<'a> {
     /// Days a weekly rule needs beyond the window (the Monday and Tuesday of a week whose
     /// Thursday is the period's): read and kept, though only weekly rules count them.
     pub reach: Option<(NaiveDate, NaiveDate)>,
+    /// The roster's ids, once it is read: the other sheets' rows are grouped under their
+    /// worker as they are read. `None` while the roster is read, or when it could not be (its
+    /// problems are reported; the rows are then not checked against it).
+    pub roster: Option<&'a Roster>,
 }
 
 impl Ctx<'_> {
@@ -191,9 +195,92 @@ fn src(sheet: SheetKind, row: &Row) -> Src {
     }
 }
 
-/// A sheet's records, each with the worker id it names, before the ids are checked against
-/// the roster (`mod.rs`). An id repeats on every row of its worker: each is kept once, and a
-/// record holds its index, so a province's ten million rows do not each carry a string.
+/// The roster's worker ids, each with its worker's index (the first row, when an id repeats:
+/// the repeat is a problem of its own).
+pub struct Roster {
+    index: HashMap<String, usize>,
+}
+
+impl Roster {
+    /// The index of `workers`, and a problem for each id used twice.
+    pub fn new(workers: &[Worker], file: &str) -> (Roster, Vec<InputProblem>) {
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(workers.len());
+        let mut problems = Vec::new();
+        for (i, w) in workers.iter().enumerate() {
+            if w.id.is_empty() {
+                continue;
+            }
+            match index.get(&w.id) {
+                Some(&first) => problems.push(InputProblem {
+                    file: file.to_string(),
+                    place: format!("{}", w.src),
+                    found: Some(w.id.clone()),
+                    expected: format!("a unique 编号; it is already used at {}", workers[first].src),
+                }),
+                None => {
+                    index.insert(w.id.clone(), i);
+                }
+            }
+        }
+        (Roster { index }, problems)
+    }
+
+    pub fn get(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The problem of a row naming `id`, which is not on the roster; when the roster has the
+    /// same number with leading zeros, it says so (a text id that Excel turned into a number).
+    pub fn unknown(&self, id: &str, place: String, file: String) -> InputProblem {
+        let hint = if id.trim_start_matches('0') != id || id.chars().all(|c| c.is_ascii_digit()) {
+            // The smallest such id, so the message is the same from run to run.
+            let z = self
+                .index
+                .keys()
+                .filter(|k| k.trim_start_matches('0') == id.trim_start_matches('0'))
+                .min();
+            z.map(|k| format!(" (the roster has {k}: was the leading zero lost when the cell became a number?)"))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        InputProblem {
+            file,
+            place,
+            found: Some(id.to_string()),
+            expected: format!("a worker 编号 on the roster (花名册){hint}"),
+        }
+    }
+}
+
+/// A sheet's records, each with the index of its worker on the roster, looked up as the row
+/// is read. (Grouping them into each worker's list as they are read was tried: fifty thousand
+/// lists growing by doubling held a fifth more memory at the peak than one list grouped into
+/// lists of exact length afterwards, which is what `mod.rs` does.)
+pub struct Grouped<T> {
+    pub records: Vec<(u32, T)>,
+}
+
+impl<T> Default for Grouped<T> {
+    fn default() -> Self {
+        Grouped { records: Vec::new() }
+    }
+}
+
+impl<T> Grouped<T> {
+    fn push(&mut self, row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, id: &str, record: T) {
+        let Some(roster) = ctx.roster else { return };
+        match roster.get(id) {
+            // A roster has far fewer than 2³² rows.
+            Some(i) => self.records.push((i as u32, record)),
+            None => p.push(roster.unknown(id, row.place("id"), row.header().file.clone())),
+        }
+    }
+}
+
+/// The events, each with the worker id it names: their 事件编号 are checked across the whole
+/// sheet before the rows are grouped (`mod.rs`). An id repeats on every row of its worker:
+/// each is kept once, and a record holds its index.
 pub struct Keyed<T> {
     /// Each record with the index of its id in `ids`.
     pub records: Vec<(u32, T)>,
@@ -301,7 +388,7 @@ fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
     Some(out)
 }
 
-pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Attendance>) {
+pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Attendance>) {
     let id = row.require("id", cell::id_ref, p);
     let date = ctx.dated(row, p);
     let st = statuses(row, p);
@@ -317,11 +404,11 @@ pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Key
             report_at,
             src: src(SheetKind::Attendance, row),
         };
-        out.push(row, &id, rec);
+        out.push(row, ctx, p, &id, rec);
     }
 }
 
-pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Patrol>) {
+pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Patrol>) {
     let id = row.require("id", cell::id_ref, p);
     let date = ctx.dated(row, p);
     let session = row.require("session", cell::text, p).and_then(|s| {
@@ -358,7 +445,7 @@ pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<P
             exempt,
             src: src(SheetKind::Patrol, row),
         };
-        out.push(row, &id, rec);
+        out.push(row, ctx, p, &id, rec);
     }
 }
 
@@ -436,7 +523,7 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
     }
 }
 
-pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Survey>) {
+pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Survey>) {
     let dated = row.header().has("date");
     let id = row.require("id", cell::id_ref, p);
     let in_period = if dated {
@@ -464,6 +551,8 @@ pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<S
     if let (Some(id), Some(true)) = (id, in_period) {
         out.push(
             row,
+            ctx,
+            p,
             &id,
             Survey {
                 answers,
@@ -474,7 +563,7 @@ pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<S
     }
 }
 
-pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Indicator>) {
+pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Indicator>) {
     let id = row.require("id", cell::id_ref, p);
     let name = row.require("indicator", cell::text, p);
     let mode = name.as_ref().and_then(|n| {
@@ -529,7 +618,7 @@ pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Key
             value,
             src: src(SheetKind::Indicators, row),
         };
-        out.push(row, &id, rec);
+        out.push(row, ctx, p, &id, rec);
     }
 }
 
