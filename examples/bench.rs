@@ -11,9 +11,10 @@
 //!   cells are dumped before the timed child starts, so the bound writes outputs of the same
 //!   size: a bound that wrote short repeated strings would compress to nothing and flatter it.
 //!
-//! and prints the ratio end-to-end ÷ lower bound. Sizes: town, county, county-csv, province
-//! (CSV, past Excel's row limit). Each measurement is the median of three, the runs of the two
-//! alternating.
+//! and prints the ratio end-to-end ÷ lower bound, and how the time grows from one size to the
+//! next of the same kind of file. Sizes: town, county, county-csv, province (CSV, past Excel's
+//! row limit). Each measurement is the median of three, made in three rounds that each run
+//! every size's two measures in turn.
 use std::path::{Path, PathBuf};
 
 use std::process::Command;
@@ -65,17 +66,25 @@ fn main() -> anyhow::Result<()> {
             return gridscore::run(cli);
         }
         Some("--child-lower") => return lower_bound(&args[2..]),
+        Some("--child-dump") => return dump_outputs(Path::new(&args[2]), Path::new(&args[3])),
         _ => {}
     }
     let wanted: Vec<&str> = args[1..].iter().map(String::as_str).collect();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    println!("| size | workers | input rows | end-to-end | rows/s | peak RSS | lower bound | its peak RSS | ratio |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    struct Plan {
+        size: &'static Size,
+        rows: usize,
+        e2e: Vec<String>,
+        lower: Vec<String>,
+        e2e_runs: Vec<(f64, i64)>,
+        lower_runs: Vec<(f64, i64)>,
+    }
+    let mut plans = Vec::new();
     for size in SIZES.iter().filter(|s| wanted.is_empty() || wanted.contains(&s.name)) {
         let input = root.join(size.name);
         let rows = ensure_input(size, &input)?;
         let out = root.join(format!("{}-out", size.name));
-        let e2e_args = [
+        let e2e: Vec<String> = [
             "--child-e2e",
             "quarter",
             "--scheme",
@@ -89,36 +98,71 @@ fn main() -> anyhow::Result<()> {
             "--out",
             &out.display().to_string(),
         ]
-        .map(String::from);
-        let e2e_refs: Vec<&str> = e2e_args.iter().map(String::as_str).collect();
-        let first = child(&e2e_refs)?;
+        .map(String::from)
+        .to_vec();
+        let first = child(&refs(&e2e))?;
         // The lower bound reads the same files and writes the same cells gridscore wrote (dumped
         // here, before the timed child starts, so that it writes outputs of the same size).
         let dump = root.join(format!("{}-cells.bin", size.name));
-        dump_outputs(&out, &dump)?;
-        let mut lower_args = vec!["--child-lower".to_string(), dump.display().to_string()];
-        lower_args.extend(input_files(&input)?.iter().map(|p| p.display().to_string()));
-        let lower_refs: Vec<&str> = lower_args.iter().map(String::as_str).collect();
-        // The two alternate, so that a slow spell of a shared machine falls on both alike.
-        let mut e2e_runs = vec![first];
-        let mut lower_runs = vec![child(&lower_refs)?];
-        for _ in 0..2 {
-            e2e_runs.push(child(&e2e_refs)?);
-            lower_runs.push(child(&lower_refs)?);
+        // In a child: reading a province's workbook would grow this process, and a child
+        // forked from it would count the parent's memory in its own peak (Linux keeps the
+        // pre-exec peak in ru_maxrss).
+        child(&["--child-dump", &out.display().to_string(), &dump.display().to_string()])?;
+        let mut lower = vec!["--child-lower".to_string(), dump.display().to_string()];
+        lower.extend(input_files(&input)?.iter().map(|p| p.display().to_string()));
+        plans.push(Plan {
+            size,
+            rows,
+            e2e,
+            lower,
+            e2e_runs: vec![first],
+            lower_runs: Vec::new(),
+        });
+    }
+    // Three rounds, each running every size's end-to-end and bound in turn: a slow spell of
+    // this shared machine then falls on every size and on both measures alike, so that the
+    // ratios, and the growth from one size to the next, compare runs made at the same time.
+    for round in 0..3 {
+        for p in &mut plans {
+            if round > 0 {
+                p.e2e_runs.push(child(&refs(&p.e2e))?);
+            }
+            p.lower_runs.push(child(&refs(&p.lower))?);
         }
-        let (e2e, lower) = (median(e2e_runs), median(lower_runs));
+    }
+    println!("| size | workers | input rows | end-to-end | rows/s | peak RSS | lower bound | its peak RSS | ratio |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut medians = Vec::new();
+    for p in &plans {
+        let (e2e, lower) = (median(p.e2e_runs.clone()), median(p.lower_runs.clone()));
         println!(
             "| {} | {} | {} | {:.2} s | {:.0} | {} MB | {:.2} s | {} MB | {:.2} |",
-            size.name,
-            size.workers,
-            rows,
+            p.size.name,
+            p.size.workers,
+            p.rows,
             e2e.0,
-            rows as f64 / e2e.0,
+            p.rows as f64 / e2e.0,
             e2e.1 / 1024,
             lower.0,
             lower.1 / 1024,
             e2e.0 / lower.0
         );
+        medians.push((p.size, e2e.0, lower.0));
+    }
+    // Growth between sizes read from the same kind of file (county CSV → province).
+    for (i, (a, a_e2e, a_lower)) in medians.iter().enumerate() {
+        for (b, b_e2e, b_lower) in &medians[i + 1..] {
+            if a.csv == b.csv && b.workers > a.workers {
+                println!(
+                    "\n{} → {}: {:.1}× the workers took {:.1}× the time end to end ({:.1}× for the lower bound)",
+                    a.name,
+                    b.name,
+                    b.workers as f64 / a.workers as f64,
+                    b_e2e / a_e2e,
+                    b_lower / a_lower
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -187,6 +231,10 @@ fn child(args: &[&str]) -> anyhow::Result<(f64, i64)> {
         .lines()
         .find_map(|l| l.strip_prefix("seconds ")?.trim().parse::<f64>().ok());
     Ok((reported.unwrap_or(wall), usage.ru_maxrss))
+}
+
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
 fn median(mut v: Vec<(f64, i64)>) -> (f64, i64) {

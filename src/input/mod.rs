@@ -306,6 +306,18 @@ impl Parsed {
         }
     }
 
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Parsed::Roster(v) => v.reserve(n),
+            Parsed::Attendance(g) => g.records.reserve(n),
+            Parsed::Patrol(g) => g.records.reserve(n),
+            Parsed::Events(k) => k.records.reserve(n),
+            Parsed::Survey(g) => g.records.reserve(n),
+            Parsed::Indicators(g) => g.records.reserve(n),
+            Parsed::Params(v) => v.reserve(n),
+        }
+    }
+
     /// Parses one data row into its typed record.
     fn push(&mut self, row: &table::Row, ctx: &Ctx, p: &mut Vec<InputProblem>) {
         match self {
@@ -344,6 +356,11 @@ fn read_sheet(
     }
     let header = Header::find(file, spec, &first)?;
     let mut parsed = Parsed::new(spec);
+    if let Some(n) = src.rows_left() {
+        // A tenth more than the estimate: capacity never used is never touched, so costs
+        // nothing; one doubling of ten million records would copy them all.
+        parsed.reserve(n + n / 10 + first.len());
+    }
     for (r, cells) in first.iter().filter(|(r, _)| *r > header.row) {
         parsed.push(&table::Row::new(&header, *r, cells), ctx, p);
     }

@@ -9,6 +9,12 @@ use std::io::{Read, Seek};
 pub trait RowSource {
     /// The next non-blank row, or `None` at the end; `Err` with what went wrong.
     fn next_row(&mut self) -> Result<Option<(u32, &[Data])>, String>;
+
+    /// About how many rows are left, when the source can tell cheaply: the records of a large
+    /// sheet are then held in one allocation instead of one copied at each doubling.
+    fn rows_left(&self) -> Option<usize> {
+        None
+    }
 }
 
 fn blank(cells: &[Data]) -> bool {
@@ -263,6 +269,14 @@ impl RowSource for CsvRows<'_> {
             }
         }
     }
+
+    fn rows_left(&self) -> Option<usize> {
+        // The bytes left over the bytes a row has taken so far (an estimate: rows of one
+        // export are alike).
+        let read = self.scanned.max(1);
+        let rows = usize::try_from(self.breaks_before).ok()?.max(1);
+        Some(self.body.len().saturating_sub(read) / read.div_ceil(rows).max(1))
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +307,17 @@ mod tests {
         assert_eq!(numbers, [0, 2, 3, 5, 6]);
         assert_eq!(rows[1].1, ["001", "两行\n备注"]);
         assert_eq!(rows[3].1, ["003", "a\r\nb"]);
+    }
+
+    #[test]
+    fn csv_rows_left_is_estimated_from_the_rows_read() {
+        let text: String = (0..1000).map(|i| format!("{i:04},2026-07-01,上午\n")).collect();
+        let mut src = CsvRows::new(text.as_bytes());
+        for _ in 0..10 {
+            src.next_row().unwrap();
+        }
+        let left = src.rows_left().unwrap();
+        assert!((980..=1000).contains(&left), "{left} rows estimated, 990 left");
     }
 
     #[test]
