@@ -370,7 +370,7 @@ pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Wor
 }
 
 fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
-    let text = row.require("status", cell::text, p)?;
+    let text = row.require("status", cell::text_ref, p)?;
     let mut out = Vec::new();
     for part in text
         .split(['、', ',', '，', ';', '；', '/'])
@@ -411,7 +411,7 @@ pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Gro
 pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Patrol>) {
     let id = row.require("id", cell::id_ref, p);
     let date = ctx.dated(row, p);
-    let session = row.require("session", cell::text, p).and_then(|s| {
+    let session = row.require("session", cell::text_ref, p).and_then(|s| {
         let v = Session::parse(&s);
         if v.is_none() {
             p.push(row.problem("session", "a session: 上午 (am) or 下午 (pm)"));
