@@ -442,16 +442,19 @@ fn fails_on_a_missing_required_column() {
 }
 
 #[test]
-fn a_roster_that_cannot_be_read_is_the_one_error_not_every_rows_unknown_worker() {
+fn a_roster_that_cannot_be_read_is_one_error_not_every_rows_unknown_worker() {
     let mut f = Fixture::minimal();
     for row in f.sheet("花名册").iter_mut() {
         row.remove(3); // 岗位
     }
+    // An error of another sheet is still reported beside it.
+    f.push("事件", &["E1", "002", "破案线索", "2026-07-03", ""]);
     let err = fixture_fails(&f);
-    assert!(err.contains("1 input error"), "{err}");
+    assert!(err.contains("2 input errors"), "{err}");
     assert!(
         err.contains("花名册!1") && err.contains("missing: 岗位 (role)"),
         "{err}"
     );
+    assert!(err.contains("a unique 事件编号"), "{err}");
     assert!(!err.contains("on the roster"), "{err}");
 }

@@ -827,7 +827,7 @@ fn resolve(
     group!("patrol", Patrol, patrols);
     group!("survey", Survey, survey);
     group!("indicators", Indicators, indicators);
-    if let (Some(Parsed::Events(mut keyed)), Some(index)) = (by_kind.remove("events"), &index) {
+    if let Some(Parsed::Events(mut keyed)) = by_kind.remove("events") {
         // A 事件编号 is unique, except on rows of a type the rule set counts once per event
         // (one event reported by several workers, or at several levels): there only the same
         // worker reporting it again at the same level is a duplicate.
@@ -854,6 +854,8 @@ fn resolve(
                 });
                 continue;
             }
+            // Without a roster (its own problems are reported) the workers are not checked.
+            let Some(index) = &index else { continue };
             let id = &keyed.ids[k as usize];
             match index.get(id) {
                 Some(i) if ctx.counts(record.date) => rows[i].events.push(record),
