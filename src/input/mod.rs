@@ -285,11 +285,11 @@ struct Job {
 
 enum Parsed {
     Roster(Vec<Worker>),
-    Attendance(Grouped<Attendance>),
-    Patrol(Grouped<Patrol>),
+    Attendance(Resolved<Attendance>),
+    Patrol(Resolved<Patrol>),
     Events(Keyed<Event>),
-    Survey(Grouped<Survey>),
-    Indicators(Grouped<Indicator>),
+    Survey(Resolved<Survey>),
+    Indicators(Resolved<Indicator>),
     Params(Vec<Param>),
 }
 
@@ -297,11 +297,11 @@ impl Parsed {
     fn new(spec: &SheetSpec) -> Parsed {
         match spec.key {
             "roster" => Parsed::Roster(Vec::new()),
-            "attendance" => Parsed::Attendance(Grouped::default()),
-            "patrol" => Parsed::Patrol(Grouped::default()),
+            "attendance" => Parsed::Attendance(Resolved::default()),
+            "patrol" => Parsed::Patrol(Resolved::default()),
             "events" => Parsed::Events(Keyed::default()),
-            "survey" => Parsed::Survey(Grouped::default()),
-            "indicators" => Parsed::Indicators(Grouped::default()),
+            "survey" => Parsed::Survey(Resolved::default()),
+            "indicators" => Parsed::Indicators(Resolved::default()),
             _ => Parsed::Params(Vec::new()),
         }
     }
@@ -809,15 +809,15 @@ fn resolve(
     // Each worker's rows are moved into a list allocated to its exact length.
     macro_rules! group {
         ($kind:literal, $variant:ident, $field:ident) => {
-            if let Some(Parsed::$variant(grouped)) = by_kind.remove($kind) {
+            if let Some(Parsed::$variant(resolved)) = by_kind.remove($kind) {
                 let mut counts = vec![0usize; rows.len()];
-                for (i, _) in &grouped.records {
+                for (i, _) in &resolved.records {
                     counts[*i as usize] += 1;
                 }
                 for (r, n) in rows.iter_mut().zip(counts) {
                     r.$field.reserve_exact(n);
                 }
-                for (i, record) in grouped.records {
+                for (i, record) in resolved.records {
                     rows[i as usize].$field.push(record);
                 }
             }

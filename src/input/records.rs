@@ -1,8 +1,9 @@
 //! Typed records, one per input row, each knowing the row it came from.
 //!
-//! Parsing a sheet is one pass over its rows; the worker id of each row is resolved against
-//! the roster afterwards (`mod.rs`), and rows are grouped per worker there, so the engine never
-//! scans a whole sheet for one worker.
+//! Parsing a sheet is one pass over its rows; the roster is read first, and each other row's
+//! worker id is resolved against it as the row is read (events keep their ids until their
+//! 事件编号 are checked); rows are grouped per worker in `mod.rs`, so the engine never scans a
+//! whole sheet for one worker.
 use super::cell;
 use super::contract::{Session, Status};
 use super::problem::InputProblem;
@@ -149,9 +150,9 @@ pub struct Ctx<'a> {
     /// Days a weekly rule needs beyond the window (the Monday and Tuesday of a week whose
     /// Thursday is the period's): read and kept, though only weekly rules count them.
     pub reach: Option<(NaiveDate, NaiveDate)>,
-    /// The roster's ids, once it is read: the other sheets' rows are grouped under their
-    /// worker as they are read. `None` while the roster is read, or when it could not be (its
-    /// problems are reported; the rows are then not checked against it).
+    /// The roster's ids, once it is read: the other sheets' rows find their worker as they are
+    /// read. `None` while the roster is read, or when it could not be (its problems are
+    /// reported; the rows are then not checked against it).
     pub roster: Option<&'a Roster>,
 }
 
@@ -257,17 +258,17 @@ impl Roster {
 /// is read. (Grouping them into each worker's list as they are read was tried: fifty thousand
 /// lists growing by doubling held a fifth more memory at the peak than one list grouped into
 /// lists of exact length afterwards, which is what `mod.rs` does.)
-pub struct Grouped<T> {
+pub struct Resolved<T> {
     pub records: Vec<(u32, T)>,
 }
 
-impl<T> Default for Grouped<T> {
+impl<T> Default for Resolved<T> {
     fn default() -> Self {
-        Grouped { records: Vec::new() }
+        Resolved { records: Vec::new() }
     }
 }
 
-impl<T> Grouped<T> {
+impl<T> Resolved<T> {
     fn push(&mut self, row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, id: &str, record: T) {
         let Some(roster) = ctx.roster else { return };
         match roster.get(id) {
@@ -388,7 +389,7 @@ fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
     Some(out)
 }
 
-pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Attendance>) {
+pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolved<Attendance>) {
     let id = row.require("id", cell::id_ref, p);
     let date = ctx.dated(row, p);
     let st = statuses(row, p);
@@ -408,7 +409,7 @@ pub fn attendance(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Gro
     }
 }
 
-pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Patrol>) {
+pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolved<Patrol>) {
     let id = row.require("id", cell::id_ref, p);
     let date = ctx.dated(row, p);
     let session = row.require("session", cell::text_ref, p).and_then(|s| {
@@ -523,7 +524,7 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
     }
 }
 
-pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Survey>) {
+pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolved<Survey>) {
     let dated = row.header().has("date");
     let id = row.require("id", cell::id_ref, p);
     let in_period = if dated {
@@ -563,7 +564,7 @@ pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped
     }
 }
 
-pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Grouped<Indicator>) {
+pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolved<Indicator>) {
     let id = row.require("id", cell::id_ref, p);
     let name = row.require("indicator", cell::text, p);
     let mode = name.as_ref().and_then(|n| {
