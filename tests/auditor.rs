@@ -54,22 +54,7 @@ fn daning_input(dir: &Path, reports: u32, late_row: bool) {
 }
 
 fn daning_run(input: &Path, out: &Path) {
-    gridscore()
-        .args([
-            "month",
-            "--scheme",
-            "daning",
-            "--period",
-            "2026-07",
-            "--history-from",
-            "2026-07",
-            "--input",
-        ])
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .success();
+    common::scheme_run("month", "daning", "2026-07", "2026-07", input, out).success();
 }
 
 #[test]
@@ -348,22 +333,15 @@ fn daning_counts_failed_months_in_a_row_and_in_the_year() {
         )
         .unwrap();
         let p = format!("2026-{m:02}");
-        gridscore()
-            .args([
-                "month",
-                "--scheme",
-                "daning",
-                "--period",
-                &p,
-                "--history-from",
-                "2026-07",
-                "--input",
-            ])
-            .arg(&input)
-            .arg("--out")
-            .arg(archive.join(format!("daning-{p}")))
-            .assert()
-            .success();
+        common::scheme_run(
+            "month",
+            "daning",
+            &p,
+            "2026-07",
+            &input,
+            &archive.join(format!("daning-{p}")),
+        )
+        .success();
         csv_rows(&archive.join(format!("daning-{p}/scores.csv"))).remove(0)["flags"].clone()
     };
     // July and August short of sign-ins; September fine; October short again.
@@ -391,21 +369,14 @@ fn daning_pays_at_year_end_the_sum_of_the_month_runs() {
         ],
     );
     let run = |kind: &str, period: &str| {
-        gridscore()
-            .args([
-                kind,
-                "--scheme",
-                "daning",
-                "--period",
-                period,
-                "--history-from",
-                "2026-10",
-                "--input",
-            ])
-            .arg(&input)
-            .arg("--out")
-            .arg(archive.join(format!("daning-{period}")))
-            .assert()
+        common::scheme_run(
+            kind,
+            "daning",
+            period,
+            "2026-10",
+            &input,
+            &archive.join(format!("daning-{period}")),
+        )
     };
     for m in ["2026-10", "2026-11", "2026-12"] {
         run("month", m).success();

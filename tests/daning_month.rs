@@ -2,26 +2,11 @@
 //! figure against a hand computation written beside it. The workers' rows are listed in
 //! `examples/make_daning_example.rs`. The appraisal is money: items count yuan.
 mod common;
-use common::{csv_rows, gridscore, Row};
+use common::{csv_rows, Row};
 use std::path::Path;
 
 fn run(kind: &str, period: &str, input: &Path, out: &Path) -> (Vec<Row>, Vec<Row>) {
-    gridscore()
-        .args([
-            kind,
-            "--scheme",
-            "daning",
-            "--period",
-            period,
-            "--history-from",
-            period,
-            "--input",
-        ])
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .success();
+    common::scheme_run(kind, "daning", period, period, input, out).success();
     (csv_rows(&out.join("scores.csv")), csv_rows(&out.join("payouts.csv")))
 }
 
@@ -123,22 +108,15 @@ fn the_year_end_is_built_from_the_month_runs_and_names_those_missing() {
     for m in ["2026-07", "2026-08", "2026-09"] {
         run("month", m, &example(), &archive.join(format!("daning-{m}")));
     }
-    let a = gridscore()
-        .args([
-            "year",
-            "--scheme",
-            "daning",
-            "--period",
-            "2026",
-            "--history-from",
-            "2026-07",
-            "--input",
-        ])
-        .arg(example())
-        .arg("--out")
-        .arg(archive.join("daning-2026"))
-        .assert()
-        .code(1);
+    let a = common::scheme_run(
+        "year",
+        "daning",
+        "2026",
+        "2026-07",
+        &example(),
+        &archive.join("daning-2026"),
+    )
+    .code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(
         err.contains("not in the archive: 2026-10") && err.contains("2026-12"),

@@ -2,24 +2,11 @@
 //! quarter; and the year end), each figure against a hand computation written beside it. The
 //! workers' rows are listed in `examples/make_huishan_example.rs`. Items count yuan.
 mod common;
-use common::{csv_rows, gridscore, Row};
+use common::{csv_rows, Row};
 use std::path::Path;
 
 fn run(kind: &str, period: &str, out: &Path) -> (Vec<Row>, Option<Vec<Row>>) {
-    gridscore()
-        .args([
-            kind,
-            "--scheme",
-            "huishan",
-            "--period",
-            period,
-            "--history-from",
-            period,
-        ])
-        .args(["--input", "examples/huishan", "--out"])
-        .arg(out)
-        .assert()
-        .success();
+    common::scheme_run(kind, "huishan", period, period, Path::new("examples/huishan"), out).success();
     let pays = out.join("payouts.csv");
     (
         csv_rows(&out.join("scores.csv")),

@@ -2,24 +2,19 @@
 //! computation written beside it. The workers' deviations are listed in
 //! `examples/make_xiangzhen2019_example.rs`. Total = 基础工作 × 0.8 + 满意率 × 100 × 0.2.
 mod common;
-use common::{csv_rows, gridscore, Row};
+use common::{csv_rows, Row};
 use std::path::Path;
 
 fn run(out: &Path) -> (Vec<Row>, Vec<Row>) {
-    gridscore()
-        .args([
-            "quarter",
-            "--scheme",
-            "xiangzhen2019",
-            "--period",
-            "2026Q3",
-            "--history-from",
-            "2026Q3",
-        ])
-        .args(["--input", "examples/xiangzhen2019", "--out"])
-        .arg(out)
-        .assert()
-        .success();
+    common::scheme_run(
+        "quarter",
+        "xiangzhen2019",
+        "2026Q3",
+        "2026Q3",
+        Path::new("examples/xiangzhen2019"),
+        out,
+    )
+    .success();
     (csv_rows(&out.join("scores.csv")), csv_rows(&out.join("payouts.csv")))
 }
 

@@ -200,6 +200,9 @@ fn src(sheet: SheetKind, row: &Row) -> Src {
 /// the repeat is a problem of its own).
 pub struct Roster {
     index: HashMap<String, usize>,
+    /// Each id without its leading zeros → the smallest id that reads so, built the first time
+    /// an unknown id needs it (not a scan of the roster for every unknown row).
+    unzeroed: std::sync::OnceLock<HashMap<String, String>>,
 }
 
 impl Roster {
@@ -223,7 +226,11 @@ impl Roster {
                 }
             }
         }
-        (Roster { index }, problems)
+        let roster = Roster {
+            index,
+            unzeroed: std::sync::OnceLock::new(),
+        };
+        (roster, problems)
     }
 
     pub fn get(&self, id: &str) -> Option<usize> {
@@ -234,13 +241,22 @@ impl Roster {
     /// same number with leading zeros, it says so (a text id that Excel turned into a number).
     pub fn unknown(&self, id: &str, place: String, file: String) -> InputProblem {
         let hint = if id.trim_start_matches('0') != id || id.chars().all(|c| c.is_ascii_digit()) {
-            // The smallest such id, so the message is the same from run to run.
-            let z = self
-                .index
-                .keys()
-                .filter(|k| k.trim_start_matches('0') == id.trim_start_matches('0'))
-                .min();
-            z.map(|k| format!(" (the roster has {k}: was the leading zero lost when the cell became a number?)"))
+            let unzeroed = self.unzeroed.get_or_init(|| {
+                let mut m: HashMap<String, String> = HashMap::new();
+                for k in self.index.keys() {
+                    let e = m
+                        .entry(k.trim_start_matches('0').to_string())
+                        .or_insert_with(|| k.clone());
+                    // The smallest such id, so the message is the same from run to run.
+                    if k < e {
+                        *e = k.clone();
+                    }
+                }
+                m
+            });
+            unzeroed
+                .get(id.trim_start_matches('0'))
+                .map(|k| format!(" (the roster has {k}: was the leading zero lost when the cell became a number?)"))
                 .unwrap_or_default()
         } else {
             String::new()
@@ -651,5 +667,45 @@ pub fn params(row: &Row, p: &mut Vec<InputProblem>, out: &mut Vec<Param>) {
             place: row.place("value"),
             file: row.header().file.clone(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn worker(id: &str, row: u32) -> Worker {
+        Worker {
+            id: id.into(),
+            name: id.into(),
+            village: "村".into(),
+            grid: String::new(),
+            role: 0,
+            area: String::new(),
+            monthly_subsidy: None,
+            no_reward: false,
+            start: None,
+            end: None,
+            bank_account: None,
+            src: Src {
+                sheet: SheetKind::Roster,
+                row,
+            },
+        }
+    }
+
+    #[test]
+    fn an_unknown_id_that_lost_its_leading_zeros_is_named_with_the_roster_s_id() {
+        let workers = [worker("007", 2), worker("0007", 3), worker("A1", 4), worker("007", 5)];
+        let (roster, dups) = Roster::new(&workers, "in.xlsx");
+        assert_eq!(dups.len(), 1, "007 twice");
+        assert_eq!(dups[0].place, "花名册!5");
+        assert_eq!(roster.get("007"), Some(0), "the first row keeps the id");
+        let p = roster.unknown("7", "考勤!A9".into(), "in.xlsx".into());
+        // Two roster ids read as 7: the smallest is named, every run the same.
+        assert!(p.expected.contains("the roster has 0007"), "{}", p.expected);
+        assert_eq!(p.found.as_deref(), Some("7"));
+        let p = roster.unknown("B2", "考勤!A9".into(), "in.xlsx".into());
+        assert_eq!(p.expected, "a worker 编号 on the roster (花名册)");
     }
 }

@@ -251,6 +251,33 @@ pub fn write_sheets(dir: &Path, sheets: &[(&str, &str)]) {
     }
 }
 
+/// Runs `gridscore KIND --scheme SCHEME --period PERIOD --history-from FROM --input INPUT
+/// --out OUT`: a run as a clerk or a month-end batch makes it.
+pub fn scheme_run(
+    kind: &str,
+    scheme: &str,
+    period: &str,
+    history_from: &str,
+    input: &Path,
+    out: &Path,
+) -> assert_cmd::assert::Assert {
+    gridscore()
+        .args([
+            kind,
+            "--scheme",
+            scheme,
+            "--period",
+            period,
+            "--history-from",
+            history_from,
+        ])
+        .arg("--input")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
+
 /// Runs gridscore with `args` then `--input input --out out`, which must fail with exit 1 and
 /// write nothing; returns what it printed on stderr.
 pub fn run_fails(args: &[&str], input: &Path, out: &Path) -> String {
