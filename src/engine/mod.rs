@@ -101,6 +101,8 @@ struct Scored {
     subject: Subject,
     /// Top-level item points, for tie-breakers.
     top: Vec<Decimal>,
+    /// The measures pay rules read after grading ([`PayAmount::PerEvent`]); the others are
+    /// emptied once the worker is scored (see [`kept_measures`]).
     measures: Vec<Value>,
     problems: Vec<InputProblem>,
     /// Per pay rule of the run: what it would pay with nothing withheld (a pool shares the
@@ -156,6 +158,7 @@ pub fn score_with(
         past: &history.runs,
     };
     let cols = columns(rules);
+    let kept = kept_measures(rules);
     let n = inputs.workers.len();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8);
     let chunk = n.div_ceil(threads).max(1);
@@ -167,7 +170,7 @@ pub fn score_with(
             .map(|part| {
                 s.spawn(|| {
                     part.iter()
-                        .map(|&i| score_worker(i, inputs, rules, &mctx, &working))
+                        .map(|&i| score_worker(i, inputs, rules, &mctx, &working, &kept))
                         .collect::<Vec<_>>()
                 })
             })
@@ -433,12 +436,26 @@ pub fn score_with(
     })
 }
 
+/// Which measures are read once every worker is scored: those a per-event pay rule pays on.
+/// The rest (every patrol and sign-in a worker missed, say) are dropped as each worker is
+/// scored, so that a province does not hold them all at once; the trace keeps what they show.
+fn kept_measures(rules: &RuleSet) -> Vec<bool> {
+    let mut kept = vec![false; rules.measures.len()];
+    for p in &rules.pay {
+        if let PayAmount::PerEvent { measure, .. } = &p.amount {
+            kept[*measure] = true;
+        }
+    }
+    kept
+}
+
 fn score_worker(
     i: usize,
     inputs: &Inputs,
     rules: &RuleSet,
     mctx: &MeasureCtx,
     working: &[chrono::NaiveDate],
+    kept: &[bool],
 ) -> Scored {
     let w = &inputs.workers[i];
     let rows = &inputs.rows[i];
@@ -533,6 +550,11 @@ fn score_worker(
             });
         }
     }
+    let measures = measures
+        .into_iter()
+        .zip(kept)
+        .map(|(m, &k)| if k { m } else { Value::Occurrences(Vec::new()) })
+        .collect();
     let subject = Subject {
         worker: i,
         values,
