@@ -84,18 +84,29 @@ fn title(r: &Report, what: &str) -> String {
 pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let t = title(r, "考核排名");
     let mut wb = workbook(r, &t)?;
-    // The 明细 sheet, the bulk of the workbook, is built and laid out on another core while
-    // the ranking is.
+    // The 明细 sheet, the bulk of the workbook, is laid out on another core while its rows are
+    // made on a third, a batch at a time (a province's rows are never all held), and the
+    // ranking is built here.
     let mut detail = sheet::streamed(&mut wb)?;
     std::thread::scope(|s| {
-        let detail = s.spawn(move || sheet::fill(&mut detail, &detail_table(r)).map(|()| detail));
-        score_workbook_with(r, wb, &t, detail)
+        let (batches, received) = std::sync::mpsc::sync_channel(DETAIL_BATCHES);
+        let made = s.spawn(move || detail_rows(r, &batches));
+        let filled = s.spawn(move || fill_detail(r, &mut detail, received).map(|()| detail));
+        score_workbook_with(r, wb, &t, Detail { made, filled })
     })
 }
 
-type Filled<'s> = std::thread::ScopedJoinHandle<'s, Result<rust_xlsxwriter::Worksheet, XlsxError>>;
+/// Rows of the 明细 sheet sent to its filler at a time, and batches made ahead of it.
+const DETAIL_BATCH: usize = 1024;
+const DETAIL_BATCHES: usize = 8;
 
-fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Filled<'_>) -> Result<Vec<u8>, XlsxError> {
+/// The threads that make and lay out the 明细 sheet.
+struct Detail<'s> {
+    made: std::thread::ScopedJoinHandle<'s, ()>,
+    filled: std::thread::ScopedJoinHandle<'s, Result<rust_xlsxwriter::Worksheet, XlsxError>>,
+}
+
+fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Detail<'_>) -> Result<Vec<u8>, XlsxError> {
     let cols = ranking_columns(&r.outcome.columns);
     // A scheme that appraises villages and communities names them, and their kind.
     let (name, kind) = if r.rules.meta.units {
@@ -155,10 +166,11 @@ fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Filled<'_>
         },
     )?;
 
-    let detail = detail
-        .join()
-        .map_err(|_| XlsxError::ParameterError("building the 明细 sheet failed".into()))??;
-    wb.push_worksheet(detail);
+    // A batch not made would be a row missing from the sheet: the maker must have finished.
+    let failed = |what: &str| XlsxError::ParameterError(format!("{what} the 明细 sheet failed"));
+    let filled = detail.filled.join().map_err(|_| failed("laying out"))??;
+    detail.made.join().map_err(|_| failed("making the rows of"))?;
+    wb.push_worksheet(filled);
 
     if r.outcome.graded {
         let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();
@@ -229,7 +241,7 @@ fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Filled<'_>
 
 /// The 分月 sheet: each subject's total (and pay) month by month beside the run's, for a
 /// scheme scored month by month and paid per quarter.
-fn by_month_table(r: &Report) -> Table {
+fn by_month_table<'a>(r: &Report<'a>) -> Table<'a> {
     let paid = !r.outcome.pays.is_empty();
     // A month's pay shows only where month runs pay something (a scheme paid per quarter).
     let months_paid = r.months.iter().any(|m| !m.pays.is_empty());
@@ -437,22 +449,23 @@ pub fn payout_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-/// The 明细 sheet: a row per applied rule, with its source rows.
-fn detail_table(r: &Report) -> Table {
-    let header = [
-        "编号",
-        "姓名",
-        "村(社区)",
-        "项目",
-        "规则",
-        "次数",
-        "分值",
-        "单位",
-        "来源",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut rows = Vec::new();
+/// The 明细 sheet's columns.
+const DETAIL_HEADER: [&str; 9] = [
+    "编号",
+    "姓名",
+    "村(社区)",
+    "项目",
+    "规则",
+    "次数",
+    "分值",
+    "单位",
+    "来源",
+];
+
+/// The 明细 sheet's rows, a row per applied rule with its source rows, sent in batches; stops
+/// early if the filler has stopped (it failed, and says so).
+fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec<Cell<'a>>>>) {
+    let mut batch = Vec::with_capacity(DETAIL_BATCH);
     for s in print_order(r) {
         let w = &r.inputs.workers[s.worker];
         for l in &s.trace {
@@ -461,7 +474,7 @@ fn detail_table(r: &Report) -> Table {
                 Unit::Yuan => "元",
                 Unit::Note => "",
             };
-            rows.push(vec![
+            batch.push(vec![
                 Cell::text(&w.id),
                 Cell::text(&w.name),
                 Cell::text(&w.village),
@@ -476,16 +489,33 @@ fn detail_table(r: &Report) -> Table {
                 Cell::text(unit),
                 Cell::text(sources_text(&l.sources, 32_000)),
             ]);
+            if batch.len() == DETAIL_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(DETAIL_BATCH));
+                if batches.send(full).is_err() {
+                    return;
+                }
+            }
         }
     }
-    Table {
-        name: "明细".into(),
-        header,
-        rows,
-        title: title(r, "评分明细"),
-        signature_col: None,
-        bold_rows: vec![],
+    if !batch.is_empty() {
+        let _ = batches.send(batch);
     }
+}
+
+/// Lays out the 明细 sheet's rows as they arrive.
+fn fill_detail(
+    r: &Report,
+    ws: &mut rust_xlsxwriter::Worksheet,
+    batches: std::sync::mpsc::Receiver<Vec<Vec<Cell>>>,
+) -> Result<(), XlsxError> {
+    let header = DETAIL_HEADER.map(String::from);
+    let mut f = sheet::Filler::begin(ws, "明细", &header, &title(r, "评分明细"), None)?;
+    for batch in batches {
+        for row in &batch {
+            f.row(row, false)?;
+        }
+    }
+    f.finish()
 }
 
 /// Every file of a run, rendered.

@@ -2,22 +2,25 @@
 //! computed from the text (CJK characters count double), and a printable page setup.
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthStr;
 
 /// The font every cell uses: a Chinese office's default.
 const FONT: &str = "宋体";
 
 #[derive(Debug, Clone)]
-pub enum Cell {
-    Text(String),
+pub enum Cell<'a> {
+    /// Borrowed where the text already exists (a worker's name, a trace line's rule), so a
+    /// province's hundreds of thousands of detail rows copy no text to be laid out.
+    Text(Cow<'a, str>),
     Points(Decimal),
     Money(Decimal),
     Int(i64),
     Blank,
 }
 
-impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+impl<'a> Cell<'a> {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell::Text(s.into())
     }
     /// Display width without building the text where it can be counted directly.
@@ -27,25 +30,16 @@ impl Cell {
             Cell::Blank => 0,
             // Digits and a separator: cheap to count exactly.
             Cell::Int(i) => i.to_string().len(),
-            other => other.shown().len(),
-        }
-    }
-
-    fn shown(&self) -> String {
-        match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Points(d) => crate::num::show(*d),
-            Cell::Money(d) => format!("¥{}", crate::num::show_money(*d)),
-            Cell::Int(i) => i.to_string(),
-            Cell::Blank => String::new(),
+            Cell::Points(d) => crate::num::show(*d).len(),
+            Cell::Money(d) => format!("¥{}", crate::num::show_money(*d)).len(),
         }
     }
 }
 
-pub struct Table {
+pub struct Table<'a> {
     pub name: String,
     pub header: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'a>>>,
     /// Printed in the page header.
     pub title: String,
     /// Columns that get a fixed generous width and tall rows (签字).
@@ -69,22 +63,15 @@ fn wraps(s: &str) -> bool {
     s.len() + 2 > 60 && display_width(s) + 2 > 60
 }
 
-fn widths(t: &Table) -> Vec<f64> {
-    (0..t.header.len())
-        .map(|c| {
-            // Headers wrap onto two lines (the header row is two lines tall), so a long header
-            // needs only half its width.
-            let hw = display_width(&t.header[c]);
-            let hw = if hw > 8 { hw.div_ceil(2) } else { hw };
-            let w = std::iter::once(hw)
-                .chain(t.rows.iter().map(|r| r.get(c).map_or(0, Cell::width)))
-                .max()
-                .unwrap_or(4);
-            // Padding for the cell margin, bounded so a long source list wraps instead.
-            ((w + 2).clamp(6, 60)) as f64
-        })
-        .collect()
+/// A column is as wide as its widest cell (or half its header, which wraps onto two lines),
+/// plus the cell margin, bounded so that a long source list wraps instead.
+fn column_width(widest: usize) -> f64 {
+    ((widest + 2).clamp(6, 60)) as f64
 }
+
+/// The widest cell past which a column's width no longer grows ([`column_width`]'s bound):
+/// wider cells need not be measured.
+const WIDEST: usize = 58;
 
 fn base() -> Format {
     Format::new()
@@ -98,7 +85,7 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
     fill(wb.add_worksheet(), t)
 }
 
-/// A sheet for a table that grows with the trace (明细), to be filled with [`fill`] on
+/// A sheet for a table that grows with the trace (明细), to be filled with a [`Filler`] on
 /// another thread and then pushed into `wb`.
 ///
 /// It is written in rust_xlsxwriter's low-memory mode: each row is laid out as XML (into a
@@ -114,56 +101,127 @@ pub fn streamed(wb: &mut Workbook) -> Result<Worksheet, XlsxError> {
     wb.new_worksheet_with_low_memory()
 }
 
-/// Writes a table into a worksheet, row by row from the top (as a streamed worksheet needs:
-/// its rows can't be revisited, so the header's height and the widths are set first).
+/// Writes a table into a worksheet.
 pub fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
-    ws.set_name(&t.name)?;
-    let header = base()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap()
-        .set_background_color("#D9E1F2");
-    // Every format once per sheet, plain and bold: [text, wrap, money, points].
-    let plain = [
-        base(),
-        base().set_text_wrap(),
-        base().set_num_format("¥#,##0.00"),
-        base().set_num_format("General"),
-    ];
-    let bolds = plain.clone().map(|f| f.set_bold());
-    for (c, w) in widths(t).iter().enumerate() {
-        let w = if Some(c) == t.signature_col { 16.0 } else { *w };
-        ws.set_column_width(c as u16, w)?;
-    }
-    ws.set_row_height(0, 30)?;
-    for (c, h) in t.header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &header)?;
-    }
+    let mut f = Filler::begin(ws, &t.name, &t.header, &t.title, t.signature_col)?;
     for (r, row) in t.rows.iter().enumerate() {
-        let rr = (r + 1) as u32;
-        let [text, wrap, money, points] = if t.bold_rows.contains(&r) { &bolds } else { &plain };
+        f.row(row, t.bold_rows.contains(&r))?;
+    }
+    f.finish()
+}
+
+/// A sheet being written row by row from the top, as a streamed worksheet needs (its rows
+/// can't be revisited), and as rows that are made while they are written need: the column
+/// widths are measured on the way and set at the end, which rust_xlsxwriter allows since it
+/// lays out the columns' widths when the workbook is saved.
+pub struct Filler<'w> {
+    ws: &'w mut Worksheet,
+    /// The widest cell of each column so far (the header counts half when it wraps).
+    widest: Vec<usize>,
+    next_row: u32,
+    /// Every format once per sheet, plain and bold: [text, wrap, money, points].
+    plain: [Format; 4],
+    bold: [Format; 4],
+    title: String,
+    signature_col: Option<usize>,
+}
+
+impl<'w> Filler<'w> {
+    /// Names the sheet and writes its header row.
+    pub fn begin(
+        ws: &'w mut Worksheet,
+        name: &str,
+        header: &[String],
+        title: &str,
+        signature_col: Option<usize>,
+    ) -> Result<Filler<'w>, XlsxError> {
+        ws.set_name(name)?;
+        let header_format = base()
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_text_wrap()
+            .set_background_color("#D9E1F2");
+        ws.set_row_height(0, 30)?;
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &header_format)?;
+        }
+        let plain = [
+            base(),
+            base().set_text_wrap(),
+            base().set_num_format("¥#,##0.00"),
+            base().set_num_format("General"),
+        ];
+        let bold = plain.clone().map(|f| f.set_bold());
+        // Headers wrap onto two lines (the header row is two lines tall), so a long header
+        // needs only half its width.
+        let widest = header
+            .iter()
+            .map(|h| {
+                let w = display_width(h);
+                if w > 8 {
+                    w.div_ceil(2)
+                } else {
+                    w
+                }
+            })
+            .collect();
+        Ok(Filler {
+            ws,
+            widest,
+            next_row: 1,
+            plain,
+            bold,
+            title: title.to_string(),
+            signature_col,
+        })
+    }
+
+    /// Writes the next row; cells past the header's columns are written and not measured.
+    pub fn row(&mut self, row: &[Cell], bold: bool) -> Result<(), XlsxError> {
+        let rr = self.next_row;
+        let [text, wrap, money, points] = if bold { &self.bold } else { &self.plain };
         for (c, cell) in row.iter().enumerate() {
+            if let Some(w) = self.widest.get_mut(c) {
+                if *w < WIDEST {
+                    *w = (*w).max(cell.width());
+                }
+            }
             let cc = c as u16;
             match cell {
-                Cell::Text(s) if wraps(s) => ws.write_string_with_format(rr, cc, s, wrap)?,
-                Cell::Text(s) => ws.write_string_with_format(rr, cc, s, text)?,
-                Cell::Points(d) => ws.write_with_format(rr, cc, d.normalize(), points)?,
-                Cell::Money(d) => ws.write_with_format(rr, cc, crate::num::round_fen(*d), money)?,
-                Cell::Int(i) => ws.write_with_format(rr, cc, Decimal::from(*i), points)?,
-                Cell::Blank => ws.write_blank(rr, cc, text)?,
+                Cell::Text(s) if wraps(s) => self.ws.write_string_with_format(rr, cc, s.as_ref(), wrap)?,
+                Cell::Text(s) => self.ws.write_string_with_format(rr, cc, s.as_ref(), text)?,
+                Cell::Points(d) => self.ws.write_with_format(rr, cc, d.normalize(), points)?,
+                Cell::Money(d) => self.ws.write_with_format(rr, cc, crate::num::round_fen(*d), money)?,
+                Cell::Int(i) => self.ws.write_with_format(rr, cc, Decimal::from(*i), points)?,
+                Cell::Blank => self.ws.write_blank(rr, cc, text)?,
             };
         }
-        if t.signature_col.is_some() {
-            ws.set_row_height(rr, 28)?;
+        if self.signature_col.is_some() {
+            self.ws.set_row_height(rr, 28)?;
         }
+        self.next_row += 1;
+        Ok(())
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.set_paper_size(9); // A4
-    ws.set_landscape();
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_header(format!("&C&\"{FONT},Bold\"&14{}", t.title.replace('&', "&&")));
-    ws.set_footer("&C第 &P 页，共 &N 页");
-    Ok(())
+
+    /// Sets the widths and the page: A4 landscape, the header row repeated, the title above.
+    pub fn finish(self) -> Result<(), XlsxError> {
+        let ws = self.ws;
+        for (c, w) in self.widest.iter().enumerate() {
+            let w = if Some(c) == self.signature_col {
+                16.0
+            } else {
+                column_width(*w)
+            };
+            ws.set_column_width(c as u16, w)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.set_paper_size(9); // A4
+        ws.set_landscape();
+        ws.set_repeat_rows(0, 0)?;
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_header(format!("&C&\"{FONT},Bold\"&14{}", self.title.replace('&', "&&")));
+        ws.set_footer("&C第 &P 页，共 &N 页");
+        Ok(())
+    }
 }
