@@ -149,6 +149,18 @@ fn fails_on_a_date_outside_the_period() {
 }
 
 #[test]
+fn fails_on_a_status_cell_of_more_than_eight_statuses() {
+    let mut f = Fixture::minimal();
+    let nine = ["迟到"; 9].join("、");
+    f.push("考勤", &["001", "2026-07-02", &nine, "08:30", "16:00"]);
+    let err = fixture_fails(&f);
+    assert!(
+        err.contains("考勤!C5") && err.contains("at most 8 statuses in one cell"),
+        "{err}"
+    );
+}
+
+#[test]
 fn fails_on_unparseable_time_number_and_yes_no() {
     let mut f = Fixture::minimal();
     f.sheet("巡查")[0].extend(["已录入".to_string(), "时长(小时)".to_string()]);

@@ -78,7 +78,7 @@ impl<'a> WorkerDays<'a> {
             .iter()
             .filter(|(_, rs)| {
                 rs.iter()
-                    .any(|r| r.statuses.iter().any(|s| rules.duty_exclude.contains(s)))
+                    .any(|r| r.statuses.iter().any(|s| rules.duty_exclude.contains(&s)))
             })
             .map(|(d, _)| *d)
             .collect();
@@ -301,8 +301,8 @@ fn compute(
                 if approved.is_some_and(|want| a.approved != want) {
                     continue;
                 }
-                for s in &a.statuses {
-                    if let Some((_, weight)) = statuses.iter().find(|(st, _)| st == s) {
+                for s in a.statuses.iter() {
+                    if let Some((_, weight)) = statuses.iter().find(|(st, _)| *st == s) {
                         out.push(occ(a.date, *weight, row(a.src)));
                     }
                 }

@@ -826,7 +826,7 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
     fn a_role_limited_line_skips_other_roles() {
         let late = |row| Attendance {
             date: day(7, 7),
-            statuses: vec![Status::Late],
+            statuses: [Status::Late].into_iter().collect(),
             approved: false,
             sign_in: None,
             report_at: None,

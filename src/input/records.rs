@@ -5,7 +5,7 @@
 //! 事件编号 are checked); rows are grouped per worker in `mod.rs`, so the engine never scans a
 //! whole sheet for one worker.
 use super::cell;
-use super::contract::{Session, Status};
+use super::contract::{Session, Status, StatusList};
 use super::problem::InputProblem;
 use super::table::Row;
 use crate::period::Period;
@@ -71,7 +71,7 @@ pub struct Worker {
 #[derive(Debug, Clone)]
 pub struct Attendance {
     pub date: NaiveDate,
-    pub statuses: Vec<Status>,
+    pub statuses: StatusList,
     /// 批准; blank is "not approved".
     pub approved: bool,
     pub sign_in: Option<NaiveTime>,
@@ -386,16 +386,21 @@ pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Wor
     out.push(w);
 }
 
-fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<Vec<Status>> {
+fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<StatusList> {
     let text = row.require("status", cell::text_ref, p)?;
-    let mut out = Vec::new();
+    let mut out = StatusList::default();
     for part in text
         .split(['、', ',', '，', ';', '；', '/'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
         match Status::parse(part) {
-            Some(s) => out.push(s),
+            Some(s) if out.push(s) => {}
+            Some(_) => {
+                let most = StatusList::MAX;
+                p.push(row.problem("status", format!("at most {most} statuses in one cell")));
+                return None;
+            }
             None => {
                 p.push(row.problem("status", format!("statuses joined by 、 from: {}", Status::known())));
                 return None;
