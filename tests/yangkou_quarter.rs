@@ -311,3 +311,70 @@ fn the_example_exercises_every_rule_of_the_rule_set() {
     // The month rule (monthly_rank_pay) is exercised by month_runs_pay_full_time_by_the_county_rank_of_that_month.
     common::assert_every_rule_fires("yangkou", "examples/yangkou", "2026Q3");
 }
+
+/// Each worksheet of a workbook numbers its rows in strictly increasing order, as Excel needs
+/// (a row written twice makes Excel call the file damaged).
+fn assert_rows_once(book: &std::path::Path) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    let mut sheets = 0;
+    for name in names.iter().filter(|n| n.starts_with("xl/worksheets/sheet")) {
+        sheets += 1;
+        let mut xml = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+        let numbers: Vec<u32> = xml
+            .split("<row r=\"")
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+            .collect();
+        assert!(!numbers.is_empty(), "{name} of {} has no header row", book.display());
+        assert!(
+            numbers.windows(2).all(|w| w[0] < w[1]),
+            "{name} of {} numbers its rows {numbers:?}",
+            book.display()
+        );
+    }
+    assert!(sheets >= 2, "{}", book.display());
+}
+
+#[test]
+fn every_sheet_of_both_workbooks_writes_each_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    run_example("quarter", "2026Q3", &out);
+    assert_rows_once(&out.join("score-2026Q3.xlsx"));
+    assert_rows_once(&out.join("payout-2026Q3.xlsx"));
+}
+
+#[test]
+fn a_run_with_nobody_on_the_roster_writes_workbooks_excel_can_open() {
+    // Found when the 明细 sheet was streamed: its header row, the last row of an empty sheet,
+    // came out twice.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for (name, text) in [
+        ("花名册.csv", "编号,姓名,村(社区),岗位\n"),
+        ("考勤.csv", "编号,日期,状态,签到时间,报告时间\n"),
+        ("巡查.csv", "编号,日期,时段,开始,结束\n"),
+        ("事件.csv", "事件编号,编号,类型,日期,级别\n"),
+        ("测评.csv", "编号,知晓,覆盖,满意\n"),
+        (
+            "参数.csv",
+            "名称,月份,值\n县排名,2026-07,3\n县排名,2026-08,3\n县排名,2026-09,3\n",
+        ),
+    ] {
+        std::fs::write(input.join(name), text).unwrap();
+    }
+    let out = dir.path().join("run");
+    gridscore()
+        .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_rows_once(&out.join("score-2026Q3.xlsx"));
+    assert_rows_once(&out.join("payout-2026Q3.xlsx"));
+}

@@ -86,13 +86,15 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut wb = workbook(r, &t)?;
     // The 明细 sheet, the bulk of the workbook, is laid out on another core while its rows are
     // made on a third, a batch at a time (a province's rows are never all held), and the
-    // ranking is built here.
-    let mut detail = sheet::streamed(&mut wb)?;
+    // ranking's rows are made here; the ranking is laid out once the 明细 is (one streamed
+    // sheet at a time: see `sheet::streamed`).
+    let ranking = sheet::streamed(&mut wb, !r.outcome.subjects.is_empty())?;
+    let mut detail = sheet::streamed(&mut wb, r.outcome.subjects.iter().any(|s| !s.trace.is_empty()))?;
     std::thread::scope(|s| {
         let (batches, received) = std::sync::mpsc::sync_channel(DETAIL_BATCHES);
         let made = s.spawn(move || detail_rows(r, &batches));
         let filled = s.spawn(move || fill_detail(r, &mut detail, received).map(|()| detail));
-        score_workbook_with(r, wb, &t, Detail { made, filled })
+        score_workbook_with(r, wb, &t, ranking, Detail { made, filled })
     })
 }
 
@@ -106,7 +108,13 @@ struct Detail<'s> {
     filled: std::thread::ScopedJoinHandle<'s, Result<rust_xlsxwriter::Worksheet, XlsxError>>,
 }
 
-fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Detail<'_>) -> Result<Vec<u8>, XlsxError> {
+fn score_workbook_with(
+    r: &Report,
+    mut wb: Workbook,
+    t: &str,
+    mut ranking: rust_xlsxwriter::Worksheet,
+    detail: Detail<'_>,
+) -> Result<Vec<u8>, XlsxError> {
     let cols = ranking_columns(&r.outcome.columns);
     // A scheme that appraises villages and communities names them, and their kind.
     let (name, kind) = if r.rules.meta.units {
@@ -154,22 +162,22 @@ fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Detail<'_>
         row.push(Cell::text(notes.join("；")));
         rows.push(row);
     }
-    sheet::add(
-        &mut wb,
-        &Table {
-            name: "排名".into(),
-            header,
-            rows,
-            title: t.to_string(),
-            signature_col: None,
-            bold_rows: vec![],
-        },
-    )?;
+    let ranked = Table {
+        name: "排名".into(),
+        header,
+        rows,
+        title: t.to_string(),
+        signature_col: None,
+        bold_rows: vec![],
+    };
 
     // A batch not made would be a row missing from the sheet: the maker must have finished.
     let failed = |what: &str| XlsxError::ParameterError(format!("{what} the 明细 sheet failed"));
     let filled = detail.filled.join().map_err(|_| failed("laying out"))??;
     detail.made.join().map_err(|_| failed("making the rows of"))?;
+    sheet::fill(&mut ranking, &ranked)?;
+    drop(ranked);
+    wb.push_worksheet(ranking);
     wb.push_worksheet(filled);
 
     if r.outcome.graded {

@@ -85,8 +85,9 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
     fill(wb.add_worksheet(), t)
 }
 
-/// A sheet for a table that grows with the trace (明细), to be filled with a [`Filler`] on
-/// another thread and then pushed into `wb`.
+/// A sheet for a table that grows with the run (明细, 排名), to be filled (by [`fill`] or a
+/// [`Filler`], on any thread) and then pushed into `wb`; `rows` says whether the table has
+/// any row below its header.
 ///
 /// It is written in rust_xlsxwriter's low-memory mode: each row is laid out as XML (into a
 /// temporary file) as soon as the next one is written, and only the text of strings is kept
@@ -97,8 +98,17 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
 /// workbook's tables as it is filled, so it must be the only one being filled at the time:
 /// the sheets filled beside it use [`add`], which adds them at save, in sheet order, and the
 /// bytes stay the same from run to run.
-pub fn streamed(wb: &mut Workbook) -> Result<Worksheet, XlsxError> {
-    wb.new_worksheet_with_low_memory()
+///
+/// A sheet with no row below its header is not streamed: rust_xlsxwriter 0.102 writes the last
+/// row of a streamed sheet twice when that row has a height of its own (the header's), which
+/// Excel reports as a damaged file. (The same is why the tall rows of a sheet with a signature
+/// column are never streamed.)
+pub fn streamed(wb: &mut Workbook, rows: bool) -> Result<Worksheet, XlsxError> {
+    if rows {
+        wb.new_worksheet_with_low_memory()
+    } else {
+        Ok(Worksheet::new())
+    }
 }
 
 /// Writes a table into a worksheet.
@@ -181,6 +191,11 @@ impl<'w> Filler<'w> {
     pub fn row(&mut self, row: &[Cell], bold: bool) -> Result<(), XlsxError> {
         let rr = self.next_row;
         let [text, wrap, money, points] = if bold { &self.bold } else { &self.plain };
+        // Before the row's cells: a streamed sheet lays a row out when the next one starts,
+        // and a height set after its cells would come out as a second row of that number.
+        if self.signature_col.is_some() {
+            self.ws.set_row_height(rr, 28)?;
+        }
         for (c, cell) in row.iter().enumerate() {
             if let Some(w) = self.widest.get_mut(c) {
                 if *w < WIDEST {
@@ -196,9 +211,6 @@ impl<'w> Filler<'w> {
                 Cell::Int(i) => self.ws.write_with_format(rr, cc, Decimal::from(*i), points)?,
                 Cell::Blank => self.ws.write_blank(rr, cc, text)?,
             };
-        }
-        if self.signature_col.is_some() {
-            self.ws.set_row_height(rr, 28)?;
         }
         self.next_row += 1;
         Ok(())
