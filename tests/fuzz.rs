@@ -20,13 +20,7 @@ fn pipeline(paths: &[PathBuf]) {
     let cal = gridscore::calendar::Calendar::builtin("cn").unwrap();
     if let Ok(inputs) = gridscore::input::load(paths, &rules, q3()) {
         if let Ok(outcome) = gridscore::engine::score(&inputs, &rules, q3(), &cal) {
-            let r = gridscore::output::Report {
-                rules: &rules,
-                inputs: &inputs,
-                outcome: &outcome,
-                calendar: "cn",
-                months: &[],
-            };
+            let r = gridscore::output::Report::new(&rules, &inputs, &outcome, "cn", &[]);
             gridscore::output::render(&r).expect("rendering a scored outcome never fails");
         }
     }

@@ -214,13 +214,7 @@ fn score_and_render_read(
     } else {
         Vec::new()
     };
-    let report = output::Report {
-        rules,
-        inputs: &inputs,
-        outcome: &outcome,
-        calendar: calendar_name,
-        months: &months,
-    };
+    let report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     let files = output::render(&report).context("rendering the workbooks")?;
     Ok(Scored { inputs, outcome, files })
 }

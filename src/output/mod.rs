@@ -21,6 +21,35 @@ pub struct Report<'a> {
     pub calendar: &'a str,
     /// Each month of the run scored on its own, for a scheme scored month by month.
     pub months: &'a [Outcome],
+    /// The subjects' print order, sorted once for every sheet and file that lists them.
+    order: Vec<&'a Subject>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(
+        rules: &'a RuleSet,
+        inputs: &'a Inputs,
+        outcome: &'a Outcome,
+        calendar: &'a str,
+        months: &'a [Outcome],
+    ) -> Report<'a> {
+        // By group, then rank (vetoed last), then id.
+        let mut order: Vec<&Subject> = outcome.subjects.iter().collect();
+        order.sort_by(|a, b| {
+            a.group
+                .cmp(&b.group)
+                .then(a.rank.unwrap_or(u32::MAX).cmp(&b.rank.unwrap_or(u32::MAX)))
+                .then_with(|| inputs.workers[a.worker].id.cmp(&inputs.workers[b.worker].id))
+        });
+        Report {
+            rules,
+            inputs,
+            outcome,
+            calendar,
+            months,
+            order,
+        }
+    }
 }
 
 /// A rendered file: its name in the run folder and its bytes.
@@ -43,14 +72,7 @@ fn ranking_columns(cols: &[ItemColumn]) -> Vec<usize> {
 
 /// Subjects in print order: by group, then rank (vetoed last), then id.
 pub fn print_order<'a>(r: &Report<'a>) -> Vec<&'a Subject> {
-    let mut v: Vec<&Subject> = r.outcome.subjects.iter().collect();
-    v.sort_by(|a, b| {
-        a.group
-            .cmp(&b.group)
-            .then(a.rank.unwrap_or(u32::MAX).cmp(&b.rank.unwrap_or(u32::MAX)))
-            .then_with(|| r.inputs.workers[a.worker].id.cmp(&r.inputs.workers[b.worker].id))
-    });
-    v
+    r.order.clone()
 }
 
 /// Subjects on the payout: those at least one of the run's pay rules applies to (a month run
@@ -272,6 +294,21 @@ fn by_month_table<'a>(r: &Report<'a>) -> Table<'a> {
             Cell::Points(v)
         }
     };
+    // Each month's subjects by worker, looked up per row (not searched: a province lists
+    // tens of thousands).
+    let by_worker: Vec<Vec<Option<&Subject>>> = r
+        .months
+        .iter()
+        .map(|m| {
+            let mut v = vec![None; r.inputs.workers.len()];
+            for x in &m.subjects {
+                if let Some(slot) = v.get_mut(x.worker) {
+                    *slot = Some(x);
+                }
+            }
+            v
+        })
+        .collect();
     let rows = print_order(r)
         .into_iter()
         .map(|s| {
@@ -282,8 +319,8 @@ fn by_month_table<'a>(r: &Report<'a>) -> Table<'a> {
                 Cell::text(&w.village),
                 Cell::text(&r.rules.roles[w.role].label),
             ];
-            for m in r.months {
-                let ms = m.subjects.iter().find(|x| x.worker == s.worker);
+            for month in &by_worker {
+                let ms = month.get(s.worker).copied().flatten();
                 row.push(ms.map_or(Cell::Blank, |x| amount(x.total)));
                 if months_paid {
                     row.push(ms.map_or(Cell::Blank, |x| Cell::Money(x.pay_total)));
