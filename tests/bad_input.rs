@@ -401,17 +401,15 @@ fn fails_on_an_empty_workbook_and_an_empty_sheet() {
     );
 }
 
-#[test]
-fn fails_on_a_file_that_cannot_be_read() {
+/// Runs a quarter on `input` with `locked` unreadable (as nobody, when the tests run as root,
+/// who reads anything) and returns stderr, asserting exit 1 and nothing written.
+fn fails_unreadable(dir: &Path, input: &Path, locked: &Path) -> String {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let p = Fixture::minimal().write(dir.path());
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("gridscore");
     let args = ["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"];
-    // Root reads anything; then run the binary as nobody so the permission bits apply.
-    let privileged = std::fs::read(&p).is_ok();
+    let privileged = std::fs::read(locked).is_ok();
     let mut cmd = if privileged {
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
@@ -419,21 +417,43 @@ fn fails_on_a_file_that_cannot_be_read() {
     } else {
         std::process::Command::new(&bin)
     };
-    let out = dir.path().join("run");
+    let out = dir.join("run");
     let o = cmd
         .args(args)
-        .arg(&p)
+        .arg(input)
         .arg("--out")
         .arg(&out)
         .output()
         .expect("setpriv (util-linux) runs the binary unprivileged");
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!out.exists());
+    err
+}
+
+#[test]
+fn fails_on_a_file_that_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Fixture::minimal().write(dir.path());
+    let err = fails_unreadable(dir.path(), &p, &p);
     assert!(
         err.contains("input.xlsx: cannot read the file: Permission denied"),
         "{err}"
     );
-    assert!(!out.exists());
+}
+
+#[test]
+fn fails_on_a_csv_file_that_cannot_be_read_whether_or_not_its_sheet_is_needed() {
+    // A CSV file is read when its sheet is parsed (or hashed for the manifest), not before.
+    // yangkou reads no 指标 sheet: that file is only hashed.
+    for locked in ["考勤.csv", "指标.csv"] {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Fixture::minimal().write_csv(dir.path());
+        std::fs::write(folder.join("指标.csv"), "编号,指标,值\n").unwrap();
+        let err = fails_unreadable(dir.path(), &folder, &folder.join(locked));
+        let said = format!("{locked}: cannot read the file: Permission denied");
+        assert_eq!(err.matches(&said).count(), 1, "said once: {err}");
+    }
 }
 
 #[test]

@@ -174,7 +174,31 @@ fn params_needed(rules: &RuleSet, kind: crate::period::PeriodKind) -> bool {
 
 enum Source {
     Workbook(Vec<u8>),
-    Csv(Vec<u8>),
+    Csv(Lazy),
+}
+
+/// A CSV file's bytes, read by whichever needs them first: the thread that parses the sheet
+/// or the one that hashes the file (the other waits). A CSV sheet is known by its file's name,
+/// so nothing needs its bytes before then, and each is read on the core that parses it, beside
+/// the other sheets, rather than every file one after another before any parsing starts.
+struct Lazy {
+    path: PathBuf,
+    bytes: std::sync::OnceLock<Result<Vec<u8>, String>>,
+}
+
+impl Lazy {
+    fn get(&self, display: &str) -> Result<&[u8], InputProblem> {
+        let read = || std::fs::read(&self.path).map_err(|e| format!("cannot read the file: {e}"));
+        match self.bytes.get_or_init(read) {
+            Ok(b) => Ok(b),
+            Err(expected) => Err(InputProblem {
+                file: display.to_string(),
+                place: String::new(),
+                found: None,
+                expected: expected.clone(),
+            }),
+        }
+    }
 }
 
 /// Reads the bytes, and refuses files that only pretend to be workbooks.
@@ -185,11 +209,14 @@ fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
         found: None,
         expected,
     };
-    let bytes = std::fs::read(path).map_err(|e| prob(format!("cannot read the file: {e}")))?;
     let e = ext_of(path);
     if e == "csv" {
-        return Ok(Source::Csv(bytes));
+        return Ok(Source::Csv(Lazy {
+            path: path.to_path_buf(),
+            bytes: std::sync::OnceLock::new(),
+        }));
     }
+    let bytes = std::fs::read(path).map_err(|e| prob(format!("cannot read the file: {e}")))?;
     if bytes.is_empty() {
         return Err(prob("a workbook; the file is empty (0 bytes)".into()));
     }
@@ -531,9 +558,12 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         let hashes = s.spawn(|| {
             sources
                 .iter()
-                .map(|(_, src)| match src {
-                    Some(Source::Workbook(b)) | Some(Source::Csv(b)) => crate::rules::sha256_hex(b),
-                    None => String::new(),
+                .map(|(file, src)| match src {
+                    Some(Source::Workbook(b)) => Ok(crate::rules::sha256_hex(b)),
+                    // A file that cannot be read is reported here and by its sheet's reader
+                    // alike (the same problem twice is said once).
+                    Some(Source::Csv(lazy)) => lazy.get(&file.display).map(crate::rules::sha256_hex),
+                    None => Ok(String::new()),
                 })
                 .collect::<Vec<_>>()
         });
@@ -554,7 +584,10 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         }])
     })?;
     for ((file, src), h) in sources.iter_mut().zip(hashes) {
-        file.sha256 = h;
+        match h {
+            Ok(h) => file.sha256 = h,
+            Err(p) => problems.push(p),
+        }
         *src = None;
     }
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
@@ -700,8 +733,8 @@ fn run_job<'a>(
     };
     let mut problems = Vec::new();
     let parsed = match (src, &job.sheet) {
-        (Some(Source::Csv(b)), _) => {
-            let body = csv_body(b, &file.display)?;
+        (Some(Source::Csv(lazy)), _) => {
+            let body = csv_body(lazy.get(&file.display)?, &file.display)?;
             read_sheet(
                 &mut source::CsvRows::new(body),
                 &file.display,
