@@ -2,6 +2,7 @@
 //! written as one set into the run folder by [`atomic::replace_dir`].
 pub mod atomic;
 pub mod csv_out;
+pub mod pack;
 pub mod sheet;
 
 use crate::engine::trace::{sources_text, Unit};
@@ -266,7 +267,12 @@ fn score_workbook_with(
             bold_rows: vec![],
         },
     )?;
-    wb.save_to_buffer()
+    // The score workbook is deflated on every core (see `pack`); rust_xlsxwriter writes it
+    // with its fastest compression, which the packer reads back.
+    wb.set_zip_compression_level(1);
+    let mut packer = pack::Packer::new();
+    wb.save_to_writer(&mut packer)?;
+    Ok(packer.finish()?)
 }
 
 /// The 分月 sheet: each subject's total (and pay) month by month beside the run's, for a

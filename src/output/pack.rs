@@ -1,0 +1,499 @@
+//! Deflating a workbook on every core.
+//!
+//! rust_xlsxwriter deflates a workbook's parts one after another on the thread that saves it:
+//! a province's score workbook is 320 MB of XML, four to five seconds on one core while the
+//! other waits. So the score workbook is saved with the fastest compression into a
+//! [`Packer`], which reads the zip as it is written — each part's name,
+//! its bytes, the CRC the writer computed — and deflates each part in fixed pieces of
+//! [`PIECE`] bytes on every core. Each piece is primed with the 32 KiB before it and ended
+//! with a sync flush, so that a part's pieces join into one deflate stream (as pigz makes
+//! them). The pieces do not depend on the number of cores, so neither do the bytes. [`Packer::finish`] then writes the zip: each part's local header (its CRC and
+//! sizes known by then), its data, and the central directory.
+//!
+//! rust_xlsxwriter cannot save without compressing (its lowest level is 1), so the packer
+//! inflates what it is given before deflating it again: both are fast beside level 6, and the
+//! saving thread does them while the other cores deflate.
+//!
+//! Only what rust_xlsxwriter writes is read: deflated parts with a data descriptor or sizes in
+//! their header, no encryption, no ZIP64. Anything else fails the save (the run then writes
+//! nothing and says why); it never passes on a part changed.
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use std::io::{self, Write};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// A piece deflated on its own: large enough that priming and flushing cost nothing to the
+/// ratio, small enough that two cores share even a workbook of one large part.
+const PIECE: usize = 1 << 20;
+/// Deflate's window: what a piece may refer back to in the one before it.
+const WINDOW: usize = 32 * 1024;
+/// zlib's default level, the one rust_xlsxwriter uses.
+const LEVEL: u32 = 6;
+
+const LOCAL: u32 = 0x0403_4b50;
+const CENTRAL: u32 = 0x0201_4b50;
+const END: u32 = 0x0605_4b50;
+const DESCRIPTOR: u32 = 0x0807_4b50;
+
+struct Job {
+    part: usize,
+    piece: usize,
+    data: Vec<u8>,
+    primer: Vec<u8>,
+    last: bool,
+}
+
+type Done = (usize, usize, Result<Vec<u8>, String>);
+
+/// A part as it came in, and what [`Packer::finish`] writes of it.
+struct Part {
+    name: Vec<u8>,
+    /// General-purpose flags without the data-descriptor bit (UTF-8 names keep theirs).
+    flags: u16,
+    /// DOS time and date, as written.
+    stamp: [u8; 4],
+    /// The CRC the writer put in the local header, when it wrote no data descriptor.
+    header_crc: Option<u32>,
+    crc: u32,
+    size: u64,
+    pieces: Vec<Option<Vec<u8>>>,
+}
+
+enum State {
+    Header,
+    Data,
+    /// The part's bytes are in: its CRC is checked against the writer's.
+    Descriptor,
+    /// The central directory and end record: the packer writes its own.
+    Trailer,
+}
+
+/// A `Write` for rust_xlsxwriter's `save_to_writer`; [`Packer::finish`] gives the workbook.
+pub struct Packer {
+    /// Bytes written and not yet read, from `pos` on.
+    pending: Vec<u8>,
+    pos: usize,
+    state: State,
+    parts: Vec<Part>,
+    inflate: Decompress,
+    piece: Vec<u8>,
+    primer: Vec<u8>,
+    crc: crc32fast::Hasher,
+    jobs: Option<SyncSender<Job>>,
+    done: Receiver<Done>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+fn bad(what: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("packing the workbook: {what}"))
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+impl Default for Packer {
+    fn default() -> Self {
+        Packer::new()
+    }
+}
+
+impl Packer {
+    /// A packer deflating on every core.
+    pub fn new() -> Packer {
+        Packer::with_threads(std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8))
+    }
+
+    /// A packer deflating on `threads` threads (the bytes are the same for any number).
+    pub fn with_threads(threads: usize) -> Packer {
+        let threads = threads.max(1);
+        // A few pieces queued per core: the saving thread runs ahead, never far.
+        let (jobs, queue) = sync_channel::<Job>(2 * threads);
+        let queue = Arc::new(Mutex::new(queue));
+        let (report, done) = channel::<Done>();
+        let workers = (0..threads)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                let report: Sender<Done> = report.clone();
+                std::thread::spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let out = deflate(&job.data, &job.primer, job.last);
+                    if report.send((job.part, job.piece, out)).is_err() {
+                        return;
+                    }
+                })
+            })
+            .collect();
+        Packer {
+            pending: Vec::new(),
+            pos: 0,
+            state: State::Header,
+            parts: Vec::new(),
+            inflate: Decompress::new(false),
+            piece: Vec::with_capacity(PIECE),
+            primer: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            jobs: Some(jobs),
+            done,
+            workers,
+        }
+    }
+
+    /// Hands the current piece to the workers.
+    fn send(&mut self, last: bool) -> io::Result<()> {
+        let part = self.parts.len() - 1;
+        let p = &mut self.parts[part];
+        let index = p.pieces.len();
+        p.pieces.push(None);
+        let data = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+        let primer = std::mem::take(&mut self.primer);
+        if !last {
+            self.primer = data[data.len().saturating_sub(WINDOW)..].to_vec();
+        }
+        let job = Job {
+            part,
+            piece: index,
+            data,
+            primer,
+            last,
+        };
+        match &self.jobs {
+            Some(jobs) => jobs.send(job).map_err(|_| bad("a compressing thread stopped".into())),
+            None => Err(bad("a part after the end".into())),
+        }
+    }
+
+    /// Consumes what it can of the pending bytes; returns whether it made progress.
+    fn step(&mut self) -> io::Result<bool> {
+        let b = &self.pending[self.pos..];
+        match self.state {
+            State::Header => {
+                if b.len() < 4 {
+                    return Ok(false);
+                }
+                match u32_at(b, 0) {
+                    LOCAL => {}
+                    CENTRAL | END => {
+                        self.state = State::Trailer;
+                        return Ok(true);
+                    }
+                    other => return Err(bad(format!("unexpected record {other:#x}"))),
+                }
+                if b.len() < 30 {
+                    return Ok(false);
+                }
+                let (flags, method) = (u16_at(b, 6), u16_at(b, 8));
+                let (name_len, extra_len) = (u16_at(b, 26) as usize, u16_at(b, 28) as usize);
+                if b.len() < 30 + name_len + extra_len {
+                    return Ok(false);
+                }
+                let name = b[30..30 + name_len].to_vec();
+                if method != 8 || flags & 1 != 0 {
+                    let shown = String::from_utf8_lossy(&name).into_owned();
+                    return Err(bad(format!("part {shown} is not plainly deflated (method {method})")));
+                }
+                self.parts.push(Part {
+                    name,
+                    flags: flags & !8,
+                    stamp: [b[10], b[11], b[12], b[13]],
+                    header_crc: (flags & 8 == 0).then(|| u32_at(b, 14)),
+                    crc: 0,
+                    size: 0,
+                    pieces: Vec::new(),
+                });
+                self.pos += 30 + name_len + extra_len;
+                self.inflate.reset(false);
+                self.crc = crc32fast::Hasher::new();
+                self.primer.clear();
+                self.state = State::Data;
+                Ok(true)
+            }
+            State::Data => {
+                if b.is_empty() {
+                    return Ok(false);
+                }
+                let (in0, out0) = (self.inflate.total_in(), self.piece.len());
+                let status = self
+                    .inflate
+                    .decompress_vec(b, &mut self.piece, FlushDecompress::None)
+                    .map_err(|e| bad(format!("reading a part back: {e}")))?;
+                let used = (self.inflate.total_in() - in0) as usize;
+                self.crc.update(&self.piece[out0..]);
+                self.pos += used;
+                if status == Status::StreamEnd {
+                    let p = self.parts.last_mut().ok_or_else(|| bad("data before a part".into()))?;
+                    p.size = self.inflate.total_out();
+                    p.crc = std::mem::replace(&mut self.crc, crc32fast::Hasher::new()).finalize();
+                    self.send(true)?;
+                    self.state = State::Descriptor;
+                    return Ok(true);
+                }
+                if self.piece.len() == PIECE {
+                    self.send(false)?;
+                    return Ok(true);
+                }
+                Ok(used > 0 || self.piece.len() > out0)
+            }
+            State::Descriptor => {
+                let p = self
+                    .parts
+                    .last()
+                    .ok_or_else(|| bad("a descriptor before a part".into()))?;
+                match p.header_crc {
+                    Some(c) if c != p.crc => return Err(bad("a part's CRC does not match its bytes".into())),
+                    Some(_) => {}
+                    None => {
+                        // Signature, CRC, compressed and uncompressed sizes (ZIP64 is not written).
+                        if b.len() < 16 {
+                            return Ok(false);
+                        }
+                        if u32_at(b, 0) != DESCRIPTOR || u32_at(b, 4) != p.crc {
+                            return Err(bad("a part's data descriptor does not match its bytes".into()));
+                        }
+                        self.pos += 16;
+                    }
+                }
+                self.state = State::Header;
+                Ok(true)
+            }
+            State::Trailer => {
+                self.pos = self.pending.len();
+                Ok(false)
+            }
+        }
+    }
+
+    /// Waits for every piece and writes the zip.
+    pub fn finish(mut self) -> io::Result<Vec<u8>> {
+        if !matches!(self.state, State::Trailer) {
+            return Err(bad("the workbook ended inside a part".into()));
+        }
+        drop(self.jobs.take());
+        for w in std::mem::take(&mut self.workers) {
+            w.join().map_err(|_| bad("a compressing thread failed".into()))?;
+        }
+        while let Ok((part, piece, out)) = self.done.try_recv() {
+            let out = out.map_err(bad)?;
+            let slot = self
+                .parts
+                .get_mut(part)
+                .and_then(|p| p.pieces.get_mut(piece))
+                .ok_or_else(|| bad("a piece of no part".into()))?;
+            *slot = Some(out);
+        }
+        write_zip(&self.parts)
+    }
+}
+
+impl Write for Packer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        while self.step()? {}
+        self.pending.drain(..self.pos);
+        self.pos = 0;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One piece, primed with the end of the piece before it, ended with a sync flush (or, for a
+/// part's last piece, the final block).
+fn deflate(data: &[u8], primer: &[u8], last: bool) -> Result<Vec<u8>, String> {
+    let mut c = Compress::new(Compression::new(LEVEL), false);
+    if !primer.is_empty() {
+        c.set_dictionary(primer).map_err(|e| e.to_string())?;
+    }
+    let flush = if last {
+        FlushCompress::Finish
+    } else {
+        FlushCompress::Sync
+    };
+    let mut out = Vec::with_capacity(data.len() / 4 + 1024);
+    loop {
+        if out.len() == out.capacity() {
+            out.reserve(out.capacity().max(4096));
+        }
+        let from = c.total_in() as usize;
+        let status = c
+            .compress_vec(&data[from..], &mut out, flush)
+            .map_err(|e| e.to_string())?;
+        let all_in = c.total_in() as usize == data.len();
+        // A flush is complete when it leaves room in the output.
+        let flushed = all_in && out.len() < out.capacity();
+        if status == Status::StreamEnd || (!last && flushed) {
+            return Ok(out);
+        }
+    }
+}
+
+fn write_zip(parts: &[Part]) -> io::Result<Vec<u8>> {
+    let too_big = || bad("a workbook past 4 GB (ZIP64) is not written".into());
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for p in parts {
+        let offset = u32::try_from(out.len()).map_err(|_| too_big())?;
+        let data: Vec<&[u8]> = p.pieces.iter().map(|x| x.as_deref().unwrap_or_default()).collect();
+        if p.pieces.iter().any(Option::is_none) {
+            return Err(bad("a piece was not deflated".into()));
+        }
+        let packed = u32::try_from(data.iter().map(|d| d.len()).sum::<usize>()).map_err(|_| too_big())?;
+        let size = u32::try_from(p.size).map_err(|_| too_big())?;
+        let name_len = u16::try_from(p.name.len()).map_err(|_| too_big())?;
+        let common = |v: &mut Vec<u8>| {
+            v.extend_from_slice(&20u16.to_le_bytes()); // version needed: deflate
+            v.extend_from_slice(&p.flags.to_le_bytes());
+            v.extend_from_slice(&8u16.to_le_bytes()); // deflated
+            v.extend_from_slice(&p.stamp);
+            v.extend_from_slice(&p.crc.to_le_bytes());
+            v.extend_from_slice(&packed.to_le_bytes());
+            v.extend_from_slice(&size.to_le_bytes());
+            v.extend_from_slice(&name_len.to_le_bytes());
+            v.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+        };
+        out.extend_from_slice(&LOCAL.to_le_bytes());
+        common(&mut out);
+        out.extend_from_slice(&p.name);
+        for d in data {
+            out.extend_from_slice(d);
+        }
+        central.extend_from_slice(&CENTRAL.to_le_bytes());
+        central.extend_from_slice(&(0x0300u16 | 20).to_le_bytes()); // made on Unix, version 2.0
+        common(&mut central);
+        central.extend_from_slice(&0u16.to_le_bytes()); // no comment
+        central.extend_from_slice(&0u16.to_le_bytes()); // disk 0
+        central.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
+        central.extend_from_slice(&(0o100_600u32 << 16).to_le_bytes()); // a file, rw-------
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(&p.name);
+    }
+    let at = u32::try_from(out.len()).map_err(|_| too_big())?;
+    let count = u16::try_from(parts.len()).map_err(|_| too_big())?;
+    let central_len = u32::try_from(central.len()).map_err(|_| too_big())?;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&END.to_le_bytes());
+    out.extend_from_slice(&[0; 4]); // this disk, the directory's disk
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&central_len.to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes()); // no comment
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Read};
+    use zip::write::SimpleFileOptions;
+
+    /// Text that deflates like XML does, `n` bytes of it.
+    fn xmlish(n: usize, seed: u64) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n);
+        let mut x = seed;
+        while out.len() < n {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            out.extend_from_slice(format!("<c r=\"A{}\" t=\"s\"><v>{}</v></c>", x >> 50, (x >> 33) % 997).as_bytes());
+        }
+        out.truncate(n);
+        out
+    }
+
+    /// A zip as rust_xlsxwriter writes one at level 1: streamed, deflated, descriptors.
+    fn stored(parts: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
+        let mut buf = Vec::new();
+        let mut z = zip::ZipWriter::new_stream(&mut buf);
+        let level = (method == zip::CompressionMethod::Deflated).then_some(1);
+        let o = SimpleFileOptions::default()
+            .compression_method(method)
+            .compression_level(level)
+            .last_modified_time(zip::DateTime::default());
+        for (name, data) in parts {
+            z.start_file(*name, o).unwrap();
+            z.write_all(data).unwrap();
+        }
+        z.finish().unwrap();
+        buf
+    }
+
+    /// Feeds a zip to a packer in uneven writes.
+    fn pack(zip: &[u8], write: usize) -> io::Result<Vec<u8>> {
+        pack_on(zip, write, 2)
+    }
+
+    fn pack_on(zip: &[u8], write: usize, threads: usize) -> io::Result<Vec<u8>> {
+        let mut p = Packer::with_threads(threads);
+        for w in zip.chunks(write) {
+            p.write_all(w)?;
+        }
+        p.finish()
+    }
+
+    #[test]
+    fn every_part_comes_back_whole_and_the_bytes_do_not_depend_on_how_they_were_written() {
+        let big = xmlish(3 * PIECE + 12_345, 1);
+        let exact = xmlish(2 * PIECE, 2);
+        let parts: Vec<(&str, &[u8])> = vec![
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/empty.xml", b""),
+            ("xl/worksheets/sheet1.xml", &big),
+            ("xl/worksheets/sheet2.xml", &exact),
+            ("xl/名称.xml", b"<x>\xE6\x98\x8E\xE7\xBB\x86</x>"),
+        ];
+        let input = stored(&parts, zip::CompressionMethod::Deflated);
+        let a = pack(&input, 7_777).unwrap();
+        let b = pack(&input, 1 << 20).unwrap();
+        assert_eq!(a, b, "the same bytes whatever the writes");
+        assert_eq!(a, pack_on(&input, 7_777, 1).unwrap(), "and whatever the cores");
+        assert_eq!(a, pack_on(&input, 7_777, 3).unwrap(), "and whatever the cores");
+        assert!(
+            a.len() < input.len(),
+            "level 6 beats level 1: {} of {}",
+            a.len(),
+            input.len()
+        );
+        let mut z = zip::ZipArchive::new(Cursor::new(&a)).unwrap();
+        assert_eq!(z.len(), parts.len());
+        for (i, (name, data)) in parts.iter().enumerate() {
+            let mut f = z.by_index(i).unwrap();
+            assert_eq!(f.name().unwrap(), *name);
+            assert_eq!(f.compression(), zip::CompressionMethod::Deflated);
+            let mut back = Vec::new();
+            // Reading to the end checks the CRC.
+            f.read_to_end(&mut back).unwrap();
+            assert!(back == **data, "{name} differs");
+        }
+    }
+
+    #[test]
+    fn a_part_not_deflated_or_a_wrong_crc_fails_the_save() {
+        let input = stored(&[("a.png", b"\x89PNG")], zip::CompressionMethod::Stored);
+        let e = pack(&input, 100).unwrap_err();
+        assert!(e.to_string().contains("not plainly deflated"), "{e}");
+
+        let mut input = stored(&[("a.xml", b"<a/>")], zip::CompressionMethod::Deflated);
+        // The CRC is in the local header, or in the descriptor after the data.
+        let at = match u16_at(&input, 6) & 8 {
+            0 => 14,
+            _ => input.windows(4).position(|w| w == DESCRIPTOR.to_le_bytes()).unwrap() + 4,
+        };
+        input[at] ^= 1;
+        let e = pack(&input, 100).unwrap_err();
+        assert!(e.to_string().contains("does not match"), "{e}");
+
+        let input = stored(&[("a.xml", &xmlish(100_000, 3))], zip::CompressionMethod::Deflated);
+        let e = pack(&input[..input.len() / 2], 100).unwrap_err();
+        assert!(e.to_string().contains("ended inside a part"), "{e}");
+    }
+}
