@@ -368,13 +368,7 @@ fn a_run_with_nobody_on_the_roster_writes_workbooks_excel_can_open() {
         std::fs::write(input.join(name), text).unwrap();
     }
     let out = dir.path().join("run");
-    gridscore()
-        .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    common::scheme_run("quarter", "yangkou", "2026Q3", "2026Q3", &input, &out).success();
     assert_rows_once(&out.join("score-2026Q3.xlsx"));
     assert_rows_once(&out.join("payout-2026Q3.xlsx"));
 }
