@@ -201,7 +201,8 @@ impl Lazy {
     }
 }
 
-/// Reads the bytes, and refuses files that only pretend to be workbooks.
+/// Reads a workbook's bytes, and refuses files that only pretend to be workbooks. A CSV file's
+/// bytes are read when they are first needed ([`Lazy`]).
 fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
     let prob = |expected: String| InputProblem {
         file: display.to_string(),
