@@ -390,20 +390,23 @@ pub fn score_with(
     // A month of the period with no row in any sheet is almost always missing input (a year
     // run given one quarter's ledger): every minimum counts it as nothing done. Say so.
     if period.months().len() > 1 {
-        let mut seen: std::collections::BTreeSet<(i32, u32)> = std::collections::BTreeSet::new();
-        for r in &inputs.rows {
+        // The months not yet seen; the search stops once every month has a row (on real
+        // input, within the first worker's rows rather than after ten million).
+        let mut unseen: Vec<Period> = period.months();
+        'rows: for r in &inputs.rows {
             let dates = r.attendance.iter().map(|a| a.date);
             let dates = dates
                 .chain(r.patrols.iter().map(|p| p.date))
                 .chain(r.events.iter().map(|e| e.date));
-            seen.extend(dates.map(|d| (chrono::Datelike::year(&d), chrono::Datelike::month(&d))));
+            for d in dates {
+                let (y, m) = (chrono::Datelike::year(&d), chrono::Datelike::month(&d));
+                unseen.retain(|p| (p.year, p.index) != (y, m));
+                if unseen.is_empty() {
+                    break 'rows;
+                }
+            }
         }
-        let empty: Vec<String> = period
-            .months()
-            .iter()
-            .filter(|m| !seen.contains(&(m.year, m.index)))
-            .map(|m| m.to_string())
-            .collect();
+        let empty: Vec<String> = unseen.iter().map(|m| m.to_string()).collect();
         if !empty.is_empty() && !inputs.workers.is_empty() {
             warnings.push(format!(
                 "{} 无任何考勤、巡查或事件记录: 这些月份按未完成计算, 请确认输入是否齐全",
@@ -852,6 +855,36 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
         let o = o.unwrap();
         assert_eq!(col(&rules, &o, 0, "work.capped"), d("6"), "role a is not charged");
         assert_eq!(col(&rules, &o, 1, "work.capped"), d("5"), "role b is");
+    }
+
+    #[test]
+    fn a_month_of_the_quarter_with_no_row_in_any_sheet_is_named_in_a_note() {
+        // A worker's events, one a month named, on the 3rd.
+        let in_months = |months: &[u32]| WorkerRows {
+            events: months
+                .iter()
+                .map(|&m| Event {
+                    date: day(m, 3),
+                    ..event(1, "1", Some("低"), m)
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let note = |a: &[u32], b: &[u32]| {
+            let workers = vec![(worker("1", 0), in_months(a)), (worker("2", 0), in_months(b))];
+            let (_, o) = run(workers, vec![rank_param("1")]);
+            o.unwrap()
+                .warnings
+                .into_iter()
+                .find(|w| w.contains("无任何考勤、巡查或事件记录"))
+        };
+        let n = note(&[7], &[9]);
+        assert!(n.as_deref().is_some_and(|n| n.starts_with("2026-08 ")), "{n:?}");
+        assert_eq!(
+            note(&[7], &[8, 9]),
+            None,
+            "every month has a row, on one worker or another"
+        );
     }
 
     #[test]
