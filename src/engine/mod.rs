@@ -697,23 +697,7 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
         NaiveDate::from_ymd_opt(2026, m, dd).unwrap()
     }
     fn worker(id: &str, role: usize) -> Worker {
-        Worker {
-            id: id.into(),
-            name: id.into(),
-            village: "村".into(),
-            grid: String::new(),
-            role,
-            area: String::new(),
-            monthly_subsidy: None,
-            no_reward: false,
-            start: None,
-            end: None,
-            bank_account: None,
-            src: Src {
-                sheet: SheetKind::Roster,
-                row: 2,
-            },
-        }
+        Worker::for_test(id, role, 2)
     }
     fn event(ty: usize, n: &str, level: Option<&str>, row: u32) -> Event {
         Event {

@@ -68,6 +68,30 @@ pub struct Worker {
     pub src: Src,
 }
 
+#[cfg(test)]
+impl Worker {
+    /// A worker of role `role` in 村, named as its id, on roster row `row`: for unit tests.
+    pub(crate) fn for_test(id: &str, role: RoleId, row: u32) -> Worker {
+        Worker {
+            id: id.into(),
+            name: id.into(),
+            village: "村".into(),
+            grid: String::new(),
+            role,
+            area: String::new(),
+            monthly_subsidy: None,
+            no_reward: false,
+            start: None,
+            end: None,
+            bank_account: None,
+            src: Src {
+                sheet: SheetKind::Roster,
+                row,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Attendance {
     pub date: NaiveDate,
@@ -327,7 +351,9 @@ impl<T> Keyed<T> {
                 let k = self.ids.len() as u32;
                 self.ids.push(id.to_string());
                 self.lookup.insert(id.to_string(), k);
-                self.id_col = row.header().index("id").map(|c| c as u32);
+                if self.id_col.is_none() {
+                    self.id_col = row.header().index("id").map(|c| c as u32);
+                }
                 k
             }
         };
@@ -680,23 +706,7 @@ mod tests {
     use super::*;
 
     fn worker(id: &str, row: u32) -> Worker {
-        Worker {
-            id: id.into(),
-            name: id.into(),
-            village: "村".into(),
-            grid: String::new(),
-            role: 0,
-            area: String::new(),
-            monthly_subsidy: None,
-            no_reward: false,
-            start: None,
-            end: None,
-            bank_account: None,
-            src: Src {
-                sheet: SheetKind::Roster,
-                row,
-            },
-        }
+        Worker::for_test(id, 0, row)
     }
 
     #[test]

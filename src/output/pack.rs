@@ -344,10 +344,12 @@ fn write_zip(parts: &[Part]) -> io::Result<Vec<u8>> {
     let mut central = Vec::new();
     for p in parts {
         let offset = u32::try_from(out.len()).map_err(|_| too_big())?;
-        let data: Vec<&[u8]> = p.pieces.iter().map(|x| x.as_deref().unwrap_or_default()).collect();
-        if p.pieces.iter().any(Option::is_none) {
-            return Err(bad("a piece was not deflated".into()));
-        }
+        let data: Vec<&[u8]> = p
+            .pieces
+            .iter()
+            .map(Option::as_deref)
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad("a piece was not deflated".into()))?;
         let packed = u32::try_from(data.iter().map(|d| d.len()).sum::<usize>()).map_err(|_| too_big())?;
         let size = u32::try_from(p.size).map_err(|_| too_big())?;
         let name_len = u16::try_from(p.name.len()).map_err(|_| too_big())?;

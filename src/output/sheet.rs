@@ -191,8 +191,7 @@ impl<'w> Filler<'w> {
     pub fn row(&mut self, row: &[Cell], bold: bool) -> Result<(), XlsxError> {
         let rr = self.next_row;
         let [text, wrap, money, points] = if bold { &self.bold } else { &self.plain };
-        // Before the row's cells: a streamed sheet lays a row out when the next one starts,
-        // and a height set after its cells would come out as a second row of that number.
+        // Tall rows for signing; such a sheet is never streamed (see `streamed`).
         if self.signature_col.is_some() {
             self.ws.set_row_height(rr, 28)?;
         }
