@@ -252,7 +252,7 @@ fn main() -> R<()> {
         for (ty, x, level, count) in events(w) {
             n += 1;
             event_row(ws, r, n, (&format!("X{n:05}"), w.id, ty, x, level), &f)?;
-            if n % 17 == 0 {
+            if n.is_multiple_of(17) {
                 ws.write_string(r, 5, yes_no(true, n))?;
             }
             if count != 1 {

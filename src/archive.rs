@@ -225,6 +225,21 @@ pub fn output_entry(name: &str, bytes: &[u8]) -> OutputEntry {
 }
 
 impl Manifest {
+    /// Every file of the run folder, relative to it, with the SHA-256 the manifest records
+    /// (none for the manifest itself): what gridscore wrote there and nothing else. An output
+    /// folder holding anything more, or a file changed since, is not gridscore's to replace.
+    pub fn files(&self) -> Vec<(String, Option<String>)> {
+        let mut v = vec![
+            (MANIFEST.to_string(), None),
+            (self.rules.file.clone(), Some(self.rules.sha256.clone())),
+            (self.calendar.file.clone(), Some(self.calendar.sha256.clone())),
+        ];
+        v.extend(self.inputs.iter().map(|i| (i.file.clone(), Some(i.sha256.clone()))));
+        v.extend(self.outputs.iter().map(|o| (o.file.clone(), Some(o.sha256.clone()))));
+        v.extend(self.history.iter().map(|h| (h.file.clone(), Some(h.sha256.clone()))));
+        v
+    }
+
     pub fn to_toml(&self) -> String {
         // A manifest is plain data: serialising it cannot fail.
         let body = toml::to_string(self).unwrap_or_default();

@@ -174,14 +174,31 @@ fn an_existing_run_is_not_overwritten_without_force() {
         c.assert()
     };
     run(false).success();
-    std::fs::write(out.join("marker"), "previous run").unwrap();
+    let scores = std::fs::read(out.join("scores.csv")).unwrap();
     let a = run(false).code(1);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
-    assert!(err.contains("already holds a run; pass --force"), "{err}");
-    assert!(out.join("marker").exists(), "the previous set is untouched");
+    assert!(
+        err.contains("already holds a gridscore run (yangkou 2026Q3); pass --force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(out.join("scores.csv")).unwrap(),
+        scores,
+        "the previous set is untouched"
+    );
     run(true).success();
-    assert!(!out.join("marker").exists(), "--force replaces the whole set");
     assert!(out.join("scores.csv").exists());
+    // A file of the clerk's in the folder makes it hers: never replaced, --force or not.
+    std::fs::write(out.join("工作总结.docx"), "mine").unwrap();
+    for force in [false, true] {
+        let a = run(force).code(1);
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(
+            err.contains("holds files gridscore did not write (工作总结.docx)"),
+            "{err}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(out.join("工作总结.docx")).unwrap(), "mine");
 }
 
 #[test]
@@ -277,4 +294,39 @@ fn check_reports_errors_in_weights_scales_minimums_bands_and_pools() {
         assert!(err.contains(want), "missing {want:?} in {err}");
     }
     assert!(err.contains("bad.toml:"), "positions are given: {err}");
+}
+
+/// Issue 13, 1: `--out` equal to `--input` replaced the clerk's input folder with a run set.
+#[test]
+fn an_output_folder_that_is_inside_or_around_an_input_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("台账");
+    std::fs::create_dir_all(&folder).unwrap();
+    let input = Fixture::minimal().write(&folder);
+    let before = std::fs::read(&input).unwrap();
+    let cases = [
+        (&folder, folder.clone(), "is the input"),
+        (&folder, dir.path().to_path_buf(), "holds the input"),
+        (&folder, folder.join("out"), "lies inside the input"),
+        (&input, input.clone(), "is the input"),
+        (&input, folder.clone(), "holds the input"),
+    ];
+    for (given, out, said) in cases {
+        let a = gridscore()
+            .args([
+                "quarter", "--scheme", "yangkou", "--period", "2026Q3", "--force", "--input",
+            ])
+            .arg(given)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(
+            err.contains(said) && err.contains("never writes where it reads"),
+            "{err}"
+        );
+    }
+    assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
+    assert!(!folder.join("out").exists());
 }

@@ -266,3 +266,81 @@ fn an_input_changed_during_the_run_stops_it_and_keeps_the_previous_set() {
     assert_eq!(snapshot(&s.out), before, "the previous set is untouched");
     assert_eq!(names_in(s.out.parent().unwrap()), vec!["yangkou-2026Q3"]);
 }
+
+/// Issue 13, 2: two runs started together on one `--out` both exited 0 and left a set without
+/// its archived inputs. Now they take turns (the second waits on the first's lock): every round
+/// ends with one complete set that verifies, and nothing else beside it.
+#[test]
+fn racing_runs_on_one_target_leave_one_verifiable_set_every_time() {
+    let s = setup(false);
+    let parent = s.out.parent().unwrap().to_path_buf();
+    for round in 0..8 {
+        let mut a = command(&s.first, &s.out, &[]).spawn().unwrap();
+        let mut b = command(&s.second, &s.out, &[]).spawn().unwrap();
+        let (ra, rb) = (a.wait().unwrap(), b.wait().unwrap());
+        assert!(
+            ra.success() && rb.success(),
+            "round {round}: both succeed, one after the other"
+        );
+        assert_eq!(names_in(&parent), vec!["yangkou-2026Q3"], "round {round}: no debris");
+        let v = Command::new(assert_cmd::cargo::cargo_bin("gridscore"))
+            .arg("verify")
+            .arg(&s.out)
+            .output()
+            .unwrap();
+        assert!(
+            v.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&v.stdout)
+        );
+    }
+}
+
+/// Without `--force`, of two runs racing onto an empty place exactly one writes; the other is
+/// told the folder now holds a run. A run with bad input started beside a good one cannot
+/// remove the good one's temporary folder.
+#[test]
+fn of_two_runs_without_force_one_writes_and_a_bad_run_cannot_harm_a_good_one() {
+    let s = setup(false);
+    let parent = s.out.parent().unwrap().to_path_buf();
+    let plain = |input: &Path| {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin("gridscore"));
+        c.args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
+            .arg(input)
+            .arg("--out")
+            .arg(&s.out)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    };
+    let a = plain(&s.first).spawn().unwrap();
+    let b = plain(&s.second).spawn().unwrap();
+    let (oa, ob) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let codes = [oa.status.code(), ob.status.code()];
+    assert!(codes.contains(&Some(0)) && codes.contains(&Some(1)), "{codes:?}");
+    let loser = if oa.status.success() { &ob } else { &oa };
+    assert!(
+        String::from_utf8_lossy(&loser.stderr).contains("already holds a gridscore run"),
+        "{}",
+        String::from_utf8_lossy(&loser.stderr)
+    );
+    std::fs::remove_dir_all(&s.out).unwrap();
+
+    // A good run writing slowly, and a run of a broken workbook started while it writes.
+    let bad = s.root.path().join("bad.xlsx");
+    std::fs::write(&bad, "not a workbook").unwrap();
+    let mut good = command(&s.first, &s.out, &[("GRIDSCORE_FAULT_DELAY_MS", "150")])
+        .spawn()
+        .unwrap();
+    wait_for_temporary(&parent, &mut good);
+    let o = command(&bad, &s.out, &[]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(good.wait().unwrap().success(), "the good run finishes");
+    assert_eq!(names_in(&parent), vec!["yangkou-2026Q3"]);
+    let v = Command::new(assert_cmd::cargo::cargo_bin("gridscore"))
+        .arg("verify")
+        .arg(&s.out)
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+}

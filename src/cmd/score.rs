@@ -4,7 +4,7 @@ use crate::cli::{RunArgs, UsageError};
 use crate::period::{Period, PeriodKind};
 use crate::{archive, engine, input, interrupt, output, progress, rules};
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The validated configuration of a run.
 struct Config {
@@ -124,6 +124,7 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         }
     };
     calendar.covers(period.first_day(), period.last_day())?;
+    let named = !a.input.is_empty();
     let inputs = if a.input.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -132,6 +133,7 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
     let out = a
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-{period}", rules.meta.name)));
+    refuse_overlap(&out, &inputs, named)?;
     // Earlier runs that look-back rules read, from the archive root (by default beside `out`).
     let mut wanted: Vec<Period> = rules.runs_read(period);
     if let Some(from) = &a.history_from {
@@ -166,6 +168,52 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         force: a.force,
         quiet: a.quiet,
     })
+}
+
+/// `path` made absolute without following what does not exist yet: the deepest existing
+/// ancestor is resolved (links and `..` included) and the rest appended.
+fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut at = abs.as_path();
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// Refuses an output folder that is an input, holds one (replacing it would delete the
+/// clerk's files), or lies inside an input folder named with `--input` — before anything is
+/// read. The default input, the current folder, may hold the default `out/`: its own files
+/// are read, never its subfolders.
+fn refuse_overlap(out: &Path, inputs: &[PathBuf], named: bool) -> Result<(), UsageError> {
+    let o = resolved(out);
+    for input in inputs {
+        let i = resolved(input);
+        let what = if o == i {
+            "is"
+        } else if i.starts_with(&o) {
+            "holds"
+        } else if named && i.is_dir() && o.starts_with(&i) {
+            "lies inside"
+        } else {
+            continue;
+        };
+        return Err(UsageError(format!(
+            "the output folder {} {what} the input {}; gridscore never writes where it reads: name an --out outside the inputs",
+            out.display(),
+            input.display()
+        )));
+    }
+    Ok(())
 }
 
 /// What one run scored and rendered, before anything is written.
@@ -221,13 +269,22 @@ fn score_and_render_read(
 
 pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     let c = configure(kind, a)?;
-    // Refuse before the work, not after it.
-    output::atomic::check_target(&c.out, c.force)?;
+    // Refuse before the work, not after it; a second run on the same place waits here for the
+    // first to finish, before it reads anything.
+    let quiet = c.quiet;
+    let reserved = output::atomic::Stage::reserve(&c.out, c.force, &|| {
+        if !quiet {
+            eprintln!(
+                "note: another gridscore run is writing beside {}; waiting for it to finish",
+                c.out.display()
+            );
+        }
+    })?;
     let shown = progress::Progress::start(c.quiet);
     let inputs = input::load(&c.inputs, &c.rules, c.period)?;
     // The inputs are copied into the run's archive while the run scores and renders: a
     // province's take seconds to write and sync.
-    let stage = output::atomic::Stage::begin(&c.out, c.force)?;
+    let stage = reserved.begin()?;
     let copies = input_copies(&c, &inputs);
     let (scored, copied) = std::thread::scope(|s| {
         let copying = s.spawn(|| stage.copy(&copies));

@@ -1,12 +1,25 @@
-//! Writing a run's files as one set: never half a workbook, never a mix of two runs.
+//! Writing a run's files as one set: never half a workbook, never a mix of two runs, and
+//! never a file gridscore did not write.
 //!
-//! The files are written into a temporary folder beside the target (`.NAME.tmp-PID`), each
-//! synced. A new target is then renamed into place. An existing one (with `--force`) is
-//! swapped in one step with `renameat2(RENAME_EXCHANGE)`, so the target path always holds a
-//! complete set; where the filesystem cannot exchange, the old folder is renamed aside
-//! (`.NAME.old-PID`) and the new one in, and a crash between the two is repaired by the next
-//! run (the moved-aside set is put back). A signal (`crate::interrupt`) or a failed write at any
-//! step removes the temporary folder and leaves the previous set as it was.
+//! A run holds an OS lock on the output folder's parent for its whole length (`flock` on the
+//! folder itself, so no lock file is left behind), so two runs aimed at one place — a clerk
+//! and the month-end job — take turns instead of interleaving; the second waits. Under that
+//! lock every temporary folder of the target is a dead run's, so clean-up cannot remove a live
+//! run's work, and it removes only folders that carry gridscore's marker.
+//!
+//! What already stands at the target decides what may happen ([`Found`]): nothing or an empty
+//! folder is used as it is; a folder gridscore can prove it wrote — its manifest reads and it
+//! holds exactly the files that manifest lists — is replaced with `--force`; anything else (a
+//! clerk's documents, a file, a run folder someone added a file to) is refused, with or without
+//! `--force`, naming what is there.
+//!
+//! The files are written into a temporary folder beside the target (`.NAME.tmp-PID`, marked by
+//! [`PARTIAL`]), each synced. A new target is then renamed into place. An existing run (with
+//! `--force`) is swapped in one step with `renameat2(RENAME_EXCHANGE)`, so the target path
+//! always holds a complete set; where the filesystem cannot exchange, the old folder is renamed
+//! aside (`.NAME.old-PID`) and the new one in, and a crash between the two is repaired by the
+//! next run (the moved-aside set is put back). A signal (`crate::interrupt`) or a failed write
+//! at any step removes the temporary folder and leaves the previous set as it was.
 //!
 //! Two environment variables inject faults for the tests of this promise:
 //! `GRIDSCORE_FAULT_DELAY_MS` sleeps after each file written and before each input copied (so
@@ -17,10 +30,19 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The file that marks a temporary folder as gridscore's own unfinished set.
+pub const PARTIAL: &str = ".gridscore-partial";
+
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{dir} already holds a run; pass --force to replace it (the whole set is replaced at once)")]
-    Exists { dir: String },
+    #[error(
+        "{dir} already holds a gridscore run ({what}); pass --force to replace it (the whole set is replaced at once)"
+    )]
+    Exists { dir: String, what: String },
+    #[error("{dir} holds files gridscore did not write ({listed}); gridscore replaces only a folder it wrote itself, --force or not: name another --out, or move those files away")]
+    Foreign { dir: String, listed: String },
+    #[error("{dir} is a file, not a folder; gridscore writes a run as a folder: name another --out")]
+    NotAFolder { dir: String },
     // The OS error follows in the error chain (`main` prints it with `{:#}`).
     #[error("cannot write {path} (any earlier run folder is untouched)")]
     Io { path: String, source: std::io::Error },
@@ -28,6 +50,125 @@ pub enum WriteError {
     Interrupted(#[from] interrupt::Interrupted),
     #[error("{path} changed while the run was reading it (its SHA-256 is no longer the one scored); nothing was written — run again")]
     Changed { path: String },
+}
+
+/// What stands at a run's output path.
+#[derive(Debug, PartialEq)]
+pub enum Found {
+    Nothing,
+    /// A folder with nothing in it: used as it is, without `--force`.
+    Empty,
+    /// A run folder gridscore wrote (scheme and period), replaced only with `--force`.
+    Run(String),
+    /// Anything else: never replaced. The entries that gridscore did not write, first few.
+    Foreign(Vec<String>),
+    NotAFolder,
+}
+
+/// Looks at what stands at `dir` (see the module's comment).
+pub fn inspect(dir: &Path) -> Result<Found, WriteError> {
+    let meta = match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) => return Err(io(dir)(e)),
+        Ok(m) => m,
+    };
+    if !meta.is_dir() {
+        return Ok(Found::NotAFolder);
+    }
+    let entries = walk(dir).map_err(io(dir))?;
+    if entries.is_empty() {
+        return Ok(Found::Empty);
+    }
+    let listed = match crate::archive::read(dir) {
+        Ok(m) => m,
+        Err(_) => return Ok(Found::Foreign(first_few(entries))),
+    };
+    let files = listed.files();
+    // Every file must be one the manifest lists, unchanged, and every folder one that holds a
+    // listed file: a clerk who signed the payout and saved it has made it hers.
+    let mut unlisted: Vec<(String, bool)> = Vec::new();
+    for (name, is_dir) in entries {
+        if is_dir {
+            if !files.iter().any(|(f, _)| f.starts_with(&format!("{name}/"))) {
+                unlisted.push((name, true));
+            }
+            continue;
+        }
+        match files.iter().find(|(f, _)| *f == name) {
+            None => unlisted.push((name, false)),
+            Some((_, Some(sha))) => {
+                let same = fs::read(dir.join(&name)).is_ok_and(|b| crate::rules::sha256_hex(&b) == *sha);
+                if !same {
+                    unlisted.push((format!("{name} (changed since gridscore wrote it)"), false));
+                }
+            }
+            Some((_, None)) => {}
+        }
+    }
+    if unlisted.is_empty() {
+        Ok(Found::Run(format!("{} {}", listed.scheme, listed.period)))
+    } else {
+        Ok(Found::Foreign(first_few(unlisted)))
+    }
+}
+
+/// Every file and folder below `dir`, as `/`-joined relative paths (a link counts as a file:
+/// it is never followed). Sorted, so messages are the same every time.
+fn walk(dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
+    let mut out = Vec::new();
+    let mut todo = vec![(dir.to_path_buf(), String::new())];
+    while let Some((path, rel)) = todo.pop() {
+        for e in fs::read_dir(&path)? {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel_name = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            let is_dir = e.file_type()?.is_dir();
+            if is_dir {
+                todo.push((e.path(), rel_name.clone()));
+            }
+            out.push((rel_name, is_dir));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn first_few(entries: Vec<(String, bool)>) -> Vec<String> {
+    // Only the top-level names: a clerk's `照片/` folder is one entry, not its hundred photos.
+    let mut top: Vec<String> = Vec::new();
+    for (name, is_dir) in entries {
+        let shown = match name.split_once('/') {
+            Some((first, _)) => format!("{first}/"),
+            None if is_dir => format!("{name}/"),
+            None => name,
+        };
+        if !top.contains(&shown) {
+            top.push(shown);
+        }
+    }
+    top
+}
+
+/// Refuses what may not be replaced: `Ok(())` when the run may write `dir`.
+fn allowed(dir: &Path, force: bool) -> Result<(), WriteError> {
+    let shown = dir.display().to_string();
+    match inspect(dir)? {
+        Found::Nothing | Found::Empty => Ok(()),
+        Found::Run(_) if force => Ok(()),
+        Found::Run(what) => Err(WriteError::Exists { dir: shown, what }),
+        Found::NotAFolder => Err(WriteError::NotAFolder { dir: shown }),
+        Found::Foreign(names) => {
+            let n = names.len();
+            let mut listed: Vec<String> = names.into_iter().take(5).collect();
+            if n > 5 {
+                listed.push(format!("and {} more", n - 5));
+            }
+            Err(WriteError::Foreign {
+                dir: shown,
+                listed: listed.join(", "),
+            })
+        }
+    }
 }
 
 /// An input file copied into the run folder's archive, checked against the SHA-256 it had
@@ -74,23 +215,29 @@ fn name_of(dir: &Path) -> String {
         .unwrap_or_else(|| "run".into())
 }
 
+fn parent_of(dir: &Path) -> PathBuf {
+    dir.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
 fn sibling(dir: &Path, tag: &str) -> PathBuf {
     dir.with_file_name(format!(".{}.{tag}-{}", name_of(dir), std::process::id()))
 }
 
-/// Leftovers of an earlier run of this target that stopped abruptly: temporary folders, and
-/// a set moved aside by the two-rename fallback.
+/// Leftovers of an earlier run of this target that stopped abruptly — temporary folders, and
+/// a set moved aside by the two-rename fallback — that carry gridscore's mark: a [`PARTIAL`]
+/// file, or a manifest listing exactly what they hold. A folder of the same name without it
+/// is someone else's and is left alone.
 fn leftovers(dir: &Path, tag: &str) -> Vec<PathBuf> {
     let prefix = format!(".{}.{tag}-", name_of(dir));
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut v: Vec<PathBuf> = fs::read_dir(parent)
+    let mut v: Vec<PathBuf> = fs::read_dir(parent_of(dir))
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
                 .map(|e| e.path())
+                .filter(|p| p.join(PARTIAL).is_file() || matches!(inspect(p), Ok(Found::Run(_))))
                 .collect()
         })
         .unwrap_or_default();
@@ -98,8 +245,9 @@ fn leftovers(dir: &Path, tag: &str) -> Vec<PathBuf> {
     v
 }
 
-/// Puts back a set that a crash left moved aside, and removes stale temporary folders.
-pub fn recover(dir: &Path) -> Result<(), WriteError> {
+/// Puts back a set that a crash left moved aside, and removes dead runs' temporary folders.
+/// Only called with the target's lock held: no live run is writing any of them.
+fn recover(dir: &Path) -> Result<(), WriteError> {
     if !dir.exists() {
         if let Some(old) = leftovers(dir, "old").pop() {
             fs::rename(&old, dir).map_err(io(dir))?;
@@ -111,15 +259,60 @@ pub fn recover(dir: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Refuses early when the folder exists and `force` is not given.
-pub fn check_target(dir: &Path, force: bool) -> Result<(), WriteError> {
-    recover(dir)?;
-    if dir.exists() && !force {
-        return Err(WriteError::Exists {
-            dir: dir.display().to_string(),
-        });
+/// The lock every run on one output place holds from before it reads until its set is in
+/// place: the OS's own advisory lock (`flock`) on the target's parent folder, released by the
+/// OS when the process ends however it ends, so a crashed run never leaves it held.
+pub struct Lock {
+    _file: fs::File,
+}
+
+impl Lock {
+    /// Takes the lock of `dir`'s place, calling `waiting` once if another run holds it, and
+    /// waits; a signal while waiting stops the run.
+    pub fn take(dir: &Path, waiting: &dyn Fn()) -> Result<Lock, WriteError> {
+        let parent = parent_of(dir);
+        fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let file = lock_file(&parent).map_err(io(&parent))?;
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Lock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) => {
+                    if !told {
+                        waiting();
+                        told = true;
+                    }
+                    interrupt::check()?;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io(&parent)(e)),
+            }
+        }
     }
-    Ok(())
+}
+
+/// What is locked: the folder itself where the system can lock a folder (nothing is left
+/// behind), else a lock file in it.
+#[cfg(unix)]
+fn lock_file(parent: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(parent)
+}
+
+#[cfg(not(unix))]
+fn lock_file(parent: &Path) -> std::io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(parent.join(".gridscore.lock"))
+}
+
+/// Refuses early when the target may not be written (see [`allowed`]). Takes the lock for
+/// the look, so a run finishing meanwhile is seen whole.
+pub fn check_target(dir: &Path, force: bool) -> Result<(), WriteError> {
+    let _lock = Lock::take(dir, &|| {})?;
+    recover(dir)?;
+    allowed(dir, force)
 }
 
 fn sync_dir(dir: &Path) {
@@ -181,14 +374,14 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
     Ok(false)
 }
 
-/// Writes `files` as the folder `dir`, replacing an existing one only when `force` is set.
+/// Writes `files` as the folder `dir`, replacing an existing run only when `force` is set.
 pub fn replace_dir(dir: &Path, files: &[Rendered], force: bool) -> Result<(), WriteError> {
     replace_dir_with(dir, files, &[], force)
 }
 
 /// [`replace_dir`], with input files copied into the set as well (the run's archive).
 pub fn replace_dir_with(dir: &Path, files: &[Rendered], copies: &[Copied], force: bool) -> Result<(), WriteError> {
-    let stage = Stage::begin(dir, force)?;
+    let stage = Stage::begin(dir, force, &|| {})?;
     stage.copy(copies)?;
     stage.write(files)?;
     stage.commit()
@@ -197,37 +390,66 @@ pub fn replace_dir_with(dir: &Path, files: &[Rendered], copies: &[Copied], force
 /// A set being written: the temporary folder beside the target, filled by [`Stage::copy`]
 /// and [`Stage::write`] (from any thread, in any order) and put in place by
 /// [`Stage::commit`]. Dropped uncommitted — an error, a signal, a panic — it removes the
-/// temporary folder and the previous set stays as it was.
+/// temporary folder and the previous set stays as it was. It holds the target's [`Lock`]
+/// from `begin` to its end.
 ///
-/// A run copies its inputs into the archive while it is still scoring: a province's 430 MB
-/// of inputs take seconds to write and sync, which would otherwise follow the rendering.
+/// A run begins its stage before it reads, so that a second run waits for the first before
+/// doing any work, and copies its inputs into the archive while it is still scoring.
 pub struct Stage {
     dir: PathBuf,
     parent: PathBuf,
     tmp: PathBuf,
     force: bool,
+    _lock: Lock,
 }
 
-impl Stage {
-    pub fn begin(dir: &Path, force: bool) -> Result<Stage, WriteError> {
-        check_target(dir, force)?;
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
-        fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let tmp = sibling(dir, "tmp");
-        if tmp.exists() {
+/// A target claimed for a run: its lock held and what stands there checked, before the run
+/// reads anything, so that a second run waits before doing any work and a refused target is
+/// refused before the work, not after it. [`Reserved::begin`] then starts the set.
+pub struct Reserved {
+    dir: PathBuf,
+    force: bool,
+    lock: Lock,
+}
+
+impl Reserved {
+    /// Creates the temporary folder, marked as gridscore's.
+    pub fn begin(self) -> Result<Stage, WriteError> {
+        let tmp = sibling(&self.dir, "tmp");
+        // A folder of this name is a dead run's of the same process id (the lock is held).
+        if tmp.join(PARTIAL).is_file() {
             fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
         }
         fs::create_dir(&tmp).map_err(io(&tmp))?;
-        Ok(Stage {
-            dir: dir.to_path_buf(),
-            parent,
+        let stage = Stage {
+            parent: parent_of(&self.dir),
+            dir: self.dir,
             tmp,
+            force: self.force,
+            _lock: self.lock,
+        };
+        fs::write(stage.tmp.join(PARTIAL), b"an unfinished gridscore run\n").map_err(io(&stage.tmp))?;
+        Ok(stage)
+    }
+}
+
+impl Stage {
+    /// Claims `dir` ([`Reserved`]): takes its lock (calling `waiting` if another run holds it),
+    /// repairs what a crashed run left, and refuses a target that may not be written.
+    pub fn reserve(dir: &Path, force: bool, waiting: &dyn Fn()) -> Result<Reserved, WriteError> {
+        let lock = Lock::take(dir, waiting)?;
+        recover(dir)?;
+        allowed(dir, force)?;
+        Ok(Reserved {
+            dir: dir.to_path_buf(),
             force,
+            lock,
         })
+    }
+
+    /// [`Stage::reserve`] and [`Reserved::begin`] at once.
+    pub fn begin(dir: &Path, force: bool, waiting: &dyn Fn()) -> Result<Stage, WriteError> {
+        Stage::reserve(dir, force, waiting)?.begin()
     }
 
     /// A path inside the set, its folder created.
@@ -271,32 +493,39 @@ impl Stage {
     /// Puts the set in place of the target in one step (see the module's comment).
     pub fn commit(self) -> Result<(), WriteError> {
         let (dir, tmp, parent) = (&self.dir, &self.tmp, &self.parent);
+        // The target may have changed since `begin`: a clerk saving a file into it.
+        let found = inspect(dir)?;
+        allowed(dir, self.force)?;
+        let marker = tmp.join(PARTIAL);
+        fs::remove_file(&marker).map_err(io(&marker))?;
         sync_dir(tmp);
         // The last point at which stopping leaves nothing behind.
         interrupt::check()?;
-        // The target may have appeared since `begin` (another run finishing first).
-        if dir.exists() && !self.force {
-            return Err(WriteError::Exists {
-                dir: dir.display().to_string(),
-            });
-        }
-        if dir.exists() {
-            if exchange(tmp, dir).map_err(io(dir))? {
-                // `tmp` now holds the previous set, which the drop below removes.
+        match found {
+            Found::Run(_) => {
+                if exchange(tmp, dir).map_err(io(dir))? {
+                    // `tmp` now holds the previous set, which the drop below removes.
+                    sync_dir(parent);
+                    return Ok(());
+                }
+                let old = sibling(dir, "old");
+                fs::rename(dir, &old).map_err(io(dir))?;
+                if let Err(e) = fs::rename(tmp, dir) {
+                    // Put the previous set back before reporting.
+                    let _ = fs::rename(&old, dir);
+                    return Err(io(dir)(e));
+                }
                 sync_dir(parent);
-                return Ok(());
+                let _ = fs::remove_dir_all(&old);
             }
-            let old = sibling(dir, "old");
-            fs::rename(dir, &old).map_err(io(dir))?;
-            if let Err(e) = fs::rename(tmp, dir) {
-                // Put the previous set back before reporting.
-                let _ = fs::rename(&old, dir);
-                return Err(io(dir)(e));
+            _ => {
+                // An empty folder is removed first (`remove_dir` removes only an empty one),
+                // as not every system renames a folder onto an empty one.
+                if found == Found::Empty {
+                    fs::remove_dir(dir).map_err(io(dir))?;
+                }
+                fs::rename(tmp, dir).map_err(io(dir))?;
             }
-            sync_dir(parent);
-            let _ = fs::remove_dir_all(&old);
-        } else {
-            fs::rename(tmp, dir).map_err(io(dir))?;
         }
         sync_dir(parent);
         Ok(())
@@ -314,6 +543,7 @@ impl Drop for Stage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::{self, Manifest};
 
     fn file(name: &str, body: &str) -> Rendered {
         Rendered {
@@ -322,99 +552,247 @@ mod tests {
         }
     }
 
+    /// A set as a run writes it: the files, the rule set and calendar, and a manifest that
+    /// lists them all.
+    fn set(files: &[Rendered]) -> Vec<Rendered> {
+        let mut all = files.to_vec();
+        let (rules, calendar) = ("[scheme]", "name = \"cn\"");
+        all.push(file(archive::RULES, rules));
+        all.push(file(archive::CALENDAR, calendar));
+        let m = Manifest {
+            gridscore: "test".into(),
+            run: "quarter".into(),
+            period: "2026Q3".into(),
+            scheme: "demo".into(),
+            rules: archive::RulesEntry {
+                source: "demo.toml".into(),
+                name: "demo".into(),
+                version: "1".into(),
+                effective_from: "2026-01-01".into(),
+                sha256: crate::rules::sha256_hex(rules.as_bytes()),
+                file: archive::RULES.into(),
+            },
+            calendar: archive::CalendarEntry {
+                name: "cn".into(),
+                file: archive::CALENDAR.into(),
+                sha256: crate::rules::sha256_hex(calendar.as_bytes()),
+            },
+            params: Vec::new(),
+            inputs: Vec::new(),
+            outputs: files.iter().map(|f| archive::output_entry(&f.name, &f.bytes)).collect(),
+            history: Vec::new(),
+        };
+        all.push(file(archive::MANIFEST, &m.to_toml()));
+        all
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
-    fn replaces_a_set_only_with_force_and_leaves_no_temporaries() {
+    fn replaces_a_run_only_with_force_and_leaves_no_temporaries() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("out").join("run");
-        replace_dir(&dir, &[file("a.csv", "1"), file("b.csv", "2")], false).unwrap();
-        assert!(matches!(
-            replace_dir(&dir, &[file("a.csv", "3")], false),
-            Err(WriteError::Exists { .. })
-        ));
+        replace_dir(&dir, &set(&[file("a.csv", "1"), file("b.csv", "2")]), false).unwrap();
+        let refused = replace_dir(&dir, &set(&[file("a.csv", "3")]), false);
+        assert!(
+            matches!(&refused, Err(WriteError::Exists { what, .. }) if what == "demo 2026Q3"),
+            "{refused:?}"
+        );
         assert_eq!(
             fs::read_to_string(dir.join("a.csv")).unwrap(),
             "1",
             "refusal leaves the old set"
         );
-        replace_dir(&dir, &[file("a.csv", "3")], true).unwrap();
+        replace_dir(&dir, &set(&[file("a.csv", "3")]), true).unwrap();
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "3");
         assert!(!dir.join("b.csv").exists(), "the whole set is replaced, not merged");
-        let left: Vec<_> = fs::read_dir(dir.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(left, vec![std::ffi::OsString::from("run")]);
+        assert_eq!(names_in(dir.parent().unwrap()), ["run"]);
+    }
+
+    #[test]
+    fn a_folder_holding_a_clerks_files_is_never_replaced_even_with_force() {
+        // Issue 13, 1: `--force` deleted 工作总结.docx and 照片/.
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("年终");
+        fs::create_dir_all(dir.join("照片")).unwrap();
+        fs::write(dir.join("照片").join("1.jpg"), "jpg").unwrap();
+        fs::write(dir.join("工作总结.docx"), "docx").unwrap();
+        for force in [false, true] {
+            let e = replace_dir(&dir, &set(&[file("a.csv", "1")]), force).unwrap_err();
+            assert!(
+                matches!(&e, WriteError::Foreign { listed, .. } if listed == "工作总结.docx, 照片/"),
+                "{e}"
+            );
+        }
+        assert_eq!(fs::read_to_string(dir.join("工作总结.docx")).unwrap(), "docx");
+        assert_eq!(fs::read_to_string(dir.join("照片").join("1.jpg")).unwrap(), "jpg");
+        assert_eq!(names_in(root.path()), ["年终"], "no temporary folder is left");
+    }
+
+    #[test]
+    fn a_run_folder_with_a_file_added_is_no_longer_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("run");
+        replace_dir(&dir, &set(&[file("a.csv", "1")]), false).unwrap();
+        fs::write(dir.join("审批意见.docx"), "signed").unwrap();
+        let e = replace_dir(&dir, &set(&[file("a.csv", "2")]), true).unwrap_err();
+        assert!(
+            matches!(&e, WriteError::Foreign { listed, .. } if listed == "审批意见.docx"),
+            "{e}"
+        );
+        assert_eq!(fs::read_to_string(dir.join("审批意见.docx")).unwrap(), "signed");
+    }
+
+    #[test]
+    fn a_run_whose_payout_was_edited_and_saved_is_no_longer_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("run");
+        replace_dir(&dir, &set(&[file("payout.xlsx", "as written")]), false).unwrap();
+        fs::write(dir.join("payout.xlsx"), "signed by the clerk").unwrap();
+        let e = replace_dir(&dir, &set(&[file("payout.xlsx", "new")]), true).unwrap_err();
+        assert!(
+            matches!(&e, WriteError::Foreign { listed, .. } if listed == "payout.xlsx (changed since gridscore wrote it)"),
+            "{e}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("payout.xlsx")).unwrap(),
+            "signed by the clerk"
+        );
+    }
+
+    #[test]
+    fn an_empty_folder_is_used_without_force() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("run");
+        fs::create_dir(&dir).unwrap();
+        assert_eq!(inspect(&dir).unwrap(), Found::Empty);
+        replace_dir(&dir, &set(&[file("a.csv", "1")]), false).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "1");
+        assert_eq!(names_in(root.path()), ["run"]);
+    }
+
+    #[test]
+    fn a_file_at_the_target_is_refused_and_no_temporary_is_left() {
+        // Issue 13, 7: `--force` onto a regular file left `.NAME.tmp-PID` behind.
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("run");
+        fs::write(&dir, "a clerk's file").unwrap();
+        let e = replace_dir(&dir, &set(&[file("a.csv", "1")]), true).unwrap_err();
+        assert!(matches!(e, WriteError::NotAFolder { .. }), "{e}");
+        assert_eq!(fs::read_to_string(&dir).unwrap(), "a clerk's file");
+        assert_eq!(names_in(root.path()), ["run"]);
     }
 
     #[test]
     fn a_failed_write_leaves_the_previous_set_whole() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("run");
-        replace_dir(&dir, &[file("a.csv", "old")], false).unwrap();
+        replace_dir(&dir, &set(&[file("a.csv", "old")]), false).unwrap();
         // A file name that cannot be created (a NUL byte) makes the new set fail half-way.
-        let bad = [file("a.csv", "new"), file("bad\0name.csv", "x")];
+        let bad = set(&[file("a.csv", "new"), file("bad\0name.csv", "x")]);
         assert!(replace_dir(&dir, &bad, true).is_err());
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old");
-        assert_eq!(
-            fs::read_dir(root.path()).unwrap().count(),
-            1,
-            "the temporary folder is cleaned up"
-        );
+        assert_eq!(names_in(root.path()), ["run"], "the temporary folder is cleaned up");
     }
 
     #[test]
     fn a_stage_dropped_before_its_commit_leaves_the_previous_set_and_no_temporaries() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("run");
-        replace_dir(&dir, &[file("a.csv", "old")], false).unwrap();
+        replace_dir(&dir, &set(&[file("a.csv", "old")]), false).unwrap();
         let input = root.path().join("input.csv");
         fs::write(&input, "编号\n001\n").unwrap();
         let copied = Copied {
             from: input.clone(),
-            name: "inputs/input.csv".into(),
+            name: "history/input.csv".into(),
             sha256: crate::rules::sha256_hex(&fs::read(&input).unwrap()),
         };
         {
             // As a run does: the copy on another thread while the rendering goes on.
-            let stage = Stage::begin(&dir, true).unwrap();
+            let stage = Stage::begin(&dir, true, &|| {}).unwrap();
             std::thread::scope(|s| {
                 s.spawn(|| stage.copy(std::slice::from_ref(&copied)).unwrap());
-                stage.write(&[file("a.csv", "new")]).unwrap();
+                stage.write(&set(&[file("a.csv", "new")])).unwrap();
             });
             // Dropped here, as when the scoring fails after the copy began.
         }
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old");
-        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 2, "run and input.csv only");
-        let stage = Stage::begin(&dir, true).unwrap();
+        assert_eq!(names_in(root.path()), ["input.csv", "run"]);
+        let stage = Stage::begin(&dir, true, &|| {}).unwrap();
         stage.copy(&[copied]).unwrap();
-        stage.write(&[file("a.csv", "new")]).unwrap();
+        stage.write(&set(&[file("a.csv", "new")])).unwrap();
         stage.commit().unwrap();
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
         assert_eq!(
-            fs::read(dir.join("inputs/input.csv")).unwrap(),
+            fs::read(dir.join("history/input.csv")).unwrap(),
             fs::read(&input).unwrap()
         );
         assert_eq!(
-            fs::read_dir(root.path()).unwrap().count(),
-            2,
+            names_in(root.path()),
+            ["input.csv", "run"],
             "the exchanged old set is removed"
         );
     }
 
     #[test]
-    fn a_set_moved_aside_by_a_crash_is_put_back_and_stale_temporaries_removed() {
+    fn a_set_moved_aside_by_a_crash_is_put_back_and_only_marked_temporaries_removed() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("run");
         // What a crash between the fallback's two renames leaves: the set aside, the new one unfinished.
-        fs::create_dir(root.path().join(".run.old-4242")).unwrap();
-        fs::write(root.path().join(".run.old-4242").join("a.csv"), "previous").unwrap();
+        let aside = root.path().join(".run.old-4242");
+        for f in set(&[file("a.csv", "previous")]) {
+            fs::create_dir_all(&aside).unwrap();
+            fs::write(aside.join(&f.name), &f.bytes).unwrap();
+        }
         fs::create_dir(root.path().join(".run.tmp-4242")).unwrap();
+        fs::write(root.path().join(".run.tmp-4242").join(PARTIAL), "").unwrap();
+        // A folder that only looks like a temporary one, without the mark, is not ours.
+        fs::create_dir(root.path().join(".run.tmp-clerk")).unwrap();
+        fs::write(root.path().join(".run.tmp-clerk").join("notes.txt"), "mine").unwrap();
         assert!(
             matches!(check_target(&dir, false), Err(WriteError::Exists { .. })),
             "the previous set is back"
         );
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "previous");
-        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+        assert_eq!(names_in(root.path()), [".run.tmp-clerk", "run"]);
+    }
+
+    #[test]
+    fn a_second_stage_on_the_same_place_waits_for_the_first() {
+        // Issue 13, 2: two runs on one target interleaved, and one removed the other's work.
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("run");
+        let first = Stage::begin(&dir, false, &|| {}).unwrap();
+        let waited = AtomicBool::new(false);
+        let second_began = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let second = s.spawn(|| {
+                let r = Stage::begin(&dir, false, &|| waited.store(true, Ordering::SeqCst));
+                second_began.store(true, Ordering::SeqCst);
+                r.map(|_| ())
+            });
+            while !waited.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            assert!(
+                !second_began.load(Ordering::SeqCst),
+                "the second waits while the first writes"
+            );
+            first.write(&set(&[file("a.csv", "first")])).unwrap();
+            first.commit().unwrap();
+            let e = second.join().unwrap().unwrap_err();
+            assert!(matches!(e, WriteError::Exists { .. }), "then sees the first's set: {e}");
+        });
+        assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "first");
+        assert_eq!(names_in(root.path()), ["run"]);
     }
 
     #[cfg(target_os = "linux")]

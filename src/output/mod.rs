@@ -54,6 +54,7 @@ impl<'a> Report<'a> {
 }
 
 /// A rendered file: its name in the run folder and its bytes.
+#[derive(Clone)]
 pub struct Rendered {
     pub name: String,
     pub bytes: Vec<u8>,
