@@ -31,6 +31,9 @@ pub struct Manifest {
     /// Earlier runs a look-back rule read (their scores, archived here).
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// Files given that held no sheet the rule set reads: not read, not archived.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -137,12 +140,47 @@ pub struct ParamEntry {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct InputEntry {
-    /// The archived copy, relative to the run folder (`inputs/考勤.xlsx`).
+    /// Runs written before extracts: the archived copy of the whole file, relative to the
+    /// run folder (`inputs/考勤.xlsx`). Empty in newer runs, which archive `extracts`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub file: String,
     /// The path the run was given.
     pub original: String,
+    /// The SHA-256 of the file as it was read (the one the 说明 sheet shows).
     pub sha256: String,
     pub sheets: Vec<String>,
+    /// Each sheet read from the file, as the run read it (`crate::input::extract`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extracts: Vec<ExtractEntry>,
+}
+
+/// A sheet's extract in the archive.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractEntry {
+    pub sheet: String,
+    /// Relative to the run folder (`inputs/考勤.cells.csv`).
+    pub file: String,
+    pub sha256: String,
+}
+
+impl InputEntry {
+    /// The archived files that stand for this input, with their SHA-256.
+    pub fn archived(&self) -> Vec<(String, String)> {
+        if self.extracts.is_empty() {
+            vec![(self.file.clone(), self.sha256.clone())]
+        } else {
+            self.extracts
+                .iter()
+                .map(|x| (x.file.clone(), x.sha256.clone()))
+                .collect()
+        }
+    }
+}
+
+/// The archive's name of a sheet's extract.
+pub fn extract_name(sheet: &str) -> String {
+    format!("{INPUTS}/{sheet}{}", crate::input::extract::SUFFIX)
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -234,7 +272,12 @@ impl Manifest {
             (self.rules.file.clone(), Some(self.rules.sha256.clone())),
             (self.calendar.file.clone(), Some(self.calendar.sha256.clone())),
         ];
-        v.extend(self.inputs.iter().map(|i| (i.file.clone(), Some(i.sha256.clone()))));
+        v.extend(
+            self.inputs
+                .iter()
+                .flat_map(|i| i.archived())
+                .map(|(f, sha)| (f, Some(sha))),
+        );
         v.extend(self.outputs.iter().map(|o| (o.file.clone(), Some(o.sha256.clone()))));
         v.extend(self.history.iter().map(|h| (h.file.clone(), Some(h.sha256.clone()))));
         v

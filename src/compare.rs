@@ -92,27 +92,24 @@ pub struct RowChange {
     pub new: Option<String>,
 }
 
-/// The sheets of an input file as text rows: (sheet name, rows). CSV files are one sheet
-/// named after the file.
-fn sheets(name: &str, bytes: &[u8]) -> Vec<(String, Vec<String>)> {
-    if name.to_lowercase().ends_with(".csv") {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(body);
-        let rows = r
-            .records()
-            .flatten()
-            .map(|rec| rec.iter().collect::<Vec<_>>().join(" | "))
+/// The sheets of an archived input as an auditor compares them: (sheet, row number → text).
+/// An extract (`inputs/考勤.cells.csv`) is one sheet; so is a CSV file, named after the file;
+/// a workbook (a whole copy, in runs written before extracts) is every contract sheet in it.
+pub fn sheet_rows(name: &str, bytes: &[u8]) -> Vec<(String, BTreeMap<u32, String>)> {
+    use crate::input::{extract, source};
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let lower = file.to_lowercase();
+    if let Some(stem) = file.strip_suffix(extract::SUFFIX) {
+        return contract_rows(stem, &mut extract::ExtractRows::new(bytes))
+            .into_iter()
             .collect();
-        let stem = name
-            .rsplit('/')
-            .next()
-            .unwrap_or(name)
-            .trim_end_matches(".csv")
-            .to_string();
-        return vec![(stem, rows)];
+    }
+    if lower.ends_with(".csv") {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let stem = &file[..file.len() - 4];
+        return contract_rows(stem, &mut source::CsvRows::new(body))
+            .into_iter()
+            .collect();
     }
     // A reader panic on a damaged file is not the auditor's problem here: it shows as no sheets.
     let Ok(Ok(mut wb)) = std::panic::catch_unwind(|| calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())))
@@ -122,52 +119,121 @@ fn sheets(name: &str, bytes: &[u8]) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for sheet in wb.sheet_names() {
         if let Ok(range) = wb.worksheet_range(&sheet) {
-            let (r0, _) = range.start().unwrap_or((0, 0));
-            let mut rows = vec![String::new(); r0 as usize];
-            rows.extend(range.rows().map(|r| {
-                let cells: Vec<String> = r.iter().map(|c| c.to_string()).collect();
-                cells.join(" | ").trim_end_matches([' ', '|']).to_string()
-            }));
-            out.push((sheet, rows));
+            out.extend(contract_rows(&sheet, &mut source::RangeRows::new(range)));
         }
     }
     out
 }
 
+/// A contract sheet's rows from its header down, as text: only the columns the contract
+/// maps (a roster's phone or ID-card column, a sheet no rule reads, never show), dates and
+/// times as such, and a bank account masked to its last four digits. `None` for a sheet that
+/// is not the contract's or whose header is not found.
+fn contract_rows(
+    sheet: &str,
+    src: &mut dyn crate::input::source::RowSource,
+) -> Option<(String, BTreeMap<u32, String>)> {
+    use crate::input::table::{Header, HEADER_SEARCH_ROWS};
+    let spec = crate::input::spec_named(sheet)?;
+    let mut rows: Vec<(u32, Vec<calamine::Data>)> = Vec::new();
+    while let Ok(Some((r, cells))) = src.next_row() {
+        rows.push((r, cells.to_vec()));
+    }
+    let first: Vec<(u32, Vec<calamine::Data>)> = rows
+        .iter()
+        .filter(|(r, _)| (*r as usize) < HEADER_SEARCH_ROWS)
+        .cloned()
+        .collect();
+    let header = Header::find(sheet, spec, &first).ok()?;
+    let columns: Vec<(usize, &str)> = spec
+        .columns
+        .iter()
+        .filter_map(|c| header.index(c.key).map(|i| (i, c.key)))
+        .collect();
+    let text: BTreeMap<u32, String> = rows
+        .iter()
+        .filter(|(r, _)| *r >= header.row)
+        .map(|(r, cells)| {
+            let shown: Vec<String> = columns
+                .iter()
+                .map(|(i, key)| {
+                    let cell = cells.get(*i).map(cell_text).unwrap_or_default();
+                    if *key == "bank_account" && *r > header.row {
+                        masked(&cell)
+                    } else {
+                        cell
+                    }
+                })
+                .collect();
+            (r + 1, shown.join(" | ").trim_end_matches([' ', '|']).to_string())
+        })
+        .collect();
+    Some((spec.label().to_string(), text))
+}
+
+/// A cell as the clerk sees it: dates as 2026-07-01, times as 08:30:00.
+fn cell_text(c: &calamine::Data) -> String {
+    use crate::input::cell;
+    match c {
+        calamine::Data::Empty => String::new(),
+        calamine::Data::String(s) if s.trim().is_empty() => String::new(),
+        calamine::Data::DateTime(d) if !d.is_duration() && d.as_f64() < 1.0 => {
+            cell::excel_serial(d.as_f64(), false).map_or_else(|| cell::shown(c), |t| t.time().to_string())
+        }
+        other => cell::shown(other),
+    }
+}
+
+/// A bank account shown by its last four digits only (`****0087`).
+pub fn masked(account: &str) -> String {
+    let digits: Vec<char> = account.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return String::new();
+    }
+    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("****{tail}")
+}
+
 /// Rows that differ between two versions of one input file, sheet by sheet, row by row.
 pub fn input_changes(file: &str, old: &[u8], new: &[u8]) -> Vec<RowChange> {
-    let (a, b) = (sheets(file, old), sheets(file, new));
-    let mut out = Vec::new();
+    let (a, b) = (sheet_rows(file, old), sheet_rows(file, new));
     let names: BTreeSet<&String> = a.iter().map(|(n, _)| n).chain(b.iter().map(|(n, _)| n)).collect();
+    let empty = BTreeMap::new();
+    let mut out = Vec::new();
     for sheet in names {
-        let ra = a
-            .iter()
-            .find(|(n, _)| n == sheet)
-            .map(|(_, r)| r.as_slice())
-            .unwrap_or(&[]);
-        let rb = b
-            .iter()
-            .find(|(n, _)| n == sheet)
-            .map(|(_, r)| r.as_slice())
-            .unwrap_or(&[]);
-        for i in 0..ra.len().max(rb.len()) {
-            let (x, y) = (ra.get(i).filter(|s| !s.is_empty()), rb.get(i).filter(|s| !s.is_empty()));
-            if x != y {
-                out.push(RowChange {
-                    file: file.to_string(),
-                    place: format!("{sheet}!{}", i + 1),
-                    old: x.cloned(),
-                    new: y.cloned(),
-                });
-            }
-        }
+        let ra = a.iter().find(|(n, _)| n == sheet).map_or(&empty, |(_, r)| r);
+        let rb = b.iter().find(|(n, _)| n == sheet).map_or(&empty, |(_, r)| r);
+        out.extend(row_changes(file, sheet, ra, rb));
     }
     out
+}
+
+/// The rows of one sheet that differ between two runs, by row number.
+pub fn row_changes(file: &str, sheet: &str, a: &BTreeMap<u32, String>, b: &BTreeMap<u32, String>) -> Vec<RowChange> {
+    let rows: BTreeSet<&u32> = a.keys().chain(b.keys()).collect();
+    rows.into_iter()
+        .filter_map(|r| {
+            let (x, y) = (a.get(r).filter(|s| !s.is_empty()), b.get(r).filter(|s| !s.is_empty()));
+            (x != y).then(|| RowChange {
+                file: file.to_string(),
+                place: format!("{sheet}!{r}"),
+                old: x.cloned(),
+                new: y.cloned(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bank_account_is_shown_by_its_last_four_digits() {
+        assert_eq!(masked("6228480300029000087"), "****0087");
+        assert_eq!(masked("12"), "****12");
+        assert_eq!(masked(""), "");
+    }
 
     #[test]
     fn csv_changes_name_the_subject_and_the_field() {
@@ -192,11 +258,12 @@ mod tests {
 
     #[test]
     fn input_changes_are_rows_of_sheets() {
-        let a = "编号,日期,状态\n01,2026-07-01,出勤\n01,2026-07-02,迟到\n".as_bytes();
-        let b = "编号,日期,状态\n01,2026-07-01,出勤\n01,2026-07-02,出勤\n".as_bytes();
+        let a = "编号,日期,状态,手机\n01,2026-07-01,出勤,13800000000\n01,2026-07-02,迟到,13800000000\n".as_bytes();
+        let b = "编号,日期,状态,手机\n01,2026-07-01,出勤,13900000000\n01,2026-07-02,出勤,13900000000\n".as_bytes();
         let c = input_changes("inputs/考勤.csv", a, b);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].place, "考勤!3");
+        // Only the contract's columns: the changed phone number is not shown, nor compared.
         assert_eq!(c[0].old.as_deref(), Some("01 | 2026-07-02 | 迟到"));
     }
 }

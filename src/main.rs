@@ -2,6 +2,13 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // `gridscore diff … | head`: a closed pipe ends the process quietly, as it does any Unix
+    // tool, instead of making `println!` panic.
+    #[cfg(unix)]
+    // SAFETY: resetting a signal's disposition to its default at start-up, before any thread.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     gridscore::alloc::keep_freed_memory();
     let cli = gridscore::cli::Cli::parse();
     gridscore::interrupt::install();

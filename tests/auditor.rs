@@ -70,14 +70,17 @@ fn a_run_folder_archives_its_inputs_rules_and_manifest() {
     assert_eq!(m.rules.version, "2022.1");
     assert_eq!(m.inputs.len(), 2);
     for i in &m.inputs {
-        let bytes = std::fs::read(out.join(&i.file)).unwrap();
-        assert_eq!(
-            gridscore::rules::sha256_hex(&bytes),
-            i.sha256,
-            "{} is the scored file",
-            i.file
-        );
+        // The original's SHA-256 (the one 说明 shows) is the clerk's file as it was read …
+        let original = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(&i.original)).unwrap();
+        assert_eq!(gridscore::rules::sha256_hex(&original), i.sha256, "{}", i.original);
         assert!(i.original.starts_with("examples/yangkou/"), "{}", i.original);
+        // … and the archive holds each sheet read from it, as read.
+        assert_eq!(i.extracts.len(), i.sheets.len());
+        for x in &i.extracts {
+            let bytes = std::fs::read(out.join(&x.file)).unwrap();
+            assert_eq!(gridscore::rules::sha256_hex(&bytes), x.sha256, "{}", x.file);
+            assert_eq!(x.file, format!("inputs/{}.cells.csv", x.sheet));
+        }
     }
     // Every 参数 row, with its row.
     assert!(m
@@ -106,13 +109,13 @@ fn verify_lists_every_difference_when_an_archived_input_was_altered() {
     daning_input(&input, 25, false);
     daning_run(&input, &out);
     // Someone edits the archive: 25 reports become 10.
-    let ev = out.join("inputs/事件.csv");
-    let text = std::fs::read_to_string(&ev).unwrap().replace(",25\n", ",10\n");
+    let ev = out.join("inputs/事件.cells.csv");
+    let text = std::fs::read_to_string(&ev).unwrap().replace(",s:25\n", ",s:10\n");
     std::fs::write(&ev, text).unwrap();
     let a = gridscore().arg("verify").arg(&out).assert().code(1);
     let o = stdout(&a);
     assert!(
-        o.contains("inputs/事件.csv: the archived input is not the one the run used"),
+        o.contains("inputs/事件.cells.csv: the archived input is not the one the run used"),
         "{o}"
     );
     // 0001: 350 + 20 × 7.5 (+ 5 × 5 accrued) = 525 then; 350 + 10 × 7.5 = 425 now.
@@ -148,7 +151,7 @@ fn diff_shows_what_a_corrected_sheet_changed() {
     );
     assert!(o.contains("pay.penalties") && o.contains("-10.00 → 0.00"), "{o}");
     assert!(
-        o.contains("inputs/考勤.csv 考勤!4: 0001 | 2026-07-02 | 迟到 → 0001 | 2026-07-02 | 出勤"),
+        o.contains("b/考勤.csv 考勤!4: 0001 | 2026-07-02 | 迟到 → 0001 | 2026-07-02 | 出勤"),
         "{o}"
     );
     assert!(!o.contains("事件.csv"), "the events did not change: {o}");

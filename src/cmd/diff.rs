@@ -2,7 +2,7 @@
 //! subject by subject — total, grade, rank, item and pay changes — and the input rows that
 //! differ. Printed as a table; `--xlsx FILE` writes the same as a workbook.
 use crate::archive::{self, Manifest};
-use crate::compare::{csv_changes, input_changes, Change, RowChange};
+use crate::compare::{csv_changes, row_changes, sheet_rows, Change, RowChange};
 use crate::output::sheet::{self, Cell, Table};
 use std::path::Path;
 
@@ -15,6 +15,23 @@ fn results(dir: &Path, m: &Manifest) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
             .flatten()
     };
     (read("scores.csv"), read("payouts.csv"))
+}
+
+/// Every sheet a run archived: sheet → (the file it came from, row number → text).
+fn archived_sheets(
+    dir: &Path,
+    m: &Manifest,
+) -> std::collections::BTreeMap<String, (String, std::collections::BTreeMap<u32, String>)> {
+    let mut out = std::collections::BTreeMap::new();
+    for input in &m.inputs {
+        for (file, _) in input.archived() {
+            let bytes = archive::read_file(dir, &file).unwrap_or_default();
+            for (sheet, rows) in sheet_rows(&file, &bytes) {
+                out.insert(sheet, (input.original.clone(), rows));
+            }
+        }
+    }
+    out
 }
 
 pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Result<()> {
@@ -38,25 +55,20 @@ pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Res
             .into_iter()
             .filter(|c| !["pay.village", "pay.role"].contains(&c.field.as_str())),
     );
-    // Inputs: files paired by their archived name.
+    // Inputs: sheets paired by name, whichever archived file holds each (a whole copy in runs
+    // written before extracts, a sheet's extract in newer ones), so that an old run and a new
+    // one of the same inputs show no difference.
+    let (sa_rows, sb_rows) = (archived_sheets(a, &ma), archived_sheets(b, &mb));
+    let names: std::collections::BTreeSet<&String> = sa_rows.keys().chain(sb_rows.keys()).collect();
+    let empty = (String::new(), std::collections::BTreeMap::new());
     let mut rows: Vec<RowChange> = Vec::new();
-    let names: std::collections::BTreeSet<&String> = ma
-        .inputs
-        .iter()
-        .map(|i| &i.file)
-        .chain(mb.inputs.iter().map(|i| &i.file))
-        .collect();
-    for name in names {
-        let (ea, eb) = (
-            ma.inputs.iter().find(|i| &i.file == name),
-            mb.inputs.iter().find(|i| &i.file == name),
+    for sheet in names {
+        let (x, y) = (
+            sa_rows.get(sheet).unwrap_or(&empty),
+            sb_rows.get(sheet).unwrap_or(&empty),
         );
-        if ea.map(|e| &e.sha256) == eb.map(|e| &e.sha256) {
-            continue;
-        }
-        let old = ea.and_then(|_| archive::read_file(a, name).ok()).unwrap_or_default();
-        let new = eb.and_then(|_| archive::read_file(b, name).ok()).unwrap_or_default();
-        rows.extend(input_changes(name, &old, &new));
+        let file = if y.0.is_empty() { &x.0 } else { &y.0 };
+        rows.extend(row_changes(file, sheet, &x.1, &y.1));
     }
     println!("{} → {}", a.display(), b.display());
     if changes.is_empty() {

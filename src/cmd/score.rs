@@ -281,20 +281,30 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
         }
     })?;
     let shown = progress::Progress::start(c.quiet);
-    let inputs = input::load(&c.inputs, &c.rules, c.period)?;
-    // The inputs are copied into the run's archive while the run scores and renders: a
+    let mut inputs = input::load_with(&c.inputs, &c.rules, c.period, true)?;
+    // The sheets as read go into the run's archive while the run scores and renders: a
     // province's take seconds to write and sync.
     let stage = reserved.begin()?;
-    let copies = input_copies(&c, &inputs);
+    let copies = history_copies(&c);
+    let extracts: Vec<output::Rendered> = std::mem::take(&mut inputs.extracts)
+        .into_iter()
+        .map(|x| output::Rendered {
+            name: archive::extract_name(x.sheet),
+            bytes: x.bytes,
+        })
+        .collect();
     let (scored, copied) = std::thread::scope(|s| {
-        let copying = s.spawn(|| stage.copy(&copies));
+        let copying = s.spawn(|| {
+            stage.copy(&copies)?;
+            stage.write(&extracts)
+        });
         let scored = score_and_render_read(inputs, &c.rules, c.period, (&c.calendar, &c.calendar_name), &c.history);
         (scored, copying.join())
     });
     let s = scored?;
     copied.map_err(|_| anyhow::anyhow!("copying the inputs into the run's archive failed"))??;
     let mut files = s.files;
-    files.push(manifest(&c, &s.inputs, &files));
+    files.push(manifest(&c, &s.inputs, &files, &extracts));
     files.extend(archive_texts(&c));
     interrupt::check()?;
     stage.write(&files)?;
@@ -321,36 +331,32 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
             names.join(", "),
             archive::MANIFEST
         );
+        for f in &s.inputs.skipped {
+            println!("skipped {f}: no sheet this rule set reads (not read, not archived)");
+        }
     }
     Ok(())
 }
 
-/// The input files as the run's archive copies them (`inputs/考勤.xlsx`), and the earlier
-/// runs a look-back rule read.
-fn input_copies(c: &Config, inputs: &input::Inputs) -> Vec<output::atomic::Copied> {
-    let originals: Vec<PathBuf> = inputs.files.iter().map(|f| f.path.clone()).collect();
-    let mut copies: Vec<output::atomic::Copied> = inputs
-        .files
+/// The earlier runs a look-back rule read, copied into the run's archive.
+fn history_copies(c: &Config) -> Vec<output::atomic::Copied> {
+    c.history_files
         .iter()
-        .zip(archive::input_names(&originals))
-        .map(|(f, name)| output::atomic::Copied {
-            from: f.path.clone(),
-            name,
-            sha256: f.sha256.clone(),
+        .map(|(e, from)| output::atomic::Copied {
+            from: from.clone(),
+            name: e.file.clone(),
+            sha256: e.sha256.clone(),
         })
-        .collect();
-    copies.extend(c.history_files.iter().map(|(e, from)| output::atomic::Copied {
-        from: from.clone(),
-        name: e.file.clone(),
-        sha256: e.sha256.clone(),
-    }));
-    copies
+        .collect()
 }
 
 /// The run's manifest: what produced the outputs (`outputs`), enough to re-run it.
-fn manifest(c: &Config, inputs: &input::Inputs, outputs: &[output::Rendered]) -> output::Rendered {
-    let originals: Vec<PathBuf> = inputs.files.iter().map(|f| f.path.clone()).collect();
-    let names = archive::input_names(&originals);
+fn manifest(
+    c: &Config,
+    inputs: &input::Inputs,
+    outputs: &[output::Rendered],
+    extracts: &[output::Rendered],
+) -> output::Rendered {
     let manifest = archive::Manifest {
         gridscore: output::VERSION.to_string(),
         run: c.period.kind.name().to_string(),
@@ -373,12 +379,24 @@ fn manifest(c: &Config, inputs: &input::Inputs, outputs: &[output::Rendered]) ->
         inputs: inputs
             .files
             .iter()
-            .zip(&names)
-            .map(|(f, name)| archive::InputEntry {
-                file: name.clone(),
+            .map(|f| archive::InputEntry {
+                file: String::new(),
                 original: f.display.clone(),
                 sha256: f.sha256.clone(),
                 sheets: f.sheets.iter().map(|x| x.to_string()).collect(),
+                extracts: f
+                    .sheets
+                    .iter()
+                    .filter_map(|sheet| {
+                        let name = archive::extract_name(sheet);
+                        let x = extracts.iter().find(|x| x.name == name)?;
+                        Some(archive::ExtractEntry {
+                            sheet: sheet.to_string(),
+                            sha256: rules::sha256_hex(&x.bytes),
+                            file: name,
+                        })
+                    })
+                    .collect(),
             })
             .collect(),
         outputs: outputs
@@ -386,6 +404,7 @@ fn manifest(c: &Config, inputs: &input::Inputs, outputs: &[output::Rendered]) ->
             .map(|f| archive::output_entry(&f.name, &f.bytes))
             .collect(),
         history: c.history_files.iter().map(|(e, _)| e.clone()).collect(),
+        skipped: inputs.skipped.clone(),
     };
     output::Rendered {
         name: archive::MANIFEST.into(),

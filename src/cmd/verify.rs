@@ -26,13 +26,44 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
             m.period
         )
     })?;
-    let paths: Vec<PathBuf> = m.inputs.iter().map(|i| dir.join(&i.file)).collect();
+    let paths: Vec<PathBuf> = m
+        .inputs
+        .iter()
+        .flat_map(|i| i.archived())
+        .map(|(f, _)| dir.join(f))
+        .collect();
+    // The archived files are shown as the files the run was given: a whole copy by its
+    // original path; extracts as the files they were taken from, with those files' SHA-256.
     let shown_as = |inputs: &mut crate::input::Inputs| {
-        for f in &mut inputs.files {
-            if let Some(e) = m.inputs.iter().find(|e| dir.join(&e.file) == f.path) {
-                f.display = e.original.clone();
+        if m.inputs.iter().all(|e| e.extracts.is_empty()) {
+            for f in &mut inputs.files {
+                if let Some(e) = m.inputs.iter().find(|e| dir.join(&e.file) == f.path) {
+                    f.display = e.original.clone();
+                }
+            }
+            return;
+        }
+        inputs.files = m
+            .inputs
+            .iter()
+            .map(|e| crate::input::InputFile {
+                path: PathBuf::from(&e.original),
+                display: e.original.clone(),
+                sha256: e.sha256.clone(),
+                sheets: e.sheets.iter().filter_map(|s| crate::input::sheet_label(s)).collect(),
+            })
+            .collect();
+        for (key, file) in inputs.sheet_files.iter_mut() {
+            let label = crate::input::sheet_label(key);
+            if let Some(e) = m
+                .inputs
+                .iter()
+                .find(|e| e.sheets.iter().any(|s| Some(s.as_str()) == label))
+            {
+                *file = e.original.clone();
             }
         }
+        inputs.skipped = m.skipped.clone();
     };
     // The earlier runs a look-back rule read, as archived with this run.
     let mut history = crate::engine::History::default();
@@ -75,8 +106,8 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     };
     check(&m.rules.file, &m.rules.sha256, "rule set");
     check(&m.calendar.file, &m.calendar.sha256, "calendar");
-    for i in &m.inputs {
-        check(&i.file, &i.sha256, "input");
+    for (file, sha) in m.inputs.iter().flat_map(|i| i.archived()) {
+        check(&file, &sha, "input");
     }
     for o in &m.outputs {
         check(&o.file, &o.sha256, "output");

@@ -749,6 +749,8 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
             rows,
             params,
             sheet_files: Default::default(),
+            extracts: Vec::new(),
+            skipped: Vec::new(),
         };
         let q = Period::parse(crate::period::PeriodKind::Quarter, "2026Q3").unwrap();
         let out = score(&inputs, &rules, q, &Calendar::builtin("cn").unwrap());

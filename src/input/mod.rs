@@ -5,6 +5,7 @@
 //! problem is collected; if there is any, the run stops before scoring.
 pub mod cell;
 pub mod contract;
+pub mod extract;
 pub mod problem;
 pub mod records;
 pub mod source;
@@ -41,6 +42,19 @@ pub struct Inputs {
     pub params: Vec<Param>,
     /// The file each sheet was read from, by contract key (`attendance` → `in/考勤.xlsx`).
     pub sheet_files: HashMap<&'static str, String>,
+    /// Each sheet as it was read, for the run's archive ([`extract`]), when asked for.
+    pub extracts: Vec<Extracted>,
+    /// Files given that hold no sheet the rule set reads: not read, not archived.
+    pub skipped: Vec<String>,
+}
+
+/// A sheet as the run read it ([`extract`]): its contract label, the index of the file (in
+/// [`Inputs::files`]) it came from, and the extract's bytes.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    pub sheet: &'static str,
+    pub file: usize,
+    pub bytes: Vec<u8>,
 }
 
 impl Inputs {
@@ -69,6 +83,8 @@ impl Inputs {
             rows,
             params: self.params.clone(),
             sheet_files: self.sheet_files.clone(),
+            extracts: Vec::new(),
+            skipped: self.skipped.clone(),
         }
     }
 }
@@ -175,6 +191,8 @@ fn params_needed(rules: &RuleSet, kind: crate::period::PeriodKind) -> bool {
 enum Source {
     Workbook(Vec<u8>),
     Csv(Lazy),
+    /// A sheet as an earlier run archived it ([`extract`]).
+    Extract(Lazy),
 }
 
 /// A CSV file's bytes, read by whichever needs them first: the thread that parses the sheet
@@ -201,6 +219,12 @@ impl Lazy {
     }
 }
 
+fn is_extract(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(extract::SUFFIX))
+}
+
 /// Reads a workbook's bytes, and refuses files that only pretend to be workbooks. A CSV file's
 /// bytes are read when they are first needed ([`Lazy`]).
 fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
@@ -211,6 +235,12 @@ fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
         expected,
     };
     let e = ext_of(path);
+    if is_extract(path) {
+        return Ok(Source::Extract(Lazy {
+            path: path.to_path_buf(),
+            bytes: std::sync::OnceLock::new(),
+        }));
+    }
     if e == "csv" {
         return Ok(Source::Csv(Lazy {
             path: path.to_path_buf(),
@@ -296,7 +326,13 @@ fn csv_body<'a>(bytes: &'a [u8], display: &str) -> Result<&'a [u8], InputProblem
     Ok(body)
 }
 
-fn spec_named(name: &str) -> Option<&'static SheetSpec> {
+/// The contract's label of a sheet named in Chinese or English (`attendance` → `考勤`).
+pub fn sheet_label(name: &str) -> Option<&'static str> {
+    spec_named(name).map(|s| s.label())
+}
+
+/// The contract sheet named in Chinese or English.
+pub fn spec_named(name: &str) -> Option<&'static SheetSpec> {
     let n = name.trim().to_lowercase();
     contract::ALL_SHEETS
         .iter()
@@ -360,15 +396,19 @@ impl Parsed {
     }
 }
 
+/// A parsed sheet, and its extract when the run archives one.
+type Read = (Parsed, Option<Vec<u8>>);
+
 /// Reads one sheet from its source in a single pass: the first rows are kept to find the
-/// header, then every row is parsed as it arrives.
+/// header, then every row is parsed as it arrives (and, with `keep`, added to its extract).
 fn read_sheet(
     src: &mut dyn source::RowSource,
     file: &str,
     spec: &'static SheetSpec,
     ctx: &Ctx,
+    keep: bool,
     p: &mut Vec<InputProblem>,
-) -> Result<Parsed, InputProblem> {
+) -> Result<Read, InputProblem> {
     let fail = |e: String| InputProblem {
         file: file.to_string(),
         place: spec.label().to_string(),
@@ -383,6 +423,10 @@ fn read_sheet(
         }
     }
     let header = Header::find(file, spec, &first)?;
+    let mut extract = keep
+        .then(|| first.iter().find(|(r, _)| *r == header.row))
+        .flatten()
+        .map(|(_, cells)| extract::Writer::new(&header, cells));
     let mut parsed = Parsed::new(spec);
     if let Some(n) = src.rows_left() {
         // A tenth more than the estimate: capacity never used is never touched, so costs
@@ -391,11 +435,17 @@ fn read_sheet(
     }
     for (r, cells) in first.iter().filter(|(r, _)| *r > header.row) {
         parsed.push(&table::Row::new(&header, *r, cells), ctx, p);
+        if let Some(x) = &mut extract {
+            x.row(*r, cells);
+        }
     }
     // Rows are reported to the progress line in batches, to keep the shared counter cold.
     let mut batch = first.len() as u64;
     while let Some((r, cells)) = src.next_row().map_err(fail)? {
         parsed.push(&table::Row::new(&header, r, cells), ctx, p);
+        if let Some(x) = &mut extract {
+            x.row(r, cells);
+        }
         batch += 1;
         if batch == 8192 {
             crate::progress::rows_read(batch);
@@ -403,11 +453,16 @@ fn read_sheet(
         }
     }
     crate::progress::rows_read(batch);
-    Ok(parsed)
+    Ok((parsed, extract.map(extract::Writer::finish)))
 }
 
 /// Reads every input a run of `rules` for `period` needs.
 pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs, InputErrors> {
+    load_with(paths, rules, period, false)
+}
+
+/// [`load`], keeping each sheet's extract for the run's archive when `keep` is set.
+pub fn load_with(paths: &[PathBuf], rules: &RuleSet, period: Period, keep: bool) -> Result<Inputs, InputErrors> {
     let files = discover(paths).map_err(InputErrors)?;
     let mut problems = Vec::new();
     let mut sources: Vec<(InputFile, Option<Source>)> = Vec::new();
@@ -437,6 +492,18 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
     for (i, (file, src)) in sources.iter().enumerate() {
         let mut found: Vec<(&'static SheetSpec, Option<String>)> = Vec::new();
         match src {
+            Some(Source::Extract(_)) => {
+                let name = file.path.file_name().and_then(|s| s.to_str()).unwrap_or("");
+                match spec_named(name.trim_end_matches(extract::SUFFIX)) {
+                    Some(s) => found.push((s, None)),
+                    None => problems.push(InputProblem {
+                        file: file.display.clone(),
+                        place: String::new(),
+                        found: Some(name.to_string()),
+                        expected: format!("an archived sheet named after its sheet (花名册{})", extract::SUFFIX),
+                    }),
+                }
+            }
             Some(Source::Csv(_)) => {
                 let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
                 match spec_named(stem) {
@@ -528,6 +595,7 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         window: period.input_window(),
         reach: rules.counts_weeks().then(|| period.week_reach()),
         roster: None,
+        keep,
     };
     // The roster is read first (it is small), so that every other sheet's rows find their
     // worker as they are read: a worker index per record rather than an id, and a roster that
@@ -540,11 +608,11 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
     let mut roster: Option<(Roster, Vec<Worker>)> = None;
     for ((i, _), r) in roster_jobs.iter().zip(parse_all(&roster_jobs, &sources, &ctx, &fast)) {
         results[*i] = Some(match r {
-            Ok((Parsed::Roster(workers), mut probs)) => {
+            Ok(((Parsed::Roster(workers), extract), mut probs)) => {
                 let (index, mut dups) = Roster::new(&workers, &sources[jobs[*i].file].0.display);
                 probs.append(&mut dups);
                 roster = Some((index, workers));
-                Ok((Parsed::Roster(Vec::new()), probs))
+                Ok(((Parsed::Roster(Vec::new()), extract), probs))
             }
             other => other,
         });
@@ -555,15 +623,21 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
     };
     // Hashing the files (for the run's manifest) fills a core while the other finishes the
     // largest sheet; on a province's CSV it would otherwise add seconds in front of the parse.
+    let read: Vec<bool> = (0..sources.len()).map(|i| jobs.iter().any(|j| j.file == i)).collect();
     let hashes = std::thread::scope(|s| {
         let hashes = s.spawn(|| {
             sources
                 .iter()
-                .map(|(file, src)| match src {
+                .zip(&read)
+                .map(|((file, src), read)| match src {
+                    // A file that supplies no sheet the run reads is not read at all.
+                    _ if !read => Ok(String::new()),
                     Some(Source::Workbook(b)) => Ok(crate::rules::sha256_hex(b)),
                     // A file that cannot be read is reported here and by its sheet's reader
                     // alike (the same problem twice is said once).
-                    Some(Source::Csv(lazy)) => lazy.get(&file.display).map(crate::rules::sha256_hex),
+                    Some(Source::Csv(lazy) | Source::Extract(lazy)) => {
+                        lazy.get(&file.display).map(crate::rules::sha256_hex)
+                    }
                     None => Ok(String::new()),
                 })
                 .collect::<Vec<_>>()
@@ -592,11 +666,15 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         *src = None;
     }
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
+    let mut extracts: Vec<(usize, &'static str, Vec<u8>)> = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result.unwrap_or_else(|| Err(internal("a sheet reader that finished"))) {
-            Ok((p, mut probs)) => {
+            Ok(((p, extract), mut probs)) => {
                 problems.append(&mut probs);
                 by_kind.insert(job.spec.key, p);
+                if let Some(bytes) = extract {
+                    extracts.push((job.file, job.spec.label(), bytes));
+                }
             }
             Err(p) => problems.push(p),
         }
@@ -608,7 +686,27 @@ pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs
         .map(|j| (j.spec.key, sources[j.file].0.display.clone()))
         .collect();
     let mut inputs = resolve(by_kind, roster, &file_of, &ctx, &mut problems);
-    inputs.files = sources.into_iter().map(|(f, _)| f).collect();
+    // The files read, in the order given; the others are named as skipped.
+    let mut index_of: Vec<Option<usize>> = Vec::with_capacity(sources.len());
+    for (file, _) in sources {
+        if file.sheets.is_empty() {
+            index_of.push(None);
+            inputs.skipped.push(file.display);
+        } else {
+            index_of.push(Some(inputs.files.len()));
+            inputs.files.push(file);
+        }
+    }
+    inputs.extracts = extracts
+        .into_iter()
+        .filter_map(|(file, sheet, bytes)| {
+            Some(Extracted {
+                sheet,
+                file: index_of[file]?,
+                bytes,
+            })
+        })
+        .collect();
     inputs.sheet_files = file_of;
     if problems.is_empty() {
         Ok(inputs)
@@ -629,7 +727,7 @@ fn internal(what: &str) -> InputProblem {
     }
 }
 
-type JobResult = Result<(Parsed, Vec<InputProblem>), InputProblem>;
+type JobResult = Result<(Read, Vec<InputProblem>), InputProblem>;
 
 /// A job with its place in the list of all jobs.
 type Numbered<'a> = (usize, &'a Job);
@@ -703,13 +801,13 @@ fn read_fast(
     file: &str,
     spec: &'static SheetSpec,
     ctx: &Ctx,
-) -> Option<(Result<Parsed, InputProblem>, Vec<InputProblem>)> {
+) -> Option<(Result<Read, InputProblem>, Vec<InputProblem>)> {
     let book = book?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let entry = zip.by_name(book.sheet_path(sheet)?).ok()?;
     let mut rows = xlsx::SheetRows::new(entry, book, merges);
     let mut problems = Vec::new();
-    let r = read_sheet(&mut rows, file, spec, ctx, &mut problems);
+    let r = read_sheet(&mut rows, file, spec, ctx, ctx.keep, &mut problems);
     rows.gave_up().is_none().then_some((r, problems))
 }
 
@@ -734,6 +832,14 @@ fn run_job<'a>(
     };
     let mut problems = Vec::new();
     let parsed = match (src, &job.sheet) {
+        (Some(Source::Extract(lazy)), _) => read_sheet(
+            &mut extract::ExtractRows::new(lazy.get(&file.display)?),
+            &file.display,
+            job.spec,
+            ctx,
+            ctx.keep,
+            &mut problems,
+        )?,
         (Some(Source::Csv(lazy)), _) => {
             let body = csv_body(lazy.get(&file.display)?, &file.display)?;
             read_sheet(
@@ -741,6 +847,7 @@ fn run_job<'a>(
                 &file.display,
                 job.spec,
                 ctx,
+                ctx.keep,
                 &mut problems,
             )?
         }
@@ -779,6 +886,7 @@ fn run_job<'a>(
                                 &file.display,
                                 job.spec,
                                 ctx,
+                                ctx.keep,
                                 &mut problems,
                             )
                         }
@@ -800,6 +908,7 @@ fn run_job<'a>(
                                 &file.display,
                                 job.spec,
                                 ctx,
+                                ctx.keep,
                                 &mut problems,
                             )?
                         }
@@ -815,6 +924,7 @@ fn run_job<'a>(
                         &file.display,
                         job.spec,
                         ctx,
+                        ctx.keep,
                         &mut problems,
                     )?
                 }
@@ -908,5 +1018,7 @@ fn resolve(
         rows,
         params,
         sheet_files: HashMap::new(),
+        extracts: Vec::new(),
+        skipped: Vec::new(),
     }
 }

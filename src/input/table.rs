@@ -29,7 +29,7 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
-fn col_letters(mut c: u32) -> String {
+pub(crate) fn col_letters(mut c: u32) -> String {
     let mut s = Vec::new();
     loop {
         s.push((b'A' + (c % 26) as u8) as char);
@@ -152,6 +152,11 @@ impl Header {
                 missing.join("; ")
             ),
         ))
+    }
+
+    /// The columns the contract maps in this sheet (what the run reads of it).
+    pub fn mapped_columns(&self) -> Vec<usize> {
+        self.columns.iter().flatten().copied().collect()
     }
 
     pub fn has(&self, key: &str) -> bool {

@@ -581,6 +581,7 @@ mod tests {
             inputs: Vec::new(),
             outputs: files.iter().map(|f| archive::output_entry(&f.name, &f.bytes)).collect(),
             history: Vec::new(),
+            skipped: Vec::new(),
         };
         all.push(file(archive::MANIFEST, &m.to_toml()));
         all
