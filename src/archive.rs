@@ -57,8 +57,11 @@ pub fn past_run(period: crate::period::Period, scores_csv: &[u8]) -> crate::engi
         .unwrap_or_default();
     let mut subjects = std::collections::BTreeMap::new();
     for rec in r.records().flatten() {
-        let fields: std::collections::BTreeMap<String, String> =
-            header.iter().cloned().zip(rec.iter().map(str::to_string)).collect();
+        let fields: std::collections::BTreeMap<String, String> = header
+            .iter()
+            .cloned()
+            .zip(rec.iter().map(|f| crate::output::csv_out::unguarded(f).to_string()))
+            .collect();
         if let Some(id) = fields.get("id").cloned() {
             subjects.insert(id, fields);
         }

@@ -77,6 +77,10 @@ pub fn text(d: &Data) -> CellResult<String> {
 
 /// [`text`], borrowed from the cell where it can be: for a column that is only looked at
 /// (a session, a status) or kept once for many rows (a worker id), not copied per row.
+///
+/// Control characters other than tab and line breaks are refused: nothing a clerk types
+/// makes them, and in a name they would reach the workbooks and CSV files (a terminal escape,
+/// a NUL that ends the text early in some programs).
 pub fn text_ref(d: &Data) -> CellResult<Cow<'_, str>> {
     if let Some(e) = error_cell(d) {
         return Err(e);
@@ -84,12 +88,73 @@ pub fn text_ref(d: &Data) -> CellResult<Cow<'_, str>> {
     Ok(match d {
         Data::Empty => None,
         Data::String(s) => {
+            if let Some(c) = s.chars().find(|c| is_control(*c)) {
+                return Err(format!(
+                    "text without control characters (this cell holds U+{:04X}; only tabs and line breaks may stand in text); retype the cell",
+                    c as u32
+                ));
+            }
             let t = s.trim();
             (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
         Data::Float(f) => Some(Cow::Owned(format!("{f}"))),
         other => Some(Cow::Owned(shown(other))),
     })
+}
+
+/// A control character that text may not hold: C0 but tab, line feed and carriage return;
+/// DEL; C1.
+pub fn is_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// A character that shows as nothing but makes two texts differ, or reorders what is shown
+/// around it: zero-width spaces and joiners, the byte-order mark, bidirectional embeddings,
+/// overrides and isolates. `0101` and `0101` + U+200B look the same in every message and
+/// every workbook, so an id or name holding one is refused.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Refuses an id or a name with an invisible character in it ([`is_invisible`]).
+fn visible<'a>(t: Option<Cow<'a, str>>) -> CellResult<Cow<'a, str>> {
+    match &t {
+        Some(v) => match v.chars().find(|c| is_invisible(*c)) {
+            Some(c) => Err(format!(
+                "an id or name without invisible characters (this cell holds U+{:04X}, which shows as nothing; delete it and retype the text)",
+                c as u32
+            )),
+            None => Ok(t),
+        },
+        None => Ok(t),
+    }
+}
+
+/// A name (a worker's, a village's, a grid's, an event's id): text without invisible
+/// characters.
+pub fn name(d: &Data) -> CellResult<String> {
+    Ok(visible(text_ref(d)?)?.map(Cow::into_owned))
+}
+
+/// Text as an error message shows it: a control or invisible character written as `\u{200B}`
+/// (a tab `\t`, a line break `\n`), and a long text cut after 60 characters with its length.
+pub fn escaped(s: &str) -> String {
+    let mut out = String::new();
+    let n = s.chars().count();
+    for (i, c) in s.chars().enumerate() {
+        if i == 60 && n > 70 {
+            out.push_str(&format!("… ({n} characters)"));
+            break;
+        }
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_control(c) || is_invisible(c) => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 const YES: [&str; 11] = ["是", "y", "yes", "true", "1", "√", "✓", "有", "t", "对", "是的"];
@@ -294,7 +359,7 @@ pub fn id_ref(d: &Data) -> CellResult<Cow<'_, str>> {
     }
     match d {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(Cow::Owned(format!("{}", *f as i64)))),
-        _ => text_ref(d),
+        _ => visible(text_ref(d)?),
     }
 }
 
@@ -314,6 +379,31 @@ pub fn bank_account(d: &Data) -> CellResult<String> {
 mod tests {
     use super::*;
     use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    #[test]
+    fn control_characters_are_refused_in_any_text_and_invisible_ones_in_ids_and_names() {
+        // Issue 13, 4 and 7.
+        assert!(text(&s("甲\u{7}乙")).unwrap_err().contains("U+0007"));
+        assert!(text(&s("\u{1b}[31m红")).unwrap_err().contains("U+001B"));
+        assert_eq!(text(&s("两行\n文本\t")), Ok(Some("两行\n文本".to_string())));
+        assert!(id(&s("0101\u{200B}")).unwrap_err().contains("U+200B"));
+        assert!(name(&s("张\u{202E}三")).unwrap_err().contains("U+202E"));
+        assert_eq!(name(&s(" 张三 ")), Ok(Some("张三".to_string())));
+        // Elsewhere (a 说明 column) an invisible character is only text.
+        assert_eq!(text(&s("注\u{200B}")), Ok(Some("注\u{200B}".to_string())));
+    }
+
+    #[test]
+    fn a_message_shows_hidden_characters_escaped_and_a_long_text_cut() {
+        assert_eq!(escaped("0101\u{200B}"), "0101\\u{200B}");
+        assert_eq!(escaped("\t=1+1"), "\\t=1+1");
+        let long = "长".repeat(1000);
+        let shown = escaped(&long);
+        assert!(
+            shown.ends_with("… (1000 characters)") && shown.chars().count() < 90,
+            "{shown}"
+        );
+    }
 
     fn s(v: &str) -> Data {
         Data::String(v.to_string())

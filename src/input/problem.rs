@@ -19,7 +19,7 @@ impl fmt::Display for InputProblem {
             write!(f, "{} ({}): ", self.place, self.file)?;
         }
         match &self.found {
-            Some(v) => write!(f, "found \"{v}\", expected {}", self.expected),
+            Some(v) => write!(f, "found \"{}\", expected {}", super::cell::escaped(v), self.expected),
             None => write!(f, "{}", self.expected),
         }
     }

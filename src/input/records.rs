@@ -373,7 +373,7 @@ impl<T> Keyed<T> {
 
 pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Worker>) {
     let id = row.require("id", cell::id, p);
-    let name = row.require("name", cell::text, p);
+    let name = row.require("name", cell::name, p);
     let role_text = row.require("role", cell::text, p);
     let role = role_text.as_ref().and_then(|r| {
         let i = ctx.rules.role_index(r);
@@ -400,8 +400,8 @@ pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Wor
     let w = Worker {
         id: id.unwrap_or_default(),
         name: name.unwrap_or_default(),
-        village: row.read("village", cell::text, p).unwrap_or_default(),
-        grid: row.read("grid", cell::text, p).unwrap_or_default(),
+        village: row.read("village", cell::name, p).unwrap_or_default(),
+        grid: row.read("grid", cell::name, p).unwrap_or_default(),
         role: role.unwrap_or(0),
         area: row.read("area", cell::text, p).unwrap_or_default(),
         monthly_subsidy,
@@ -500,7 +500,7 @@ pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolve
 }
 
 pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Event>) {
-    let event_id = row.require("event_id", cell::text, p);
+    let event_id = row.require("event_id", cell::name, p);
     let id = row.require("id", cell::id_ref, p);
     let type_id = row.require("type", cell::text, p).and_then(|ty| {
         let i = ctx.rules.type_index(&ty);

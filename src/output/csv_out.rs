@@ -1,7 +1,34 @@
 //! CSV exports: UTF-8 with a byte-order mark so that Excel opens them as UTF-8, and stable
 //! English headers for other programs.
+//!
+//! A text field that a spreadsheet would take for a formula — one beginning with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return, such as a name typed as `=HYPERLINK("http://x","点我")`
+//! — is written with a leading apostrophe (`'=HYPERLINK(…)`), as OWASP recommends for CSV
+//! injection: Excel, WPS and LibreOffice then show it as text, and the apostrophe shows what
+//! was done. Numbers are numbers and are left alone (`-2.5` stays a negative number). A reader
+//! of gridscore's own CSV (a look-back) takes the apostrophe off again ([`unguarded`]).
 use super::{csv_points, payees, print_order, Report};
 use crate::num::show_money;
+
+/// The characters that make a spreadsheet read a field as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text field, safe to open in a spreadsheet (see the module's comment).
+pub fn guarded(text: &str) -> String {
+    if text.starts_with(FORMULA_START) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A text field as it was before [`guarded`].
+pub fn unguarded(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => field,
+    }
+}
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
@@ -36,20 +63,20 @@ pub fn scores(r: &Report) -> Vec<u8> {
     for s in print_order(r) {
         let wk = &r.inputs.workers[s.worker];
         let mut row = vec![
-            wk.id.clone(),
-            wk.name.clone(),
-            wk.village.clone(),
-            r.rules.roles[wk.role].id.clone(),
+            guarded(&wk.id),
+            guarded(&wk.name),
+            guarded(&wk.village),
+            guarded(&r.rules.roles[wk.role].id),
             s.rank.map(|x| x.to_string()).unwrap_or_default(),
             csv_points(s.total),
-            s.grade.clone().unwrap_or_default(),
-            s.vetoes.join(";"),
+            guarded(&s.grade.clone().unwrap_or_default()),
+            guarded(&s.vetoes.join(";")),
         ];
         if flagged {
-            row.push(s.flags.join(";"));
+            row.push(guarded(&s.flags.join(";")));
         }
         if honored {
-            row.push(s.honors.join(";"));
+            row.push(guarded(&s.honors.join(";")));
         }
         row.extend(s.values.iter().map(|v| csv_points(*v)));
         let _ = w.write_record(&row);
@@ -66,14 +93,39 @@ pub fn payouts(r: &Report) -> Vec<u8> {
     for s in payees(r) {
         let wk = &r.inputs.workers[s.worker];
         let mut row = vec![
-            wk.id.clone(),
-            wk.name.clone(),
-            wk.village.clone(),
-            r.rules.roles[wk.role].id.clone(),
+            guarded(&wk.id),
+            guarded(&wk.name),
+            guarded(&wk.village),
+            guarded(&r.rules.roles[wk.role].id),
             show_money(s.pay_total),
         ];
         row.extend(s.pay.iter().map(|a| a.map(show_money).unwrap_or_default()));
         let _ = w.write_record(&row);
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_that_would_start_a_formula_is_written_as_text_and_read_back_as_it_was() {
+        for t in [
+            "=HYPERLINK(\"http://x\",\"点我\")",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "+1",
+            "-1",
+            "\t=1+1",
+            "\r=1",
+        ] {
+            let g = guarded(t);
+            assert_eq!(g, format!("'{t}"));
+            assert_eq!(unguarded(&g), t);
+        }
+        assert_eq!(guarded("张三"), "张三");
+        // A name that really begins with an apostrophe is left as it is, both ways.
+        assert_eq!(guarded("'阿三"), "'阿三");
+        assert_eq!(unguarded("'阿三"), "'阿三");
+    }
 }
