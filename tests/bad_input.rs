@@ -222,6 +222,34 @@ fn fails_on_a_role_the_rule_set_does_not_declare() {
     );
 }
 
+/// Issue 13, 5: a 县排名 of 3.5, 0, −1 or 4.9999999999999999999999999999 silently paid the
+/// wrong band (the last: every full-time worker 0 instead of 600).
+#[test]
+fn fails_when_the_county_rank_is_not_a_rank() {
+    for bad in ["3.5", "0", "-1", "4.9999999999999999999999999999"] {
+        let mut f = Fixture::minimal();
+        f.sheet("花名册")[1][3] = "专职网格员".into();
+        f.sheet("参数")[1][2] = bad.into();
+        let dir = tempfile::tempdir().unwrap();
+        let p = f.write(dir.path());
+        let out = dir.path().join("run");
+        let a = gridscore()
+            .args(["month", "--scheme", "yangkou", "--period", "2026-07", "--input"])
+            .arg(&p)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(1);
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(
+            err.contains("参数!C2 (")
+                && err.contains(&format!("found \"{bad}\", expected a rank: a whole number from 1")),
+            "{bad}: {err}"
+        );
+        assert!(!out.exists());
+    }
+}
+
 #[test]
 fn fails_when_the_county_rank_is_missing_for_a_month_run() {
     let mut f = Fixture::minimal();

@@ -346,13 +346,17 @@ pub fn score_with(
             })
         };
         let param = match &rule.amount {
-            PayAmount::ParamBands { param, .. } => Some((param, needed_for(None))),
-            PayAmount::GradeParam { grade, param } => Some((param, needed_for(Some(grade)))),
+            PayAmount::ParamBands { param, value, .. } => Some((param, (*value, None), needed_for(None))),
+            PayAmount::GradeParam { grade, param, at_most } => Some((
+                param,
+                (crate::rules::ParamValue::Amount, *at_most),
+                needed_for(Some(grade)),
+            )),
             _ => None,
         };
-        if let Some((param, needed)) = param {
+        if let Some((param, expect, needed)) = param {
             let v = if needed {
-                pay::run_param(&inputs.params, param, period, &mut problems)
+                pay::run_param(&inputs.params, param, period, expect, &mut problems)
             } else {
                 None
             };

@@ -100,7 +100,7 @@ pub(super) fn pay_worker(
                     (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
                 }
             },
-            PayAmount::GradeParam { grade, param } => {
+            PayAmount::GradeParam { grade, param, .. } => {
                 match (
                     s.subject.grade.as_deref() == Some(grade.as_str()),
                     params.get(param).cloned().flatten(),
@@ -133,6 +133,7 @@ pub(super) fn pay_worker(
                 param,
                 bands,
                 otherwise,
+                ..
             } => match params.get(param).cloned().flatten() {
                 Some((v, src)) => {
                     let a = bands
@@ -307,11 +308,13 @@ fn one_param<'a>(found: Vec<&'a Param>, problems: &mut Vec<InputProblem>) -> Opt
     found.first().copied()
 }
 
-/// A run-wide parameter (县排名 for the month): missing is an error, never a guess.
+/// A run-wide parameter (县排名 for the month): missing is an error, never a guess; so is a
+/// value that is not what the rule reading it needs (a rank of 3.5, an amount past its cap).
 pub(super) fn run_param(
     params: &[Param],
     name: &str,
     period: Period,
+    (value, at_most): (crate::rules::ParamValue, Option<Decimal>),
     problems: &mut Vec<InputProblem>,
 ) -> Option<(Decimal, Source)> {
     let Some(p) = one_param(params_for(params, name, period, None), problems) else {
@@ -325,7 +328,22 @@ pub(super) fn run_param(
         });
         return None;
     };
-    param_value(p, problems).map(|v| (v, Source::Row(p.src)))
+    let v = param_value(p, problems)?;
+    let refused = value.refuses(v).map(str::to_string).or_else(|| {
+        at_most
+            .filter(|m| v > *m)
+            .map(|m| format!("an amount from 0 to {} (the most the rule set allows)", show_money(m)))
+    });
+    if let Some(expected) = refused {
+        problems.push(InputProblem {
+            file: p.file.clone(),
+            place: p.place.clone(),
+            found: Some(p.value.clone()),
+            expected: format!("{expected} for the parameter {name}"),
+        });
+        return None;
+    }
+    Some((v, Source::Row(p.src)))
 }
 
 /// A county-set count for one quota group (范围 = the group), if given.

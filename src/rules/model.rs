@@ -346,6 +346,38 @@ pub struct PayRule {
     pub amount: PayAmount,
 }
 
+/// What a 参数 value that a pay rule reads must be: checked at the 参数 cell, so that a rank of
+/// 3.5, 0 or −1 is an error rather than a band silently missed (and 0 paid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamValue {
+    /// A place in a ranking: a whole number from 1.
+    Rank,
+    /// A number of things: a whole number from 0.
+    Count,
+    /// Any number.
+    Number,
+    /// Yuan: from 0, to the fen (at most two decimal places).
+    Amount,
+}
+
+impl ParamValue {
+    /// `None` when `v` is such a value, else what was expected instead.
+    pub fn refuses(self, v: rust_decimal::Decimal) -> Option<&'static str> {
+        let whole = v.fract().is_zero();
+        match self {
+            ParamValue::Rank if !whole || v < rust_decimal::Decimal::ONE => {
+                Some("a rank: a whole number from 1 (1 is first)")
+            }
+            ParamValue::Count if !whole || v.is_sign_negative() => Some("a count: a whole number from 0"),
+            ParamValue::Amount if v.is_sign_negative() || v.normalize().scale() > 2 => {
+                Some("an amount in yuan from 0, to the fen (at most two decimal places)")
+            }
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum PayAmount {
     ByGrade(Vec<(String, Decimal)>),
@@ -356,6 +388,8 @@ pub enum PayAmount {
     /// A params value (a rank) looked up in inclusive bands (from, to, amount).
     ParamBands {
         param: String,
+        /// What the parameter is (a rank, a count, a number).
+        value: ParamValue,
         bands: Vec<(Decimal, Decimal, Decimal)>,
         otherwise: Decimal,
     },
@@ -376,6 +410,8 @@ pub enum PayAmount {
     GradeParam {
         grade: String,
         param: String,
+        /// The most the parameter may set, when the document bounds it.
+        at_most: Option<Decimal>,
     },
 }
 
@@ -581,5 +617,31 @@ impl RuleSet {
 
     pub fn defines(&self, kind: PeriodKind) -> bool {
         self.meta.periods.contains(&kind)
+    }
+}
+
+#[cfg(test)]
+mod param_value_tests {
+    use super::ParamValue;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_rank_is_whole_from_one_a_count_whole_from_zero_an_amount_to_the_fen() {
+        for bad in ["3.5", "0", "-1", "4.9999999999999999999999999999"] {
+            assert!(ParamValue::Rank.refuses(d(bad)).is_some(), "rank {bad}");
+        }
+        assert_eq!(ParamValue::Rank.refuses(d("4")), None);
+        assert_eq!(ParamValue::Rank.refuses(d("4.00")), None, "4.00 is the whole number 4");
+        assert!(ParamValue::Count.refuses(d("-1")).is_some());
+        assert_eq!(ParamValue::Count.refuses(d("0")), None);
+        assert!(ParamValue::Amount.refuses(d("0.005")).is_some(), "below the fen");
+        assert!(ParamValue::Amount.refuses(d("-10")).is_some());
+        assert_eq!(ParamValue::Amount.refuses(d("1200.50")), None);
+        assert_eq!(ParamValue::Number.refuses(d("-3.25")), None);
     }
 }

@@ -323,6 +323,8 @@ pub struct RawPay {
 pub struct RawGradeParam {
     pub grade: String,
     pub param: String,
+    /// The most the amount may be (奖励金额由镇党委决定, up to a ceiling).
+    pub at_most: Option<Dec>,
 }
 
 /// The roster's 月补贴 × the period's months, times a factor by grade (不合格 70%).
@@ -348,6 +350,10 @@ fn yes() -> bool {
     true
 }
 
+fn any_number() -> super::model::ParamValue {
+    super::model::ParamValue::Number
+}
+
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct RawPerEvent {
@@ -360,6 +366,9 @@ pub struct RawPerEvent {
 #[serde(deny_unknown_fields)]
 pub struct RawParamBands {
     pub param: String,
+    /// What the parameter is: `rank` (a whole number from 1), `count` (from 0) or `number`.
+    #[serde(default = "any_number")]
+    pub value: super::model::ParamValue,
     pub bands: Spanned<Vec<(Dec, Dec, Dec)>>,
     pub otherwise: Dec,
 }

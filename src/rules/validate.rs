@@ -418,9 +418,13 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             }
         } else if let Some(gp) = &p.grade_param {
             known_grade(&mut c, &p.id, &gp.grade);
+            if let Some(m) = &gp.at_most {
+                non_negative(&mut c, &p.id, m, "`at_most`");
+            }
             PayAmount::GradeParam {
                 grade: gp.grade.clone(),
                 param: gp.param.clone(),
+                at_most: gp.at_most.as_ref().map(|d| d.0),
             }
         } else if let Some(path) = &p.item {
             if !seen_items.contains(path.get_ref()) {
@@ -445,8 +449,15 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
                 non_negative(&mut c, &pb.bands, amount, "an amount");
                 last = Some(to.0);
             }
+            if pb.value == super::model::ParamValue::Amount {
+                c.at(
+                    &pb.bands,
+                    "param bands read a `rank`, a `count` or a `number`, not an `amount`",
+                );
+            }
             PayAmount::ParamBands {
                 param: pb.param.clone(),
+                value: pb.value,
                 bands: pb.bands.get_ref().iter().map(|(a, b, x)| (a.0, b.0, x.0)).collect(),
                 otherwise: pb.otherwise.0,
             }
