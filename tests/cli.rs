@@ -144,17 +144,45 @@ fn usage_errors_exit_2() {
     }
 }
 
+/// Issue 13, 7: an unknown scheme exited 1 without a suggestion; `--scheme` with `--rules`
+/// was accepted; `check` of a missing file printed the OS error twice.
 #[test]
-fn an_unknown_scheme_names_the_known_ones() {
+fn an_unknown_scheme_is_a_usage_error_with_the_nearest_name() {
     let a = gridscore()
         .args(["quarter", "--scheme", "yangko", "--period", "2026Q3"])
         .assert()
-        .code(1);
+        .code(2);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(
-        err.contains("no built-in scheme `yangko`; built-in schemes: ") && err.contains("yangkou"),
+        err.contains("no scheme `yangko` (did you mean `yangkou`?); the schemes: chengnan, daning, huishan, xiangzhen2019, yangkou"),
         "{err}"
     );
+}
+
+#[test]
+fn scheme_and_rules_together_are_a_usage_error() {
+    let a = gridscore()
+        .args([
+            "quarter",
+            "--scheme",
+            "yangkou",
+            "--rules",
+            "rulesets/yangkou.toml",
+            "--period",
+            "2026Q3",
+        ])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("name either --scheme or --rules"), "{err}");
+}
+
+#[test]
+fn check_of_a_missing_file_says_so_once() {
+    let a = gridscore().args(["check", "no-such-rules.toml"]).assert().code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
 
 #[test]

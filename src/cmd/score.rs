@@ -48,10 +48,17 @@ pub fn rule_set_on(
                     .into())
                 }
             };
-            rules::version_on(versions, &name, day)?
+            rules::version_on(versions, &name, day).map_err(usage_if_unknown)?
         }
-        (_, Some(file)) => rules::load_file(file)?,
-        (Some(name), None) => rules::version_on(rules::builtin_all()?, name, day)?,
+        (Some(_), Some(file)) => {
+            return Err(UsageError(format!(
+                "name either --scheme or --rules {}, not both (--scheme picks a scheme among the files of a --rules folder)",
+                file.display()
+            ))
+            .into())
+        }
+        (None, Some(file)) => rules::load_file(file)?,
+        (Some(name), None) => rules::version_on(rules::builtin_all()?, name, day).map_err(usage_if_unknown)?,
         (None, None) => {
             return Err(UsageError(format!(
                 "name a scheme with --scheme (built-in: {}) or a rule-set file with --rules",
@@ -60,16 +67,15 @@ pub fn rule_set_on(
             .into())
         }
     };
-    if let (Some(name), Some(_)) = (scheme, file) {
-        if *name != rules.meta.name {
-            return Err(UsageError(format!(
-                "--scheme {name} and --rules name different schemes (the file is {})",
-                rules.meta.name
-            ))
-            .into());
-        }
-    }
     Ok(rules)
+}
+
+/// An unknown scheme name is a usage error (exit 2), with the nearest name offered.
+fn usage_if_unknown(e: rules::LoadError) -> anyhow::Error {
+    match e {
+        rules::LoadError::UnknownScheme { .. } => UsageError(e.to_string()).into(),
+        other => other.into(),
+    }
 }
 
 /// The rule set named by `--scheme` or `--rules`, in its latest version.

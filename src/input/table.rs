@@ -46,6 +46,17 @@ pub fn cell_name(row: u32, col: u32) -> String {
     format!("{}{}", col_letters(col), row + 1)
 }
 
+/// The candidate nearest to `word` (at most two edits, and fewer than the longer one has
+/// characters), for a "did you mean".
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let w = norm(word);
+    candidates
+        .map(|c| (edit_distance(&norm(c), &w), c))
+        .filter(|(d, c)| *d <= 2 && *d < c.chars().count().max(w.chars().count()))
+        .min()
+        .map(|(_, c)| c)
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut prev: Vec<usize> = (0..=b.len()).collect();

@@ -78,9 +78,10 @@ pub fn parse(text: &str, source_name: &str) -> Result<RuleSet, RuleErrors> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("no built-in scheme `{name}`; built-in schemes: {known}")]
-    UnknownScheme { name: String, known: String },
-    #[error("cannot read rule set {path}: {source}")]
+    #[error("no scheme `{name}`{near}; the schemes: {known}")]
+    UnknownScheme { name: String, near: String, known: String },
+    // The OS error follows in the error chain (`main` prints it with `{:#}`), once.
+    #[error("cannot read rule set {path}")]
     Read { path: String, source: std::io::Error },
     #[error(transparent)]
     Invalid(#[from] RuleErrors),
@@ -125,11 +126,16 @@ pub fn load_builtin(name: &str) -> Result<RuleSet, LoadError> {
 /// The version of the scheme `name` in force on `day` (the latest `effective_from` on or
 /// before it), or with no day the latest version.
 pub fn version_on(versions: Vec<RuleSet>, name: &str, day: Option<chrono::NaiveDate>) -> Result<RuleSet, LoadError> {
+    let mut names: Vec<String> = versions.iter().map(|r| r.meta.name.clone()).collect();
+    names.sort();
+    names.dedup();
     let mut of_name: Vec<RuleSet> = versions.into_iter().filter(|r| r.meta.name == name).collect();
     if of_name.is_empty() {
+        let near = crate::input::table::nearest(name, names.iter().map(String::as_str));
         return Err(LoadError::UnknownScheme {
             name: name.to_string(),
-            known: builtin_names().join(", "),
+            near: near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(),
+            known: names.join(", "),
         });
     }
     of_name.sort_by_key(|r| r.meta.effective_from);
