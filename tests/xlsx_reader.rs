@@ -30,8 +30,9 @@ fn calamine_rows(bytes: &[u8], sheet: &str) -> Rows {
 fn fast_rows(bytes: &[u8], sheet: &str) -> Option<Rows> {
     let book = Book::open(bytes).ok()?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let entry = zip.by_name(book.sheet_path(sheet)?).unwrap();
-    let mut rows = SheetRows::new(entry, &book, None);
+    let path = book.sheet_path(sheet)?.to_string();
+    let entry = zip.by_name(&path).unwrap();
+    let mut rows = SheetRows::new(entry, &book, None, &path, sheet);
     let r = drain(&mut rows);
     match rows.gave_up() {
         Some(_) => None,
@@ -242,4 +243,157 @@ fn scores(input: &std::path::Path, out: &std::path::Path) -> Vec<common::Row> {
         .assert()
         .success();
     common::csv_rows(&out.join("scores.csv"))
+}
+
+/// A workbook with its zip rewritten: each part renamed and edited by `edit`.
+fn rezip(bytes: &[u8], edit: impl Fn(&str, String) -> (String, String)) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut text = String::new();
+        f.read_to_string(&mut text).unwrap();
+        let (name, text) = edit(&name, text);
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A small dated sheet: a header, then two rows with a date, a time and a text each.
+fn dated_book() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("考勤").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let time = Format::new().set_num_format("hh:mm");
+    for (c, h) in ["编号", "日期", "签到时间"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=2u32 {
+        ws.write_string(r, 0, format!("00{r}")).unwrap();
+        ws.write_number_with_format(r, 1, 44000.0 + f64::from(r), &date)
+            .unwrap();
+        ws.write_number_with_format(r, 2, 0.375, &time).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The rows gridscore reads from a sheet: the fast reader's, or calamine's where it gives up.
+fn read_rows(bytes: &[u8], sheet: &str) -> Rows {
+    fast_rows(bytes, sheet).unwrap_or_else(|| calamine_rows(bytes, sheet))
+}
+
+/// Issue 13, 8: a styles part named `xl/Styles.xml`, or parts named with backslashes, were
+/// read with every cell unformatted (a date column became plain numbers). Excel, LibreOffice
+/// and calamine look parts up case-insensitively, as ECMA-376 Part 2 says.
+#[test]
+fn parts_named_in_another_case_or_with_backslashes_read_as_calamine_reads_them() {
+    let plain = dated_book();
+    let expected = calamine_rows(&plain, "考勤");
+    assert!(
+        matches!(expected[1].1[1], Data::DateTime(_)),
+        "the date is a date: {expected:?}"
+    );
+    let capitalised = rezip(&plain, |name, text| match name {
+        "xl/styles.xml" => ("xl/Styles.xml".into(), text),
+        "xl/worksheets/sheet1.xml" => ("XL/Worksheets/Sheet1.xml".into(), text),
+        _ => (name.into(), text),
+    });
+    let backslashed = rezip(&plain, |name, text| (name.replace('/', "\\"), text));
+    for (what, bytes) in [("capitalised", &capitalised), ("backslashed", &backslashed)] {
+        assert_eq!(
+            calamine_rows(bytes, "考勤"),
+            expected,
+            "calamine reads the {what} workbook as the plain one"
+        );
+        assert_eq!(read_rows(bytes, "考勤"), expected, "and so does gridscore ({what})");
+    }
+    assert!(
+        fast_rows(&capitalised, "考勤").is_some(),
+        "the fast reader reads it, not gives up"
+    );
+}
+
+#[test]
+fn a_1904_workbook_reads_its_dates_in_the_1904_system() {
+    let plain = dated_book();
+    let b1904 = rezip(&plain, |name, text| {
+        if name == "xl/workbook.xml" {
+            let text = if text.contains("<workbookPr") {
+                text.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+            } else {
+                text.replacen("<bookViews>", "<workbookPr date1904=\"1\"/><bookViews>", 1)
+            };
+            (name.into(), text)
+        } else {
+            (name.into(), text)
+        }
+    });
+    let expected = calamine_rows(&b1904, "考勤");
+    assert_eq!(read_rows(&b1904, "考勤"), expected);
+    // Serial 44001 in 1904 is 2024-06-20, not the 1900 system's 2020-06-19.
+    let Data::DateTime(d) = &expected[1].1[1] else {
+        panic!("{expected:?}")
+    };
+    let (y, m, day, ..) = d.to_ymd_hms_milli();
+    assert_eq!((y, m, day), (2024, 6, 20));
+}
+
+#[test]
+fn rows_out_of_order_or_twice_with_one_number_read_as_calamine_reads_them() {
+    let plain = dated_book();
+    let swapped = rezip(&plain, |name, text| {
+        if name == "xl/worksheets/sheet1.xml" {
+            // Row 3 before row 2.
+            let (a, b) = (text.find("<row r=\"2\"").unwrap(), text.find("<row r=\"3\"").unwrap());
+            let end = text.find("</sheetData>").unwrap();
+            let swapped = format!("{}{}{}{}", &text[..a], &text[b..end], &text[a..b], &text[end..]);
+            (name.into(), swapped)
+        } else {
+            (name.into(), text)
+        }
+    });
+    assert_eq!(read_rows(&swapped, "考勤"), calamine_rows(&swapped, "考勤"));
+    assert!(
+        fast_rows(&swapped, "考勤").is_none(),
+        "the fast reader hands it to calamine"
+    );
+    let twice = rezip(&plain, |name, text| {
+        if name == "xl/worksheets/sheet1.xml" {
+            (
+                name.into(),
+                text.replace("<row r=\"3\"", "<row r=\"2\"")
+                    .replace("r=\"A3\"", "r=\"A2\"")
+                    .replace("r=\"B3\"", "r=\"B2\"")
+                    .replace("r=\"C3\"", "r=\"C2\""),
+            )
+        } else {
+            (name.into(), text)
+        }
+    });
+    assert_eq!(read_rows(&twice, "考勤"), calamine_rows(&twice, "考勤"));
+}
+
+#[test]
+fn two_parts_equal_but_for_case_are_refused() {
+    let plain = dated_book();
+    let mut zip = zip::ZipArchive::new(Cursor::new(&plain[..])).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+    let doubled = {
+        use std::io::Write;
+        let base = rezip(&plain, |n, t| (n.into(), t));
+        let mut z = zip::ZipWriter::new_append(Cursor::new(base)).unwrap();
+        z.start_file("xl/worksheets/Sheet1.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(sheet.replace("001", "999").as_bytes()).unwrap();
+        z.finish().unwrap().into_inner()
+    };
+    let e = gridscore::input::xlsx::check_parts(&doubled).unwrap_err();
+    assert!(
+        e.contains("xl/worksheets/sheet1.xml and xl/worksheets/Sheet1.xml differ only in case"),
+        "{e}"
+    );
 }

@@ -143,6 +143,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<InputProblem>> {
                     out.extend(files);
                 }
             },
+            // A named pipe would make the read wait for ever, a device read without end.
+            Ok(m) if !m.is_file() => problems.push(prob(format!(
+                "a regular file (a workbook or a .csv file); this is {}",
+                special_kind(&m)
+            ))),
             Ok(_) if wanted(p) => out.push(p.clone()),
             Ok(_) => problems.push(prob(
                 "a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) or a .csv file".into(),
@@ -154,6 +159,26 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<InputProblem>> {
     } else {
         Err(problems)
     }
+}
+
+/// What a path that is neither a folder nor a regular file is, for a message.
+fn special_kind(m: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = m;
+    "not a regular file"
 }
 
 /// The sheets a rule set reads: the roster always, the others when a measure uses them.
@@ -204,9 +229,59 @@ struct Lazy {
     bytes: std::sync::OnceLock<Result<Vec<u8>, String>>,
 }
 
+/// The longest line a CSV file may have: a row of the contract's columns, each of Excel's
+/// 32,767 characters, is far shorter. A longer line is not a sheet (a 5 GB file of one line):
+/// it is refused as the file is read, before it is held.
+pub const MAX_CSV_LINE: usize = 4 << 20;
+
+/// Reads a CSV file, refusing a line longer than [`MAX_CSV_LINE`] as soon as it is seen.
+fn read_csv_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    // Room for the whole file at once where it can be had (untouched room costs nothing),
+    // else grown as it is read: a hostile file is refused long before its end.
+    let mut out: Vec<u8> = Vec::new();
+    let _ = out.try_reserve_exact(usize::try_from(size).unwrap_or(0));
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut run, mut lines) = (0usize, 1u64);
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => return Ok(out),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("cannot read the file: {e}")),
+        };
+        let chunk = &buf[..n];
+        match memchr::memrchr(b'\n', chunk) {
+            Some(last) => {
+                let first = memchr::memchr(b'\n', chunk).unwrap_or(last);
+                if run + first > MAX_CSV_LINE {
+                    return Err(long_line(lines));
+                }
+                lines += memchr::memchr_iter(b'\n', chunk).count() as u64;
+                run = n - last - 1;
+            }
+            None => run += n,
+        }
+        // Lines inside one chunk are shorter than the chunk, so shorter than the limit.
+        if run > MAX_CSV_LINE {
+            return Err(long_line(lines));
+        }
+        out.extend_from_slice(chunk);
+    }
+}
+
+fn long_line(line: u64) -> String {
+    format!(
+        "a CSV file whose lines are at most {} MiB; line {line} is longer (a damaged file, or not a sheet saved as CSV)",
+        MAX_CSV_LINE >> 20
+    )
+}
+
 impl Lazy {
     fn get(&self, display: &str) -> Result<&[u8], InputProblem> {
-        let read = || std::fs::read(&self.path).map_err(|e| format!("cannot read the file: {e}"));
+        let read = || read_csv_file(&self.path);
         match self.bytes.get_or_init(read) {
             Ok(b) => Ok(b),
             Err(expected) => Err(InputProblem {
@@ -217,6 +292,18 @@ impl Lazy {
             }),
         }
     }
+}
+
+/// The sheet parts of an `.ods` (content.xml) or `.xlsb` (xl/worksheets/*.bin), checked
+/// whole: calamine reads them whole.
+fn check_zip_sheets(bytes: &[u8]) -> Result<(), String> {
+    check_all_sheets(bytes)?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    let has_content = zip.by_name("content.xml").is_ok();
+    if has_content {
+        xlsx::check_part(bytes, "content.xml", None)?;
+    }
+    Ok(())
 }
 
 fn is_extract(path: &Path) -> bool {
@@ -270,6 +357,15 @@ fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
     if ole && matches!(e.as_str(), "xlsx" | "xlsm" | "xlsb") {
         // An OOXML workbook inside an OLE container is an encrypted one.
         return Err(prob("a workbook without a password: this one is encrypted; remove the password (文件 → 信息 → 保护工作簿) and save again".into()));
+    }
+    if zip {
+        // calamine reads the shared strings, styles and the workbook whole when it opens the
+        // file: they are held to their limits first (see `xlsx::check_parts`).
+        xlsx::check_parts(&bytes).map_err(prob)?;
+        if e == "ods" || e == "xlsb" {
+            // calamine reads these formats' sheets whole too.
+            check_zip_sheets(&bytes).map_err(prob)?;
+        }
     }
     Ok(Source::Workbook(bytes))
 }
@@ -396,6 +492,27 @@ impl Parsed {
     }
 }
 
+/// The most subjects one run scores: four times a province of 50,000 workers. A larger roster
+/// (a million rows) is refused while it is read, before anything is scored.
+pub const MAX_SUBJECTS: usize = 200_000;
+
+/// A cell longer than Excel allows (32,767 characters) is an error at its cell. (The readers
+/// refuse far longer ones before they are held; this catches the rest, from any source.)
+fn too_long(cells: &[Data], r: u32, file: &str, spec: &SheetSpec, p: &mut Vec<InputProblem>) {
+    for (c, cell) in cells.iter().enumerate() {
+        if let Data::String(s) = cell {
+            if s.len() > xlsx::MAX_CELL_CHARS && s.chars().count() > xlsx::MAX_CELL_CHARS {
+                p.push(InputProblem {
+                    file: file.to_string(),
+                    place: format!("{}!{}", spec.label(), table::cell_name(r, c as u32)),
+                    found: Some(format!("a text of {} characters", s.chars().count())),
+                    expected: format!("a cell of at most {} characters (Excel's limit)", xlsx::MAX_CELL_CHARS),
+                });
+            }
+        }
+    }
+}
+
 /// A parsed sheet, and its extract when the run archives one.
 type Read = (Parsed, Option<Vec<u8>>);
 
@@ -433,7 +550,10 @@ fn read_sheet(
         // nothing; one doubling of ten million records would copy them all.
         parsed.reserve(n + n / 10 + first.len());
     }
+    let mut rows = 0usize;
     for (r, cells) in first.iter().filter(|(r, _)| *r > header.row) {
+        rows += 1;
+        too_long(cells, *r, file, spec, p);
         parsed.push(&table::Row::new(&header, *r, cells), ctx, p);
         if let Some(x) = &mut extract {
             x.row(*r, cells);
@@ -442,6 +562,18 @@ fn read_sheet(
     // Rows are reported to the progress line in batches, to keep the shared counter cold.
     let mut batch = first.len() as u64;
     while let Some((r, cells)) = src.next_row().map_err(fail)? {
+        rows += 1;
+        if spec.key == contract::ROSTER.key && rows > MAX_SUBJECTS {
+            return Err(InputProblem {
+                file: file.to_string(),
+                place: format!("{}!{}", spec.label(), r + 1),
+                found: None,
+                expected: format!(
+                    "a roster of at most {MAX_SUBJECTS} subjects, what one run scores (its workbooks and memory are sized for it); this one has more: split the run, by village or by township"
+                ),
+            });
+        }
+        too_long(cells, r, file, spec, p);
         parsed.push(&table::Row::new(&header, r, cells), ctx, p);
         if let Some(x) = &mut extract {
             x.row(r, cells);
@@ -804,11 +936,27 @@ fn read_fast(
 ) -> Option<(Result<Read, InputProblem>, Vec<InputProblem>)> {
     let book = book?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let entry = zip.by_name(book.sheet_path(sheet)?).ok()?;
-    let mut rows = xlsx::SheetRows::new(entry, book, merges);
+    let path = book.sheet_path(sheet)?;
+    let entry = zip.by_name(path).ok()?;
+    let mut rows = xlsx::SheetRows::new(entry, book, merges, path, sheet);
     let mut problems = Vec::new();
     let r = read_sheet(&mut rows, file, spec, ctx, ctx.keep, &mut problems);
     rows.gave_up().is_none().then_some((r, problems))
+}
+
+/// Checks every worksheet of a workbook whose layout the fast reader does not know, before
+/// calamine reads one ([`xlsx::check_part`]).
+fn check_all_sheets(bytes: &[u8]) -> Result<(), String> {
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .filter(|n| xlsx::normal_name(n).starts_with("xl/worksheets/"))
+        .collect();
+    for n in names {
+        xlsx::check_part(bytes, &n, None)?;
+    }
+    Ok(())
 }
 
 /// Sheets with at most this many rows are searched for merged cells (a search is a second
@@ -860,24 +1008,45 @@ fn run_job<'a>(
             };
             match wb {
                 calamine::Sheets::Xlsx(x) => {
-                    let rows = x
-                        .worksheet_cells_reader(name)
-                        .map(|r| r.dimensions().end.0)
-                        .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                    // calamine holds a cell's whole text as it reads: no part of the sheet
+                    // reaches it before the part is checked against the limits (a 3 GB cell in
+                    // a 3 MB file). The fast reader checks as it goes.
+                    let fast_book = fast[job.file].get_or_init(|| xlsx::Book::open(b).ok()).as_ref();
+                    let part = fast_book.and_then(|bk| bk.sheet_path(name)).map(str::to_string);
+                    let checked = std::cell::Cell::new(false);
+                    let check = || -> Result<(), InputProblem> {
+                        if !checked.get() {
+                            match &part {
+                                Some(p) => xlsx::check_part(b, p, Some(name)).map_err(prob)?,
+                                None => check_all_sheets(b).map_err(prob)?,
+                            }
+                            checked.set(true);
+                        }
+                        Ok(())
+                    };
+                    let rows = match &part {
+                        Some(p) => xlsx::declared_rows(b, p, name).map_err(prob)?,
+                        None => {
+                            check()?;
+                            x.worksheet_cells_reader(name)
+                                .map(|r| r.dimensions().end.0)
+                                .map_err(|e| prob(format!("a readable sheet ({e})")))?
+                        }
+                    };
                     let merges = if rows <= MERGE_SEARCH_ROWS {
+                        check()?;
                         x.merge_cells_by_sheet_name(name).ok()
                     } else {
                         None
                     };
                     let searched = merges.is_some();
-                    // A workbook's parts are read once, by whichever thread needs them first.
-                    let fast_book = fast[job.file].get_or_init(|| xlsx::Book::open(b).ok()).as_ref();
                     let attempt = match read_fast(b, fast_book, name, merges.clone(), &file.display, job.spec, ctx) {
                         Some((r, mut probs)) => {
                             problems.append(&mut probs);
                             r
                         }
                         None => {
+                            check()?;
                             let reader = x
                                 .worksheet_cells_reader(name)
                                 .map_err(|e| prob(format!("a readable sheet ({e})")))?;
@@ -894,6 +1063,7 @@ fn run_job<'a>(
                     match attempt {
                         // A header not found may be merged: search, and read once more.
                         Err(e) if !searched => {
+                            check()?;
                             let merges = x
                                 .merge_cells_by_sheet_name(name)
                                 .ok()

@@ -56,7 +56,35 @@ fn xml_reader<R: std::io::BufRead>(r: R) -> quick_xml::Reader<R> {
     x
 }
 
-fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Fast<Option<Vec<u8>>> {
+/// A part name as the standard compares them (ECMA-376 Part 2: case-insensitively), with
+/// backslashes as slashes — how calamine looks parts up, and how Excel and LibreOffice read them.
+pub fn normal_name(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
+/// The zip's entry names by their normal form ([`normal_name`]). Two entries equal but for
+/// case are refused: the standard forbids them, and readers would pick different ones.
+pub fn part_names(zip: &zip::ZipArchive<Cursor<&[u8]>>) -> Result<HashMap<String, String>, String> {
+    let mut names: HashMap<String, String> = HashMap::with_capacity(zip.len());
+    for n in zip.file_names() {
+        let n = n.map_err(|e| format!("a readable workbook ({e})"))?;
+        if let Some(other) = names.insert(normal_name(&n), n.to_string()) {
+            return Err(format!(
+                "a workbook whose parts have distinct names; {other} and {n} differ only in case, which the standard forbids (open it in Excel and save it again)"
+            ));
+        }
+    }
+    Ok(names)
+}
+
+fn part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    names: &HashMap<String, String>,
+    name: &str,
+) -> Fast<Option<Vec<u8>>> {
+    let Some(name) = names.get(&normal_name(name)) else {
+        return Ok(None);
+    };
     match zip.by_name(name) {
         Ok(mut f) => {
             let mut v = Vec::new();
@@ -85,12 +113,13 @@ impl Book {
     /// Reads the parts of a workbook in the standard layout (`xl/workbook.xml`).
     pub fn open(bytes: &[u8]) -> Fast<Book> {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| GaveUp("an unreadable zip"))?;
-        let root = part(&mut zip, "_rels/.rels")?.ok_or(GaveUp("no _rels/.rels"))?;
+        let names = part_names(&zip).map_err(|_| GaveUp("parts equal but for case"))?;
+        let root = part(&mut zip, &names, "_rels/.rels")?.ok_or(GaveUp("no _rels/.rels"))?;
         if memchr::memmem::find(&root, b"Target=\"xl/workbook.xml\"").is_none() {
             return Err(GaveUp("a workbook outside xl/workbook.xml"));
         }
-        let wb = part(&mut zip, "xl/workbook.xml")?.ok_or(GaveUp("no xl/workbook.xml"))?;
-        let rels = part(&mut zip, "xl/_rels/workbook.xml.rels")?.ok_or(GaveUp("no workbook rels"))?;
+        let wb = part(&mut zip, &names, "xl/workbook.xml")?.ok_or(GaveUp("no xl/workbook.xml"))?;
+        let rels = part(&mut zip, &names, "xl/_rels/workbook.xml.rels")?.ok_or(GaveUp("no workbook rels"))?;
         let mut targets: HashMap<String, String> = HashMap::new();
         let mut x = xml_reader(&rels[..]);
         let mut buf = Vec::new();
@@ -123,7 +152,11 @@ impl Book {
                     let name = attr(&e, "name")?.ok_or(GaveUp("a sheet without a name"))?;
                     let id = attr(&e, "r:id")?.ok_or(GaveUp("a sheet without r:id"))?;
                     let path = targets.get(&id).ok_or(GaveUp("a sheet without a relationship"))?;
-                    sheets.insert(name, path.clone());
+                    // The entry as the zip names it, found as the standard says.
+                    let entry = names
+                        .get(&normal_name(path))
+                        .ok_or(GaveUp("a sheet part that is not there"))?;
+                    sheets.insert(name, entry.clone());
                 }
                 Event::Start(e) if e.local_name().as_ref() == "workbookPr" => {
                     if let Some(v) = attr(&e, "date1904")? {
@@ -134,11 +167,11 @@ impl Book {
                 _ => {}
             }
         }
-        let strings = match part(&mut zip, "xl/sharedStrings.xml")? {
+        let strings = match part(&mut zip, &names, "xl/sharedStrings.xml")? {
             Some(sst) => shared_strings(&sst)?,
             None => Vec::new(),
         };
-        let formats = match part(&mut zip, "xl/styles.xml")? {
+        let formats = match part(&mut zip, &names, "xl/styles.xml")? {
             Some(st) => number_formats(&st)?,
             None => Vec::new(),
         };
@@ -350,6 +383,182 @@ fn unescape_xml(s: &str) -> String {
 /// How much inflated XML is read at a time.
 const CHUNK: usize = 256 * 1024;
 
+/// The most characters a cell holds in Excel (and so in any workbook a clerk saves).
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// The longest run of XML bytes without a `<` that a valid part can hold: a text or an
+/// attribute of [`MAX_CELL_CHARS`] characters, each written as the longest character
+/// reference (`&#x10FFFF;`). A longer run is a hostile cell, refused as it is inflated — before
+/// it is held — so a 3 MB workbook holding a 3 GB cell costs a few hundred kilobytes.
+/// Larger than [`CHUNK`], so that only runs spanning reads need tracking.
+pub const MAX_TEXT_BYTES: usize = MAX_CELL_CHARS * 10 + 64;
+
+/// The most inflated bytes of one worksheet part (about four times a full sheet of Excel's
+/// 1,048,576 rows of the contract's columns).
+pub const MAX_SHEET_PART: u64 = 4 << 30;
+/// The most inflated bytes of the shared-strings table.
+pub const MAX_STRINGS_PART: u64 = 512 << 20;
+/// The most inflated bytes of any other part (workbook, styles, relationships, themes).
+pub const MAX_OTHER_PART: u64 = 64 << 20;
+
+/// Tracks what a part's inflated bytes may not exceed ([`MAX_TEXT_BYTES`], a part's size) as
+/// they arrive, chunk by chunk.
+#[derive(Debug, Default)]
+pub struct Bounds {
+    /// Bytes since the last `<`.
+    run: usize,
+    total: u64,
+    /// The bytes around the last `<` seen: they name the cell a long text is in.
+    context: Vec<u8>,
+}
+
+impl Bounds {
+    /// Takes the next inflated chunk of `part`; an error says which limit it passed.
+    pub fn take(&mut self, chunk: &[u8], part: &str, limit: u64, sheet: Option<&str>) -> Result<(), String> {
+        self.total += chunk.len() as u64;
+        if self.total > limit {
+            return Err(format!(
+                "a workbook part of at most {} MiB when inflated; {part} inflates to more (a damaged or hostile file): open it in Excel and save it again",
+                limit >> 20
+            ));
+        }
+        match (memchr::memchr(b'<', chunk), memchr::memrchr(b'<', chunk)) {
+            (Some(first), Some(last)) => {
+                if self.run + first > MAX_TEXT_BYTES {
+                    return Err(self.too_long(part, sheet));
+                }
+                self.run = chunk.len() - last - 1;
+                self.context.clear();
+                self.context
+                    .extend_from_slice(&chunk[last.saturating_sub(400)..(last + 64).min(chunk.len())]);
+            }
+            _ => {
+                self.run += chunk.len();
+                if self.run > MAX_TEXT_BYTES {
+                    return Err(self.too_long(part, sheet));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn too_long(&self, part: &str, sheet: Option<&str>) -> String {
+        // The last cell opened before the text, as `<c r="B2"`.
+        let cell = memchr::memmem::rfind(&self.context, b"<c r=\"").and_then(|i| {
+            let rest = &self.context[i + 6..];
+            let end = memchr::memchr(b'"', rest)?;
+            std::str::from_utf8(&rest[..end]).ok()
+        });
+        match (sheet, cell) {
+            (Some(sheet), Some(cell)) => format!(
+                "a cell of at most {MAX_CELL_CHARS} characters (Excel's limit); {sheet}!{cell} holds a longer text (more than {} KB of XML)",
+                MAX_TEXT_BYTES / 1000
+            ),
+            _ => format!(
+                "a text of at most {MAX_CELL_CHARS} characters (Excel's limit); {part} holds a longer one (more than {} KB of XML), which no cell can hold: a damaged or hostile file",
+                MAX_TEXT_BYTES / 1000
+            ),
+        }
+    }
+}
+
+/// The limit of a part, by its name (looked up as the standard says: case-insensitively).
+fn part_limit(name: &str) -> u64 {
+    let n = normal_name(name);
+    if n.starts_with("xl/worksheets/") || n == "content.xml" {
+        MAX_SHEET_PART
+    } else if n.starts_with("xl/sharedstrings") {
+        MAX_STRINGS_PART
+    } else {
+        MAX_OTHER_PART
+    }
+}
+
+/// Inflates one part of a workbook, keeping nothing, to check it against its limits before a
+/// reader that holds whole values (calamine) reads it. `sheet` names the sheet, for messages.
+pub fn check_part(bytes: &[u8], name: &str, sheet: Option<&str>) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    let entry = zip.by_name(name).map_err(|e| format!("a readable workbook ({e})"))?;
+    check_entry(entry, name, sheet)
+}
+
+fn check_entry(mut entry: impl Read, name: &str, sheet: Option<&str>) -> Result<(), String> {
+    let xml = !name.to_ascii_lowercase().ends_with(".bin");
+    let limit = part_limit(name);
+    let mut bounds = Bounds::default();
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match entry.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("an undamaged workbook: {name} does not inflate ({e})")),
+        };
+        if xml {
+            bounds.take(&buf[..n], name, limit, sheet)?;
+        } else {
+            bounds.total += n as u64;
+            if bounds.total > limit {
+                return Err(format!(
+                    "a workbook part of at most {} MiB when inflated; {name} inflates to more",
+                    limit >> 20
+                ));
+            }
+        }
+    }
+}
+
+/// Checks every part of a zip workbook except its worksheets (which are checked as they are
+/// read, or before calamine reads them): calamine reads the shared strings, styles and the
+/// workbook whole when it opens a file.
+pub fn check_parts(bytes: &[u8]) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    part_names(&zip)?;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| format!("a readable workbook ({e})"))?;
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        if normal_name(&name).starts_with("xl/worksheets/") || entry.is_dir() {
+            continue;
+        }
+        check_entry(entry, &name, None)?;
+    }
+    Ok(())
+}
+
+/// The last row (zero-based) a worksheet's `<dimension>` declares, read as calamine's
+/// `dimensions()` gives it (0 without one), inflating only the part before `<sheetData>`.
+pub fn declared_rows(bytes: &[u8], name: &str, sheet: &str) -> Result<u32, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    let mut entry = zip.by_name(name).map_err(|e| format!("a readable workbook ({e})"))?;
+    let mut bounds = Bounds::default();
+    let mut head: Vec<u8> = Vec::new();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = entry
+            .read(&mut buf)
+            .map_err(|e| format!("an undamaged workbook: {name} does not inflate ({e})"))?;
+        if n == 0 {
+            break;
+        }
+        bounds.take(&buf[..n], name, MAX_SHEET_PART, Some(sheet))?;
+        head.extend_from_slice(&buf[..n]);
+        if memchr::memmem::find(&head, b"<sheetData").is_some() || head.len() > 4 * MAX_TEXT_BYTES {
+            break;
+        }
+    }
+    let Some(at) = memchr::memmem::find(&head, b"<dimension") else {
+        return Ok(0);
+    };
+    let Some((gt, _)) = tag_end(&head, at) else {
+        return Ok(0);
+    };
+    let Ok([Some(r)]) = attrs(&head[at + 10..gt], [b"ref"]) else {
+        return Ok(0);
+    };
+    let last = r.rsplit(|b| *b == b':').next().unwrap_or(r);
+    Ok(cell_ref(last).map_or(0, |(row, _)| row))
+}
+
 /// A sheet's rows, scanned from its XML as it inflates.
 pub struct SheetRows<'b, R: Read> {
     src: R,
@@ -363,6 +572,12 @@ pub struct SheetRows<'b, R: Read> {
     cells: Vec<Data>,
     merges: Option<Merges>,
     gave_up: Option<GaveUp>,
+    /// The limits its XML is held to, and what passed one: an error, not a reason to give up
+    /// (calamine would hold the whole value).
+    bounds: Bounds,
+    part: String,
+    sheet: String,
+    refused: Option<String>,
 }
 
 fn is_delim(b: Option<&u8>) -> bool {
@@ -508,8 +723,13 @@ fn text(s: &[u8]) -> Fast<String> {
 }
 
 impl<'b, R: Read> SheetRows<'b, R> {
-    pub fn new(src: R, book: &'b Book, merges: Option<Vec<Dimensions>>) -> SheetRows<'b, R> {
+    /// Reads the worksheet `part` (the sheet `sheet`) from its inflating entry `src`.
+    pub fn new(src: R, book: &'b Book, merges: Option<Vec<Dimensions>>, part: &str, sheet: &str) -> SheetRows<'b, R> {
         SheetRows {
+            bounds: Bounds::default(),
+            part: part.to_string(),
+            sheet: sheet.to_string(),
+            refused: None,
             src,
             book,
             buf: Vec::with_capacity(2 * CHUNK),
@@ -548,6 +768,13 @@ impl<'b, R: Read> SheetRows<'b, R> {
         };
         self.buf.truncate(len + n);
         self.eof = n == 0;
+        if let Err(e) = self
+            .bounds
+            .take(&self.buf[len..], &self.part, MAX_SHEET_PART, Some(&self.sheet))
+        {
+            self.refused = Some(e);
+            return Err(GaveUp("a limit"));
+        }
         Ok(n > 0)
     }
 
@@ -616,7 +843,16 @@ impl<'b, R: Read> SheetRows<'b, R> {
             let (gt, empty) = self.tag(lt)?;
             let [r] = attrs(&self.buf[lt + 4..gt], [b"r"])?;
             if let Some(r) = r {
-                self.row_index = digits(r)?.checked_sub(1).ok_or(GaveUp("row 0"))?;
+                let r = digits(r)?.checked_sub(1).ok_or(GaveUp("row 0"))?;
+                // A row numbered as or before the last one (two <row>s of one number, which
+                // calamine merges; rows out of order) is calamine's to read.
+                if r < self.row_index {
+                    return Err(GaveUp("rows out of order"));
+                }
+                self.row_index = r;
+            }
+            if self.row_index >= 1_048_576 {
+                return Err(GaveUp("a row past Excel's last"));
             }
             let row = self.row_index;
             if empty {
@@ -818,6 +1054,10 @@ impl<R: Read> RowSource for SheetRows<'_, R> {
                     if !super::table::is_blank(&self.cells) {
                         return Ok(Some((row, &self.cells)));
                     }
+                }
+                Err(_) if self.refused.is_some() => {
+                    self.done = true;
+                    return Err(self.refused.clone().unwrap_or_default());
                 }
                 Err(g) => {
                     let why = format!("(the fast reader gave up: {})", g.0);

@@ -113,13 +113,38 @@ pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     // ranking's rows are made here; the ranking is laid out once the 明细 is (one streamed
     // sheet at a time: see `sheet::streamed`).
     let ranking = sheet::streamed(&mut wb, !r.outcome.subjects.is_empty())?;
-    let mut detail = sheet::streamed(&mut wb, r.outcome.subjects.iter().any(|s| !s.trace.is_empty()))?;
+    // A sheet holds 1,048,575 rows below its header: a larger 明细 goes on in 明细2, 明细3 ….
+    let lines: usize = r.outcome.subjects.iter().map(|s| s.trace.len()).sum();
+    let per_sheet = detail_rows_per_sheet();
+    let mut details = (0..lines.div_ceil(per_sheet).max(1))
+        .map(|_| sheet::streamed(&mut wb, lines > 0))
+        .collect::<Result<Vec<_>, _>>()?;
     std::thread::scope(|s| {
         let (batches, received) = std::sync::mpsc::sync_channel(DETAIL_BATCHES);
         let made = s.spawn(move || detail_rows(r, &batches));
-        let filled = s.spawn(move || fill_detail(r, &mut detail, received).map(|()| detail));
+        let filled = s.spawn(move || fill_detail(r, &mut details, per_sheet, received).map(|()| details));
         score_workbook_with(r, wb, &t, ranking, Detail { made, filled })
     })
+}
+
+/// Rows of 明细 below the header on one sheet: Excel's 1,048,576 less the header.
+/// `GRIDSCORE_TEST_DETAIL_ROWS` sets fewer, so that a test can see the sheet go on.
+fn detail_rows_per_sheet() -> usize {
+    std::env::var("GRIDSCORE_TEST_DETAIL_ROWS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(1_048_575)
+        .min(1_048_575)
+}
+
+/// The name of the `k`-th 明细 sheet (from 0): 明细, 明细2, 明细3 ….
+fn detail_name(k: usize) -> String {
+    if k == 0 {
+        "明细".into()
+    } else {
+        format!("明细{}", k + 1)
+    }
 }
 
 /// Rows of the 明细 sheet sent to its filler at a time, and batches made ahead of it.
@@ -129,7 +154,7 @@ const DETAIL_BATCHES: usize = 8;
 /// The threads that make and lay out the 明细 sheet.
 struct Detail<'s> {
     made: std::thread::ScopedJoinHandle<'s, ()>,
-    filled: std::thread::ScopedJoinHandle<'s, Result<rust_xlsxwriter::Worksheet, XlsxError>>,
+    filled: std::thread::ScopedJoinHandle<'s, Result<Vec<rust_xlsxwriter::Worksheet>, XlsxError>>,
 }
 
 fn score_workbook_with(
@@ -202,7 +227,9 @@ fn score_workbook_with(
     sheet::fill(&mut ranking, &ranked)?;
     drop(ranked);
     wb.push_worksheet(ranking);
-    wb.push_worksheet(filled);
+    for d in filled {
+        wb.push_worksheet(d);
+    }
 
     if r.outcome.graded {
         let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();
@@ -555,19 +582,44 @@ fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec
 }
 
 /// Lays out the 明细 sheet's rows as they arrive.
+/// Lays out the 明细 sheets' rows as they arrive, `per_sheet` on each, one sheet after another
+/// (one streamed sheet is filled at a time: see `sheet::streamed`).
 fn fill_detail(
     r: &Report,
-    ws: &mut rust_xlsxwriter::Worksheet,
+    sheets: &mut [rust_xlsxwriter::Worksheet],
+    per_sheet: usize,
     batches: std::sync::mpsc::Receiver<Vec<Vec<Cell>>>,
 ) -> Result<(), XlsxError> {
     let header = DETAIL_HEADER.map(String::from);
-    let mut f = sheet::Filler::begin(ws, "明细", &header, &title(r, "评分明细"), None)?;
+    let t = title(r, "评分明细");
+    let mut sheets = sheets.iter_mut().enumerate();
+    let too_many = || XlsxError::ParameterError("more 明细 rows than its sheets were made for".into());
+    let (k, first) = sheets.next().ok_or_else(too_many)?;
+    let mut f = sheet::Filler::begin(first, &detail_name(k), &header, &t, None)?;
+    let mut on_sheet = 0usize;
     for batch in batches {
         for row in &batch {
+            if on_sheet == per_sheet {
+                f.finish()?;
+                let (k, next) = sheets.next().ok_or_else(too_many)?;
+                f = sheet::Filler::begin(next, &detail_name(k), &header, &t, None)?;
+                on_sheet = 0;
+            }
             f.row(row, false)?;
+            on_sheet += 1;
         }
     }
-    f.finish()
+    f.finish()?;
+    // Sheets made for rows that did not come (none, when the count was right) stay named.
+    for (k, ws) in sheets {
+        ws.set_name(detail_name(k))?;
+    }
+    Ok(())
+}
+
+/// An error of the workbook writer, naming the workbook (its own messages name none).
+fn named(workbook: &str, e: XlsxError) -> XlsxError {
+    XlsxError::ParameterError(format!("{workbook}: {e}"))
 }
 
 /// Every file of a run, rendered.
@@ -584,9 +636,10 @@ pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
                 bytes: csv_out::scores(r),
             }];
             if paid {
+                let name = format!("payout-{p}.xlsx");
                 v.push(Rendered {
-                    name: format!("payout-{p}.xlsx"),
-                    bytes: payout_workbook(r)?,
+                    bytes: payout_workbook(r).map_err(|e| named(&name, e))?,
+                    name,
                 });
                 v.push(Rendered {
                     name: "payouts.csv".into(),
@@ -601,9 +654,10 @@ pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
             .unwrap_or_else(|_| Err(XlsxError::ParameterError("rendering the score workbook failed".into())));
         (score, rest)
     });
+    let name = format!("score-{p}.xlsx");
     let mut out = vec![Rendered {
-        name: format!("score-{p}.xlsx"),
-        bytes: score?,
+        bytes: score.map_err(|e| named(&name, e))?,
+        name,
     }];
     out.extend(rest?);
     Ok(out)

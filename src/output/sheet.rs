@@ -111,6 +111,23 @@ pub fn streamed(wb: &mut Workbook, rows: bool) -> Result<Worksheet, XlsxError> {
     }
 }
 
+/// The most characters a cell holds (Excel's limit; rust_xlsxwriter refuses more).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// A text cut to fit one cell, saying so: a list of ten thousand source rows, a note joined
+/// from hundreds of ties. (The CSV files and `explain` keep the whole text.)
+fn fitted(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= MAX_CELL_CHARS {
+        return s.to_string();
+    }
+    let tail = format!(" …(共 {n} 字, 超出单元格上限, 其余从略)");
+    let keep = MAX_CELL_CHARS - tail.chars().count();
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(&tail);
+    out
+}
+
 /// Writes a table into a worksheet.
 pub fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
     let mut f = Filler::begin(ws, &t.name, &t.header, &t.title, t.signature_col)?;
@@ -203,6 +220,9 @@ impl<'w> Filler<'w> {
             }
             let cc = c as u16;
             match cell {
+                Cell::Text(s) if s.len() > MAX_CELL_CHARS => {
+                    self.ws.write_string_with_format(rr, cc, fitted(s), wrap)?
+                }
                 Cell::Text(s) if wraps(s) => self.ws.write_string_with_format(rr, cc, s.as_ref(), wrap)?,
                 Cell::Text(s) => self.ws.write_string_with_format(rr, cc, s.as_ref(), text)?,
                 Cell::Points(d) => self.ws.write_with_format(rr, cc, d.normalize(), points)?,
@@ -234,5 +254,19 @@ impl<'w> Filler<'w> {
         ws.set_header(format!("&C&\"{FONT},Bold\"&14{}", self.title.replace('&', "&&")));
         ws.set_footer("&C第 &P 页，共 &N 页");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_to_fit_and_says_so() {
+        let long = "行".repeat(40_000);
+        let f = fitted(&long);
+        assert_eq!(f.chars().count(), MAX_CELL_CHARS);
+        assert!(f.ends_with("…(共 40000 字, 超出单元格上限, 其余从略)"), "{f:.20}");
+        assert_eq!(fitted("短"), "短");
     }
 }
