@@ -445,7 +445,11 @@ fn fails_unreadable(dir: &Path, input: &Path, locked: &Path) -> String {
     } else {
         std::process::Command::new(&bin)
     };
-    let out = dir.join("run");
+    // A place the unprivileged run may write its set (it begins it before reading).
+    let place = dir.join("runs");
+    std::fs::create_dir_all(&place).unwrap();
+    std::fs::set_permissions(&place, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = place.join("run");
     let o = cmd
         .args(args)
         .arg(input)
@@ -456,6 +460,11 @@ fn fails_unreadable(dir: &Path, input: &Path, locked: &Path) -> String {
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(&place).unwrap().count(),
+        0,
+        "no temporary folder is left"
+    );
     err
 }
 

@@ -337,8 +337,17 @@ fn a_detail_sheet_past_its_rows_goes_on_in_the_next_sheet() {
     let (whole, split) = (dir.path().join("whole"), dir.path().join("split"));
     for (out, rows) in [(&whole, None), (&split, Some("50"))] {
         let mut c = common::gridscore();
-        c.args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input", "examples/yangkou", "--out"])
-            .arg(out);
+        c.args([
+            "quarter",
+            "--scheme",
+            "yangkou",
+            "--period",
+            "2026Q3",
+            "--input",
+            "examples/yangkou",
+            "--out",
+        ])
+        .arg(out);
         if let Some(n) = rows {
             c.env("GRIDSCORE_TEST_DETAIL_ROWS", n);
         }
@@ -351,7 +360,10 @@ fn a_detail_sheet_past_its_rows_goes_on_in_the_next_sheet() {
             .filter(|n| n.starts_with("明细"))
             .map(|n| {
                 let range = wb.worksheet_range(&n).unwrap();
-                let rows = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+                let rows = range
+                    .rows()
+                    .map(|r| r.iter().map(|c| c.to_string()).collect())
+                    .collect();
                 (n, rows)
             })
             .collect()
@@ -361,7 +373,11 @@ fn a_detail_sheet_past_its_rows_goes_on_in_the_next_sheet() {
     let lines = one[0].1.len() - 1;
     assert_eq!(many.len(), lines.div_ceil(50), "{lines} rows, 50 a sheet");
     for (k, (name, rows)) in many.iter().enumerate() {
-        let want = if k == 0 { "明细".to_string() } else { format!("明细{}", k + 1) };
+        let want = if k == 0 {
+            "明细".to_string()
+        } else {
+            format!("明细{}", k + 1)
+        };
         assert_eq!(name, &want);
         assert_eq!(rows[0], one[0].1[0], "{name} has the header");
     }

@@ -287,28 +287,30 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
         }
     })?;
     let shown = progress::Progress::start(c.quiet);
-    let mut inputs = input::load_with(&c.inputs, &c.rules, c.period, true)?;
-    // The sheets as read go into the run's archive while the run scores and renders: a
-    // province's take seconds to write and sync.
+    // The set is begun before the reading: each sheet's extract is written into it as the
+    // sheet is read (`input::extract`), and the run's other files join it later.
     let stage = reserved.begin()?;
+    let mut inputs = input::load_with(&c.inputs, &c.rules, c.period, Some(&stage))?;
     let copies = history_copies(&c);
-    let extracts: Vec<output::Rendered> = std::mem::take(&mut inputs.extracts)
+    let written: Vec<(String, std::fs::File)> = std::mem::take(&mut inputs.extracts)
         .into_iter()
-        .map(|x| output::Rendered {
-            name: archive::extract_name(x.sheet),
-            bytes: x.bytes,
-        })
+        .map(|x| (archive::extract_name(x.sheet), x.written.file))
         .collect();
     let (scored, copied) = std::thread::scope(|s| {
+        // The extracts are synced and hashed, and the earlier runs copied in, while the run
+        // scores.
         let copying = s.spawn(|| {
             stage.copy(&copies)?;
-            stage.write(&extracts)
+            written
+                .iter()
+                .map(|(name, file)| stage.seal(name, file).map(|sha| (name.clone(), sha)))
+                .collect::<Result<Vec<(String, String)>, _>>()
         });
         let scored = score_and_render_read(inputs, &c.rules, c.period, (&c.calendar, &c.calendar_name), &c.history);
         (scored, copying.join())
     });
     let s = scored?;
-    copied.map_err(|_| anyhow::anyhow!("copying the inputs into the run's archive failed"))??;
+    let extracts = copied.map_err(|_| anyhow::anyhow!("copying the inputs into the run's archive failed"))??;
     let mut files = s.files;
     files.push(manifest(&c, &s.inputs, &files, &extracts));
     files.extend(archive_texts(&c));
@@ -361,7 +363,7 @@ fn manifest(
     c: &Config,
     inputs: &input::Inputs,
     outputs: &[output::Rendered],
-    extracts: &[output::Rendered],
+    extracts: &[(String, String)],
 ) -> output::Rendered {
     let manifest = archive::Manifest {
         gridscore: output::VERSION.to_string(),
@@ -395,10 +397,10 @@ fn manifest(
                     .iter()
                     .filter_map(|sheet| {
                         let name = archive::extract_name(sheet);
-                        let x = extracts.iter().find(|x| x.name == name)?;
+                        let (_, sha256) = extracts.iter().find(|(n, _)| *n == name)?;
                         Some(archive::ExtractEntry {
                             sheet: sheet.to_string(),
-                            sha256: rules::sha256_hex(&x.bytes),
+                            sha256: sha256.clone(),
                             file: name,
                         })
                     })

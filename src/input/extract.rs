@@ -22,47 +22,71 @@ use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
 /// The suffix that marks an extract among a run's inputs (`inputs/考勤.cells.csv`).
 pub const SUFFIX: &str = ".cells.csv";
 
-/// An extract being written while its sheet is read.
+/// Where a run's extracts are written: a file per sheet, created (or, when a sheet is read
+/// again from its start, truncated) as its header is found.
+pub trait Sink: Sync {
+    fn create(&self, sheet: &'static str) -> std::io::Result<std::fs::File>;
+}
+
+/// An extract written: its file, to be synced (and hashed, for the manifest) with the rest
+/// of the set, off the reading's critical path.
+#[derive(Debug)]
+pub struct Written {
+    pub file: std::fs::File,
+}
+
+/// An extract being written while its sheet is read, straight to its file (a province's
+/// sheets are never held in memory twice).
 pub struct Writer {
-    out: csv::Writer<Vec<u8>>,
+    out: csv::Writer<std::fs::File>,
     /// The columns kept, ascending; every other cell is left out.
     keep: Vec<usize>,
     field: String,
     record: Vec<String>,
+    /// The first write that failed, reported at [`Writer::finish`].
+    failed: Option<std::io::Error>,
 }
 
 impl Writer {
-    /// Starts an extract keeping the columns `header` maps; `header_cells` is its row.
-    pub fn new(header: &Header, header_cells: &[Data]) -> Writer {
+    /// Starts an extract in `file` keeping the columns `header` maps; `header_cells` is its row.
+    pub fn new(mut file: std::fs::File, header: &Header, header_cells: &[Data]) -> Writer {
+        use std::io::Write;
         let mut keep: Vec<usize> = header.mapped_columns();
         keep.sort_unstable();
         keep.dedup();
         let width = keep.last().map_or(0, |c| c + 1);
-        let mut out = csv::WriterBuilder::new()
+        let failed = file.write_all(b"\xEF\xBB\xBF").err();
+        let out = csv::WriterBuilder::new()
             .flexible(true)
-            .from_writer(b"\xEF\xBB\xBF".to_vec());
-        let mut first = vec!["行".to_string()];
-        first.extend((0..width as u32).map(super::table::col_letters));
-        // Writing into a Vec cannot fail.
-        let _ = out.write_record(&first);
+            .buffer_capacity(1 << 20)
+            .from_writer(file);
         let mut w = Writer {
             out,
             keep,
             field: String::new(),
             record: Vec::new(),
+            failed,
         };
+        let mut first = vec!["行".to_string()];
+        first.extend((0..width as u32).map(super::table::col_letters));
+        if let Err(e) = w.out.write_record(&first) {
+            w.failed.get_or_insert(e.into());
+        }
         w.row(header.row, header_cells);
         w
     }
 
     /// Adds one row (zero-based absolute index, cells from column A).
     pub fn row(&mut self, r: u32, cells: &[Data]) {
+        if self.failed.is_some() {
+            return;
+        }
         let width = self.keep.last().map_or(0, |c| c + 1);
         self.record.resize(width + 1, String::new());
         for f in &mut self.record {
             f.clear();
         }
-        self.record[0] = (u64::from(r) + 1).to_string();
+        self.record[0].push_str(itoa::Buffer::new().format(u64::from(r) + 1));
         for &c in &self.keep {
             if let Some(cell) = cells.get(c) {
                 encode(cell, &mut self.field);
@@ -71,32 +95,159 @@ impl Writer {
         }
         // Trailing empty cells are left out, as a CSV export does.
         let used = self.record.iter().rposition(|f| !f.is_empty()).map_or(1, |i| i + 1);
-        let _ = self.out.write_record(&self.record[..used]);
+        if let Err(e) = self.out.write_record(&self.record[..used]) {
+            self.failed = Some(e.into());
+        }
     }
 
-    pub fn finish(self) -> Vec<u8> {
-        self.out.into_inner().unwrap_or_default()
+    pub fn finish(mut self) -> std::io::Result<Written> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        Ok(Written { file })
     }
 }
 
+/// A number in its shortest exact form: a whole one as digits (`46204`, most dates), any
+/// other by Ryū (the csv crate's own float writer); both read back to the same bits.
+fn number(f: f64, out: &mut String) {
+    if f.fract() == 0.0 && f.abs() < 1e15 && !(f == 0.0 && f.is_sign_negative()) {
+        out.push_str(itoa::Buffer::new().format(f as i64));
+    } else {
+        out.push_str(ryu::Buffer::new().format(f));
+    }
+}
+
+// Written by hand rather than with `write!`: a province's extracts are tens of millions of
+// cells, on the reading's critical path.
 fn encode(cell: &Data, out: &mut String) {
-    use std::fmt::Write;
     out.clear();
-    let _ = match cell {
-        Data::Empty => Ok(()),
-        Data::String(s) => write!(out, "s:{s}"),
-        Data::Int(i) => write!(out, "i:{i}"),
-        Data::Float(f) => write!(out, "f:{f}"),
-        Data::Bool(b) => write!(out, "b:{}", u8::from(*b)),
-        Data::DateTime(d) => {
-            let tag = if d.is_duration() { 't' } else { 'd' };
-            let e1904 = *d == ExcelDateTime::new(d.as_f64(), kind_of(d), true);
-            write!(out, "{tag}:{}{}", d.as_f64(), if e1904 { "|1904" } else { "" })
+    match cell {
+        Data::Empty => {}
+        Data::String(s) => {
+            out.push_str("s:");
+            out.push_str(s);
         }
-        Data::DateTimeIso(s) => write!(out, "D:{s}"),
-        Data::DurationIso(s) => write!(out, "T:{s}"),
-        Data::Error(e) => write!(out, "e:{e}"),
+        Data::Int(i) => {
+            out.push_str("i:");
+            out.push_str(itoa::Buffer::new().format(*i));
+        }
+        Data::Float(f) => {
+            out.push_str("f:");
+            number(*f, out);
+        }
+        Data::Bool(b) => out.push_str(if *b { "b:1" } else { "b:0" }),
+        Data::DateTime(d) => {
+            let e1904 = *d == ExcelDateTime::new(d.as_f64(), kind_of(d), true);
+            out.push_str(if d.is_duration() { "t:" } else { "d:" });
+            if d.is_duration() || e1904 || !calendar(d.as_f64(), out) {
+                number(d.as_f64(), out);
+            }
+            if e1904 {
+                out.push_str("|1904");
+            }
+        }
+        Data::DateTimeIso(s) => {
+            out.push_str("D:");
+            out.push_str(s);
+        }
+        Data::DurationIso(s) => {
+            out.push_str("T:");
+            out.push_str(s);
+        }
+        Data::Error(e) => {
+            out.push_str("e:");
+            out.push_str(&e.to_string());
+        }
+    }
+}
+
+/// Excel's day 0 in the 1900 system, for serials from 61 (1900-03-01) on, past its leap-year bug.
+fn epoch() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default()
+}
+
+/// A date or time serial as the clerk reads it — `2026-07-01`, `08:30:00`, `2026-07-01 08:30:00`
+/// — when that text gives back exactly the same serial (whole seconds, as Excel keeps them);
+/// `false` (nothing written) otherwise, and the serial is written as a number.
+fn calendar(v: f64, out: &mut String) -> bool {
+    use chrono::Datelike;
+    if !(0.0..2_958_466.0).contains(&v) || (1.0..61.0).contains(&v) {
+        return false;
+    }
+    let n = (v * 86_400.0).round() as i64;
+    if (n as f64 / 86_400.0).to_bits() != v.to_bits() {
+        return false;
+    }
+    let (days, secs) = (n / 86_400, n % 86_400);
+    let two = |out: &mut String, x: i64| {
+        if x < 10 {
+            out.push('0');
+        }
+        out.push_str(itoa::Buffer::new().format(x));
     };
+    if v >= 1.0 {
+        // Rows of one sheet share few dates: the last one's text is kept.
+        thread_local! {
+            static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((-1, String::new())) };
+        }
+        let ok = LAST.with_borrow_mut(|(d, text)| {
+            if *d != days {
+                let Some(date) = epoch().checked_add_days(chrono::Days::new(days as u64)) else {
+                    return false;
+                };
+                text.clear();
+                text.push_str(itoa::Buffer::new().format(date.year()));
+                text.push('-');
+                two(text, i64::from(date.month()));
+                text.push('-');
+                two(text, i64::from(date.day()));
+                *d = days;
+            }
+            out.push_str(text);
+            true
+        });
+        if !ok {
+            return false;
+        }
+        if secs == 0 {
+            return true;
+        }
+        out.push(' ');
+    }
+    two(out, secs / 3600);
+    out.push(':');
+    two(out, secs / 60 % 60);
+    out.push(':');
+    two(out, secs % 60);
+    true
+}
+
+/// The serial of a date or time written by [`calendar`].
+fn serial(text: &str) -> Option<f64> {
+    let (date, time) = match text.split_once(' ') {
+        Some((d, t)) => (Some(d), Some(t)),
+        None if text.contains(':') => (None, Some(text)),
+        None => (Some(text), None),
+    };
+    let days = match date {
+        Some(d) => {
+            let d = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
+            (d - epoch()).num_days()
+        }
+        None => 0,
+    };
+    let secs = match time {
+        Some(t) => {
+            let mut parts = t.split(':').map(|p| p.parse::<i64>().ok());
+            let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+            h * 3600 + m * 60 + s
+        }
+        None => 0,
+    };
+    Some((days * 86_400 + secs) as f64 / 86_400.0)
 }
 
 fn kind_of(d: &ExcelDateTime) -> ExcelDateTimeType {
@@ -138,7 +289,12 @@ fn decode(field: &str) -> Option<Data> {
             } else {
                 ExcelDateTimeType::DateTime
             };
-            Data::DateTime(ExcelDateTime::new(n.parse().ok()?, kind, e1904))
+            let v = if tag == "d:" && n.contains([':', '-']) && !n.starts_with('-') {
+                serial(n)?
+            } else {
+                n.parse().ok()?
+            };
+            Data::DateTime(ExcelDateTime::new(v, kind, e1904))
         }
         "D:" => Data::DateTimeIso(v.to_string()),
         "T:" => Data::DurationIso(v.to_string()),
@@ -207,8 +363,26 @@ mod tests {
             Data::Int(-7),
             Data::Float(0.36180555555555555),
             Data::Float(0.1 + 0.2),
+            Data::Float(-0.0),
+            Data::Float(1e21),
+            Data::Float(5e-324),
+            Data::Float(46204.0),
             Data::Bool(true),
             Data::DateTime(ExcelDateTime::new(46204.375, ExcelDateTimeType::DateTime, false)),
+            Data::DateTime(ExcelDateTime::new(46204.0, ExcelDateTimeType::DateTime, false)),
+            Data::DateTime(ExcelDateTime::new(
+                0.3541666666666667,
+                ExcelDateTimeType::DateTime,
+                false,
+            )),
+            Data::DateTime(ExcelDateTime::new(
+                0.36180555555555555,
+                ExcelDateTimeType::DateTime,
+                false,
+            )),
+            Data::DateTime(ExcelDateTime::new(0.123456789, ExcelDateTimeType::DateTime, false)),
+            Data::DateTime(ExcelDateTime::new(30.5, ExcelDateTimeType::DateTime, false)),
+            Data::DateTime(ExcelDateTime::new(-3.0, ExcelDateTimeType::DateTime, false)),
             Data::DateTime(ExcelDateTime::new(44000.0, ExcelDateTimeType::DateTime, true)),
             Data::DateTime(ExcelDateTime::new(1.25, ExcelDateTimeType::TimeDelta, false)),
             Data::DateTimeIso("2026-07-01T08:30:00".into()),
@@ -221,9 +395,36 @@ mod tests {
         for (i, cell) in cells.iter().enumerate() {
             let mut s = String::new();
             encode(cell, &mut s);
-            assert_eq!(decode(&s).as_ref(), Some(cell), "cell {i} as {s:?}");
+            let back = decode(&s);
+            assert_eq!(back.as_ref(), Some(cell), "cell {i} as {s:?}");
+            match (&back, cell) {
+                (Some(Data::Float(b)), Data::Float(a)) => assert_eq!(b.to_bits(), a.to_bits(), "the same bits: {s}"),
+                (Some(Data::DateTime(b)), Data::DateTime(a)) => {
+                    assert_eq!(b.as_f64().to_bits(), a.as_f64().to_bits(), "the same bits: {s}")
+                }
+                _ => {}
+            }
             assert!(!s.starts_with(['=', '+', '-', '@']), "no field starts a formula: {s}");
         }
+    }
+
+    #[test]
+    fn dates_and_times_are_written_as_the_clerk_reads_them_when_that_is_exact() {
+        let shown = |v: f64| {
+            let mut s = String::new();
+            encode(
+                &Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false)),
+                &mut s,
+            );
+            s
+        };
+        assert_eq!(shown(46204.0), "d:2026-07-01");
+        assert_eq!(shown(46204.375), "d:2026-07-01 09:00:00");
+        assert_eq!(shown(0.3541666666666667), "d:08:30:00");
+        // Not whole seconds: the serial itself.
+        assert_eq!(shown(0.123456789), "d:0.123456789");
+        // Before 1900-03-01 Excel's calendar has its leap-year bug: the serial itself.
+        assert_eq!(shown(30.5), "d:30.5");
     }
 
     #[test]
@@ -236,7 +437,9 @@ mod tests {
             (1, vec![text("编号"), text("手机"), text("姓名"), text("岗位")]),
         ];
         let header = Header::find("花名册.xlsx", &contract::ROSTER, &first).unwrap();
-        let mut w = Writer::new(&header, &first[1].1);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("花名册.cells.csv");
+        let mut w = Writer::new(std::fs::File::create(&path).unwrap(), &header, &first[1].1);
         w.row(
             2,
             &[text("0101"), text("13911112222"), text("张三"), text("兼职网格员")],
@@ -245,7 +448,8 @@ mod tests {
             4,
             &[text("0102"), text("13933334444"), text("李四"), text("专职网格员")],
         );
-        let bytes = w.finish();
+        w.finish().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
         let shown = String::from_utf8(bytes.clone()).unwrap();
         assert!(!shown.contains("139") && !shown.contains("138"), "{shown}");
         let mut rows = ExtractRows::new(&bytes);

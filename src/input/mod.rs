@@ -49,12 +49,12 @@ pub struct Inputs {
 }
 
 /// A sheet as the run read it ([`extract`]): its contract label, the index of the file (in
-/// [`Inputs::files`]) it came from, and the extract's bytes.
-#[derive(Debug, Clone)]
+/// [`Inputs::files`]) it came from, and the extract written.
+#[derive(Debug)]
 pub struct Extracted {
     pub sheet: &'static str,
     pub file: usize,
-    pub bytes: Vec<u8>,
+    pub written: extract::Written,
 }
 
 impl Inputs {
@@ -514,16 +514,16 @@ fn too_long(cells: &[Data], r: u32, file: &str, spec: &SheetSpec, p: &mut Vec<In
 }
 
 /// A parsed sheet, and its extract when the run archives one.
-type Read = (Parsed, Option<Vec<u8>>);
+type Read = (Parsed, Option<extract::Written>);
 
 /// Reads one sheet from its source in a single pass: the first rows are kept to find the
-/// header, then every row is parsed as it arrives (and, with `keep`, added to its extract).
+/// header, then every row is parsed as it arrives (and, when the run archives its sheets,
+/// written to its extract: `ctx.keep`).
 fn read_sheet(
     src: &mut dyn source::RowSource,
     file: &str,
     spec: &'static SheetSpec,
     ctx: &Ctx,
-    keep: bool,
     p: &mut Vec<InputProblem>,
 ) -> Result<Read, InputProblem> {
     let fail = |e: String| InputProblem {
@@ -540,10 +540,20 @@ fn read_sheet(
         }
     }
     let header = Header::find(file, spec, &first)?;
-    let mut extract = keep
-        .then(|| first.iter().find(|(r, _)| *r == header.row))
-        .flatten()
-        .map(|(_, cells)| extract::Writer::new(&header, cells));
+    let unwritable = |e: std::io::Error| InputProblem {
+        file: file.to_string(),
+        place: spec.label().to_string(),
+        found: None,
+        expected: format!("a run folder the sheet can be archived into (cannot write its copy: {e})"),
+    };
+    let mut extract = match (ctx.keep, first.iter().find(|(r, _)| *r == header.row)) {
+        (Some(sink), Some((_, cells))) => Some(extract::Writer::new(
+            sink.create(spec.label()).map_err(unwritable)?,
+            &header,
+            cells,
+        )),
+        _ => None,
+    };
     let mut parsed = Parsed::new(spec);
     if let Some(n) = src.rows_left() {
         // A tenth more than the estimate: capacity never used is never touched, so costs
@@ -585,16 +595,22 @@ fn read_sheet(
         }
     }
     crate::progress::rows_read(batch);
-    Ok((parsed, extract.map(extract::Writer::finish)))
+    let written = extract.map(extract::Writer::finish).transpose().map_err(unwritable)?;
+    Ok((parsed, written))
 }
 
 /// Reads every input a run of `rules` for `period` needs.
 pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs, InputErrors> {
-    load_with(paths, rules, period, false)
+    load_with(paths, rules, period, None)
 }
 
-/// [`load`], keeping each sheet's extract for the run's archive when `keep` is set.
-pub fn load_with(paths: &[PathBuf], rules: &RuleSet, period: Period, keep: bool) -> Result<Inputs, InputErrors> {
+/// [`load`], writing each sheet's extract for the run's archive into `keep` when given.
+pub fn load_with(
+    paths: &[PathBuf],
+    rules: &RuleSet,
+    period: Period,
+    keep: Option<&dyn extract::Sink>,
+) -> Result<Inputs, InputErrors> {
     let files = discover(paths).map_err(InputErrors)?;
     let mut problems = Vec::new();
     let mut sources: Vec<(InputFile, Option<Source>)> = Vec::new();
@@ -798,14 +814,14 @@ pub fn load_with(paths: &[PathBuf], rules: &RuleSet, period: Period, keep: bool)
         *src = None;
     }
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
-    let mut extracts: Vec<(usize, &'static str, Vec<u8>)> = Vec::new();
+    let mut extracts: Vec<(usize, &'static str, extract::Written)> = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result.unwrap_or_else(|| Err(internal("a sheet reader that finished"))) {
             Ok(((p, extract), mut probs)) => {
                 problems.append(&mut probs);
                 by_kind.insert(job.spec.key, p);
-                if let Some(bytes) = extract {
-                    extracts.push((job.file, job.spec.label(), bytes));
+                if let Some(w) = extract {
+                    extracts.push((job.file, job.spec.label(), w));
                 }
             }
             Err(p) => problems.push(p),
@@ -831,11 +847,11 @@ pub fn load_with(paths: &[PathBuf], rules: &RuleSet, period: Period, keep: bool)
     }
     inputs.extracts = extracts
         .into_iter()
-        .filter_map(|(file, sheet, bytes)| {
+        .filter_map(|(file, sheet, written)| {
             Some(Extracted {
                 sheet,
                 file: index_of[file]?,
-                bytes,
+                written,
             })
         })
         .collect();
@@ -940,7 +956,7 @@ fn read_fast(
     let entry = zip.by_name(path).ok()?;
     let mut rows = xlsx::SheetRows::new(entry, book, merges, path, sheet);
     let mut problems = Vec::new();
-    let r = read_sheet(&mut rows, file, spec, ctx, ctx.keep, &mut problems);
+    let r = read_sheet(&mut rows, file, spec, ctx, &mut problems);
     rows.gave_up().is_none().then_some((r, problems))
 }
 
@@ -985,7 +1001,6 @@ fn run_job<'a>(
             &file.display,
             job.spec,
             ctx,
-            ctx.keep,
             &mut problems,
         )?,
         (Some(Source::Csv(lazy)), _) => {
@@ -995,7 +1010,6 @@ fn run_job<'a>(
                 &file.display,
                 job.spec,
                 ctx,
-                ctx.keep,
                 &mut problems,
             )?
         }
@@ -1055,7 +1069,6 @@ fn run_job<'a>(
                                 &file.display,
                                 job.spec,
                                 ctx,
-                                ctx.keep,
                                 &mut problems,
                             )
                         }
@@ -1078,7 +1091,6 @@ fn run_job<'a>(
                                 &file.display,
                                 job.spec,
                                 ctx,
-                                ctx.keep,
                                 &mut problems,
                             )?
                         }
@@ -1094,7 +1106,6 @@ fn run_job<'a>(
                         &file.display,
                         job.spec,
                         ctx,
-                        ctx.keep,
                         &mut problems,
                     )?
                 }

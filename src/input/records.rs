@@ -178,8 +178,8 @@ pub struct Ctx<'a> {
     /// read. `None` while the roster is read, or when it could not be (its problems are
     /// reported; the rows are then not checked against it).
     pub roster: Option<&'a Roster>,
-    /// Whether each sheet's extract is kept, for the run's archive (`super::extract`).
-    pub keep: bool,
+    /// Where each sheet's extract is written, for the run's archive (`super::extract`).
+    pub keep: Option<&'a dyn super::extract::Sink>,
 }
 
 impl Ctx<'_> {

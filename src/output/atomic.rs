@@ -532,6 +532,43 @@ impl Stage {
     }
 }
 
+/// A run's extracts are written straight into the set, as its sheets are read.
+impl crate::input::extract::Sink for Stage {
+    fn create(&self, sheet: &'static str) -> std::io::Result<fs::File> {
+        let name = crate::archive::extract_name(sheet);
+        let path = self.tmp.join(&name);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::File::create(path)
+    }
+}
+
+impl Stage {
+    /// Seals a file written into the set by another (an extract, through [`Sink`]): syncs it
+    /// and returns its SHA-256 for the manifest, read back while the run scores.
+    ///
+    /// [`Sink`]: crate::input::extract::Sink
+    pub fn seal(&self, name: &str, file: &fs::File) -> Result<String, WriteError> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        interrupt::check()?;
+        let path = self.tmp.join(name);
+        file.sync_all().map_err(io(&path))?;
+        let mut f = fs::File::open(&path).map_err(io(&path))?;
+        let mut hash = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f.read(&mut buf).map_err(io(&path))?;
+            if n == 0 {
+                break;
+            }
+            hash.update(&buf[..n]);
+        }
+        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
 impl Drop for Stage {
     /// Removes the temporary folder: the unfinished set after a failure, the previous set after
     /// an exchange, and nothing after a rename (it is the target now).
