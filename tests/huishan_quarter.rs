@@ -188,3 +188,45 @@ fn the_same_worker_reporting_an_event_twice_at_one_level_is_an_error() {
 fn the_example_exercises_every_rule_of_the_rule_set() {
     common::assert_every_rule_fires_in("huishan", "examples/huishan", &["2026Q3", "2026"]);
 }
+
+/// Issue 14 (D6.3): for a scheme scored month by month, the quarter's 分月 months are exactly
+/// its month runs' totals, for every worker, and add up to its 合计. (An event reported across
+/// a month boundary was credited in both months, or to the wrong worker, by the month runs.)
+#[test]
+fn every_month_on_the_quarters_sheet_is_the_month_run_and_they_add_up_to_the_quarter() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("q");
+    run("quarter", "2026Q3", &out);
+    let mut wb: Xlsx<_> = open_workbook(out.join("score-2026Q3.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("分月").unwrap();
+    let mut rows = sheet.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let num = |c: &Data| match c {
+        Data::Float(x) => rust_decimal::Decimal::try_from(*x).unwrap(),
+        Data::Int(x) => rust_decimal::Decimal::from(*x),
+        other => panic!("{other:?}"),
+    };
+    let months: Vec<(usize, Vec<Row>)> = [7, 8, 9]
+        .iter()
+        .map(|m| {
+            let (scores, _) = run("month", &format!("2026-{m:02}"), &dir.path().join(format!("m{m}")));
+            (col(&format!("{m}月合计")), scores)
+        })
+        .collect();
+    let quarter = col("2026年第3季度合计");
+    let mut checked = 0;
+    for row in rows {
+        let id = row[0].to_string();
+        let mut sum = rust_decimal::Decimal::ZERO;
+        for (c, scores) in &months {
+            let month: rust_decimal::Decimal = of(scores, &id)["total"].parse().unwrap();
+            assert_eq!(num(&row[*c]), month, "{id}, {}", header[*c]);
+            sum += month;
+        }
+        assert_eq!(num(&row[quarter]), sum, "{id}: the months add up to the quarter");
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked} workers");
+}

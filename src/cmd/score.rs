@@ -259,11 +259,12 @@ fn score_and_render_read(
     interrupt::check()?;
     progress::phase(progress::Phase::Writing);
     // A monthly scheme paid per quarter shows each month beside the quarter's sum.
+    let shared = rules.shared_event_types();
     let months: Vec<engine::Outcome> = if rules.meta.by_month && period.months().len() > 1 {
         period
             .months()
             .into_iter()
-            .map(|m| engine::score(&inputs.for_month(m), rules, m, calendar))
+            .map(|m| engine::score(&inputs.for_month(m, &shared), rules, m, calendar))
             .collect::<Result<_, _>>()?
     } else {
         Vec::new()

@@ -276,7 +276,7 @@ fn compute(
             for e in rows
                 .events
                 .iter()
-                .filter(|e| e.valid && types.contains(&e.type_id) && !e.count.is_zero())
+                .filter(|e| e.counted && e.valid && types.contains(&e.type_id) && !e.count.is_zero())
             {
                 // Counted once per event: only the credited row counts, at the event's level.
                 let level = match (once_per_event, ctx.credit.get(&e.src)) {
@@ -391,7 +391,7 @@ fn compute(
             for e in rows
                 .events
                 .iter()
-                .filter(|e| e.valid && types.contains(&e.type_id) && !e.count.is_zero())
+                .filter(|e| e.counted && e.valid && types.contains(&e.type_id) && !e.count.is_zero())
             {
                 let Some(assigned) = e.assigned_at else {
                     problems.push(InputProblem {

@@ -401,7 +401,7 @@ pub fn score_with(
             let dates = r.attendance.iter().map(|a| a.date);
             let dates = dates
                 .chain(r.patrols.iter().map(|p| p.date))
-                .chain(r.events.iter().map(|e| e.date));
+                .chain(r.events.iter().filter(|e| e.counted).map(|e| e.date));
             for d in dates {
                 let (y, m) = (chrono::Datelike::year(&d), chrono::Datelike::month(&d));
                 unseen.retain(|p| (p.year, p.index) != (y, m));
@@ -716,6 +716,7 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
             closed_at: None,
             complex: false,
             amount: None,
+            counted: true,
             src: Src {
                 sheet: SheetKind::Events,
                 row,

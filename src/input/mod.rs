@@ -59,8 +59,10 @@ pub struct Extracted {
 
 impl Inputs {
     /// The same inputs with only the rows dated in `month` (a month of the run's period, for
-    /// a scheme scored month by month).
-    pub fn for_month(&self, month: Period) -> Inputs {
+    /// a scheme scored month by month) — and, of the event types in `shared` (counted once per
+    /// event), every row, counted only in its month, so that each month credits an event as
+    /// its own month run does (schemes.md D6.3).
+    pub fn for_month(&self, month: Period, shared: &[crate::rules::TypeId]) -> Inputs {
         let rows = self
             .rows
             .iter()
@@ -72,7 +74,15 @@ impl Inputs {
                     .cloned()
                     .collect(),
                 patrols: r.patrols.iter().filter(|p| month.contains(p.date)).cloned().collect(),
-                events: r.events.iter().filter(|e| month.contains(e.date)).cloned().collect(),
+                events: r
+                    .events
+                    .iter()
+                    .filter(|e| month.contains(e.date) || shared.contains(&e.type_id))
+                    .map(|e| Event {
+                        counted: e.counted && month.contains(e.date),
+                        ..e.clone()
+                    })
+                    .collect(),
                 survey: r.survey.clone(),
                 indicators: r.indicators.clone(),
             })
@@ -1184,6 +1194,11 @@ fn resolve(
             let id = &keyed.ids[k as usize];
             match index.get(id) {
                 Some(i) if ctx.counts(record.date) => rows[i].events.push(record),
+                // An event counted once is found across every day the run reads (D6.3).
+                Some(i) if shared.contains(&record.type_id) => rows[i].events.push(Event {
+                    counted: false,
+                    ..record
+                }),
                 Some(_) => {}
                 None => problems.push(index.unknown(id, keyed.place(record.src), file("events"))),
             }

@@ -129,6 +129,11 @@ pub struct Event {
     pub complex: bool,
     pub amount: Option<Decimal>,
     pub src: Src,
+    /// Whether the row's date counts in this run. A row of a type counted once per event is
+    /// kept from every day the run reads (a month run reads its quarter), so that the event's
+    /// first reporter and highest level are found across months (schemes.md D6.3); it counts
+    /// only in the month of its first report.
+    pub counted: bool,
 }
 
 /// A survey row: one respondent's answers, or a worker's given rates.
@@ -567,6 +572,7 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
             complex,
             amount,
             src: src(SheetKind::Events, row),
+            counted: true,
         };
         // Kept even outside a month run's month: event ids are unique across the sheet.
         out.push(row, &id, rec);
