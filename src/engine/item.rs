@@ -158,6 +158,8 @@ pub fn apply_tier(tier: &Tier, rate: Decimal) -> (Decimal, String) {
 pub struct Who<'a> {
     pub role: RoleId,
     pub months: Decimal,
+    /// The worker (its 到岗–离岗 span, for monthly amounts).
+    pub worker: &'a crate::input::records::Worker,
     /// The run's period (an item may be scored in year runs only).
     pub run: crate::period::Period,
     /// The subject's 编号, and the earlier runs (for sums over runs).
@@ -285,17 +287,22 @@ fn score_leaf(
             ));
             v = points;
         }
-        Scoring::Monthly { by_role, share } => {
+        Scoring::Monthly {
+            by_role,
+            share,
+            part_month,
+        } => {
             let base = by_role.get(w.role).copied().flatten().unwrap_or_default();
-            let amount = base * *share * w.months;
+            let per_month = base * *share;
+            let (amount, months, full, parts) = super::pay::monthly_amount(per_month, w.worker, w.run, *part_month);
             let rule = format!(
-                "每月{} × {} × {}个月 = {}",
+                "每月{} × {} × {}个月{parts} = {}",
                 show(base),
                 show(*share),
-                show(w.months),
+                show(full),
                 show(amount)
             );
-            trace.push(line_for(item, rule, w.months, amount, vec![]));
+            trace.push(line_for(item, rule, months, amount, vec![]));
             v = amount;
         }
         Scoring::SumOfRuns { per, item: path } => {

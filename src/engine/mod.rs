@@ -476,6 +476,7 @@ fn score_worker(
     for it in &rules.items {
         let who = item::Who {
             role: w.role,
+            worker: w,
             months: pay::months_on_roster(w, mctx.period),
             run: mctx.period,
             id: &w.id,

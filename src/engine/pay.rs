@@ -71,18 +71,22 @@ pub(super) fn pay_worker(
                     )
                 }
             }
-            PayAmount::Subsidy { by_grade, otherwise } => match w.monthly_subsidy {
+            PayAmount::Subsidy {
+                by_grade,
+                otherwise,
+                part_month,
+            } => match w.monthly_subsidy {
                 Some(monthly) => {
-                    let months = months_on_roster(w, period);
                     let g = s.subject.grade.clone().unwrap_or_default();
                     let factor = by_grade.iter().find(|(k, _)| *k == g).map_or(*otherwise, |(_, f)| *f);
-                    let a = monthly * months * factor;
+                    let (due, months, full, parts) = monthly_amount(monthly, w, period, *part_month);
+                    let a = due * factor;
                     (
                         a,
                         format!(
-                            "月补贴{}元 × {}个月 × {} ({g}) = {}元",
+                            "月补贴{}元 × {}个月{parts} × {} ({g}) = {}元",
                             show_money(monthly),
-                            show(months),
+                            show(full),
                             show(factor),
                             show_money(round_fen(a))
                         ),
@@ -148,7 +152,9 @@ pub(super) fn pay_worker(
         let amount = round_fen(amount);
         // What the rule pays with nothing withheld: a subsidy at its full factor.
         s.pay_full.push(match &rule.amount {
-            PayAmount::Subsidy { .. } => round_fen(w.monthly_subsidy.unwrap_or_default() * months_on_roster(w, period)),
+            PayAmount::Subsidy { part_month, .. } => {
+                round_fen(monthly_amount(w.monthly_subsidy.unwrap_or_default(), w, period, *part_month).0)
+            }
             _ => amount,
         });
         let paid = if w.no_reward && !amount.is_zero() {
@@ -186,6 +192,65 @@ pub(super) fn months_on_roster(w: &crate::input::records::Worker, period: Period
         .filter(|m| w.start.is_none_or(|s| s <= m.first_day()) && w.end.is_none_or(|e| e >= m.last_day()))
         .count();
     Decimal::from(covered)
+}
+
+/// A monthly amount over the period for one worker, and its trace: `per_month` for each month
+/// the 到岗–离岗 span covers in full, and for a month covered in part what `part` says
+/// (schemes.md D6.5) — pro rata by calendar days in post, each such month rounded half away
+/// from zero to the fen. Returns the amount, the months counted (a part month as its
+/// fraction), the months covered in full, and what the part months add, as trace text (empty
+/// when none does).
+pub(super) fn monthly_amount(
+    per_month: Decimal,
+    w: &crate::input::records::Worker,
+    period: Period,
+    part: crate::rules::PartMonth,
+) -> (Decimal, Decimal, Decimal, String) {
+    use crate::rules::PartMonth;
+    let full = months_on_roster(w, period);
+    let mut amount = per_month * full;
+    let mut months = full;
+    let mut text = String::new();
+    for m in period.months() {
+        let (first, last) = (m.first_day(), m.last_day());
+        let from = w.start.map_or(first, |s| s.max(first));
+        let to = w.end.map_or(last, |e| e.min(last));
+        let covered = w.start.is_none_or(|s| s <= first) && w.end.is_none_or(|e| e >= last);
+        if covered || from > to {
+            continue;
+        }
+        let days = Decimal::from((to - from).num_days() + 1);
+        let of = Decimal::from((last - first).num_days() + 1);
+        match part {
+            PartMonth::None => {}
+            PartMonth::Full => {
+                amount += per_month;
+                months += Decimal::ONE;
+                text.push_str(&format!(
+                    " + {}月在岗{}天按整月 {}",
+                    m.index,
+                    show(days),
+                    show(per_month)
+                ));
+            }
+            PartMonth::ProRata => {
+                let a = round_fen(per_month * days / of);
+                amount += a;
+                months += days / of;
+                text.push_str(&format!(
+                    " + {}月在岗{}/{}天 {} × {}/{} = {}",
+                    m.index,
+                    show(days),
+                    show(of),
+                    show(per_month),
+                    show(days),
+                    show(of),
+                    show(a)
+                ));
+            }
+        }
+    }
+    (amount, months, full, text)
 }
 
 /// A pool: what pay rule `from_col` withheld from everyone, shared equally among the subjects
@@ -366,4 +431,44 @@ pub(super) fn count_param(
         return None;
     }
     v.try_into().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::records::Worker;
+    use crate::rules::PartMonth;
+    use std::str::FromStr;
+
+    fn on(start: Option<(u32, u32)>, end: Option<(u32, u32)>) -> Worker {
+        let day = |(m, d): (u32, u32)| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        Worker {
+            start: start.map(day),
+            end: end.map(day),
+            ..Worker::for_test("1", 0, 2)
+        }
+    }
+
+    #[test]
+    fn a_part_month_pays_by_its_rule_none_pro_rata_or_full() {
+        let q = Period::parse(crate::period::PeriodKind::Quarter, "2026Q3").unwrap();
+        let w = on(Some((7, 15)), Some((9, 10)));
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        // August in full; July 17 of 31 days, September 10 of 30.
+        assert_eq!(monthly_amount(d("350"), &w, q, PartMonth::None).0, d("350"));
+        // 350 + 350 × 17/31 (191.935… → 191.94) + 350 × 10/30 (116.666… → 116.67).
+        let (a, months, full, text) = monthly_amount(d("350"), &w, q, PartMonth::ProRata);
+        assert_eq!((a, full), (d("658.61"), d("1")));
+        assert!(months > d("1.88") && months < d("1.89"), "{months}");
+        assert!(
+            text.contains("7月在岗17/31天") && text.contains("9月在岗10/30天"),
+            "{text}"
+        );
+        assert_eq!(monthly_amount(d("350"), &w, q, PartMonth::Full).0, d("1050"));
+        // In post all quarter: three months whatever the rule.
+        assert_eq!(
+            monthly_amount(d("350"), &on(None, None), q, PartMonth::ProRata).0,
+            d("1050")
+        );
+    }
 }

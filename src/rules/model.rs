@@ -221,6 +221,8 @@ pub enum Scoring {
     Monthly {
         by_role: Vec<Option<Decimal>>,
         share: Decimal,
+        /// How a month the worker's span covers only in part pays.
+        part_month: PartMonth,
     },
     /// The sum of item `item` (a path) in the runs of `per` within this run's period, read
     /// from the archive (the year-end reward of twelve month runs).
@@ -346,6 +348,20 @@ pub struct PayRule {
     pub amount: PayAmount,
 }
 
+/// How a monthly amount pays a month that the worker's 到岗–离岗 span covers only in part
+/// (schemes.md D6.5). Every monthly amount states it; the default is `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartMonth {
+    /// Nothing for a part month: only months covered in full pay.
+    #[default]
+    None,
+    /// The amount × calendar days in post ÷ days of the month, to the fen (四舍五入).
+    ProRata,
+    /// The whole amount for any month with a day in post.
+    Full,
+}
+
 /// What a 参数 value that a pay rule reads must be: checked at the 参数 cell, so that a rank of
 /// 3.5, 0 or −1 is an error rather than a band silently missed (and 0 paid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -397,6 +413,8 @@ pub enum PayAmount {
     Subsidy {
         by_grade: Vec<(String, Decimal)>,
         otherwise: Decimal,
+        /// How a month the worker's span covers only in part pays.
+        part_month: PartMonth,
     },
     /// What pay rule `from` withheld (its full amount less what it paid), shared equally
     /// among the subjects of `grade`.

@@ -207,6 +207,9 @@ pub struct RawTier {
 pub struct RawMonthly {
     pub by_role: Spanned<BTreeMap<String, Dec>>,
     pub share: Option<Dec>,
+    /// `none` (default), `pro_rata` or `full`: how a month covered in part pays.
+    #[serde(default)]
+    pub part_month: super::model::PartMonth,
 }
 
 /// The sum of an item over the earlier runs of `per` within this run's period (a year-end
@@ -335,6 +338,9 @@ pub struct RawSubsidy {
     pub by_grade: Option<Spanned<BTreeMap<String, Dec>>>,
     #[serde(default)]
     pub otherwise: Option<Dec>,
+    /// `none` (default), `pro_rata` or `full`: how a month covered in part pays.
+    #[serde(default)]
+    pub part_month: super::model::PartMonth,
 }
 
 /// What pay rule `from` withheld from everyone (due − paid), shared equally among the subjects

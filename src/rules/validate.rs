@@ -393,6 +393,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             PayAmount::Subsidy {
                 by_grade,
                 otherwise: sub.otherwise.map_or(Decimal::ONE, |d| d.0),
+                part_month: sub.part_month,
             }
         } else if let Some(pool) = &p.pool {
             known_grade(&mut c, &p.id, &pool.grade);
@@ -1234,7 +1235,11 @@ fn item(
                     if share < Decimal::ZERO {
                         c.at(&f.by_role, "a share cannot be negative");
                     }
-                    Scoring::Monthly { by_role, share }
+                    Scoring::Monthly {
+                        by_role,
+                        share,
+                        part_month: f.part_month,
+                    }
                 });
                 f.unwrap_or(Scoring::Lines(vec![]))
             }
