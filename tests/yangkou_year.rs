@@ -24,12 +24,12 @@ fn inputs(dir: &Path, skips: &[(&str, usize, &str)], events: &str) {
         ("P6", "兼职网格员"),
         ("P7", "兼职网格员"),
     ];
-    let mut roster = String::from("编号,姓名,村(社区),岗位,到岗日期\n");
+    let mut roster = String::from("编号,姓名,村(社区),岗位,到岗日期,离岗日期\n");
     let mut patrol = String::from("编号,日期,时段,开始,结束,已录入\n");
     let mut attendance = String::from("编号,日期,状态,签到时间,报告时间\n");
     let mut survey = String::from("编号,知晓率,覆盖率,满意率\n");
     for (id, role) in workers {
-        writeln!(roster, "{id},{id}号,环港村,{role},2026-12-29").unwrap();
+        writeln!(roster, "{id},{id}号,环港村,{role},2026-12-29,").unwrap();
         writeln!(survey, "{id},100%,100%,100%").unwrap();
         for (k, day) in DAYS.iter().enumerate() {
             for (session, start, end) in [("上午", "08:30", "10:45"), ("下午", "14:00", "16:15")] {
@@ -40,6 +40,25 @@ fn inputs(dir: &Path, skips: &[(&str, usize, &str)], events: &str) {
             if role == "兼职网格员" {
                 writeln!(attendance, "{id},{day},出勤,08:30,16:30").unwrap();
             }
+        }
+    }
+    // Two full-time workers in post for half the year (D6.8): F3 from 07-01, F4 until 06-30,
+    // each patrolling twice on every day of their span.
+    for (id, from, to) in [("F3", (7, 1), (12, 31)), ("F4", (1, 1), (6, 30))] {
+        let day = |(m, d): (u32, u32)| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let (start, end) = if id == "F3" {
+            (day(from).to_string(), String::new())
+        } else {
+            (String::new(), day(to).to_string())
+        };
+        writeln!(roster, "{id},{id}号,环港村,专职网格员,{start},{end}").unwrap();
+        writeln!(survey, "{id},100%,100%,100%").unwrap();
+        let mut d = day(from);
+        while d <= day(to) {
+            for (session, s, e) in [("上午", "08:30", "10:45"), ("下午", "14:00", "16:15")] {
+                writeln!(patrol, "{id},{d},{session},{s},{e},是").unwrap();
+            }
+            d = d.succ_opt().unwrap();
         }
     }
     std::fs::create_dir_all(dir).unwrap();
@@ -97,8 +116,12 @@ fn ten_percent_of_heads_and_part_time_names_one_excellent_grid_head() {
         .iter()
         .filter(|r| r["id"].starts_with('P'))
         .all(|r| r["honors"].is_empty()));
-    // 县年度排名 3 is 第一等次: 3000 to the full-time; F2's veto withholds it.
-    assert_eq!(of(&pays, "F1")["year_end_pay"], "3000.00");
+    // 县年度排名 3 is 第一等次: 3000 to the full-time, × the full months in post ÷ 12 (D6.8).
+    // F1 joined on 12-29: no full month, 3000 × 0/12 = 0. F3 joined on 07-01 and F4 left on
+    // 06-30: six full months each, 3000 × 6/12 = 1500. F2's veto withholds it.
+    assert_eq!(of(&pays, "F1")["year_end_pay"], "0.00");
+    assert_eq!(of(&pays, "F3")["year_end_pay"], "1500.00");
+    assert_eq!(of(&pays, "F4")["year_end_pay"], "1500.00");
     assert_eq!(of(&pays, "F2")["year_end_pay"], "0.00");
     assert_eq!(of(&scores, "F2")["veto"], "网格内发生五类事件");
 }

@@ -273,6 +273,12 @@ fn score_leaf(
     trace: &mut Vec<TraceLine>,
 ) -> Decimal {
     let mut v = leaf.start;
+    if leaf.part_period == crate::rules::PartPeriod::FullMonths && !v.is_zero() {
+        if let Some((scaled, how)) = super::pay::part_of_period(v, w.worker, w.run) {
+            trace.push(line_for(item, how, Decimal::ZERO, scaled - v, vec![]));
+            v = scaled;
+        }
+    }
     match &leaf.scoring {
         Scoring::Tier(t) => {
             let (rate, srcs, how) = rate_of_measure(&measures[t.measure]);

@@ -149,6 +149,13 @@ pub(super) fn pay_worker(
                 None => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
             },
         };
+        let (amount, rule_text) = match rule.part_period {
+            crate::rules::PartPeriod::FullMonths if !amount.is_zero() => match part_of_period(amount, w, period) {
+                Some((scaled, how)) => (scaled, format!("{rule_text}; {how}")),
+                None => (amount, rule_text),
+            },
+            _ => (amount, rule_text),
+        };
         let amount = round_fen(amount);
         // What the rule pays with nothing withheld: a subsidy at its full factor.
         s.pay_full.push(match &rule.amount {
@@ -192,6 +199,32 @@ pub(super) fn months_on_roster(w: &crate::input::records::Worker, period: Period
         .filter(|m| w.start.is_none_or(|s| s <= m.first_day()) && w.end.is_none_or(|e| e >= m.last_day()))
         .count();
     Decimal::from(covered)
+}
+
+/// An amount for the whole period scaled to the months of it the worker's 到岗–离岗 span covers
+/// in full (schemes.md D6.8), to the fen, with its trace; `None` for one in post throughout.
+pub(super) fn part_of_period(
+    amount: Decimal,
+    w: &crate::input::records::Worker,
+    period: Period,
+) -> Option<(Decimal, String)> {
+    let months = months_on_roster(w, period);
+    let all = Decimal::from(period.months().len());
+    if months == all {
+        return None;
+    }
+    let scaled = round_fen(amount * months / all);
+    Some((
+        scaled,
+        format!(
+            "在岗{}个整月: {} × {}/{} = {}",
+            show(months),
+            show(amount),
+            show(months),
+            show(all),
+            show(scaled)
+        ),
+    ))
 }
 
 /// A monthly amount over the period for one worker, and its trace: `per_month` for each month

@@ -208,6 +208,9 @@ pub struct Leaf {
     pub floor: Option<Decimal>,
     /// 累计扣分不超过: the most its deduction lines may take off together.
     pub cap: Option<Decimal>,
+    /// How the starting points pay a worker in post for part of the period (before its
+    /// lines apply).
+    pub part_period: PartPeriod,
     pub scoring: Scoring,
 }
 
@@ -346,6 +349,21 @@ pub struct PayRule {
     pub periods: Vec<PeriodKind>,
     pub withheld_when_vetoed: bool,
     pub amount: PayAmount,
+    /// How the amount pays a worker in post for part of the period.
+    pub part_period: PartPeriod,
+}
+
+/// How an amount for a whole period (a year-end reward) pays a worker whose 到岗–离岗 span
+/// covers only part of it (schemes.md D6.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartPeriod {
+    /// The whole amount, in post or not (titles, committee awards).
+    #[default]
+    Whole,
+    /// The amount × the months of the period the span covers in full ÷ the period's months,
+    /// to the fen (四舍五入): a year-end 3000 for one who joined on 07-01 is 1500.
+    FullMonths,
 }
 
 /// How a monthly amount pays a month that the worker's 到岗–离岗 span covers only in part

@@ -175,6 +175,10 @@ pub struct RawItem {
     #[serde(default)]
     pub kind: Option<Name>,
     pub max: Option<Dec>,
+    /// `whole` (default) or `full_months`: a score leaf's starting points for one in post for
+    /// part of the period (a year-end amount).
+    #[serde(default)]
+    pub part_period: super::model::PartPeriod,
     pub floor: Option<Spanned<Dec>>,
     pub cap: Option<Spanned<Dec>>,
     pub roles: Option<Vec<Name>>,
@@ -319,6 +323,10 @@ pub struct RawPay {
     pub item: Option<Name>,
     /// Pays the subjects of a grade an amount the run's 参数 sheet sets (奖励金额由镇党委决定).
     pub grade_param: Option<RawGradeParam>,
+    /// `whole` (default) or `full_months`: how the amount pays one in post for part of the
+    /// period.
+    #[serde(default)]
+    pub part_period: super::model::PartPeriod,
 }
 
 #[derive(Deserialize, Debug)]

@@ -472,6 +472,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             periods,
             withheld_when_vetoed: p.withheld_when_vetoed,
             amount,
+            part_period: p.part_period,
         });
     }
 
@@ -1401,6 +1402,12 @@ fn item(
             }
         };
         let floor = it.floor.as_ref().map(|f| f.get_ref().0);
+        if it.part_period != super::model::PartPeriod::Whole && kind != ItemKind::Score {
+            c.at(
+                &it.id,
+                "`part_period` scales a score item's starting points (its `max`); this item starts at 0",
+            );
+        }
         ItemBody::Leaf(Leaf {
             start: if kind == ItemKind::Score {
                 max.unwrap_or_default()
@@ -1409,6 +1416,7 @@ fn item(
             },
             floor,
             cap: it.cap.as_ref().map(|x| x.get_ref().0),
+            part_period: it.part_period,
             scoring,
         })
     };
