@@ -372,3 +372,28 @@ fn a_run_with_nobody_on_the_roster_writes_workbooks_excel_can_open() {
     assert_rows_once(&out.join("score-2026Q3.xlsx"));
     assert_rows_once(&out.join("payout-2026Q3.xlsx"));
 }
+
+/// Issue 14 (D6.2): the 名额 sheet shows how far a tie lifted a grade past its line. 古坝村's
+/// part-time workers 0207 and 0208 tie at 99.5 across the 优秀 line: both 优秀, one over.
+#[test]
+fn the_quota_sheet_shows_how_far_a_tie_lifted_a_grade_past_its_line() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    run_example("quarter", "2026Q3", &out);
+    let mut wb: Xlsx<_> = open_workbook(out.join("score-2026Q3.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("名额").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let col = rows[0].iter().position(|h| h == "超出名额").expect("a 超出名额 column");
+    let row = rows.iter().find(|r| r[0] == "古坝村/兼职网格员").expect("the group");
+    assert_eq!(row[col], "优秀 +1", "{row:?}");
+    // A group without a tie across a line is over nothing.
+    assert!(rows[1..]
+        .iter()
+        .filter(|r| r[0] != "古坝村/兼职网格员")
+        .all(|r| r[col].is_empty() || r[col].contains('+')));
+    assert!(rows[1..].iter().any(|r| r[col].is_empty()));
+}

@@ -51,6 +51,8 @@ struct Expect {
     rank: Option<u32>,
     /// Text the subject's veto reasons contain; "" for none.
     veto: Option<String>,
+    /// Text the subject's flags (for the committee) contain; "" for none.
+    flags: Option<String>,
     /// Item path → points.
     #[serde(default)]
     items: BTreeMap<String, String>,
@@ -200,15 +202,18 @@ fn compare(rules: &RuleSet, inputs: &Inputs, out: &Outcome, x: &Expect) -> Vec<S
             s.rank.map_or(String::new(), |r| r.to_string()),
         ));
     }
-    if let Some(v) = &x.veto {
-        let got = s.vetoes.join("；");
+    for (what, want, got) in [
+        ("veto", &x.veto, s.vetoes.join("；")),
+        ("flags", &x.flags, s.flags.join("；")),
+    ] {
+        let Some(v) = want else { continue };
         let ok = if v.is_empty() {
             got.is_empty()
         } else {
             got.contains(v.as_str())
         };
         if !ok {
-            problems.push(format!("{} veto: expected {v:?}, got {got:?}", x.id));
+            problems.push(format!("{} {what}: expected {v:?}, got {got:?}", x.id));
         }
     }
     for (path, want) in &x.items {

@@ -239,6 +239,7 @@ fn score_workbook_with(
             header.push(format!("{g}人数"));
         }
         header.push("跨线并列(超额)".into());
+        header.push("超出名额".into());
         let rows = r
             .outcome
             .groups
@@ -260,6 +261,7 @@ fn score_workbook_with(
                     })
                     .collect();
                 row.push(Cell::text(ties.join("；")));
+                row.push(Cell::text(over_quota(&g.grades)));
                 row
             })
             .collect();
@@ -301,6 +303,20 @@ fn score_workbook_with(
     let mut packer = pack::Packer::new();
     wb.save_to_writer(&mut packer)?;
     Ok(packer.finish()?)
+}
+
+/// How far ties lifted a grade past its line, per grade (`优秀 +1`): the grade's count and those
+/// above it, against its cumulative line. Empty when no grade is over.
+fn over_quota(grades: &[(String, usize, usize)]) -> String {
+    let mut through = 0usize;
+    let mut out = Vec::new();
+    for (k, (grade, line, count)) in grades.iter().enumerate() {
+        through += count;
+        if k + 1 < grades.len() && through > *line {
+            out.push(format!("{grade} +{}", through - line));
+        }
+    }
+    out.join("；")
 }
 
 /// The 分月 sheet: each subject's total (and pay) month by month beside the run's, for a
