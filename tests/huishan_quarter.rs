@@ -126,10 +126,68 @@ fn a_month_is_computed_but_not_paid() {
     assert!(pays.is_none());
 }
 
+/// Issue 14, 7: a year run on one quarter of data exited 0 with a note. huishan counts its year
+/// month by month (lateness, monthly quotas), so nine months without a row are an error.
+#[test]
+fn a_year_run_on_one_quarters_inputs_is_refused_naming_the_missing_months() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let err = common::run_fails(
+        &[
+            "year",
+            "--scheme",
+            "huishan",
+            "--period",
+            "2026",
+            "--history-from",
+            "2026",
+        ],
+        Path::new("examples/huishan"),
+        &out,
+    );
+    assert!(
+        err.contains("a year's inputs: rule set huishan counts the year month by month, and no sheet has a row in 2026-01, 2026-02, 2026-03, 2026-04, 2026-05, 2026-06, 2026-10, 2026-11, 2026-12"),
+        "{err}"
+    );
+}
+
+/// The year end on the example's quarter, scored from the months it has: a copy of the rule
+/// set that declares `year_from_present_months` (the built-in one refuses, as above).
 #[test]
 fn the_year_end_pays_600_less_lateness_and_the_committees_award_to_the_top_20_percent() {
     let dir = tempfile::tempdir().unwrap();
-    let (scores, pays) = run("year", "2026", &dir.path().join("out"));
+    let text = std::fs::read_to_string("rulesets/huishan.toml").unwrap();
+    let rules = dir.path().join("huishan.toml");
+    std::fs::write(
+        &rules,
+        text.replacen("[scheme]\n", "[scheme]\nyear_from_present_months = true\n", 1),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let a = common::gridscore()
+        .args(["year", "--rules"])
+        .arg(&rules)
+        .args([
+            "--period",
+            "2026",
+            "--history-from",
+            "2026",
+            "--input",
+            "examples/huishan",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let said = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        said.contains("年度按已有月份评分 (规则集声明): 2026-01"),
+        "the run says so: {said}"
+    );
+    let (scores, pays) = (
+        csv_rows(&out.join("scores.csv")),
+        Some(csv_rows(&out.join("payouts.csv"))),
+    );
     let pays = pays.unwrap();
     // 0102: late twice: 600 − 2 × 25 = 550. 0103: absent once: 600 − 50 = 550.
     assert_eq!(of(&pays, "0102")["yearend"], "550.00");

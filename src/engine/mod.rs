@@ -386,14 +386,12 @@ pub fn score_with(
         }
     }
 
-    if !problems.is_empty() {
-        problems.sort();
-        problems.dedup();
-        return Err(InputErrors(problems));
-    }
     // A month of the period with no row in any sheet is almost always missing input (a year
-    // run given one quarter's ledger): every minimum counts it as nothing done. Say so.
-    if period.months().len() > 1 {
+    // run given one quarter's ledger): every rule that counts day by day or month by month would
+    // count it as nothing done. A year run refuses it, unless the rule set scores a year from the
+    // months there are; a quarter says so in a note. A rule set that counts nothing by time
+    // (chengnan's indicators) is not concerned.
+    if period.months().len() > 1 && !inputs.workers.is_empty() && rules.counts_by_time() {
         // The months not yet seen; the search stops once every month has a row (on real
         // input, within the first worker's rows rather than after ten million).
         let mut unseen: Vec<Period> = period.months();
@@ -411,12 +409,35 @@ pub fn score_with(
             }
         }
         let empty: Vec<String> = unseen.iter().map(|m| m.to_string()).collect();
-        if !empty.is_empty() && !inputs.workers.is_empty() {
+        let year = period.kind == crate::period::PeriodKind::Year;
+        if empty.is_empty() {
+        } else if year && !rules.meta.year_from_present_months {
+            problems.push(InputProblem {
+                file: inputs.sheet_files.values().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", "),
+                place: String::new(),
+                found: None,
+                expected: format!(
+                    "a year's inputs: rule set {} counts the year month by month, and no sheet has a row in {}: these months would be scored as months of nothing done; give the whole year's sheets",
+                    rules.meta.name,
+                    empty.join(", ")
+                ),
+            });
+        } else if year {
+            warnings.push(format!(
+                "年度按已有月份评分 (规则集声明): {} 无任何考勤、巡查或事件记录",
+                empty.join("、")
+            ));
+        } else {
             warnings.push(format!(
                 "{} 无任何考勤、巡查或事件记录: 这些月份按未完成计算, 请确认输入是否齐全",
                 empty.join("、")
             ));
         }
+    }
+    if !problems.is_empty() {
+        problems.sort();
+        problems.dedup();
+        return Err(InputErrors(problems));
     }
     for g in &groups {
         for tie in &g.ties {

@@ -41,6 +41,8 @@ pub struct Meta {
     pub money: bool,
     /// A quarter or year run also scores each of its months, shown beside the run's sum.
     pub by_month: bool,
+    /// A year is scored from whatever months the inputs hold (else a missing month is an error).
+    pub year_from_present_months: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -645,6 +647,28 @@ impl RuleSet {
     }
 
     /// Whether any rule counts per week (and so reads the days its weeks reach).
+    /// Whether a rule counts what was done day by day, week by week or month by month (duty-day
+    /// patrols, daily deadlines, attendance, minimums, monthly amounts), so that a month of the
+    /// period with no row at all would be scored as a month of nothing done.
+    pub fn counts_by_time(&self) -> bool {
+        let measures = self.measures.iter().any(|m| {
+            matches!(
+                m.kind,
+                MeasureKind::MissingPatrols { .. }
+                    | MeasureKind::DailyDeadline { .. }
+                    | MeasureKind::Attendance { .. }
+                    | MeasureKind::Minimum { .. }
+            )
+        });
+        fn monthly(it: &Item) -> bool {
+            match &it.body {
+                ItemBody::Parts(ps) => ps.iter().any(monthly),
+                ItemBody::Leaf(l) => matches!(l.scoring, Scoring::Monthly { .. }),
+            }
+        }
+        measures || self.items.iter().any(monthly)
+    }
+
     pub fn counts_weeks(&self) -> bool {
         self.measures
             .iter()

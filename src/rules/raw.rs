@@ -99,6 +99,10 @@ pub struct RawScheme {
     /// A quarter or year run also scores each of its months (a monthly scheme paid per quarter).
     #[serde(default)]
     pub by_month: bool,
+    /// A year is scored from whatever months the inputs hold (the document says so); without
+    /// it a year run whose inputs lack a month is refused.
+    #[serde(default)]
+    pub year_from_present_months: bool,
 }
 
 #[derive(Deserialize, Debug)]

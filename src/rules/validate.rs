@@ -103,6 +103,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         periods,
         calendar: s.calendar.clone().unwrap_or_else(|| "cn".to_string()),
         by_month: s.by_month,
+        year_from_present_months: s.year_from_present_months,
         units,
         money: match s.unit.as_ref().map(|u| u.get_ref().as_str()) {
             None | Some("points") => false,

@@ -175,7 +175,10 @@ pub fn assert_every_rule_fires(scheme: &str, example: &str, quarter: &str) {
 /// in one of them.
 pub fn assert_every_rule_fires_in(scheme: &str, example: &str, periods: &[&str]) {
     use gridscore::rules::{ItemBody, Scoring};
-    let rules = gridscore::rules::load_builtin(scheme).unwrap();
+    let mut rules = gridscore::rules::load_builtin(scheme).unwrap();
+    // An example is one quarter: its year runs are scored from the months it has (a year run
+    // of the built-in rule set refuses nine missing months; tests/huishan_quarter.rs shows it).
+    rules.meta.year_from_present_months = true;
     let cal = gridscore::calendar::Calendar::builtin(&rules.meta.calendar).unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(example);
     let mut traced: Vec<(String, String)> = Vec::new();
