@@ -37,15 +37,24 @@ fn the_quarter_pays_the_sum_of_its_months() {
     let p = of(&pays, "0103");
     assert_eq!((p["info_short"].as_str(), p["amount"].as_str()), ("-210.00", "560.00"));
     // 0104: July three 四级 (90) and two 二级 (10): 100, capped at 50 a month; August and
-    // September 10 each: 70. 特别重大信息 200 from its row: 300 + 450 + 70 + 200 = 1020.
+    // September 10 each: 70. 特别重大信息 200 from its row. 0104 works in 0107's grid
+    // (上坑村1号网格), where August has a 非正常上访: its August base is not paid either (D6.4,
+    // "辖区内"): 300 − 100 + 450 + 70 + 200 = 920.
     let p = of(&pays, "0104");
     assert_eq!(
-        (p["info_reward"].as_str(), p["special"].as_str(), p["amount"].as_str()),
-        ("70.00", "200.00", "1020.00")
+        (
+            p["info_reward"].as_str(),
+            p["special"].as_str(),
+            p["base_lost"].as_str(),
+            p["amount"].as_str()
+        ),
+        ("70.00", "200.00", "-100.00", "920.00")
     );
     // 0107: a petition in the grid in August: that month's base is not paid: 780 − 100.
     assert_eq!(of(&pays, "0107")["base_lost"], "-100.00");
     assert_eq!(of(&pays, "0107")["amount"], "680.00");
+    // 0102, in another grid, keeps its August base.
+    assert_eq!(of(&pays, "0102")["base_lost"], "0.00");
 }
 
 #[test]

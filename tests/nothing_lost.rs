@@ -25,6 +25,16 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// `gridscore verify` says the run folder re-derives to the same bytes.
+fn assert_verifies(out: &Path, when: &str) {
+    let v = Command::new(assert_cmd::cargo::cargo_bin("gridscore"))
+        .arg("verify")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{when}: {}", String::from_utf8_lossy(&v.stdout));
+}
+
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -264,12 +274,7 @@ fn an_input_changed_during_the_run_does_not_change_what_it_archived() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let m = gridscore::archive::read(&s.out).unwrap();
     assert_eq!(m.inputs[0].sha256, read, "the SHA-256 of what was read");
-    let v = Command::new(assert_cmd::cargo::cargo_bin("gridscore"))
-        .arg("verify")
-        .arg(&s.out)
-        .output()
-        .unwrap();
-    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    assert_verifies(&s.out, "");
     assert_eq!(names_in(s.out.parent().unwrap()), vec!["yangkou-2026Q3"]);
 }
 
@@ -289,16 +294,7 @@ fn racing_runs_on_one_target_leave_one_verifiable_set_every_time() {
             "round {round}: both succeed, one after the other"
         );
         assert_eq!(names_in(&parent), vec!["yangkou-2026Q3"], "round {round}: no debris");
-        let v = Command::new(assert_cmd::cargo::cargo_bin("gridscore"))
-            .arg("verify")
-            .arg(&s.out)
-            .output()
-            .unwrap();
-        assert!(
-            v.status.success(),
-            "round {round}: {}",
-            String::from_utf8_lossy(&v.stdout)
-        );
+        assert_verifies(&s.out, &format!("round {round}"));
     }
 }
 
@@ -343,10 +339,5 @@ fn of_two_runs_without_force_one_writes_and_a_bad_run_cannot_harm_a_good_one() {
     assert_eq!(o.status.code(), Some(1));
     assert!(good.wait().unwrap().success(), "the good run finishes");
     assert_eq!(names_in(&parent), vec!["yangkou-2026Q3"]);
-    let v = Command::new(assert_cmd::cargo::cargo_bin("gridscore"))
-        .arg("verify")
-        .arg(&s.out)
-        .output()
-        .unwrap();
-    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    assert_verifies(&s.out, "");
 }

@@ -10,7 +10,7 @@ use crate::input::records::{Attendance, Patrol, SheetKind, Src, Survey, Worker};
 use crate::input::{InputProblem, Inputs, WorkerRows};
 use crate::num::show;
 use crate::period::Period;
-use crate::rules::{Bucket, CaseOutcome, IndicatorMode, MeasureKind, RuleSet, ShortCount};
+use crate::rules::{Bucket, CaseOutcome, EventScope, IndicatorMode, MeasureKind, RuleSet, ShortCount};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -109,6 +109,54 @@ pub struct MeasureCtx<'a> {
     pub credit: &'a HashMap<Src, Option<String>>,
     /// Earlier runs, for items summed over runs.
     pub past: &'a [super::PastRun],
+    /// For event measures scoped to a grid or village: every row of the group's workers, by
+    /// (scope, group name) — built once, so no worker's measure scans the whole sheet.
+    pub scoped: &'a HashMap<(EventScope, String), Vec<&'a crate::input::records::Event>>,
+}
+
+/// The rows of the event types that grid- or village-scoped measures count, grouped by the
+/// named worker's 网格 or 村 (schemes.md D6.4). Workers with a blank 网格 (村) form no group:
+/// their own rows count for them alone.
+pub fn scoped_events<'a>(
+    inputs: &'a Inputs,
+    rules: &RuleSet,
+) -> HashMap<(EventScope, String), Vec<&'a crate::input::records::Event>> {
+    // Per scope, the union of the types its measures count (so that each row is listed once).
+    let mut wanted: Vec<(EventScope, Vec<usize>)> = Vec::new();
+    for m in &rules.measures {
+        if let MeasureKind::Events { types, scope, .. } = &m.kind {
+            if *scope == EventScope::Own {
+                continue;
+            }
+            match wanted.iter_mut().find(|(s, _)| s == scope) {
+                Some((_, ts)) => ts.extend(types.iter().filter(|t| !ts.contains(t)).copied().collect::<Vec<_>>()),
+                None => wanted.push((*scope, types.clone())),
+            }
+        }
+    }
+    let mut out: HashMap<(EventScope, String), Vec<&crate::input::records::Event>> = HashMap::new();
+    if wanted.is_empty() {
+        return out;
+    }
+    for (w, rows) in inputs.workers.iter().zip(&inputs.rows) {
+        for (scope, types) in &wanted {
+            let group = match scope {
+                EventScope::Grid => &w.grid,
+                EventScope::Village => &w.village,
+                EventScope::Own => continue,
+            };
+            if group.is_empty() {
+                continue;
+            }
+            let list = out.entry((*scope, group.clone())).or_default();
+            list.extend(rows.events.iter().filter(|e| types.contains(&e.type_id)));
+        }
+    }
+    // In row order, as a worker's own rows are.
+    for list in out.values_mut() {
+        list.sort_by_key(|e| e.src.row);
+    }
+    out
 }
 
 /// For event types counted once per event (several rows sharing a 事件编号): the row each
@@ -178,10 +226,21 @@ pub fn compute_all(
     let mut values: Vec<Value> = kinds
         .clone()
         .map(|k| match k {
-            MeasureKind::Minimum { .. } => Value::Occurrences(Vec::new()),
+            MeasureKind::Minimum { .. } | MeasureKind::Union { .. } => Value::Occurrences(Vec::new()),
             k => compute(ctx, k, w, rows, days, problems),
         })
         .collect();
+    // Unions join measures of rows (computed above), in date order.
+    for (i, k) in kinds.clone().enumerate() {
+        if let MeasureKind::Union { of } = k {
+            let mut all: Vec<Occurrence> = of
+                .iter()
+                .flat_map(|m| values[*m].occurrences().iter().cloned())
+                .collect();
+            all.sort_by_key(|o| o.date);
+            values[i] = Value::Occurrences(all);
+        }
+    }
     let mut minimums = Vec::new();
     for (i, k) in kinds.enumerate() {
         if let MeasureKind::Minimum {
@@ -271,11 +330,19 @@ fn compute(
             types,
             once_per_event,
             levels,
+            scope,
             ..
         } => {
-            for e in rows
-                .events
+            let group = match scope {
+                EventScope::Own => None,
+                EventScope::Grid => ctx.scoped.get(&(*scope, w.grid.clone())),
+                EventScope::Village => ctx.scoped.get(&(*scope, w.village.clone())),
+            };
+            let own: Vec<&crate::input::records::Event> = rows.events.iter().collect();
+            for e in group
+                .unwrap_or(&own)
                 .iter()
+                .copied()
                 .filter(|e| e.counted && e.valid && types.contains(&e.type_id) && !e.count.is_zero())
             {
                 // Counted once per event: only the credited row counts, at the event's level.
@@ -431,7 +498,7 @@ fn compute(
         }
         MeasureKind::SurveyRate { field } => return survey_rate(&rows.survey, field.index(), w, ctx, problems),
         // Computed from another measure by `compute_all`.
-        MeasureKind::Minimum { .. } => {}
+        MeasureKind::Minimum { .. } | MeasureKind::Union { .. } => {}
         MeasureKind::Indicator { name, mode } => return indicator(rows, name, *mode, w, ctx, problems),
     }
     Value::Occurrences(out)

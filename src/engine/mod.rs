@@ -150,12 +150,14 @@ pub fn score_with(
 ) -> Result<Outcome, InputErrors> {
     let working = measure::working_days(cal, period);
     let credit = measure::event_credit(inputs, rules);
+    let scoped = measure::scoped_events(inputs, rules);
     let mctx = MeasureCtx {
         rules,
         period,
         files: &inputs.sheet_files,
         credit: &credit,
         past: &history.runs,
+        scoped: &scoped,
     };
     let cols = columns(rules);
     let kept = kept_measures(rules);

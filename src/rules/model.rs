@@ -82,6 +82,9 @@ pub enum MeasureKind {
         /// Only occurrences at these levels (after `once_per_event` chose the event's level);
         /// empty for all.
         levels: Vec<String>,
+        /// Whose rows count for a worker: the worker's own, or every row of the worker's grid or
+        /// village (schemes.md D6.4).
+        scope: EventScope,
     },
     /// Attendance rows with one of these statuses, each weighted; optionally only rows whose
     /// 批准 is (or is not) yes.
@@ -118,6 +121,9 @@ pub enum MeasureKind {
         by_area: Vec<(String, Decimal)>,
         count: ShortCount,
     },
+    /// The occurrences of these measures together: "辖区内出现非正常上访 或 不支持配合" as one
+    /// count, when the two are counted differently (one for the grid, one for the worker).
+    Union { of: Vec<MeasureId> },
 }
 
 impl MeasureKind {
@@ -132,7 +138,7 @@ impl MeasureKind {
             | MeasureKind::PatrolFinding { .. } => SheetKind::Patrol,
             MeasureKind::SurveyRate { .. } => SheetKind::Survey,
             MeasureKind::Indicator { .. } => SheetKind::Indicators,
-            MeasureKind::Minimum { .. } => return None,
+            MeasureKind::Minimum { .. } | MeasureKind::Union { .. } => return None,
         })
     }
 }
@@ -366,6 +372,18 @@ pub enum PartPeriod {
     /// The amount × the months of the period the span covers in full ÷ the period's months,
     /// to the fen (四舍五入): a year-end 3000 for one who joined on 07-01 is 1500.
     FullMonths,
+}
+
+/// Whose event rows count for a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum EventScope {
+    /// The rows that name the worker.
+    #[default]
+    Own,
+    /// Every row naming a worker of the same 网格 (roster): "辖区内未出现非正常上访".
+    Grid,
+    /// Every row naming a worker of the same 村(社区).
+    Village,
 }
 
 /// How a monthly amount pays a month that the worker's 到岗–离岗 span covers only in part

@@ -151,6 +151,8 @@ pub struct RawMeasure {
     pub complex_close_within_hours: Option<Dec>,
     /// `minimum`: the measure whose occurrences are counted per bucket.
     pub of: Option<Name>,
+    /// `union`: the measures whose occurrences count together (a month lost to either).
+    pub measures: Option<Spanned<Vec<Name>>>,
     /// `minimum`: the bucket, `week` (Monday–Sunday, in the period of its Thursday) or `month`.
     pub per: Option<Name>,
     /// `minimum`: how many each bucket needs, for everyone or by the roster's 区域.
@@ -165,6 +167,9 @@ pub struct RawMeasure {
     pub once_per_event: Option<bool>,
     /// `events`: only rows (or events) at these 级别.
     pub levels: Option<Vec<String>>,
+    /// `events`: `grid` or `village` — a row counts for every worker of the named worker's
+    /// 网格 (or 村) on the roster, not only for that worker (辖区内, 网格内发生).
+    pub scope: Option<Name>,
     /// `indicator`: the 指标 name in the indicators sheet …
     pub indicator: Option<String>,
     /// … read as a `rate` (0..1), a `number` (a given score) or a `count` (occurrences).

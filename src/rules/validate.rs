@@ -192,6 +192,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
                 amount: None,
                 once_per_event: false,
                 levels: vec![],
+                scope: super::model::EventScope::Own,
             }),
         });
     }
@@ -657,7 +658,7 @@ fn hours(c: &mut Checker, m: &Spanned<RawMeasure>, v: Option<Dec>, key: &str) ->
     }
 }
 
-const MEASURE_KINDS: [&str; 10] = [
+const MEASURE_KINDS: [&str; 11] = [
     "events",
     "attendance",
     "missing_patrols",
@@ -668,6 +669,7 @@ const MEASURE_KINDS: [&str; 10] = [
     "survey_rate",
     "minimum",
     "indicator",
+    "union",
 ];
 
 fn measure_kind(
@@ -682,7 +684,7 @@ fn measure_kind(
     let kind = m.kind.get_ref().as_str();
     // Which keys each kind takes: anything else present is a mistake worth naming.
     let allowed: &[&str] = match kind {
-        "events" => &["types", "amount_between", "once_per_event", "levels"],
+        "events" => &["types", "amount_between", "once_per_event", "levels", "scope"],
         "attendance" => &["status", "weights", "approved"],
         "missing_patrols" => &["per_duty_day"],
         "short_patrols" => &["minimum_hours"],
@@ -698,6 +700,7 @@ fn measure_kind(
         "survey_rate" => &["field"],
         "minimum" => &["of", "per", "at_least", "at_least_by_area", "count"],
         "indicator" => &["indicator", "value"],
+        "union" => &["measures"],
         other => {
             c.at(
                 &m.kind,
@@ -728,8 +731,10 @@ fn measure_kind(
         ("amount_between", m.amount_between.is_some()),
         ("once_per_event", m.once_per_event.is_some()),
         ("levels", m.levels.is_some()),
+        ("scope", m.scope.is_some()),
         ("indicator", m.indicator.is_some()),
         ("value", m.value.is_some()),
+        ("measures", m.measures.is_some()),
     ];
     for (key, is) in present {
         if is && !allowed.contains(&key) {
@@ -775,11 +780,24 @@ fn measure_kind(
                     c.at(sm, format!("level `{l}` is not declared by the measure's event types"));
                 }
             }
+            let scope = match m.scope.as_ref().map(|s| s.get_ref().as_str()) {
+                None => super::model::EventScope::Own,
+                Some("grid") => super::model::EventScope::Grid,
+                Some("village") => super::model::EventScope::Village,
+                Some(other) => {
+                    c.at(
+                        sm,
+                        format!("an event scope is `grid` or `village` (the rows of the worker's 网格 or 村), not `{other}`"),
+                    );
+                    super::model::EventScope::Own
+                }
+            };
             MeasureKind::Events {
                 types,
                 amount,
                 once_per_event: m.once_per_event.unwrap_or(false),
                 levels,
+                scope,
             }
         }
         "attendance" => {
@@ -955,6 +973,37 @@ fn measure_kind(
                 }
             };
             MeasureKind::Indicator { name, mode }
+        }
+        "union" => {
+            let Some(list) = &m.measures else {
+                c.at(
+                    sm,
+                    "measure kind `union` needs `measures`, the measures it counts together",
+                );
+                return None;
+            };
+            let mut of = Vec::new();
+            for name in list.get_ref() {
+                match measure_ids.get(name.get_ref()) {
+                    Some(i) if matches!(raw_kinds[*i], "minimum" | "union" | "survey_rate" | "indicator") => c.at(
+                        name,
+                        format!(
+                            "a union counts measures of rows, and `{}` is a {}",
+                            name.get_ref(),
+                            raw_kinds[*i]
+                        ),
+                    ),
+                    Some(i) => of.push(*i),
+                    None => c.at(
+                        name,
+                        format!("unknown measure `{}`; define it under [measures]", name.get_ref()),
+                    ),
+                }
+            }
+            if list.get_ref().len() < 2 {
+                c.at(list, "a union names two measures or more");
+            }
+            MeasureKind::Union { of }
         }
         "minimum" => {
             let Some(of) = &m.of else {
