@@ -1,5 +1,5 @@
 //! The yangkou example, end to end: the binary on `examples/yangkou`, checked against hand
-//! computations from schemes.md §1. The deviations each worker has are listed in
+//! computations from the rule set and its document. The deviations each worker has are listed in
 //! `examples/make_yangkou_example.rs`; 2026Q3 has 66 duty days (Sept 25 a holiday, Sept 20 a
 //! make-up working day).
 mod common;

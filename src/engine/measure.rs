@@ -115,7 +115,7 @@ pub struct MeasureCtx<'a> {
 }
 
 /// The rows of the event types that grid- or village-scoped measures count, grouped by the
-/// named worker's 网格 or 村 (schemes.md D6.4). Workers with a blank 网格 (村) form no group:
+/// named worker's 网格 or 村 (docs/decisions.md D6.4). Workers with a blank 网格 (村) form no group:
 /// their own rows count for them alone.
 pub fn scoped_events<'a>(
     inputs: &'a Inputs,
@@ -582,7 +582,7 @@ fn survey_rate(rows: &[Survey], f: usize, w: &Worker, ctx: &MeasureCtx, problems
     let answered: Vec<&Survey> = rows.iter().filter(|s| s.answers[f].is_some()).collect();
     let yes = answered.iter().filter(|s| s.answers[f] == Some(true)).count() as u32;
     let n = answered.len() as u32;
-    // A worker with no respondents has rate 0 (schemes.md §1).
+    // A worker with no respondents has rate 0 (a rule-set decision: nobody asked, nobody satisfied).
     let rate = if n == 0 {
         Decimal::ZERO
     } else {

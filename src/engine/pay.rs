@@ -202,7 +202,7 @@ pub(super) fn months_on_roster(w: &crate::input::records::Worker, period: Period
 }
 
 /// An amount for the whole period scaled to the months of it the worker's 到岗–离岗 span covers
-/// in full (schemes.md D6.8), to the fen, with its trace; `None` for one in post throughout.
+/// in full (docs/decisions.md D6.8), to the fen, with its trace; `None` for one in post throughout.
 pub(super) fn part_of_period(
     amount: Decimal,
     w: &crate::input::records::Worker,
@@ -229,7 +229,7 @@ pub(super) fn part_of_period(
 
 /// A monthly amount over the period for one worker, and its trace: `per_month` for each month
 /// the 到岗–离岗 span covers in full, and for a month covered in part what `part` says
-/// (schemes.md D6.5) — pro rata by calendar days in post, each such month rounded half away
+/// (docs/decisions.md D6.5) — pro rata by calendar days in post, each such month rounded half away
 /// from zero to the fen. Returns the amount, the months counted (a part month as its
 /// fraction), the months covered in full, and what the part months add, as trace text (empty
 /// when none does).

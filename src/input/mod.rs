@@ -61,7 +61,7 @@ impl Inputs {
     /// The same inputs with only the rows dated in `month` (a month of the run's period, for
     /// a scheme scored month by month) — and, of the event types in `shared` (counted once per
     /// event), every row, counted only in its month, so that each month credits an event as
-    /// its own month run does (schemes.md D6.3).
+    /// its own month run does (docs/decisions.md D6.3).
     pub fn for_month(&self, month: Period, shared: &[crate::rules::TypeId]) -> Inputs {
         let rows = self
             .rows

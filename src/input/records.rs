@@ -131,7 +131,7 @@ pub struct Event {
     pub src: Src,
     /// Whether the row's date counts in this run. A row of a type counted once per event is
     /// kept from every day the run reads (a month run reads its quarter), so that the event's
-    /// first reporter and highest level are found across months (schemes.md D6.3); it counts
+    /// first reporter and highest level are found across months (docs/decisions.md D6.3); it counts
     /// only in the month of its first report.
     pub counted: bool,
 }

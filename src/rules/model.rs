@@ -83,7 +83,7 @@ pub enum MeasureKind {
         /// empty for all.
         levels: Vec<String>,
         /// Whose rows count for a worker: the worker's own, or every row of the worker's grid or
-        /// village (schemes.md D6.4).
+        /// village (docs/decisions.md D6.4).
         scope: EventScope,
     },
     /// Attendance rows with one of these statuses, each weighted; optionally only rows whose
@@ -362,7 +362,7 @@ pub struct PayRule {
 }
 
 /// How an amount for a whole period (a year-end reward) pays a worker whose 到岗–离岗 span
-/// covers only part of it (schemes.md D6.8).
+/// covers only part of it (docs/decisions.md D6.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartPeriod {
@@ -387,7 +387,7 @@ pub enum EventScope {
 }
 
 /// How a monthly amount pays a month that the worker's 到岗–离岗 span covers only in part
-/// (schemes.md D6.5). Every monthly amount states it; the default is `none`.
+/// (docs/decisions.md D6.5). Every monthly amount states it; the default is `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartMonth {
