@@ -53,7 +53,7 @@ pub enum WriteError {
 }
 
 /// What stands at a run's output path.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Found {
     Nothing,
     /// A folder with nothing in it: used as it is, without `--force`.
@@ -67,6 +67,12 @@ pub enum Found {
 
 /// Looks at what stands at `dir` (see the module's comment).
 pub fn inspect(dir: &Path) -> Result<Found, WriteError> {
+    inspect_with(dir, true)
+}
+
+/// [`inspect`]; without `hashes`, a listed file is taken as unchanged (the second look, at the
+/// commit, after the first one hashed them: a province's run folder is half a gigabyte).
+fn inspect_with(dir: &Path, hashes: bool) -> Result<Found, WriteError> {
     let meta = match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Nothing),
         Err(e) => return Err(io(dir)(e)),
@@ -96,19 +102,36 @@ pub fn inspect(dir: &Path) -> Result<Found, WriteError> {
         }
         match files.iter().find(|(f, _)| *f == name) {
             None => unlisted.push((name, false)),
-            Some((_, Some(sha))) => {
-                let same = fs::read(dir.join(&name)).is_ok_and(|b| crate::rules::sha256_hex(&b) == *sha);
+            Some((_, Some(sha))) if hashes => {
+                let same = hash_file(&dir.join(&name)).is_ok_and(|h| h == *sha);
                 if !same {
                     unlisted.push((format!("{name} (changed since gridscore wrote it)"), false));
                 }
             }
-            Some((_, None)) => {}
+            Some(_) => {}
         }
     }
     if unlisted.is_empty() {
         Ok(Found::Run(format!("{} {}", listed.scheme, listed.period)))
     } else {
         Ok(Found::Foreign(first_few(unlisted)))
+    }
+}
+
+/// The SHA-256 of a file, read a mebibyte at a time (a run folder holds files of hundreds of
+/// megabytes: they are never held whole).
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = fs::File::open(path)?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect());
+        }
+        hash.update(&buf[..n]);
     }
 }
 
@@ -151,8 +174,12 @@ fn first_few(entries: Vec<(String, bool)>) -> Vec<String> {
 
 /// Refuses what may not be replaced: `Ok(())` when the run may write `dir`.
 fn allowed(dir: &Path, force: bool) -> Result<(), WriteError> {
+    allowed_as(dir, force, inspect(dir)?)
+}
+
+fn allowed_as(dir: &Path, force: bool, found: Found) -> Result<(), WriteError> {
     let shown = dir.display().to_string();
-    match inspect(dir)? {
+    match found {
         Found::Nothing | Found::Empty => Ok(()),
         Found::Run(_) if force => Ok(()),
         Found::Run(what) => Err(WriteError::Exists { dir: shown, what }),
@@ -264,6 +291,10 @@ fn recover(dir: &Path) -> Result<(), WriteError> {
 /// OS when the process ends however it ends, so a crashed run never leaves it held.
 pub struct Lock {
     _file: fs::File,
+    /// Folders created to hold the target (`out/`), deepest first: removed again, if still
+    /// empty, when the run ends without its set in place — a refused run leaves nothing.
+    created: Vec<PathBuf>,
+    kept: bool,
 }
 
 impl Lock {
@@ -271,12 +302,23 @@ impl Lock {
     /// waits; a signal while waiting stops the run.
     pub fn take(dir: &Path, waiting: &dyn Fn()) -> Result<Lock, WriteError> {
         let parent = parent_of(dir);
+        let created: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(&parent).map_err(io(&parent))?;
         let file = lock_file(&parent).map_err(io(&parent))?;
         let mut told = false;
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(Lock { _file: file }),
+                Ok(()) => {
+                    return Ok(Lock {
+                        _file: file,
+                        created,
+                        kept: false,
+                    })
+                }
                 Err(fs::TryLockError::WouldBlock) => {
                     if !told {
                         waiting();
@@ -286,6 +328,19 @@ impl Lock {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
                 Err(fs::TryLockError::Error(e)) => return Err(io(&parent)(e)),
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if !self.kept {
+            // `remove_dir` removes only an empty folder: another run's files are never touched.
+            for d in &self.created {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
             }
         }
     }
@@ -491,11 +546,18 @@ impl Stage {
     }
 
     /// Puts the set in place of the target in one step (see the module's comment).
-    pub fn commit(self) -> Result<(), WriteError> {
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let done = self.put_in_place();
+        // The folders made for the target now hold the set.
+        self._lock.kept = done.is_ok();
+        done
+    }
+
+    fn put_in_place(&self) -> Result<(), WriteError> {
         let (dir, tmp, parent) = (&self.dir, &self.tmp, &self.parent);
         // The target may have changed since `begin`: a clerk saving a file into it.
-        let found = inspect(dir)?;
-        allowed(dir, self.force)?;
+        let found = inspect_with(dir, false)?;
+        allowed_as(dir, self.force, found.clone())?;
         let marker = tmp.join(PARTIAL);
         fs::remove_file(&marker).map_err(io(&marker))?;
         sync_dir(tmp);
@@ -550,22 +612,10 @@ impl Stage {
     ///
     /// [`Sink`]: crate::input::extract::Sink
     pub fn seal(&self, name: &str, file: &fs::File) -> Result<String, WriteError> {
-        use sha2::{Digest, Sha256};
-        use std::io::Read;
         interrupt::check()?;
         let path = self.tmp.join(name);
         file.sync_all().map_err(io(&path))?;
-        let mut f = fs::File::open(&path).map_err(io(&path))?;
-        let mut hash = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = f.read(&mut buf).map_err(io(&path))?;
-            if n == 0 {
-                break;
-            }
-            hash.update(&buf[..n]);
-        }
-        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        hash_file(&path).map_err(io(&path))
     }
 }
 
@@ -703,6 +753,20 @@ mod tests {
             fs::read_to_string(dir.join("payout.xlsx")).unwrap(),
             "signed by the clerk"
         );
+    }
+
+    #[test]
+    fn a_run_that_fails_leaves_no_folder_it_made_for_its_target() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out").join("deeper").join("run");
+        {
+            let _stage = Stage::begin(&dir, false, &|| {}).unwrap();
+            assert!(dir.parent().unwrap().is_dir());
+            // Dropped uncommitted, as when the inputs have errors.
+        }
+        assert_eq!(names_in(root.path()), Vec::<String>::new(), "out/deeper/ is gone again");
+        replace_dir(&dir, &set(&[file("a.csv", "1")]), false).unwrap();
+        assert!(dir.join("a.csv").is_file(), "a committed set keeps its folders");
     }
 
     #[test]
