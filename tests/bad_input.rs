@@ -112,6 +112,11 @@ fn fails_on_an_undeclared_type_listing_the_known_ones() {
             && err.contains("found \"平安晚报\", expected a 类型 the rule set declares: 平安迟报、平安漏报"),
         "{err}"
     );
+    // Issue 17, 3: a near miss is offered, both when two are as near.
+    assert!(
+        err.contains("— did you mean one of 平安迟报、平安漏报、平安瞒报?"),
+        "{err}"
+    );
 }
 
 #[test]

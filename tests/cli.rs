@@ -358,3 +358,45 @@ fn an_output_folder_that_is_inside_or_around_an_input_is_refused_before_reading(
     assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
     assert!(!folder.join("out").exists());
 }
+
+/// Issue 17, 4: `--quiet` printed the notes (a county prints about 95 tie lines), so cron
+/// mailed every run. A quiet run prints nothing on success; the notes are in the 说明 sheet.
+#[test]
+fn a_quiet_run_prints_nothing_on_success_and_its_notes_are_in_the_about_sheet() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("town");
+    gridscore()
+        .args([
+            "sample", "--scheme", "yangkou", "--period", "2026Q3", "--size", "town", "--out",
+        ])
+        .arg(&sample)
+        .assert()
+        .success();
+    for (input, out) in [
+        (std::path::PathBuf::from("examples/yangkou"), dir.path().join("a")),
+        (sample, dir.path().join("b")),
+    ] {
+        let a = gridscore()
+            .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "-q", "--input"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let o = a.get_output();
+        assert!(
+            o.stdout.is_empty() && o.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let mut wb: Xlsx<_> = open_workbook(dir.path().join("a/score-2026Q3.xlsx")).unwrap();
+    let about = wb.worksheet_range("说明").unwrap();
+    assert!(
+        about
+            .rows()
+            .any(|r| r.iter().any(|c| c.to_string().contains("同分并列跨越名额线"))),
+        "the tie note is on the 说明 sheet"
+    );
+}

@@ -320,8 +320,17 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     stage.commit()?;
     drop(shown);
     let outcome = &s.outcome;
-    for w in &outcome.warnings {
-        eprintln!("note: {w}");
+    // Notes are in the 说明 sheet; a quiet run (cron) prints none, a terminal the first few.
+    if !c.quiet {
+        for w in outcome.warnings.iter().take(NOTES_SHOWN) {
+            eprintln!("note: {w}");
+        }
+        if outcome.warnings.len() > NOTES_SHOWN {
+            eprintln!(
+                "note: … and {} more notes, all in the 说明 sheet of the score workbook",
+                outcome.warnings.len() - NOTES_SHOWN
+            );
+        }
     }
     if !c.quiet {
         let vetoed = outcome.subjects.iter().filter(|s| !s.vetoes.is_empty()).count();
@@ -346,6 +355,9 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// How many of a run's notes are printed (the 说明 sheet holds them all).
+const NOTES_SHOWN: usize = 10;
 
 /// The earlier runs a look-back rule read, copied into the run's archive.
 fn history_copies(c: &Config) -> Vec<output::atomic::Copied> {

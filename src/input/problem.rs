@@ -2,13 +2,53 @@
 //! expected. A run collects all of them, reports them, and writes nothing.
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputProblem {
     pub file: String,
     /// `考勤!C17`, a sheet name, or empty for a whole-file problem.
     pub place: String,
     pub found: Option<String>,
     pub expected: String,
+}
+
+/// A place as a clerk reads down a sheet: the sheet, then the row as a number (考勤!B9 before
+/// 考勤!B10 before 考勤!B100), then the column (A … Z, AA …).
+fn place_key(place: &str) -> (&str, u64, usize, &str) {
+    let Some((sheet, cell)) = place.split_once('!') else {
+        return (place, 0, 0, "");
+    };
+    let letters = cell.bytes().take_while(u8::is_ascii_uppercase).count();
+    let (col, row) = cell.split_at(letters);
+    match row.parse::<u64>() {
+        Ok(r) => (sheet, r, col.len(), col),
+        Err(_) => (sheet, u64::MAX, 0, cell),
+    }
+}
+
+impl Ord for InputProblem {
+    /// By file, then sheet, row number and column, as the clerk will fix them.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (
+            &self.file,
+            place_key(&self.place),
+            &self.place,
+            &self.found,
+            &self.expected,
+        )
+            .cmp(&(
+                &other.file,
+                place_key(&other.place),
+                &other.place,
+                &other.found,
+                &other.expected,
+            ))
+    }
+}
+
+impl PartialOrd for InputProblem {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl fmt::Display for InputProblem {
@@ -55,5 +95,38 @@ impl fmt::Display for InputErrors {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(place: &str) -> InputProblem {
+        InputProblem {
+            file: "台账.xlsx".into(),
+            place: place.into(),
+            found: None,
+            expected: String::new(),
+        }
+    }
+
+    #[test]
+    fn problems_sort_by_sheet_then_row_number_then_column() {
+        // Issue 17: errors sorted as text put B100 before B11.
+        let mut v = [
+            at("考勤!B100"),
+            at("考勤!B10"),
+            at("考勤!AA9"),
+            at("考勤!B9"),
+            at("事件!C2"),
+            at("考勤"),
+        ];
+        v.sort();
+        let places: Vec<&str> = v.iter().map(|p| p.place.as_str()).collect();
+        assert_eq!(
+            places,
+            ["事件!C2", "考勤", "考勤!B9", "考勤!AA9", "考勤!B10", "考勤!B100"]
+        );
     }
 }

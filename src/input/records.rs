@@ -386,7 +386,11 @@ pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Wor
             let known: Vec<&str> = ctx.rules.roles.iter().map(|r| r.label.as_str()).collect();
             p.push(row.problem(
                 "role",
-                format!("a role (岗位) the rule set declares: {}", known.join(", ")),
+                format!(
+                    "a role (岗位) the rule set declares: {}{}",
+                    known.join(", "),
+                    did_you_mean(r, &known)
+                ),
             ));
         }
         i
@@ -504,6 +508,16 @@ pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolve
     }
 }
 
+/// ` — did you mean 稿件录用?` when one of `known` is a near miss of `found` (a typo).
+fn did_you_mean(found: &str, known: &[&str]) -> String {
+    let near = super::table::near_misses(found, known.iter().copied());
+    match near.as_slice() {
+        [] => String::new(),
+        [one] => format!(" — did you mean {one}?"),
+        many => format!(" — did you mean one of {}?", many.join("、")),
+    }
+}
+
 pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<Event>) {
     let event_id = row.require("event_id", cell::name, p);
     let id = row.require("id", cell::id_ref, p);
@@ -511,7 +525,14 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
         let i = ctx.rules.type_index(&ty);
         if i.is_none() {
             let known: Vec<&str> = ctx.rules.event_types.iter().map(|e| e.name.as_str()).collect();
-            p.push(row.problem("type", format!("a 类型 the rule set declares: {}", known.join("、"))));
+            p.push(row.problem(
+                "type",
+                format!(
+                    "a 类型 the rule set declares: {}{}",
+                    known.join("、"),
+                    did_you_mean(&ty, &known)
+                ),
+            ));
         }
         i
     });
@@ -521,7 +542,9 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
         Some(et) if !et.levels.is_empty() => match &level {
             Some(l) if et.levels.contains(l) => level,
             _ => {
-                p.push(row.problem("level", format!("a 级别 for {}: {}", et.name, et.levels.join("、"))));
+                let levels: Vec<&str> = et.levels.iter().map(String::as_str).collect();
+                let hint = level.as_deref().map(|l| did_you_mean(l, &levels)).unwrap_or_default();
+                p.push(row.problem("level", format!("a 级别 for {}: {}{hint}", et.name, levels.join("、"))));
                 None
             }
         },

@@ -49,12 +49,23 @@ pub fn cell_name(row: u32, col: u32) -> String {
 /// The candidate nearest to `word` (at most two edits, and fewer than the longer one has
 /// characters), for a "did you mean".
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    near_misses(word, candidates).into_iter().next()
+}
+
+/// Every candidate at the least distance from `word` within the bounds of [`nearest`], in
+/// their order: two equally near (平安晚报 → 平安迟报, 平安漏报) are both offered.
+pub fn near_misses<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let w = norm(word);
-    candidates
+    let scored: Vec<(usize, &str)> = candidates
         .map(|c| (edit_distance(&norm(c), &w), c))
         .filter(|(d, c)| *d <= 2 && *d < c.chars().count().max(w.chars().count()))
-        .min()
+        .collect();
+    let best = scored.iter().map(|(d, _)| *d).min();
+    scored
+        .into_iter()
+        .filter(|(d, _)| Some(*d) == best)
         .map(|(_, c)| c)
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
