@@ -529,3 +529,23 @@ fn a_roster_that_cannot_be_read_is_one_error_not_every_rows_unknown_worker() {
     assert!(err.contains("a unique 事件编号"), "{err}");
     assert!(!err.contains("on the roster"), "{err}");
 }
+
+/// Issue 17, 3: a roster id typed in full-width digits (００１) was accepted, then every row of
+/// 001 on the other sheets was "not on the roster". It is normalised as NFKC does: the same id.
+#[test]
+fn a_roster_id_in_full_width_digits_is_the_same_worker() {
+    let mut f = Fixture::minimal();
+    f.sheet("花名册")[1][0] = "００１".into();
+    let dir = tempfile::tempdir().unwrap();
+    let input = f.write(dir.path());
+    let out = dir.path().join("run");
+    gridscore()
+        .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "-q", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let scores = common::csv_rows(&out.join("scores.csv"));
+    assert!(scores.iter().any(|r| r["id"] == "001"), "{scores:?}");
+}

@@ -359,8 +359,29 @@ pub fn id_ref(d: &Data) -> CellResult<Cow<'_, str>> {
     }
     match d {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(Cow::Owned(format!("{}", *f as i64)))),
-        _ => visible(text_ref(d)?),
+        _ => visible(text_ref(d)?).map(|t| t.map(halfwidth)),
     }
+}
+
+/// An id typed with a Chinese input method's full-width digits and letters (０１０２, Ａ１) is
+/// the id in ASCII (0102, A1): the compatibility mapping NFKC gives those characters (U+FF01 to
+/// U+FF5E, and U+3000 the ideographic space), so that the roster and every sheet agree.
+pub fn halfwidth(t: Cow<'_, str>) -> Cow<'_, str> {
+    if !t
+        .chars()
+        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
+        return t;
+    }
+    let mapped: String = t
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    Cow::Owned(mapped.trim().to_string())
 }
 
 /// A bank account number. One stored as a number of more than 15 digits was already rounded
@@ -391,6 +412,14 @@ mod tests {
         assert_eq!(name(&s(" 张三 ")), Ok(Some("张三".to_string())));
         // Elsewhere (a 说明 column) an invisible character is only text.
         assert_eq!(text(&s("注\u{200B}")), Ok(Some("注\u{200B}".to_string())));
+    }
+
+    #[test]
+    fn an_id_in_full_width_digits_is_the_same_id() {
+        // Issue 17, 3: ０１０２ on the roster and 0102 on every other sheet were two workers.
+        assert_eq!(id(&s("０１０２")), Ok(Some("0102".to_string())));
+        assert_eq!(id(&s("Ａ－１２")), Ok(Some("A-12".to_string())));
+        assert_eq!(id(&s("0102")), Ok(Some("0102".to_string())));
     }
 
     #[test]
