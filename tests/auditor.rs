@@ -399,3 +399,22 @@ fn daning_pays_at_year_end_the_sum_of_the_month_runs() {
         stdout(&a)
     );
 }
+
+/// Issue 17, 3: `explain` with an id missing its leading zero, or with a name, said only
+/// "no subject". Both find the one subject they mean; a name two share asks for the 编号.
+#[test]
+fn explain_finds_a_subject_by_an_id_without_its_leading_zeros_or_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    yangkou_run(&out);
+    for asked in ["205", "胡军"] {
+        let a = gridscore().arg("explain").arg(&out).arg(asked).assert().success();
+        assert!(stdout(&a).contains("0205 胡军"), "{asked}: {}", stdout(&a));
+    }
+    let a = gridscore().arg("explain").arg(&out).arg("无此人").assert().code(1);
+    assert!(
+        stderr(&a).contains("an id, an id without its leading zeros, or a name"),
+        "{}",
+        stderr(&a)
+    );
+}

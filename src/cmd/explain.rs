@@ -30,15 +30,37 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
     let m = archive::read(dir)?;
     let (rules, s) = rerun(dir, &m)?;
     let (inputs, out) = (&s.inputs, &s.outcome);
-    let Some(subject) = out.subjects.iter().find(|x| inputs.workers[x.worker].id == id.trim()) else {
-        let ids: Vec<&str> = inputs.workers.iter().take(12).map(|w| w.id.as_str()).collect();
-        anyhow::bail!(
-            "no subject {id} in {} ({} subjects: {}{})",
-            dir.display(),
-            inputs.workers.len(),
-            ids.join(", "),
-            if inputs.workers.len() > 12 { ", …" } else { "" }
-        );
+    let who = |x: &&crate::engine::Subject| &inputs.workers[x.worker];
+    let wanted = id.trim();
+    // The id as written; else the one id that is it without its leading zeros (205 → 0205);
+    // else the one subject of that name.
+    let exact: Vec<_> = out.subjects.iter().filter(|x| who(x).id == wanted).collect();
+    let unzeroed: Vec<_> = out
+        .subjects
+        .iter()
+        .filter(|x| !wanted.is_empty() && who(x).id.trim_start_matches('0') == wanted.trim_start_matches('0'))
+        .collect();
+    let named: Vec<_> = out.subjects.iter().filter(|x| who(x).name == wanted).collect();
+    let found = [exact, unzeroed, named]
+        .into_iter()
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    let subject = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            let ids: Vec<&str> = inputs.workers.iter().take(12).map(|w| w.id.as_str()).collect();
+            anyhow::bail!(
+                "no subject {id} in {} (an id, an id without its leading zeros, or a name; {} subjects: {}{})",
+                dir.display(),
+                inputs.workers.len(),
+                ids.join(", "),
+                if inputs.workers.len() > 12 { ", …" } else { "" }
+            );
+        }
+        many => {
+            let list: Vec<String> = many.iter().map(|x| format!("{} {}", who(x).id, who(x).name)).collect();
+            anyhow::bail!("{id} names {} subjects: {}; give the 编号", many.len(), list.join(", "));
+        }
     };
     let w = &inputs.workers[subject.worker];
     println!(
