@@ -549,3 +549,23 @@ fn a_roster_id_in_full_width_digits_is_the_same_worker() {
     let scores = common::csv_rows(&out.join("scores.csv"));
     assert!(scores.iter().any(|r| r["id"] == "001"), "{scores:?}");
 }
+
+/// Issue 17, 2: a month run on another quarter's workbook printed 5,844 errors with no hint
+/// that every date lies in 2026Q3. The cause now comes first, naming where the data is.
+#[test]
+fn a_run_on_another_periods_rows_says_so_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let err = common::run_fails(
+        &["month", "--scheme", "yangkou", "--period", "2026-10"],
+        Path::new("examples/yangkou"),
+        &out,
+    );
+    let first = err.lines().nth(1).unwrap_or_default();
+    assert!(
+        first.contains("the cause of all")
+            && first.contains("this 2026-10 run reads rows dated in 2026Q4")
+            && first.contains("from 2026-07-01 to 2026-09-30 — in 2026Q3: run that period (--period 2026Q3"),
+        "{first}"
+    );
+}

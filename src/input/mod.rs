@@ -871,8 +871,49 @@ pub fn load_with(
     } else {
         problems.sort();
         problems.dedup();
+        if let Some(cause) = all_out_of_period(&problems, period) {
+            problems.insert(0, cause);
+        }
         Err(InputErrors(problems))
     }
+}
+
+/// When every problem is a row dated outside the run's period (another period's ledger, or
+/// the wrong `--period`), one line that says so first, naming where the data is: thousands of
+/// "a date within 2026Q4" are one mistake.
+fn all_out_of_period(problems: &[InputProblem], period: Period) -> Option<InputProblem> {
+    const SAID: &str = "(the input period of this run)";
+    if problems.len() < 2 || !problems.iter().all(|p| p.expected.contains(SAID)) {
+        return None;
+    }
+    let dates: Vec<chrono::NaiveDate> = problems
+        .iter()
+        .filter_map(|p| p.found.as_deref())
+        .filter_map(|f| chrono::NaiveDate::parse_from_str(f.get(..10).unwrap_or(f), "%Y-%m-%d").ok())
+        .collect();
+    let (first, last) = (dates.iter().min()?, dates.iter().max()?);
+    let of = Period::parse_any(&format!(
+        "{}Q{}",
+        chrono::Datelike::year(first),
+        (chrono::Datelike::month(first) - 1) / 3 + 1
+    ));
+    let same_quarter = of.is_some_and(|q| q.contains(*last));
+    let window = period.input_window();
+    let hint = match of {
+        Some(q) if same_quarter => {
+            format!(" — in {q}: run that period (--period {q}, or one of its months), or give {window}'s sheets")
+        }
+        _ => format!("; give {window}'s sheets"),
+    };
+    Some(InputProblem {
+        file: String::new(),
+        place: String::new(),
+        found: None,
+        expected: format!(
+            "the cause of all {} errors below: this {period} run reads rows dated in {window}, and every dated row lies outside it, from {first} to {last}{hint}",
+            problems.len()
+        ),
+    })
 }
 
 /// A problem that only a bug in gridscore can cause, said as such.

@@ -53,7 +53,8 @@ impl PartialOrd for InputProblem {
 
 impl fmt::Display for InputProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.place.is_empty() {
+        if self.place.is_empty() && self.file.is_empty() {
+        } else if self.place.is_empty() {
             write!(f, "{}: ", self.file)?;
         } else {
             write!(f, "{} ({}): ", self.place, self.file)?;
