@@ -569,3 +569,30 @@ fn a_run_on_another_periods_rows_says_so_first() {
         "{first}"
     );
 }
+
+/// Issue 17, 2: a duplicated roster id printed one error for every row of the worker whose id
+/// was overwritten, the cause last. Now the roster row comes first, naming the ids it may have
+/// cost, and each unknown id is one line with its rows as ranges.
+#[test]
+fn a_duplicated_roster_id_comes_first_and_the_rows_it_orphans_are_grouped() {
+    let mut f = Fixture::minimal();
+    f.sheet("花名册")[2][0] = "001".into(); // 002's row now says 001
+    for d in 2..=6 {
+        f.push("考勤", &["002", &format!("2026-07-0{d}"), "出勤", "08:30", "16:00"]);
+    }
+    let err = fixture_fails(&f);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[1].contains("花名册!3")
+            && lines[1].contains("a unique 编号; it is already used at 花名册!2")
+            && lines[1].contains("this id is not on the roster (002)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "found \"002\", expected a worker 编号 on the roster (花名册) — 6 rows name it: 事件!B2, 考勤!A5–A9"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("found \"002\"").count(), 1, "one line for 002: {err}");
+}
