@@ -235,23 +235,12 @@ fn fails_when_the_county_rank_is_not_a_rank() {
         let mut f = Fixture::minimal();
         f.sheet("花名册")[1][3] = "专职网格员".into();
         f.sheet("参数")[1][2] = bad.into();
-        let dir = tempfile::tempdir().unwrap();
-        let p = f.write(dir.path());
-        let out = dir.path().join("run");
-        let a = gridscore()
-            .args(["month", "--scheme", "yangkou", "--period", "2026-07", "--input"])
-            .arg(&p)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .code(1);
-        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        let err = month_fails(&f);
         assert!(
             err.contains("参数!C2 (")
                 && err.contains(&format!("found \"{bad}\", expected a rank: a whole number from 1")),
             "{bad}: {err}"
         );
-        assert!(!out.exists());
     }
 }
 
@@ -260,19 +249,19 @@ fn fails_when_the_county_rank_is_missing_for_a_month_run() {
     let mut f = Fixture::minimal();
     f.sheet("花名册")[1][3] = "专职网格员".into();
     f.sheet("参数").truncate(1);
-    let dir = tempfile::tempdir().unwrap();
-    let p = f.write(dir.path());
-    let out = dir.path().join("run");
-    let a = gridscore()
-        .args(["month", "--scheme", "yangkou", "--period", "2026-07", "--input"])
-        .arg(&p)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
-    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    let err = month_fails(&f);
     assert!(err.contains("a row 名称 = 县排名, 月份 = 2026-07"), "{err}");
-    assert!(!out.exists());
+}
+
+/// A July month run of the fixture, which must fail with exit 1 and write nothing.
+fn month_fails(f: &Fixture) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let input = f.write(dir.path());
+    common::run_fails(
+        &["month", "--scheme", "yangkou", "--period", "2026-07"],
+        &input,
+        &dir.path().join("run"),
+    )
 }
 
 #[test]

@@ -157,7 +157,6 @@ pub fn apply_tier(tier: &Tier, rate: Decimal) -> (Decimal, String) {
 #[derive(Clone, Copy)]
 pub struct Who<'a> {
     pub role: RoleId,
-    pub months: Decimal,
     /// The worker (its 到岗–离岗 span, for monthly amounts).
     pub worker: &'a crate::input::records::Worker,
     /// The run's period (an item may be scored in year runs only).

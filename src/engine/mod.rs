@@ -500,7 +500,6 @@ fn score_worker(
         let who = item::Who {
             role: w.role,
             worker: w,
-            months: pay::months_on_roster(w, mctx.period),
             run: mctx.period,
             id: &w.id,
             past: mctx.past,

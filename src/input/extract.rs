@@ -289,7 +289,10 @@ fn decode(field: &str) -> Option<Data> {
             } else {
                 ExcelDateTimeType::DateTime
             };
-            let v = if tag == "d:" && n.contains([':', '-']) && !n.starts_with('-') {
+            // Calendar text is `2026-07-01…` or `08:30:00`; a number (`1e-7`, `-3`) has no colon
+            // and no dash in its fifth place.
+            let text = n.contains(':') || n.as_bytes().get(4) == Some(&b'-');
+            let v = if tag == "d:" && text {
                 serial(n)?
             } else {
                 n.parse().ok()?
@@ -383,6 +386,9 @@ mod tests {
             Data::DateTime(ExcelDateTime::new(0.123456789, ExcelDateTimeType::DateTime, false)),
             Data::DateTime(ExcelDateTime::new(30.5, ExcelDateTimeType::DateTime, false)),
             Data::DateTime(ExcelDateTime::new(-3.0, ExcelDateTimeType::DateTime, false)),
+            // A serial Ryū writes with an exponent (`1e-7`) is a number, not a date.
+            Data::DateTime(ExcelDateTime::new(1e-7, ExcelDateTimeType::DateTime, false)),
+            Data::DateTime(ExcelDateTime::new(12345e-10, ExcelDateTimeType::DateTime, false)),
             Data::DateTime(ExcelDateTime::new(44000.0, ExcelDateTimeType::DateTime, true)),
             Data::DateTime(ExcelDateTime::new(1.25, ExcelDateTimeType::TimeDelta, false)),
             Data::DateTimeIso("2026-07-01T08:30:00".into()),
