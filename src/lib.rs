@@ -5,6 +5,7 @@
 //! (workbooks, CSV). `cmd` holds one module per subcommand.
 pub mod alloc;
 pub mod archive;
+pub mod bucket;
 pub mod calendar;
 pub mod cli;
 pub mod cmd;
@@ -12,12 +13,15 @@ pub mod compare;
 pub mod engine;
 pub mod input;
 pub mod interrupt;
+pub mod measure;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod positioned;
 pub mod progress;
 pub mod rules;
 pub mod sample;
+pub mod trace;
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {

@@ -285,6 +285,15 @@ impl fmt::Display for Period {
     }
 }
 
+/// The span a count is taken over: the whole period, each calendar month, or each week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Period,
+    Month,
+    /// Monday to Sunday; a week belongs to the period that holds its Thursday.
+    Week,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

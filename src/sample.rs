@@ -192,7 +192,7 @@ pub fn generate(
         .measures
         .iter()
         .filter_map(|m| {
-            if let MeasureKind::CaseDeadline { types, .. } = &m.kind {
+            if let MeasureKind::CaseDeadline(crate::measure::case_deadline::CaseDeadline { types, .. }) = &m.kind {
                 Some(types.clone())
             } else {
                 None
@@ -205,7 +205,7 @@ pub fn generate(
         .iter()
         .filter_map(|v| match &v.test {
             VetoTest::Measure { measure, .. } => match &rules.measures[*measure].kind {
-                MeasureKind::Events { types, .. } => Some(types.clone()),
+                MeasureKind::Events(e) => Some(e.types.clone()),
                 _ => None,
             },
             _ => None,

@@ -400,3 +400,85 @@ fn a_quiet_run_prints_nothing_on_success_and_its_notes_are_in_the_about_sheet() 
         "the tie note is on the 说明 sheet"
     );
 }
+
+/// `check` on yangkou's rule set with `from` replaced by `to`: its stderr, and the 1-based
+/// line of the first line of `to` in the changed text (where the error must point).
+fn check_changed(from: &str, to: &str) -> (String, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/yangkou.toml")).unwrap();
+    assert!(text.contains(from), "yangkou.toml holds {from}");
+    let changed = text.replacen(from, to, 1);
+    let line = changed[..changed.find(to).unwrap()].matches('\n').count() + 1;
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, changed).unwrap();
+    let a = gridscore().arg("check").arg(&p).assert().code(1);
+    (String::from_utf8(a.get_output().stderr.clone()).unwrap(), line)
+}
+
+#[test]
+fn issue15_a_key_another_measure_kind_takes_is_refused_at_its_line_and_column() {
+    // `status` belongs to `attendance`; on an `events` measure it means nothing. The measure
+    // is an inline table on one line: the key stands at column 90 of it.
+    let from = r#"safety_late = { kind = "events", label = "矛盾纠纷迟报", types = ["平安迟报"] }"#;
+    let to = r#"safety_late = { kind = "events", label = "矛盾纠纷迟报", types = ["平安迟报"], status = ["病假"] }"#;
+    let (err, line) = check_changed(from, to);
+    let col = to[..to.find("status").unwrap()].chars().count() + 1;
+    assert!(
+        err.contains(&format!(":{line}:{col}: unknown field `status`, expected one of")),
+        "{err}"
+    );
+}
+
+#[test]
+fn issue15_an_unknown_measure_kind_is_named_with_the_nearest_one() {
+    let from = r#"safety_late = { kind = "events","#;
+    let (err, line) = check_changed(from, r#"safety_late = { kind = "event","#);
+    assert!(
+        err.contains(&format!(
+            ":{line}:24: unknown measure kind `event` (did you mean `events`?)"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn issue15_kind_on_a_part_is_refused_for_a_part_counts_as_its_parent() {
+    let from = "  id = \"aware\"\n  label = \"知晓率\"\n";
+    let to = "  id = \"aware\"\n  kind = \"deduction\"\n  label = \"知晓率\"\n";
+    let (err, line) = check_changed(from, to);
+    assert!(
+        err.contains(&format!(
+            ":{}:10: `kind` belongs to a top-level item; `survey.aware` is a part",
+            line + 1
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn issue15_an_item_or_pay_id_that_is_an_output_column_is_refused() {
+    let (err, line) = check_changed("id = \"survey\"\n", "id = \"flags\"\n");
+    assert!(
+        err.contains(&format!(
+            ":{line}:6: item id `flags` is a column scores.csv already has"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn issue15_a_look_back_on_a_grade_the_grading_does_not_give_is_refused() {
+    let from = "[[item]]\nid = \"survey\"\n";
+    let flag = "[[flag]]\nid = \"twice_failed\"\nlabel = \"连续两季不合格\"\nhistory = { per = \"quarter\", grade = \"不合 格\", consecutive = 2 }\n\n";
+    let (err, line) = check_changed(from, &format!("{flag}{from}"));
+    // At the grade's value, on the fourth line of the flag.
+    let history = flag.lines().nth(3).unwrap();
+    let col = history[..history.find("\"不合 格\"").unwrap()].chars().count() + 1;
+    assert!(
+        err.contains(&format!(
+            ":{}:{col}: history names grade `不合 格`, which the grading does not give; grades: 优秀, 良好, 合格, 不合格",
+            line + 3
+        )),
+        "{err}"
+    );
+}

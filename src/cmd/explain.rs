@@ -4,8 +4,8 @@
 //! and pay.
 use super::verify::rerun;
 use crate::archive;
-use crate::engine::trace::{sources_text, TraceLine, Unit};
 use crate::num::{show, show_money};
+use crate::trace::{sources_text, TraceLine, Unit};
 use std::path::Path;
 
 /// How many characters of source rows a line shows (the 明细 sheet has them all).

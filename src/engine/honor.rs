@@ -1,12 +1,12 @@
 //! Honours (优秀网格长): the best non-vetoed subjects of some roles, a share of the count of a
 //! wider set of roles, named; a tie across the line names all and is reported.
 use super::quota;
-use super::trace::{TraceLine, Unit};
 use super::Scored;
 use crate::input::Inputs;
 use crate::num::show;
 use crate::period::Period;
 use crate::rules::RuleSet;
+use crate::trace::{TraceLine, Unit};
 use rust_decimal::Decimal;
 
 /// Names the honours of this run's kind; returns the reports of ties across a line.

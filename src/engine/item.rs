@@ -1,10 +1,10 @@
 //! Scoring primitives for items: tiers, per-occurrence lines (with per-bucket thresholds,
 //! levels and caps), floors and maxima. Each applied rule leaves a trace line.
-use super::bucket;
-use super::measure::{Occurrence, Value};
-use super::trace::{TraceLine, Unit};
+use crate::bucket;
+use crate::measure::{Occurrence, Value};
 use crate::num::show;
 use crate::rules::{Bucket, Item, ItemBody, Leaf, Line, Rate, RoleId, RuleSet, Scale, Scoring, Tier};
+use crate::trace::{TraceLine, Unit};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -212,7 +212,7 @@ fn line_for(
     rule: String,
     count: Decimal,
     value: Decimal,
-    sources: Vec<super::trace::Source>,
+    sources: Vec<crate::trace::Source>,
 ) -> TraceLine {
     TraceLine {
         item: item.path.clone(),
@@ -227,7 +227,7 @@ fn line_for(
 }
 
 /// A rate measure's value, its sources and how it was found (`给定` or `yes/answered`).
-fn rate_of_measure(v: &Value) -> (Decimal, Vec<super::trace::Source>, String) {
+fn rate_of_measure(v: &Value) -> (Decimal, Vec<crate::trace::Source>, String) {
     match v {
         Value::Rate {
             rate,
@@ -249,11 +249,8 @@ fn rate_of_measure(v: &Value) -> (Decimal, Vec<super::trace::Source>, String) {
 
 /// A rate as a percentage (95.5%); a number given as such (an inspection score) as itself.
 fn value_text(rules: &RuleSet, measure: usize, v: Decimal) -> String {
-    match rules.measures[measure].kind {
-        crate::rules::MeasureKind::Indicator {
-            mode: crate::rules::IndicatorMode::Number,
-            ..
-        } => show(v),
+    match &rules.measures[measure].kind {
+        crate::rules::MeasureKind::Indicator(i) if i.mode == crate::rules::IndicatorMode::Number => show(v),
         _ => format!("{}%", show((v * Decimal::ONE_HUNDRED).round_dp(2))),
     }
 }
@@ -412,8 +409,8 @@ fn score_leaf(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::trace::Source;
     use crate::input::records::{SheetKind, Src};
+    use crate::trace::Source;
     use chrono::NaiveDate;
 
     fn d(s: &str) -> Decimal {

@@ -1,11 +1,11 @@
 //! Look-back flags: a grade, or one of some flags, held in this run and the runs before it
 //! (counted over consecutive runs, or times in the year). The earlier runs come
 //! from the archive (`crate::archive::load_history`); one missing there was refused before.
-use super::trace::{TraceLine, Unit};
 use super::{History, Scored};
 use crate::input::Inputs;
 use crate::period::Period;
 use crate::rules::{FlagRule, HistoryCondition, RuleSet};
+use crate::trace::{TraceLine, Unit};
 use rust_decimal::Decimal;
 
 /// Raises the rule set's history flags of this run's kind on every subject they hold for.

@@ -2,25 +2,22 @@
 //!
 //! Per worker (on both cores): duty days, every measure, every item, vetoes. Then per quota
 //! group: ranks and grades. Then per worker: pay. Nothing here knows a township.
-pub mod bucket;
 pub mod honor;
 pub mod item;
 pub mod lookback;
-pub mod measure;
 pub mod pay;
 pub mod quota;
-pub mod trace;
 
 use crate::calendar::Calendar;
 use crate::input::contract::ScopeField;
 use crate::input::{InputErrors, InputProblem, Inputs};
+use crate::measure::{self, MeasureCtx, Value, WorkerDays};
 use crate::num::show;
 use crate::period::Period;
 use crate::rules::{FlagRule, FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, RuleSet, VetoTest};
-use measure::{MeasureCtx, Value, WorkerDays};
+use crate::trace::{Source, TraceLine, Unit};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use trace::{Source, TraceLine, Unit};
 
 /// A column of the score table: an item or a part, in rule-set order.
 #[derive(Debug, Clone)]
@@ -149,14 +146,14 @@ pub fn score_with(
     history: &History,
 ) -> Result<Outcome, InputErrors> {
     let working = measure::working_days(cal, period);
-    let credit = measure::event_credit(inputs, rules);
-    let scoped = measure::scoped_events(inputs, rules);
+    let type_levels: Vec<Vec<String>> = rules.event_types.iter().map(|t| t.levels.clone()).collect();
+    let credit = measure::event_credit(inputs, &rules.measures, &type_levels);
+    let scoped = measure::scoped_events(inputs, &rules.measures);
     let mctx = MeasureCtx {
-        rules,
+        measures: &rules.measures,
         period,
         files: &inputs.sheet_files,
         credit: &credit,
-        past: &history.runs,
         scoped: &scoped,
     };
     let cols = columns(rules);
@@ -172,7 +169,7 @@ pub fn score_with(
             .map(|part| {
                 s.spawn(|| {
                     part.iter()
-                        .map(|&i| score_worker(i, inputs, rules, &mctx, &working, &kept))
+                        .map(|&i| score_worker(i, inputs, rules, (&mctx, &history.runs), &working, &kept))
                         .collect::<Vec<_>>()
                 })
             })
@@ -483,13 +480,13 @@ fn score_worker(
     i: usize,
     inputs: &Inputs,
     rules: &RuleSet,
-    mctx: &MeasureCtx,
+    (mctx, past): (&MeasureCtx, &[PastRun]),
     working: &[chrono::NaiveDate],
     kept: &[bool],
 ) -> Scored {
     let w = &inputs.workers[i];
     let rows = &inputs.rows[i];
-    let days = WorkerDays::new(w, rows, working, rules);
+    let days = WorkerDays::new(w, rows, working, &rules.duty_exclude);
     let mut problems = Vec::new();
     let measures = measure::compute_all(mctx, w, rows, &days, &mut problems);
     let mut values = Vec::new();
@@ -502,7 +499,7 @@ fn score_worker(
             worker: w,
             run: mctx.period,
             id: &w.id,
-            past: mctx.past,
+            past,
         };
         let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
         top.push(v);
@@ -833,7 +830,7 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
         let traced: Decimal = o.subjects[0]
             .trace
             .iter()
-            .filter(|l| l.unit == trace::Unit::Points)
+            .filter(|l| l.unit == crate::trace::Unit::Points)
             .map(|l| l.value)
             .sum();
         assert_eq!(traced + d("10"), o.subjects[0].total);

@@ -1,13 +1,13 @@
 //! Pay: each pay rule of the run for each subject (by grade, per event, parameter bands, a
 //! subsidy, an item's value, a grade's parameter), then pools shared among a grade. Every
 //! amount is rounded to the fen (四舍五入); withheld amounts are traced with their reason.
-use super::trace::{Source, TraceLine, Unit};
 use super::{item, ItemColumn, Scored};
 use crate::input::records::Param;
 use crate::input::{InputProblem, Inputs};
 use crate::num::{round_fen, show, show_money};
 use crate::period::Period;
 use crate::rules::{PayAmount, PayRule, RuleSet};
+use crate::trace::{Source, TraceLine, Unit};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 

@@ -332,6 +332,17 @@ impl ScopeField {
     }
 }
 
+/// How a row of the 指标 sheet is read: the rule set says, for each 指标 it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorMode {
+    /// 0..1: a 值 (95%, 0.95) or 分子 / 分母. A subject without the row is an error.
+    Rate,
+    /// A number as given (an inspection score). A subject without the row is an error.
+    Number,
+    /// A whole number of occurrences (虚假网格员 3 个); none when the row is absent.
+    Count,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,11 +5,11 @@ pub mod csv_out;
 pub mod pack;
 pub mod sheet;
 
-use crate::engine::trace::{sources_text, Unit};
 use crate::engine::{ItemColumn, Outcome, Subject};
 use crate::input::Inputs;
 use crate::num::show;
 use crate::rules::{ItemKind, RuleSet};
+use crate::trace::{sources_text, Unit};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use sheet::{Cell, Table};

@@ -1,9 +1,8 @@
 //! The validated rule set the engine runs. References are indices, so the engine never looks
 //! anything up by name, and every value has been checked (see `validate.rs`).
-use crate::input::contract::{DailyField, PatrolFinding, ScopeField, Status, SurveyField};
-use crate::input::records::SheetKind;
+use crate::input::contract::{ScopeField, Status};
 use crate::period::PeriodKind;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone)]
@@ -62,118 +61,11 @@ pub type MeasureId = usize;
 pub type RoleId = usize;
 pub type TypeId = usize;
 
-#[derive(Debug, Clone)]
-pub struct Measure {
-    pub id: String,
-    pub label: String,
-    pub kind: MeasureKind,
-}
-
-#[derive(Debug, Clone)]
-pub enum MeasureKind {
-    /// Valid event rows of these types, each counting its 数量; with `amount`, each row's 金额
-    /// must lie in the range and is carried for lines that pay it.
-    Events {
-        types: Vec<TypeId>,
-        amount: Option<(Decimal, Decimal)>,
-        /// Rows sharing a 事件编号 are one event: counted once, at its highest level, for its
-        /// first reporter (同一事件以高级为准, 以最先上报者为准).
-        once_per_event: bool,
-        /// Only occurrences at these levels (after `once_per_event` chose the event's level);
-        /// empty for all.
-        levels: Vec<String>,
-        /// Whose rows count for a worker: the worker's own, or every row of the worker's grid or
-        /// village (docs/decisions.md D6.4).
-        scope: EventScope,
-    },
-    /// Attendance rows with one of these statuses, each weighted; optionally only rows whose
-    /// 批准 is (or is not) yes.
-    Attendance {
-        statuses: Vec<(Status, Decimal)>,
-        approved: Option<bool>,
-    },
-    /// Patrols expected per duty day minus distinct (日期, 时段) patrols done on it.
-    MissingPatrols { per_duty_day: Decimal },
-    /// Patrols shorter than the role's minimum (hours, indexed by role).
-    ShortPatrols { minimum_hours: Vec<Decimal> },
-    /// Patrols whose yes/no column says 否.
-    PatrolFinding { finding: PatrolFinding },
-    /// Duty days without an attendance time at or before `by`.
-    DailyDeadline { field: DailyField, by: NaiveTime },
-    /// Assigned cases that ended in `outcome` at the period's end.
-    CaseDeadline {
-        types: Vec<TypeId>,
-        outcome: CaseOutcome,
-        deadlines: Deadlines,
-    },
-    /// A survey rate, 0..1: respondents' yes / answers, or the given rate.
-    SurveyRate { field: SurveyField },
-    /// A row of the 指标 sheet for the subject: a rate or a number (given, for tiers and
-    /// scales) or a count (occurrences, for lines).
-    Indicator { name: String, mode: IndicatorMode },
-    /// Buckets (weeks or months of the period) in which another measure counted fewer than
-    /// `at_least`; each short bucket counts its shortfall, or one.
-    Minimum {
-        of: MeasureId,
-        per: Bucket,
-        at_least: Decimal,
-        /// By the roster's 区域 (农村 2, 社区 5); `at_least` for any other.
-        by_area: Vec<(String, Decimal)>,
-        count: ShortCount,
-    },
-    /// The occurrences of these measures together: "辖区内出现非正常上访 或 不支持配合" as one
-    /// count, when the two are counted differently (one for the grid, one for the worker).
-    Union { of: Vec<MeasureId> },
-}
-
-impl MeasureKind {
-    /// The sheet a measure counts rows of; `None` for a `minimum`, which counts another
-    /// measure's occurrences (that measure names the sheet).
-    pub fn sheet(&self) -> Option<SheetKind> {
-        Some(match self {
-            MeasureKind::Events { .. } | MeasureKind::CaseDeadline { .. } => SheetKind::Events,
-            MeasureKind::Attendance { .. } | MeasureKind::DailyDeadline { .. } => SheetKind::Attendance,
-            MeasureKind::MissingPatrols { .. }
-            | MeasureKind::ShortPatrols { .. }
-            | MeasureKind::PatrolFinding { .. } => SheetKind::Patrol,
-            MeasureKind::SurveyRate { .. } => SheetKind::Survey,
-            MeasureKind::Indicator { .. } => SheetKind::Indicators,
-            MeasureKind::Minimum { .. } | MeasureKind::Union { .. } => return None,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IndicatorMode {
-    /// 0..1: a 值 (95%, 0.95) or 分子 / 分母. A subject without the row is an error.
-    Rate,
-    /// A number as given (an inspection score). A subject without the row is an error.
-    Number,
-    /// A whole number of occurrences (虚假网格员 3 个); none when the row is absent.
-    Count,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShortCount {
-    /// Each missing occurrence counts (每少一次扣…).
-    Shortfall,
-    /// Each short bucket counts once (每周未达…扣…).
-    Bucket,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseOutcome {
-    Unhandled,
-    Overdue,
-}
-
-/// Exact durations in seconds.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Deadlines {
-    pub accept_within: i64,
-    pub close_within: i64,
-    pub complex_close_within: i64,
-}
+pub use crate::measure::case_deadline::{CaseOutcome, Deadlines};
+pub use crate::measure::events::EventScope;
+pub use crate::measure::indicator::IndicatorMode;
+pub use crate::measure::minimum::ShortCount;
+pub use crate::measure::{Measure, MeasureKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
@@ -285,13 +177,7 @@ pub enum Rate {
     FromRow,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bucket {
-    Period,
-    Month,
-    /// Monday to Sunday; a week belongs to the period that holds its Thursday.
-    Week,
-}
+pub use crate::period::Bucket;
 
 #[derive(Debug, Clone)]
 pub struct Veto {
@@ -372,18 +258,6 @@ pub enum PartPeriod {
     /// The amount × the months of the period the span covers in full ÷ the period's months,
     /// to the fen (四舍五入): a year-end 3000 for one who joined on 07-01 is 1500.
     FullMonths,
-}
-
-/// Whose event rows count for a worker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum EventScope {
-    /// The rows that name the worker.
-    #[default]
-    Own,
-    /// Every row naming a worker of the same 网格 (roster): "辖区内未出现非正常上访".
-    Grid,
-    /// Every row naming a worker of the same 村(社区).
-    Village,
 }
 
 /// How a monthly amount pays a month that the worker's 到岗–离岗 span covers only in part
@@ -581,11 +455,7 @@ impl RuleSet {
     /// The range a type's 金额 must lie in, when a measure pays rows of that type their amount.
     pub fn amount_range(&self, t: TypeId) -> Option<(Decimal, Decimal)> {
         self.measures.iter().find_map(|m| match &m.kind {
-            MeasureKind::Events {
-                types,
-                amount: Some(range),
-                ..
-            } if types.contains(&t) => Some(*range),
+            MeasureKind::Events(e) if e.types.contains(&t) => e.amount,
             _ => None,
         })
     }
@@ -593,7 +463,7 @@ impl RuleSet {
     /// How the rule set reads an indicator of the 指标 sheet, if it reads it.
     pub fn indicator_mode(&self, name: &str) -> Option<IndicatorMode> {
         self.measures.iter().find_map(|m| match &m.kind {
-            MeasureKind::Indicator { name: n, mode } if n == name.trim() => Some(*mode),
+            MeasureKind::Indicator(i) if i.name == name.trim() => Some(i.mode),
             _ => None,
         })
     }
@@ -602,7 +472,7 @@ impl RuleSet {
         self.measures
             .iter()
             .filter_map(|m| match &m.kind {
-                MeasureKind::Indicator { name, .. } => Some(name.as_str()),
+                MeasureKind::Indicator(i) => Some(i.name.as_str()),
                 _ => None,
             })
             .collect()
@@ -610,22 +480,7 @@ impl RuleSet {
 
     /// The event types whose rows may share a 事件编号 (one event reported several times).
     pub fn shared_event_types(&self) -> Vec<TypeId> {
-        let mut out = Vec::new();
-        for m in &self.measures {
-            if let MeasureKind::Events {
-                types,
-                once_per_event: true,
-                ..
-            } = &m.kind
-            {
-                for t in types {
-                    if !out.contains(t) {
-                        out.push(*t);
-                    }
-                }
-            }
-        }
-        out
+        crate::measure::shared_event_types(&self.measures)
     }
 
     /// The earlier runs a run of `period` reads: those of look-back flags and of items summed
@@ -672,10 +527,10 @@ impl RuleSet {
         let measures = self.measures.iter().any(|m| {
             matches!(
                 m.kind,
-                MeasureKind::MissingPatrols { .. }
-                    | MeasureKind::DailyDeadline { .. }
-                    | MeasureKind::Attendance { .. }
-                    | MeasureKind::Minimum { .. }
+                MeasureKind::MissingPatrols(_)
+                    | MeasureKind::DailyDeadline(_)
+                    | MeasureKind::AttendanceStatus(_)
+                    | MeasureKind::Minimum(_)
             )
         });
         fn monthly(it: &Item) -> bool {
@@ -690,7 +545,7 @@ impl RuleSet {
     pub fn counts_weeks(&self) -> bool {
         self.measures
             .iter()
-            .any(|m| matches!(m.kind, MeasureKind::Minimum { per: Bucket::Week, .. }))
+            .any(|m| matches!(&m.kind, MeasureKind::Minimum(x) if x.per == Bucket::Week))
     }
 
     pub fn defines(&self, kind: PeriodKind) -> bool {

@@ -21,7 +21,9 @@ pub struct RawRuleSet {
     #[serde(default)]
     pub event_type: Vec<RawEventType>,
     #[serde(default)]
-    pub measures: BTreeMap<String, Spanned<RawMeasure>>,
+    /// Each measure's table as written; its `kind` picks the primitive that reads the rest
+    /// (`crate::measure`).
+    pub measures: BTreeMap<String, Spanned<crate::positioned::Node>>,
     #[serde(default)]
     pub item: Vec<RawItem>,
     #[serde(default)]
@@ -42,7 +44,7 @@ pub struct RawRuleSet {
 #[serde(deny_unknown_fields)]
 pub struct RawHistory {
     pub per: Name,
-    pub grade: Option<String>,
+    pub grade: Option<Name>,
     pub flags: Option<Vec<Name>>,
     pub consecutive: Option<u32>,
     pub in_year: Option<u32>,
@@ -127,53 +129,6 @@ pub struct RawEventType {
     pub note: String,
     #[serde(default)]
     pub levels: Vec<String>,
-}
-
-/// One measure: a named count per subject, computed by one primitive (`kind`). The keys a
-/// kind takes are checked in validation, so that a misplaced key is named precisely.
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawMeasure {
-    pub kind: Name,
-    pub label: String,
-    pub types: Option<Vec<Name>>,
-    pub status: Option<Vec<Name>>,
-    pub weights: Option<BTreeMap<String, Dec>>,
-    pub approved: Option<bool>,
-    pub per_duty_day: Option<Dec>,
-    pub minimum_hours: Option<BTreeMap<String, Dec>>,
-    pub finding: Option<Name>,
-    pub field: Option<Name>,
-    pub by: Option<Name>,
-    pub outcome: Option<Name>,
-    pub accept_within_hours: Option<Dec>,
-    pub close_within_hours: Option<Dec>,
-    pub complex_close_within_hours: Option<Dec>,
-    /// `minimum`: the measure whose occurrences are counted per bucket.
-    pub of: Option<Name>,
-    /// `union`: the measures whose occurrences count together (a month lost to either).
-    pub measures: Option<Spanned<Vec<Name>>>,
-    /// `minimum`: the bucket, `week` (Monday–Sunday, in the period of its Thursday) or `month`.
-    pub per: Option<Name>,
-    /// `minimum`: how many each bucket needs, for everyone or by the roster's 区域.
-    pub at_least: Option<Dec>,
-    pub at_least_by_area: Option<BTreeMap<String, Dec>>,
-    /// `minimum`: what one short bucket counts, `shortfall` (each missing one) or `bucket` (one).
-    pub count: Option<Name>,
-    /// `events`: each row carries an amount in 金额 that must lie in [min, max].
-    pub amount_between: Option<(Dec, Dec)>,
-    /// `events`: rows sharing a 事件编号 are one event, counted once: at the highest level any
-    /// of them records, for the worker who reported it first.
-    pub once_per_event: Option<bool>,
-    /// `events`: only rows (or events) at these 级别.
-    pub levels: Option<Vec<String>>,
-    /// `events`: `grid` or `village` — a row counts for every worker of the named worker's
-    /// 网格 (or 村) on the roster, not only for that worker (辖区内, 网格内发生).
-    pub scope: Option<Name>,
-    /// `indicator`: the 指标 name in the indicators sheet …
-    pub indicator: Option<String>,
-    /// … read as a `rate` (0..1), a `number` (a given score) or a `count` (occurrences).
-    pub value: Option<Name>,
 }
 
 #[derive(Deserialize, Debug)]

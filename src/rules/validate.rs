@@ -2,44 +2,18 @@
 //! and every failure is collected (with its position) rather than stopping at the first.
 use super::model::*;
 use super::raw::*;
-use crate::input::contract::{DailyField, PatrolFinding, ScopeField, Status, SurveyField};
+use crate::input::contract::ScopeField;
+use crate::measure::status;
 use crate::num::Dec;
 use crate::period::PeriodKind;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use toml::Spanned;
 
-/// One problem with a rule set, with the byte span it points at when known.
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub span: Option<Range<usize>>,
-    pub message: String,
-}
-
-struct Checker {
-    problems: Vec<Problem>,
-}
-
-impl Checker {
-    fn at<T>(&mut self, s: &Spanned<T>, message: impl Into<String>) {
-        self.problems.push(Problem {
-            span: Some(s.span()),
-            message: message.into(),
-        });
-    }
-    fn say(&mut self, message: impl Into<String>) {
-        self.problems.push(Problem {
-            span: None,
-            message: message.into(),
-        });
-    }
-}
-
-fn one_of(known: &[&str]) -> String {
-    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-}
+pub use crate::positioned::Problem;
+use crate::positioned::{one_of, Checker};
 
 fn period_kind(c: &mut Checker, n: &Name) -> Option<PeriodKind> {
     match n.get_ref().as_str() {
@@ -173,29 +147,28 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         });
     }
 
-    // --- measures
-    let mut measures = Vec::new();
-    // Every id first: a `minimum` refers to another measure, wherever it is written.
+    // --- measures: each kind reads and checks its own table (crate::measure).
+    let type_levels: Vec<Vec<String>> = event_types.iter().map(|t| t.levels.clone()).collect();
+    let role_id_list: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
     let measure_ids: HashMap<String, usize> = raw.measures.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
-    let raw_kinds: Vec<&str> = raw
-        .measures
-        .values()
-        .map(|m| m.get_ref().kind.get_ref().as_str())
-        .collect();
-    for (id, m) in &raw.measures {
-        let kind = measure_kind(&mut c, m, &type_ids, &event_types, &roles, (&measure_ids, &raw_kinds));
-        measures.push(Measure {
-            id: id.clone(),
-            label: m.get_ref().label.clone(),
-            kind: kind.unwrap_or(MeasureKind::Events {
-                types: vec![],
-                amount: None,
-                once_per_event: false,
-                levels: vec![],
-                scope: super::model::EventScope::Own,
-            }),
-        });
-    }
+    let measures: Vec<Measure> = crate::measure::check_all(
+        &mut c,
+        raw.measures.into_iter().collect(),
+        &type_ids,
+        &type_levels,
+        &role_id_list,
+    )
+    .into_iter()
+    .map(|m| {
+        // A measure that failed its check keeps its place (items refer to it by index);
+        // the problems already stop the rule set.
+        m.unwrap_or_else(|| Measure {
+            id: String::new(),
+            label: String::new(),
+            kind: MeasureKind::Union(crate::measure::union::Union { of: vec![] }),
+        })
+    })
+    .collect();
     let measure = |c: &mut Checker, n: &Name| -> usize {
         match measure_ids.get(n.get_ref()) {
             Some(i) => *i,
@@ -297,6 +270,16 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     for p in &raw.pay {
         if !pay_ids.insert(p.id.get_ref().clone()) {
             c.at(&p.id, format!("pay `{}` is declared twice", p.id.get_ref()));
+        }
+        if RESERVED_COLUMNS.contains(&p.id.get_ref().as_str()) {
+            c.at(
+                &p.id,
+                format!(
+                    "pay id `{}` is a column payouts.csv already has; the reserved names: {}",
+                    p.id.get_ref(),
+                    one_of(RESERVED_COLUMNS)
+                ),
+            );
         }
         let periods: Vec<PeriodKind> = p.periods.iter().filter_map(|n| period_kind(&mut c, n)).collect();
         for (pk, n) in periods.iter().zip(&p.periods) {
@@ -519,7 +502,25 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             );
         }
         let holds = match (&h.grade, &h.flags) {
-            (Some(g), None) => HistoryCondition::Grade(g.clone()),
+            (Some(g), None) => {
+                // A look-back matches the grade earlier runs recorded: one the grading cannot
+                // give would never match, and the flag would silently never rise.
+                let given: Vec<String> = grading
+                    .iter()
+                    .flat_map(|gr| gr.grades().into_iter().chain([gr.vetoed_grade.clone()]))
+                    .collect();
+                if !given.iter().any(|x| x == g.get_ref()) {
+                    c.at(
+                        g,
+                        format!(
+                            "history names grade `{}`, which the grading does not give; grades: {}",
+                            g.get_ref(),
+                            given.join(", ")
+                        ),
+                    );
+                }
+                HistoryCondition::Grade(g.get_ref().clone())
+            }
             (None, Some(ids)) => HistoryCondition::Flags(
                 ids.iter()
                     .filter_map(|id| {
@@ -629,472 +630,11 @@ fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &Dec, what: &str) {
     }
 }
 
-fn status(c: &mut Checker, n: &Name) -> Option<Status> {
-    let s = Status::parse(n.get_ref());
-    if s.is_none() {
-        c.at(
-            n,
-            format!(
-                "unknown attendance status `{}`; known: {}",
-                n.get_ref(),
-                Status::known()
-            ),
-        );
-    }
-    s
-}
-
-fn hours(c: &mut Checker, m: &Spanned<RawMeasure>, v: Option<Dec>, key: &str) -> i64 {
-    match v {
-        Some(h) if h.0 > Decimal::ZERO => (h.0 * Decimal::from(3600)).trunc().try_into().unwrap_or(i64::MAX),
-        Some(_) => {
-            c.at(m, format!("`{key}` must be a positive number of hours"));
-            0
-        }
-        None => {
-            c.at(m, format!("kind `case_deadline` with outcome `overdue` needs `{key}`"));
-            0
-        }
-    }
-}
-
-const MEASURE_KINDS: [&str; 11] = [
-    "events",
-    "attendance",
-    "missing_patrols",
-    "short_patrols",
-    "patrol_finding",
-    "daily_deadline",
-    "case_deadline",
-    "survey_rate",
-    "minimum",
-    "indicator",
-    "union",
-];
-
-fn measure_kind(
-    c: &mut Checker,
-    sm: &Spanned<RawMeasure>,
-    type_ids: &HashMap<String, usize>,
-    types: &[EventType],
-    roles: &[Role],
-    (measure_ids, raw_kinds): (&HashMap<String, usize>, &[&str]),
-) -> Option<MeasureKind> {
-    let m = sm.get_ref();
-    let kind = m.kind.get_ref().as_str();
-    // Which keys each kind takes: anything else present is a mistake worth naming.
-    let allowed: &[&str] = match kind {
-        "events" => &["types", "amount_between", "once_per_event", "levels", "scope"],
-        "attendance" => &["status", "weights", "approved"],
-        "missing_patrols" => &["per_duty_day"],
-        "short_patrols" => &["minimum_hours"],
-        "patrol_finding" => &["finding"],
-        "daily_deadline" => &["field", "by"],
-        "case_deadline" => &[
-            "types",
-            "outcome",
-            "accept_within_hours",
-            "close_within_hours",
-            "complex_close_within_hours",
-        ],
-        "survey_rate" => &["field"],
-        "minimum" => &["of", "per", "at_least", "at_least_by_area", "count"],
-        "indicator" => &["indicator", "value"],
-        "union" => &["measures"],
-        other => {
-            c.at(
-                &m.kind,
-                format!("unknown measure kind `{other}`; expected {}", one_of(&MEASURE_KINDS)),
-            );
-            return None;
-        }
-    };
-    let present = [
-        ("types", m.types.is_some()),
-        ("status", m.status.is_some()),
-        ("weights", m.weights.is_some()),
-        ("approved", m.approved.is_some()),
-        ("per_duty_day", m.per_duty_day.is_some()),
-        ("minimum_hours", m.minimum_hours.is_some()),
-        ("finding", m.finding.is_some()),
-        ("field", m.field.is_some()),
-        ("by", m.by.is_some()),
-        ("outcome", m.outcome.is_some()),
-        ("accept_within_hours", m.accept_within_hours.is_some()),
-        ("close_within_hours", m.close_within_hours.is_some()),
-        ("complex_close_within_hours", m.complex_close_within_hours.is_some()),
-        ("of", m.of.is_some()),
-        ("per", m.per.is_some()),
-        ("at_least", m.at_least.is_some()),
-        ("at_least_by_area", m.at_least_by_area.is_some()),
-        ("count", m.count.is_some()),
-        ("amount_between", m.amount_between.is_some()),
-        ("once_per_event", m.once_per_event.is_some()),
-        ("levels", m.levels.is_some()),
-        ("scope", m.scope.is_some()),
-        ("indicator", m.indicator.is_some()),
-        ("value", m.value.is_some()),
-        ("measures", m.measures.is_some()),
-    ];
-    for (key, is) in present {
-        if is && !allowed.contains(&key) {
-            c.at(
-                sm,
-                format!(
-                    "measure kind `{kind}` does not take `{key}`; it takes {}",
-                    one_of(allowed)
-                ),
-            );
-        }
-    }
-    let type_list = |c: &mut Checker| -> Vec<usize> {
-        let Some(ts) = &m.types else {
-            c.at(sm, format!("measure kind `{kind}` needs `types`"));
-            return vec![];
-        };
-        ts.iter()
-            .filter_map(|t| {
-                let i = type_ids.get(t.get_ref().trim()).copied();
-                if i.is_none() {
-                    let known: Vec<&str> = types.iter().map(|e| e.name.as_str()).collect();
-                    c.at(
-                        t,
-                        format!("unknown event type `{}`; declared: {}", t.get_ref(), known.join(", ")),
-                    );
-                }
-                i
-            })
-            .collect()
-    };
-    Some(match kind {
-        "events" => {
-            let amount = m.amount_between.map(|(lo, hi)| (lo.0, hi.0));
-            if amount.is_some_and(|(lo, hi)| lo > hi || lo < Decimal::ZERO) {
-                c.at(sm, "amount_between is [min, max] with 0 ≤ min ≤ max");
-            }
-            let all_types = types;
-            let types = type_list(c);
-            let levels = m.levels.clone().unwrap_or_default();
-            for l in &levels {
-                if !types.iter().any(|t| all_types[*t].levels.contains(l)) {
-                    c.at(sm, format!("level `{l}` is not declared by the measure's event types"));
-                }
-            }
-            let scope = match m.scope.as_ref().map(|s| s.get_ref().as_str()) {
-                None => super::model::EventScope::Own,
-                Some("grid") => super::model::EventScope::Grid,
-                Some("village") => super::model::EventScope::Village,
-                Some(other) => {
-                    c.at(
-                        sm,
-                        format!("an event scope is `grid` or `village` (the rows of the worker's 网格 or 村), not `{other}`"),
-                    );
-                    super::model::EventScope::Own
-                }
-            };
-            MeasureKind::Events {
-                types,
-                amount,
-                once_per_event: m.once_per_event.unwrap_or(false),
-                levels,
-                scope,
-            }
-        }
-        "attendance" => {
-            let Some(sts) = &m.status else {
-                c.at(sm, "measure kind `attendance` needs `status`");
-                return None;
-            };
-            let weights = m.weights.clone().unwrap_or_default();
-            let statuses: Vec<(Status, Decimal)> = sts
-                .iter()
-                .filter_map(|n| status(c, n))
-                .map(|st| {
-                    let w = weights
-                        .iter()
-                        .find(|(k, _)| Status::parse(k) == Some(st))
-                        .map_or(Decimal::ONE, |(_, w)| w.0);
-                    (st, w)
-                })
-                .collect();
-            for k in weights.keys() {
-                if !statuses.iter().any(|(st, _)| Status::parse(k) == Some(*st)) {
-                    c.at(
-                        sm,
-                        format!("weights names `{k}`, which is not one of this measure's statuses"),
-                    );
-                }
-            }
-            MeasureKind::Attendance {
-                statuses,
-                approved: m.approved,
-            }
-        }
-        "missing_patrols" => MeasureKind::MissingPatrols {
-            per_duty_day: match m.per_duty_day {
-                Some(d) if d.0 > Decimal::ZERO => d.0,
-                _ => {
-                    c.at(sm, "missing_patrols needs `per_duty_day`, a positive number");
-                    Decimal::ZERO
-                }
-            },
-        },
-        "short_patrols" => {
-            let mins = m.minimum_hours.clone().unwrap_or_default();
-            let mut out = Vec::new();
-            for r in roles {
-                match mins.get(&r.id) {
-                    Some(h) => out.push(h.0),
-                    None => {
-                        c.at(sm, format!("short_patrols needs `minimum_hours` for role `{}`", r.id));
-                        out.push(Decimal::ZERO);
-                    }
-                }
-            }
-            for k in mins.keys() {
-                if !roles.iter().any(|r| &r.id == k) {
-                    c.at(sm, format!("minimum_hours names unknown role `{k}`"));
-                }
-            }
-            MeasureKind::ShortPatrols { minimum_hours: out }
-        }
-        "patrol_finding" => {
-            let f = m.finding.as_ref().and_then(|f| PatrolFinding::parse(f.get_ref()));
-            if f.is_none() {
-                c.at(
-                    sm,
-                    format!(
-                        "patrol_finding needs `finding`, one of {}",
-                        one_of(&["not_logged", "no_uniform"])
-                    ),
-                );
-            }
-            MeasureKind::PatrolFinding {
-                finding: f.unwrap_or(PatrolFinding::NoUniform),
-            }
-        }
-        "daily_deadline" => {
-            let f = m.field.as_ref().and_then(|f| DailyField::parse(f.get_ref()));
-            if f.is_none() {
-                c.at(
-                    sm,
-                    format!(
-                        "daily_deadline needs `field`, one of {}",
-                        one_of(&["sign_in", "report_at"])
-                    ),
-                );
-            }
-            let by = m.by.as_ref().and_then(|b| {
-                NaiveTime::parse_from_str(b.get_ref(), "%H:%M:%S")
-                    .or_else(|_| NaiveTime::parse_from_str(b.get_ref(), "%H:%M"))
-                    .ok()
-            });
-            if by.is_none() {
-                c.at(sm, "daily_deadline needs `by`, a time like \"09:00\"");
-            }
-            MeasureKind::DailyDeadline {
-                field: f.unwrap_or(DailyField::SignIn),
-                by: by.unwrap_or_default(),
-            }
-        }
-        "case_deadline" => {
-            let types = type_list(c);
-            let outcome = match m.outcome.as_ref().map(|o| o.get_ref().as_str()) {
-                Some("unhandled") => CaseOutcome::Unhandled,
-                Some("overdue") => CaseOutcome::Overdue,
-                _ => {
-                    c.at(
-                        sm,
-                        format!(
-                            "case_deadline needs `outcome`, one of {}",
-                            one_of(&["unhandled", "overdue"])
-                        ),
-                    );
-                    CaseOutcome::Unhandled
-                }
-            };
-            let deadlines = if outcome == CaseOutcome::Overdue {
-                let close_within = hours(c, sm, m.close_within_hours, "close_within_hours");
-                Deadlines {
-                    accept_within: hours(c, sm, m.accept_within_hours, "accept_within_hours"),
-                    close_within,
-                    complex_close_within: match m.complex_close_within_hours {
-                        None => close_within,
-                        v => hours(c, sm, v, "complex_close_within_hours"),
-                    },
-                }
-            } else {
-                Deadlines::default()
-            };
-            MeasureKind::CaseDeadline {
-                types,
-                outcome,
-                deadlines,
-            }
-        }
-        "survey_rate" => {
-            let f = m.field.as_ref().and_then(|f| SurveyField::parse(f.get_ref()));
-            if f.is_none() {
-                c.at(
-                    sm,
-                    format!(
-                        "survey_rate needs `field`, one of {}",
-                        one_of(&["aware", "covered", "satisfied"])
-                    ),
-                );
-            }
-            MeasureKind::SurveyRate {
-                field: f.unwrap_or(SurveyField::Aware),
-            }
-        }
-        "indicator" => {
-            let Some(name) = m
-                .indicator
-                .as_ref()
-                .map(|n| n.trim().to_string())
-                .filter(|n| !n.is_empty())
-            else {
-                c.at(
-                    sm,
-                    "measure kind `indicator` needs `indicator`, the 指标 name in the indicators sheet",
-                );
-                return None;
-            };
-            let mode = match m.value.as_ref().map(|v| v.get_ref().as_str()) {
-                None | Some("rate") => IndicatorMode::Rate,
-                Some("number") => IndicatorMode::Number,
-                Some("count") => IndicatorMode::Count,
-                Some(other) => {
-                    c.at(
-                        sm,
-                        format!("value `{other}`; expected {}", one_of(&["rate", "number", "count"])),
-                    );
-                    IndicatorMode::Rate
-                }
-            };
-            MeasureKind::Indicator { name, mode }
-        }
-        "union" => {
-            let Some(list) = &m.measures else {
-                c.at(
-                    sm,
-                    "measure kind `union` needs `measures`, the measures it counts together",
-                );
-                return None;
-            };
-            let mut of = Vec::new();
-            for name in list.get_ref() {
-                match measure_ids.get(name.get_ref()) {
-                    Some(i) if matches!(raw_kinds[*i], "minimum" | "union" | "survey_rate" | "indicator") => c.at(
-                        name,
-                        format!(
-                            "a union counts measures of rows, and `{}` is a {}",
-                            name.get_ref(),
-                            raw_kinds[*i]
-                        ),
-                    ),
-                    Some(i) => of.push(*i),
-                    None => c.at(
-                        name,
-                        format!("unknown measure `{}`; define it under [measures]", name.get_ref()),
-                    ),
-                }
-            }
-            if list.get_ref().len() < 2 {
-                c.at(list, "a union names two measures or more");
-            }
-            MeasureKind::Union { of }
-        }
-        "minimum" => {
-            let Some(of) = &m.of else {
-                c.at(
-                    sm,
-                    "measure kind `minimum` needs `of`, the measure it counts per bucket",
-                );
-                return None;
-            };
-            let of_index = match measure_ids.get(of.get_ref()) {
-                Some(i) if matches!(raw_kinds[*i], "minimum" | "survey_rate") => {
-                    c.at(
-                        of,
-                        format!(
-                            "`of` must be a measure that counts rows, and `{}` is a {}",
-                            of.get_ref(),
-                            raw_kinds[*i]
-                        ),
-                    );
-                    0
-                }
-                Some(i) => *i,
-                None => {
-                    c.at(
-                        of,
-                        format!("unknown measure `{}`; define it under [measures]", of.get_ref()),
-                    );
-                    0
-                }
-            };
-            let per = match m.per.as_ref().map(|p| p.get_ref().as_str()) {
-                Some("week") => Bucket::Week,
-                Some("month") => Bucket::Month,
-                _ => {
-                    c.at(
-                        sm,
-                        format!(
-                            "measure kind `minimum` needs `per`, one of {}",
-                            one_of(&["week", "month"])
-                        ),
-                    );
-                    Bucket::Week
-                }
-            };
-            let count = match m.count.as_ref().map(|p| p.get_ref().as_str()) {
-                None | Some("shortfall") => ShortCount::Shortfall,
-                Some("bucket") => ShortCount::Bucket,
-                Some(other) => {
-                    c.at(
-                        sm,
-                        format!("count `{other}`; expected {}", one_of(&["shortfall", "bucket"])),
-                    );
-                    ShortCount::Shortfall
-                }
-            };
-            if m.at_least.is_none() && m.at_least_by_area.is_none() {
-                c.at(
-                    sm,
-                    "measure kind `minimum` needs `at_least` (and may add `at_least_by_area`)",
-                );
-            }
-            let by_area: Vec<(String, Decimal)> = m
-                .at_least_by_area
-                .iter()
-                .flatten()
-                .map(|(a, n)| (a.trim().to_string(), n.0))
-                .collect();
-            let at_least = m.at_least.map(|d| d.0);
-            for n in at_least.iter().chain(by_area.iter().map(|(_, n)| n)) {
-                if *n < Decimal::ZERO {
-                    c.at(sm, "a minimum cannot be negative");
-                }
-            }
-            MeasureKind::Minimum {
-                of: of_index,
-                per,
-                // With only `at_least_by_area`, a roster 区域 it does not name needs nothing.
-                at_least: at_least.unwrap_or_default(),
-                by_area,
-                count,
-            }
-        }
-        _ => return None,
-    })
-}
-
 /// The levels a measure's occurrences can carry: the union of its event types' levels.
 fn measure_levels(m: &Measure, types: &[EventType]) -> Option<Vec<String>> {
     match &m.kind {
-        MeasureKind::Events { levels, .. } if !levels.is_empty() => Some(levels.clone()),
-        MeasureKind::Events { types: ts, .. } => {
+        MeasureKind::Events(e) if !e.levels.is_empty() => Some(e.levels.clone()),
+        MeasureKind::Events(crate::measure::events::Events { types: ts, .. }) => {
             let mut out: Vec<String> = Vec::new();
             for t in ts {
                 for l in &types[*t].levels {
@@ -1172,6 +712,12 @@ fn rate(
 /// Resolves a list of role ids to indices, reporting unknown ones.
 type RoleResolver<'a> = dyn Fn(&mut Checker, &Option<Vec<Name>>) -> Option<Vec<usize>> + 'a;
 
+/// The columns of scores.csv and payouts.csv before the items' and pay rules' own: an item or
+/// pay id among them would give a file two columns of one name.
+pub const RESERVED_COLUMNS: &[&str] = &[
+    "id", "name", "village", "role", "rank", "total", "grade", "veto", "flags", "honors", "amount",
+];
+
 #[allow(clippy::too_many_arguments)]
 fn item(
     c: &mut Checker,
@@ -1195,6 +741,21 @@ fn item(
     }
     if id.contains('.') || id.is_empty() {
         c.at(&it.id, "an item id must be non-empty and contain no `.`");
+    }
+    if parent.is_empty() && RESERVED_COLUMNS.contains(&id.as_str()) {
+        c.at(
+            &it.id,
+            format!(
+                "item id `{id}` is a column scores.csv already has; the reserved names: {}",
+                one_of(RESERVED_COLUMNS)
+            ),
+        );
+    }
+    if let (false, Some(k)) = (parent.is_empty(), &it.kind) {
+        c.at(
+            k,
+            format!("`kind` belongs to a top-level item; `{path}` is a part and counts as its parent does"),
+        );
     }
     let roles = resolve_roles(c, &it.roles);
     let weight = match &it.weight {
@@ -1298,8 +859,8 @@ fn item(
                 let sc = it.scale.as_ref().map(|sc| {
                     let mi = measure(c, &sc.measure);
                     let rate_like = match measures.get(mi).map(|m| &m.kind) {
-                        Some(MeasureKind::SurveyRate { .. }) => true,
-                        Some(MeasureKind::Indicator { mode, .. }) => *mode != IndicatorMode::Count,
+                        Some(MeasureKind::SurveyRate(_)) => true,
+                        Some(MeasureKind::Indicator(i)) => i.mode != IndicatorMode::Count,
                         _ => false,
                     };
                     if !rate_like {
@@ -1420,7 +981,7 @@ fn item(
                                 }
                                 if !matches!(
                                     measures.get(mi).map(|m| &m.kind),
-                                    Some(MeasureKind::Events { amount: Some(_), .. })
+                                    Some(MeasureKind::Events(crate::measure::events::Events { amount: Some(_), .. }))
                                 ) {
                                     c.at(
                                         &l.measure,

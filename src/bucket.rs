@@ -1,8 +1,8 @@
 //! Buckets of a period: calendar months, or Monday–Sunday weeks that belong to the period
 //! holding their Thursday (input-contract.md, "Duty days"), so a week straddling two quarters
 //! is counted once, in the quarter that has most of its working days.
+use crate::period::Bucket;
 use crate::period::Period;
-use crate::rules::Bucket;
 use chrono::{Datelike, Duration, NaiveDate};
 
 /// The first day of the bucket holding `d`; `None` for the whole-period bucket.

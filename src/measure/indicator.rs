@@ -1,0 +1,99 @@
+//! `indicator`: the subject's row of the 指标 sheet, as a rate, a number or a count.
+//!
+//! ```toml
+//! [measures.inspection]
+//! kind = "indicator"
+//! label = "督查得分"
+//! indicator = "督查得分"    # the 指标 name in the indicators sheet
+//! value = "number"          # "rate" (0..1, default), "number" (given) or "count"
+//! ```
+use super::{row, CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
+pub use crate::input::contract::IndicatorMode;
+use crate::input::records::SheetKind;
+use crate::input::InputProblem;
+use crate::positioned::one_of;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    indicator: Option<String>,
+    value: Option<Spanned<String>>,
+}
+
+/// A row of the 指标 sheet for the subject: a rate or a number (given, for tiers and scales)
+/// or a count (occurrences, for lines).
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub name: String,
+    pub mode: IndicatorMode,
+}
+
+impl Kind for Indicator {
+    type Raw = Raw;
+    const SHEET: Option<SheetKind> = Some(SheetKind::Indicators);
+    const STAGE: Stage = Stage::Rows;
+
+    fn check(raw: Raw, cx: &mut CheckCx) -> Option<Indicator> {
+        let mode = match raw.value.as_ref().map(|v| v.get_ref().as_str()) {
+            None | Some("rate") => IndicatorMode::Rate,
+            Some("number") => IndicatorMode::Number,
+            Some("count") => IndicatorMode::Count,
+            Some(other) => {
+                let msg = format!("value `{other}`; expected {}", one_of(&["rate", "number", "count"]));
+                cx.c.at(raw.value.as_ref()?, msg);
+                IndicatorMode::Rate
+            }
+        };
+        let Some(name) = raw.indicator.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {
+            cx.say("measure kind `indicator` needs `indicator`, the 指标 name in the indicators sheet");
+            return None;
+        };
+        Some(Indicator { name, mode })
+    }
+
+    /// A rate or a number must be there (a missing one is an omission, never a 0); a count
+    /// that is absent counts none. Two rows are an error.
+    fn compute(&self, cx: &WorkerCx, _: &[Value], problems: &mut Vec<InputProblem>) -> Value {
+        let (name, w) = (&self.name, cx.worker);
+        let found: Vec<&crate::input::records::Indicator> =
+            cx.rows.indicators.iter().filter(|i| &i.name == name).collect();
+        if found.len() > 1 {
+            problems.push(InputProblem {
+                file: cx.run.file("indicators"),
+                place: found[1].src.to_string(),
+                found: Some(format!("a second row 指标 = {name} for {}", w.id)),
+                expected: format!("one row per subject and 指标 (the first is at {})", found[0].src),
+            });
+        }
+        let given = |rate: Decimal, sources| Value::Rate {
+            rate,
+            yes: 0,
+            answered: 0,
+            given: true,
+            sources,
+        };
+        match (found.first(), self.mode) {
+            (Some(i), IndicatorMode::Count) => Value::Occurrences(vec![Occurrence {
+                date: None,
+                amount: i.value,
+                level: None,
+                money: None,
+                source: row(i.src),
+            }]),
+            (None, IndicatorMode::Count) => Value::Occurrences(vec![]),
+            (Some(i), _) => given(i.value, vec![row(i.src)]),
+            (None, _) => {
+                problems.push(InputProblem {
+                    file: cx.run.file("indicators"),
+                    place: "指标".into(),
+                    found: Some(format!("no row 指标 = {name} for {} {}", w.id, w.name)),
+                    expected: "a row for every subject and every 指标 the rule set reads as a rate or a number".into(),
+                });
+                given(Decimal::ZERO, vec![])
+            }
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! Measures: each primitive turns one worker's rows into occurrences (or a rate).
+//!
+//! Every measure kind is one file of this folder holding its TOML shape (`Raw`, read by serde
+//! with `deny_unknown_fields`), its checks, its computation and its tests; the [`kinds!`] list
+//! below is the one place that names them all. A worker's rows were grouped at read time, and
+//! [`WorkerDays`] indexes them by day once, so every measure is a pass over one worker's rows.
+use crate::input::contract::{Session, Status};
+use crate::input::records::{Attendance, Patrol, SheetKind, Src, Worker};
+use crate::input::{InputProblem, Inputs, WorkerRows};
+use crate::period::Period;
+use crate::positioned::{one_of, Checker, Node};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use toml::Spanned;
+
+pub use crate::trace::Source;
+use events::EventScope;
+
+/// Declares every measure kind: its name after `kind =`, its module, its type. Adding a
+/// primitive is a file implementing [`Kind`] and one line here.
+macro_rules! kinds {
+    ($($name:literal => $module:ident :: $Kind:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// Every measure kind, as written after `kind =`.
+        pub const KINDS: &[&str] = &[$($name),*];
+
+        /// A measure's primitive with its checked parameters.
+        #[derive(Debug, Clone)]
+        pub enum MeasureKind {
+            $($Kind($module::$Kind),)*
+        }
+
+        impl MeasureKind {
+            /// The name it is written with.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(MeasureKind::$Kind(_) => $name,)*
+                }
+            }
+            fn stage(&self) -> Stage {
+                match self {
+                    $(MeasureKind::$Kind(_) => <$module::$Kind as Kind>::STAGE,)*
+                }
+            }
+            /// The sheet a measure counts rows of; `None` for one computed from other measures
+            /// (those name the sheet).
+            pub fn sheet(&self) -> Option<SheetKind> {
+                match self {
+                    $(MeasureKind::$Kind(_) => <$module::$Kind as Kind>::SHEET,)*
+                }
+            }
+            fn compute(&self, cx: &WorkerCx, done: &[Value], problems: &mut Vec<InputProblem>) -> Value {
+                match self {
+                    $(MeasureKind::$Kind(k) => k.compute(cx, done, problems),)*
+                }
+            }
+        }
+
+        /// Reads and checks a measure of kind `kind`; `None` for a kind that does not exist.
+        fn check_kind(kind: &str, rest: Spanned<Node>, cx: &mut CheckCx) -> Option<Option<MeasureKind>> {
+            Some(match kind {
+                $($name => read_checked::<$module::$Kind>(rest, cx).map(MeasureKind::$Kind),)*
+                _ => return None,
+            })
+        }
+    };
+}
+
+kinds! {
+    "events" => events::Events,
+    "attendance" => attendance::AttendanceStatus,
+    "missing_patrols" => missing_patrols::MissingPatrols,
+    "short_patrols" => short_patrols::ShortPatrols,
+    "patrol_finding" => patrol_finding::PatrolFinding,
+    "daily_deadline" => daily_deadline::DailyDeadline,
+    "case_deadline" => case_deadline::CaseDeadline,
+    "survey_rate" => survey_rate::SurveyRate,
+    "indicator" => indicator::Indicator,
+    "minimum" => minimum::Minimum,
+    "union" => union::Union,
+}
+
+/// When a kind is computed: from the worker's rows, or from measures computed before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Rows,
+    /// From measures of rows (a union).
+    Joined,
+    /// From any measure but another of this stage (a minimum counts a union's occurrences).
+    PerBucket,
+}
+
+/// One measure primitive: its TOML shape, its checks and its computation.
+pub trait Kind: Sized {
+    /// The keys it takes besides `kind` and `label`; serde refuses any other.
+    type Raw: DeserializeOwned;
+    const SHEET: Option<SheetKind>;
+    const STAGE: Stage;
+    /// Checks a read table, naming every problem; `None` when it cannot be used.
+    fn check(raw: Self::Raw, cx: &mut CheckCx) -> Option<Self>;
+    /// One worker's value. `done` holds the values of the stages before this one.
+    fn compute(&self, cx: &WorkerCx, done: &[Value], problems: &mut Vec<InputProblem>) -> Value;
+}
+
+fn read_checked<K: Kind>(rest: Spanned<Node>, cx: &mut CheckCx) -> Option<K> {
+    let raw = cx.c.read::<K::Raw>(rest)?;
+    K::check(raw, cx)
+}
+
+/// A measure: a named count per subject.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    pub id: String,
+    pub label: String,
+    pub kind: MeasureKind,
+}
+
+/// What a measure's check may consult: the declarations around it.
+pub struct CheckCx<'a> {
+    pub c: &'a mut Checker,
+    /// The measure's own table, for a problem of the measure as a whole.
+    pub at: Range<usize>,
+    /// Event types by name, and the levels each declares.
+    pub type_ids: &'a HashMap<String, usize>,
+    pub type_levels: &'a [Vec<String>],
+    /// Role ids, in declaration order (a role's index).
+    pub roles: &'a [String],
+    /// Every measure's id and kind name, as written (a measure may name one written later).
+    pub measure_ids: &'a HashMap<String, usize>,
+    pub kinds: &'a [String],
+}
+
+impl CheckCx<'_> {
+    /// A problem of the measure as a whole.
+    pub fn say(&mut self, message: impl Into<String>) {
+        self.c.span(Some(self.at.clone()), message);
+    }
+    /// Event types by name; an unknown one is named with the declared ones.
+    pub fn types(&mut self, names: &[Spanned<String>]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for t in names {
+            match self.type_ids.get(t.get_ref().trim()) {
+                Some(i) => out.push(*i),
+                None => {
+                    let mut known: Vec<(&String, &usize)> = self.type_ids.iter().collect();
+                    known.sort_by_key(|(_, i)| **i);
+                    let known: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+                    self.c.at(
+                        t,
+                        format!("unknown event type `{}`; declared: {}", t.get_ref(), known.join(", ")),
+                    );
+                }
+            }
+        }
+        out
+    }
+    /// Another measure, by id: refused when unknown, or when it is of one of `not`.
+    pub fn measure(&mut self, name: &Spanned<String>, not: &[&str], why: &str) -> Option<usize> {
+        match self.measure_ids.get(name.get_ref()) {
+            Some(i) if not.contains(&self.kinds[*i].as_str()) => {
+                let msg = format!("{why}, and `{}` is a {}", name.get_ref(), self.kinds[*i]);
+                self.c.at(name, msg);
+                None
+            }
+            Some(i) => Some(*i),
+            None => {
+                self.c.at(
+                    name,
+                    format!("unknown measure `{}`; define it under [measures]", name.get_ref()),
+                );
+                None
+            }
+        }
+    }
+    /// An attendance status by name.
+    pub fn status(&mut self, n: &Spanned<String>) -> Option<Status> {
+        status(self.c, n)
+    }
+}
+
+/// An attendance status by name (also read by `[duty_days]`).
+pub fn status(c: &mut Checker, n: &Spanned<String>) -> Option<Status> {
+    let s = Status::parse(n.get_ref());
+    if s.is_none() {
+        c.at(
+            n,
+            format!(
+                "unknown attendance status `{}`; known: {}",
+                n.get_ref(),
+                Status::known()
+            ),
+        );
+    }
+    s
+}
+
+/// Reads `[measures]`: each table's `kind` picks the primitive that reads the rest.
+pub fn check_all(
+    c: &mut Checker,
+    raw: Vec<(String, Spanned<Node>)>,
+    type_ids: &HashMap<String, usize>,
+    type_levels: &[Vec<String>],
+    roles: &[String],
+) -> Vec<Option<Measure>> {
+    let mut tables = Vec::new();
+    for (id, mut node) in raw {
+        let span = node.span();
+        let kind = node.get_mut().take("kind");
+        let label = node.get_mut().take("label");
+        let name = kind
+            .as_ref()
+            .and_then(|k| k.get_ref().as_str())
+            .unwrap_or_default()
+            .to_string();
+        match &kind {
+            None => c.span(
+                Some(span.clone()),
+                format!("measure `{id}` needs `kind`, one of {}", one_of(KINDS)),
+            ),
+            Some(k) if k.get_ref().as_str().is_none() => c.at(k, "`kind` is a name in quotes"),
+            _ => {}
+        }
+        let label = match label.map(|l| (l.span(), l.into_inner())) {
+            Some((_, Node::Str(s))) => Some(s),
+            Some((at, _)) => {
+                c.span(Some(at), "`label` is a text in quotes");
+                None
+            }
+            None => {
+                c.span(Some(span.clone()), format!("measure `{id}` needs `label`"));
+                None
+            }
+        };
+        tables.push((id, kind, name, label, node));
+    }
+    let measure_ids: HashMap<String, usize> = tables.iter().enumerate().map(|(i, t)| (t.0.clone(), i)).collect();
+    let kinds: Vec<String> = tables.iter().map(|t| t.2.clone()).collect();
+    let mut out = Vec::new();
+    for (id, kind, name, label, node) in tables {
+        let mut cx = CheckCx {
+            at: node.span(),
+            c,
+            type_ids,
+            type_levels,
+            roles,
+            measure_ids: &measure_ids,
+            kinds: &kinds,
+        };
+        let checked = match (kind, check_kind(&name, node, &mut cx)) {
+            (Some(k), None) if k.get_ref().as_str().is_some() => {
+                let near = crate::input::table::nearest(&name, KINDS.iter().copied())
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                cx.c.at(
+                    &k,
+                    format!("unknown measure kind `{name}`{near}; expected {}", one_of(KINDS)),
+                );
+                None
+            }
+            (_, found) => found.flatten(),
+        };
+        out.push(checked.zip(label).map(|(kind, label)| Measure { id, label, kind }));
+    }
+    out
+}
+
+/// One counted occurrence: how many (数量 or a weight), when, at which level, from where.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub date: Option<NaiveDate>,
+    pub amount: Decimal,
+    pub level: Option<String>,
+    /// The row's 金额, for lines that pay it.
+    pub money: Option<Decimal>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Occurrences(Vec<Occurrence>),
+    Rate {
+        rate: Decimal,
+        yes: u32,
+        answered: u32,
+        given: bool,
+        sources: Vec<Source>,
+    },
+}
+
+impl Value {
+    pub fn occurrences(&self) -> &[Occurrence] {
+        match self {
+            Value::Occurrences(o) => o,
+            Value::Rate { .. } => &[],
+        }
+    }
+    pub fn total(&self) -> Decimal {
+        self.occurrences().iter().map(|o| o.amount).sum()
+    }
+}
+
+/// The calendar's working days of the period, computed once per run.
+pub fn working_days(cal: &crate::calendar::Calendar, period: Period) -> Vec<NaiveDate> {
+    period
+        .first_day()
+        .iter_days()
+        .take_while(|d| *d <= period.last_day())
+        .filter(|d| cal.is_working_day(*d))
+        .collect()
+}
+
+/// One worker's rows indexed by day, and the worker's duty days.
+pub struct WorkerDays<'a> {
+    pub duty_days: Vec<NaiveDate>,
+    attendance_by_day: BTreeMap<NaiveDate, Vec<&'a Attendance>>,
+    /// Patrol rows grouped by (日期, 时段): one patrol each.
+    patrols: BTreeMap<(NaiveDate, Session), Vec<&'a Patrol>>,
+}
+
+impl<'a> WorkerDays<'a> {
+    pub fn new(w: &Worker, rows: &'a WorkerRows, working: &[NaiveDate], duty_exclude: &[Status]) -> WorkerDays<'a> {
+        let mut attendance_by_day: BTreeMap<NaiveDate, Vec<&Attendance>> = BTreeMap::new();
+        for a in &rows.attendance {
+            attendance_by_day.entry(a.date).or_default().push(a);
+        }
+        let excluded: BTreeSet<NaiveDate> = attendance_by_day
+            .iter()
+            .filter(|(_, rs)| rs.iter().any(|r| r.statuses.iter().any(|s| duty_exclude.contains(&s))))
+            .map(|(d, _)| *d)
+            .collect();
+        let duty_days = working
+            .iter()
+            .copied()
+            .filter(|d| w.start.is_none_or(|s| *d >= s) && w.end.is_none_or(|e| *d <= e) && !excluded.contains(d))
+            .collect();
+        let mut patrols: BTreeMap<(NaiveDate, Session), Vec<&Patrol>> = BTreeMap::new();
+        for p in &rows.patrols {
+            patrols.entry((p.date, p.session)).or_default().push(p);
+        }
+        WorkerDays {
+            duty_days,
+            attendance_by_day,
+            patrols,
+        }
+    }
+}
+
+/// What a measure needs besides the worker's rows.
+pub struct MeasureCtx<'a> {
+    pub measures: &'a [Measure],
+    pub period: Period,
+    /// The file each sheet came from (by contract key), for errors found while measuring.
+    pub files: &'a std::collections::HashMap<&'static str, String>,
+    /// Events counted once: the row each is credited to, and its highest level.
+    pub credit: &'a HashMap<Src, Option<String>>,
+    /// For event measures scoped to a grid or village: every row of the group's workers, by
+    /// (scope, group name) — built once, so no worker's measure scans the whole sheet.
+    pub scoped: &'a HashMap<(EventScope, String), Vec<&'a crate::input::records::Event>>,
+}
+
+/// The rows of the event types that grid- or village-scoped measures count, grouped by the
+/// named worker's 网格 or 村 (docs/decisions.md D6.4). Workers with a blank 网格 (村) form no group:
+/// their own rows count for them alone.
+pub fn scoped_events<'a>(
+    inputs: &'a Inputs,
+    measures: &[Measure],
+) -> HashMap<(EventScope, String), Vec<&'a crate::input::records::Event>> {
+    // Per scope, the union of the types its measures count (so that each row is listed once).
+    let mut wanted: Vec<(EventScope, Vec<usize>)> = Vec::new();
+    for m in measures {
+        if let MeasureKind::Events(events::Events { types, scope, .. }) = &m.kind {
+            if *scope == EventScope::Own {
+                continue;
+            }
+            match wanted.iter_mut().find(|(s, _)| s == scope) {
+                Some((_, ts)) => ts.extend(types.iter().filter(|t| !ts.contains(t)).copied().collect::<Vec<_>>()),
+                None => wanted.push((*scope, types.clone())),
+            }
+        }
+    }
+    let mut out: HashMap<(EventScope, String), Vec<&crate::input::records::Event>> = HashMap::new();
+    if wanted.is_empty() {
+        return out;
+    }
+    for (w, rows) in inputs.workers.iter().zip(&inputs.rows) {
+        for (scope, types) in &wanted {
+            let group = match scope {
+                EventScope::Grid => &w.grid,
+                EventScope::Village => &w.village,
+                EventScope::Own => continue,
+            };
+            if group.is_empty() {
+                continue;
+            }
+            let list = out.entry((*scope, group.clone())).or_default();
+            list.extend(rows.events.iter().filter(|e| types.contains(&e.type_id)));
+        }
+    }
+    // In row order, as a worker's own rows are.
+    for list in out.values_mut() {
+        list.sort_by_key(|e| e.src.row);
+    }
+    out
+}
+
+/// For event types counted once per event (several rows sharing a 事件编号): the row each
+/// event is credited to — its first reporter's (earliest 日期, then the row above) — and the
+/// highest level any of its rows records (同一事件涉及多级别的以高级为准). One pass over all rows.
+pub fn event_credit(
+    inputs: &Inputs,
+    measures: &[Measure],
+    type_levels: &[Vec<String>],
+) -> HashMap<Src, Option<String>> {
+    let shared = shared_event_types(measures);
+    if shared.is_empty() {
+        return HashMap::new();
+    }
+    // Per 事件编号: the first report, and the highest level as (rank, name).
+    type Seen<'a> = ((NaiveDate, Src), Option<(usize, &'a str)>);
+    let mut events: HashMap<&str, Seen> = HashMap::new();
+    for e in inputs.rows.iter().flat_map(|r| &r.events) {
+        if !e.valid || !shared.contains(&e.type_id) {
+            continue;
+        }
+        let levels = &type_levels[e.type_id];
+        let level = e
+            .level
+            .as_deref()
+            .map(|l| (levels.iter().position(|x| x == l).unwrap_or(0), l));
+        let entry = events.entry(e.event_id.as_str()).or_insert(((e.date, e.src), level));
+        entry.0 = entry.0.min((e.date, e.src));
+        entry.1 = entry.1.max(level);
+    }
+    events
+        .into_values()
+        .map(|((_, src), level)| (src, level.map(|(_, l)| l.to_string())))
+        .collect()
+}
+
+impl MeasureCtx<'_> {
+    fn file(&self, key: &str) -> String {
+        self.files.get(key).cloned().unwrap_or_default()
+    }
+}
+
+fn row(src: crate::input::records::Src) -> Source {
+    Source::Row(src)
+}
+
+fn occ(date: NaiveDate, amount: Decimal, source: Source) -> Occurrence {
+    Occurrence {
+        date: Some(date),
+        amount,
+        level: None,
+        money: None,
+        source,
+    }
+}
+
+/// The event types whose rows may share a 事件编号 (one event reported several times).
+pub fn shared_event_types(measures: &[Measure]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for m in measures {
+        if let MeasureKind::Events(e) = &m.kind {
+            if e.once_per_event {
+                for t in &e.types {
+                    if !out.contains(t) {
+                        out.push(*t);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One worker's measuring: the run's context, the worker, the worker's rows and days.
+pub struct WorkerCx<'a> {
+    pub run: &'a MeasureCtx<'a>,
+    pub worker: &'a Worker,
+    pub rows: &'a WorkerRows,
+    pub days: &'a WorkerDays<'a>,
+}
+
+/// Computes every measure of the rule set for one worker, stage by stage ([`Stage`]).
+///
+/// A weekly bucket may reach outside the period (a week belongs to the period of its
+/// Thursday), so rows from those days were read and the per-bucket measures count them; every
+/// other measure then keeps only the period's own days.
+pub fn compute_all<'a>(
+    ctx: &'a MeasureCtx<'a>,
+    w: &'a Worker,
+    rows: &'a WorkerRows,
+    days: &'a WorkerDays<'a>,
+    problems: &mut Vec<InputProblem>,
+) -> Vec<Value> {
+    let cx = WorkerCx {
+        run: ctx,
+        worker: w,
+        rows,
+        days,
+    };
+    let mut values: Vec<Value> = vec![Value::Occurrences(Vec::new()); ctx.measures.len()];
+    for stage in [Stage::Rows, Stage::Joined, Stage::PerBucket] {
+        for (i, m) in ctx.measures.iter().enumerate() {
+            if m.kind.stage() == stage {
+                values[i] = m.kind.compute(&cx, &values, problems);
+            }
+        }
+    }
+    for (v, m) in values.iter_mut().zip(ctx.measures) {
+        if let (Value::Occurrences(o), false) = (v, m.kind.stage() == Stage::PerBucket) {
+            o.retain(|o| o.date.is_none_or(|d| ctx.period.contains(d)));
+        }
+    }
+    values
+}

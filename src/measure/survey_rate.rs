@@ -1,0 +1,87 @@
+//! `survey_rate`: a survey rate, 0..1: respondents' yes ÷ answers, or the rate given.
+//!
+//! ```toml
+//! [measures.aware]
+//! kind = "survey_rate"
+//! label = "知晓率"
+//! field = "aware"      # or "covered", "satisfied"
+//! ```
+use super::{row, CheckCx, Kind, Stage, Value, WorkerCx};
+use crate::input::contract::SurveyField;
+use crate::input::records::{SheetKind, Survey};
+use crate::input::InputProblem;
+use crate::positioned::one_of;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    field: Option<Spanned<String>>,
+}
+
+/// A survey rate, 0..1: respondents' yes / answers, or the given rate.
+#[derive(Debug, Clone)]
+pub struct SurveyRate {
+    pub field: SurveyField,
+}
+
+impl Kind for SurveyRate {
+    type Raw = Raw;
+    const SHEET: Option<SheetKind> = Some(SheetKind::Survey);
+    const STAGE: Stage = Stage::Rows;
+
+    fn check(raw: Raw, cx: &mut CheckCx) -> Option<SurveyRate> {
+        let f = raw.field.as_ref().and_then(|f| SurveyField::parse(f.get_ref()));
+        if f.is_none() {
+            let msg = format!(
+                "survey_rate needs `field`, one of {}",
+                one_of(&["aware", "covered", "satisfied"])
+            );
+            match &raw.field {
+                Some(at) => cx.c.at(at, msg),
+                None => cx.say(msg),
+            }
+        }
+        Some(SurveyRate { field: f? })
+    }
+
+    fn compute(&self, cx: &WorkerCx, _: &[Value], problems: &mut Vec<InputProblem>) -> Value {
+        let (rows, f, w) = (&cx.rows.survey, self.field.index(), cx.worker);
+        let given: Vec<&Survey> = rows.iter().filter(|s| s.rates[f].is_some()).collect();
+        if given.len() > 1 {
+            problems.push(InputProblem {
+                file: cx.run.file("survey"),
+                place: given[1].src.to_string(),
+                found: Some(format!("a second given rate for {}", w.id)),
+                expected: format!("one given rate per worker and period (the first is at {})", given[0].src),
+            });
+        }
+        if let Some(g) = given.first() {
+            return Value::Rate {
+                rate: g.rates[f].unwrap_or_default(),
+                yes: 0,
+                answered: 0,
+                given: true,
+                sources: vec![row(g.src)],
+            };
+        }
+        let answered: Vec<&Survey> = rows.iter().filter(|s| s.answers[f].is_some()).collect();
+        let yes = answered.iter().filter(|s| s.answers[f] == Some(true)).count() as u32;
+        let n = answered.len() as u32;
+        // A worker with no respondents has rate 0 (a rule-set decision: nobody asked, nobody satisfied).
+        let rate = if n == 0 {
+            Decimal::ZERO
+        } else {
+            Decimal::from(yes) / Decimal::from(n)
+        };
+        Value::Rate {
+            rate,
+            yes,
+            answered: n,
+            given: false,
+            sources: answered.iter().map(|s| row(s.src)).collect(),
+        }
+    }
+}
