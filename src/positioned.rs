@@ -126,6 +126,34 @@ impl<'de> Deserialize<'de> for Node {
     }
 }
 
+/// The keys a derived `Deserialize` struct reads, as serde itself lists them (so that docs
+/// can be tested against the shapes, never kept beside them by hand).
+pub fn keys_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Probe(Option<&'static [&'static str]>);
+    impl<'de> de::Deserializer<'de> for &mut Probe {
+        type Error = NodeError;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, NodeError> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, NodeError> {
+            self.0 = Some(fields);
+            Err(de::Error::custom("probed"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut probe = Probe(None);
+    let _ = T::deserialize(&mut probe);
+    probe.0.unwrap_or(&[])
+}
+
 /// A serde error while replaying a [`Node`], at the key or value it concerns.
 #[derive(Debug, Clone)]
 pub struct NodeError {

@@ -136,3 +136,26 @@ impl Kind for Events {
         Value::Occurrences(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check_text;
+    use super::*;
+
+    #[test]
+    fn an_events_measure_reads_its_types_levels_and_scope() {
+        let text = "[measures.v]\nkind = \"events\"\nlabel = \"走访\"\ntypes = [\"走访\"]\nlevels = [\"二级\"]\nscope = \"grid\"\n";
+        let Ok(ks) = check_text(text) else { panic!("{:?}", check_text(text)) };
+        let super::super::MeasureKind::Events(e) = &ks[0] else { panic!() };
+        assert_eq!((e.types.clone(), e.levels.clone(), e.scope), (vec![0], vec!["二级".to_string()], EventScope::Grid));
+        assert!(!e.once_per_event, "once_per_event is off unless said");
+    }
+
+    #[test]
+    fn an_undeclared_level_an_unknown_type_and_a_bad_scope_are_each_named_at_their_value() {
+        let text = "[measures.v]\nkind = \"events\"\nlabel = \"走访\"\ntypes = [\"走访\", \"巡逻\"]\nlevels = [\"三级\"]\nscope = \"town\"\n";
+        let problems = check_text(text).unwrap_err();
+        let at: Vec<&str> = problems.iter().map(|(at, _)| at.as_str()).collect();
+        assert_eq!(at, ["\"巡逻\"", "\"三级\"", "\"town\""], "{problems:?}");
+    }
+}

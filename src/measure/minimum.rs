@@ -157,3 +157,27 @@ fn short_buckets(of: &Value, m: &Minimum, need: Decimal, sheet: SheetKind, w: &W
     }
     Value::Occurrences(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check_text;
+
+    #[test]
+    fn a_minimum_of_an_unknown_measure_or_of_a_rate_is_refused_at_of() {
+        let text = "[measures.m]\nkind = \"minimum\"\nlabel = \"每周\"\nof = \"visits\"\nper = \"week\"\nat_least = \"2\"\n";
+        let p = check_text(text).unwrap_err();
+        assert_eq!(p[0].0, "\"visits\"");
+        assert!(p[0].1.contains("unknown measure `visits`"), "{p:?}");
+        let text = "[measures.r]\nkind = \"survey_rate\"\nlabel = \"知晓率\"\nfield = \"aware\"\n\n[measures.m]\nkind = \"minimum\"\nlabel = \"每周\"\nof = \"r\"\nper = \"week\"\nat_least = \"2\"\n";
+        let p = check_text(text).unwrap_err();
+        assert!(p[0].1.contains("`of` must be a measure that counts rows, and `r` is a survey_rate"), "{p:?}");
+    }
+
+    #[test]
+    fn a_minimum_needs_a_bucket_and_an_amount() {
+        let text = "[measures.v]\nkind = \"events\"\nlabel = \"走访\"\ntypes = [\"走访\"]\n\n[measures.m]\nkind = \"minimum\"\nlabel = \"每周\"\nof = \"v\"\n";
+        let messages: Vec<String> = check_text(text).unwrap_err().into_iter().map(|p| p.1).collect();
+        assert!(messages[0].contains("needs `per`, one of `week`, `month`"), "{messages:?}");
+        assert!(messages[1].contains("needs `at_least`"), "{messages:?}");
+    }
+}

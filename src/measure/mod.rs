@@ -60,6 +60,14 @@ macro_rules! kinds {
             }
         }
 
+        /// The keys a kind takes besides `kind` and `label`, as its `Raw` declares them.
+        pub fn keys(kind: &str) -> Option<&'static [&'static str]> {
+            Some(match kind {
+                $($name => crate::positioned::keys_of::<<$module::$Kind as Kind>::Raw>(),)*
+                _ => return None,
+            })
+        }
+
         /// Reads and checks a measure of kind `kind`; `None` for a kind that does not exist.
         fn check_kind(kind: &str, rest: Spanned<Node>, cx: &mut CheckCx) -> Option<Option<MeasureKind>> {
             Some(match kind {
@@ -518,4 +526,77 @@ pub fn compute_all<'a>(
         }
     }
     values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of measure kinds: `(kind, keys column)` per row.
+    fn readme_rows() -> Vec<(String, String)> {
+        let readme = include_str!("../../README.md");
+        let section = readme.split("### Measures").nth(1).unwrap_or_default();
+        section
+            .lines()
+            .skip_while(|l| !l.starts_with("| kind |"))
+            .skip(2)
+            .take_while(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split(" | ").collect();
+                (
+                    cells[0].trim_start_matches("| ").trim_matches('`').to_string(),
+                    cells.last().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_lists_every_measure_kind_and_each_key_it_takes() {
+        let rows = readme_rows();
+        let listed: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
+        let mut want = KINDS.to_vec();
+        let mut got = listed.clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "the README's measure table and the kinds! list");
+        for (kind, keys) in &rows {
+            for key in super::keys(kind).unwrap() {
+                assert!(
+                    keys.contains(&format!("`{key}")),
+                    "README row `{kind}` does not name `{key}`: {keys}"
+                );
+            }
+        }
+    }
+
+    /// Checks the `[measures]` of `text` against one event type `走访` (levels 一级, 二级) and
+    /// roles `head`, `full`: each measure, or the problems with the text each points at.
+    pub(crate) fn check_text(text: &str) -> Result<Vec<MeasureKind>, Vec<(String, String)>> {
+        #[derive(serde::Deserialize)]
+        struct Doc {
+            measures: BTreeMap<String, Spanned<Node>>,
+        }
+        let doc: Doc = toml::from_str(text).unwrap();
+        let mut c = Checker::default();
+        let types = HashMap::from([("走访".to_string(), 0)]);
+        let levels = vec![vec!["一级".to_string(), "二级".to_string()]];
+        let roles = vec!["head".to_string(), "full".to_string()];
+        let out = check_all(&mut c, doc.measures.into_iter().collect(), &types, &levels, &roles);
+        if c.problems.is_empty() {
+            return Ok(out.into_iter().map(|m| m.unwrap().kind).collect());
+        }
+        Err(c
+            .problems
+            .into_iter()
+            .map(|p| (p.span.map(|s| text[s].to_string()).unwrap_or_default(), p.message))
+            .collect())
+    }
+
+    #[test]
+    fn a_kind_takes_the_keys_its_shape_declares() {
+        assert_eq!(keys("missing_patrols"), Some(&["per_duty_day"][..]));
+        assert_eq!(keys("union"), Some(&["measures"][..]));
+        assert_eq!(keys("nothing"), None);
+    }
 }

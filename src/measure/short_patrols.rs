@@ -68,3 +68,18 @@ impl Kind for ShortPatrols {
         Value::Occurrences(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check_text;
+
+    #[test]
+    fn short_patrols_needs_every_role_and_no_other() {
+        let text = "[measures.s]\nkind = \"short_patrols\"\nlabel = \"短\"\nminimum_hours = { head = \"2\", boss = \"1\" }\n";
+        let messages: Vec<String> = check_text(text).unwrap_err().into_iter().map(|p| p.1).collect();
+        assert_eq!(
+            messages,
+            ["short_patrols needs `minimum_hours` for role `full`", "minimum_hours names unknown role `boss`"]
+        );
+    }
+}

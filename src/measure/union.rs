@@ -64,3 +64,17 @@ impl Kind for Union {
         Value::Occurrences(all)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check_text;
+
+    #[test]
+    fn a_union_names_two_measures_of_rows() {
+        let text = "[measures.v]\nkind = \"events\"\nlabel = \"走访\"\ntypes = [\"走访\"]\n\n[measures.u]\nkind = \"union\"\nlabel = \"或\"\nmeasures = [\"v\"]\n";
+        let p = check_text(text).unwrap_err();
+        assert!(p[0].1.contains("a union names two measures or more"), "{p:?}");
+        let text = "[measures.v]\nkind = \"events\"\nlabel = \"走访\"\ntypes = [\"走访\"]\n\n[measures.u]\nkind = \"union\"\nlabel = \"或\"\nmeasures = [\"v\", \"v\"]\n";
+        assert!(check_text(text).is_ok());
+    }
+}
