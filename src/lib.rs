@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod cli;
 pub mod cmd;
 pub mod compare;
+pub mod digest;
 pub mod engine;
 pub mod input;
 pub mod interrupt;

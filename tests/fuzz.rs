@@ -18,7 +18,7 @@ fn q3() -> Period {
 fn pipeline(paths: &[PathBuf]) {
     let rules = gridscore::rules::load_builtin("yangkou").unwrap();
     let cal = gridscore::calendar::Calendar::builtin("cn").unwrap();
-    if let Ok(inputs) = gridscore::input::load(paths, &rules, q3()) {
+    if let Ok(inputs) = gridscore::input::load(paths, &rules.read_plan(q3().kind), q3()) {
         if let Ok(outcome) = gridscore::engine::score(&inputs, &rules, q3(), &cal) {
             let r = gridscore::output::Report::new(&rules, &inputs, &outcome, "cn", &[]);
             gridscore::output::render(&r).expect("rendering a scored outcome never fails");

@@ -29,7 +29,7 @@ fn outcome() -> (gridscore::input::Inputs, gridscore::engine::Outcome) {
     let rules = gridscore::rules::load_builtin("xiangzhen2019").unwrap();
     let period = gridscore::period::Period::parse(gridscore::period::PeriodKind::Quarter, "2026Q3").unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/xiangzhen2019");
-    let inputs = gridscore::input::load(&[dir], &rules, period).unwrap();
+    let inputs = gridscore::input::load(&[dir], &rules.read_plan(period.kind), period).unwrap();
     let cal = gridscore::calendar::Calendar::builtin("cn").unwrap();
     let out = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
     (inputs, out)

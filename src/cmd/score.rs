@@ -240,7 +240,7 @@ pub fn score_and_render(
     inputs_as: &dyn Fn(&mut input::Inputs),
     history: &engine::History,
 ) -> anyhow::Result<Scored> {
-    let mut inputs = input::load(input_paths, rules, period)?;
+    let mut inputs = input::load(input_paths, &rules.read_plan(period.kind), period)?;
     inputs_as(&mut inputs);
     score_and_render_read(inputs, rules, period, calendar, history)
 }
@@ -291,7 +291,7 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     // The set is begun before the reading: each sheet's extract is written into it as the
     // sheet is read (`input::extract`), and the run's other files join it later.
     let stage = reserved.begin()?;
-    let mut inputs = input::load_with(&c.inputs, &c.rules, c.period, Some(&stage))?;
+    let mut inputs = input::load_with(&c.inputs, &c.rules.read_plan(c.period.kind), c.period, Some(&stage))?;
     let copies = history_copies(&c);
     let written: Vec<(String, std::fs::File)> = std::mem::take(&mut inputs.extracts)
         .into_iter()

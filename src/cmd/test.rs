@@ -154,7 +154,7 @@ fn run_case(rules: &RuleSet, cal: &Calendar, case: &Case, n: usize) -> anyhow::R
             .collect();
         std::fs::write(dir.0.join(format!("{sheet}.csv")), body)?;
     }
-    let result = input::load(std::slice::from_ref(&dir.0), rules, period)
+    let result = input::load(std::slice::from_ref(&dir.0), &rules.read_plan(period.kind), period)
         .map_err(|e| format!("{e}"))
         .and_then(|inputs| {
             engine::score(&inputs, rules, period, cal)

@@ -9,20 +9,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// Points (or yuan) of one occurrence under a rate. An undeclared level has no rate
-/// (validation makes that impossible); a row without 金额 under `from_row` was refused on reading.
-pub fn rate_of(rate: &Rate, o: &Occurrence) -> Decimal {
-    match rate {
-        Rate::Each(e) => *e,
-        Rate::ByLevel(levels) => o
-            .level
-            .as_ref()
-            .and_then(|l| levels.iter().find(|(k, _)| k == l))
-            .map_or(Decimal::ZERO, |(_, v)| *v),
-        Rate::FromRow => o.money.unwrap_or_default(),
-    }
-}
-
 fn rate_text(rate: &Rate) -> String {
     match rate {
         Rate::Each(e) => format!("每次{}", show(*e)),
@@ -55,7 +41,7 @@ pub fn apply_line(line: &Line, value: &Value) -> (Decimal, Decimal, String) {
     let per_bucket_cap = line.per != Bucket::Period && line.cap.is_some();
     if line.beyond.is_none() && line.up_to.is_none() && !per_bucket_cap {
         let count: Decimal = occs.iter().map(|o| o.amount).sum();
-        let points: Decimal = occs.iter().map(|o| o.amount * rate_of(&line.rate, o)).sum();
+        let points: Decimal = occs.iter().map(|o| o.amount * line.rate.of(o)).sum();
         let (points, capped) = cap(points, line.cap);
         let rule = format!("{} {}{}", line.label, rate_text(&line.rate), capped);
         return (count, points, rule);
@@ -74,7 +60,7 @@ pub fn apply_line(line: &Line, value: &Value) -> (Decimal, Decimal, String) {
         let top = line.up_to.map_or(hi, |u| hi.min(u));
         let part = (top - lo.max(from)).max(Decimal::ZERO);
         b.1 += part;
-        b.2 += part * rate_of(&line.rate, o);
+        b.2 += part * line.rate.of(o);
     }
     let mut capped_any = false;
     let mut points = Decimal::ZERO;
@@ -270,7 +256,7 @@ fn score_leaf(
 ) -> Decimal {
     let mut v = leaf.start;
     if leaf.part_period == crate::rules::PartPeriod::FullMonths && !v.is_zero() {
-        if let Some((scaled, how)) = super::pay::part_of_period(v, w.worker, w.run) {
+        if let Some((scaled, how)) = super::in_post::part_of_period(v, w.worker, w.run) {
             trace.push(line_for(item, how, Decimal::ZERO, scaled - v, vec![]));
             v = scaled;
         }
@@ -296,7 +282,7 @@ fn score_leaf(
         } => {
             let base = by_role.get(w.role).copied().flatten().unwrap_or_default();
             let per_month = base * *share;
-            let (amount, months, full, parts) = super::pay::monthly_amount(per_month, w.worker, w.run, *part_month);
+            let (amount, months, full, parts) = super::in_post::monthly_amount(per_month, w.worker, w.run, *part_month);
             let rule = format!(
                 "每月{} × {} × {}个月{parts} = {}",
                 show(base),

@@ -3,6 +3,7 @@
 //! Per worker (on both cores): duty days, every measure, every item, vetoes. Then per quota
 //! group: ranks and grades. Then per worker: pay. Nothing here knows a township.
 pub mod honor;
+pub mod in_post;
 pub mod item;
 pub mod lookback;
 pub mod pay;

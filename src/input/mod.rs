@@ -6,6 +6,7 @@
 pub mod cell;
 pub mod contract;
 pub mod extract;
+pub mod plan;
 pub mod problem;
 pub mod records;
 pub mod source;
@@ -13,9 +14,9 @@ pub mod table;
 pub mod xlsx;
 
 use crate::period::Period;
-use crate::rules::{PayAmount, RuleSet};
 use calamine::{Data, Reader};
 use contract::SheetSpec;
+pub use plan::ReadPlan;
 pub use problem::{InputErrors, InputProblem};
 use records::*;
 use std::collections::{BTreeMap, HashMap};
@@ -62,7 +63,7 @@ impl Inputs {
     /// a scheme scored month by month) — and, of the event types in `shared` (counted once per
     /// event), every row, counted only in its month, so that each month credits an event as
     /// its own month run does (docs/decisions.md D6.3).
-    pub fn for_month(&self, month: Period, shared: &[crate::rules::TypeId]) -> Inputs {
+    pub fn for_month(&self, month: Period, shared: &[usize]) -> Inputs {
         let rows = self
             .rows
             .iter()
@@ -189,38 +190,6 @@ fn special_kind(m: &std::fs::Metadata) -> &'static str {
     }
     let _ = m;
     "not a regular file"
-}
-
-/// The sheets a rule set reads: the roster always, the others when a measure uses them.
-fn needed_sheets(rules: &RuleSet) -> Vec<&'static SheetSpec> {
-    let mut need = vec![&contract::ROSTER];
-    let mut add = |s: &'static SheetSpec| {
-        if !need.iter().any(|n| n.key == s.key) {
-            need.push(s);
-        }
-    };
-    if !rules.duty_exclude.is_empty() {
-        add(&contract::ATTENDANCE);
-    }
-    for m in &rules.measures {
-        match m.kind.sheet() {
-            Some(SheetKind::Attendance) => add(&contract::ATTENDANCE),
-            Some(SheetKind::Patrol) => add(&contract::PATROL),
-            Some(SheetKind::Events) => add(&contract::EVENTS),
-            Some(SheetKind::Survey) => add(&contract::SURVEY),
-            Some(SheetKind::Indicators) => add(&contract::INDICATORS),
-            Some(SheetKind::Roster | SheetKind::Params) | None => {}
-        }
-    }
-    need
-}
-
-/// Whether a run of this kind needs the params sheet: a pay rule it pays reads a parameter.
-/// (A county-set quota count is optional, and read when the sheet is there.)
-fn params_needed(rules: &RuleSet, kind: crate::period::PeriodKind) -> bool {
-    rules.pay.iter().any(|p| {
-        p.periods.contains(&kind) && matches!(p.amount, PayAmount::ParamBands { .. } | PayAmount::GradeParam { .. })
-    })
 }
 
 enum Source {
@@ -609,15 +578,15 @@ fn read_sheet(
     Ok((parsed, written))
 }
 
-/// Reads every input a run of `rules` for `period` needs.
-pub fn load(paths: &[PathBuf], rules: &RuleSet, period: Period) -> Result<Inputs, InputErrors> {
-    load_with(paths, rules, period, None)
+/// Reads every input a run for `period` needs, as the rule set's plan says.
+pub fn load(paths: &[PathBuf], plan: &ReadPlan, period: Period) -> Result<Inputs, InputErrors> {
+    load_with(paths, plan, period, None)
 }
 
 /// [`load`], writing each sheet's extract for the run's archive into `keep` when given.
 pub fn load_with(
     paths: &[PathBuf],
-    rules: &RuleSet,
+    plan: &ReadPlan,
     period: Period,
     keep: Option<&dyn extract::Sink>,
 ) -> Result<Inputs, InputErrors> {
@@ -712,8 +681,8 @@ pub fn load_with(
             jobs.push(Job { file: i, spec, sheet });
         }
     }
-    let mut needed = needed_sheets(rules);
-    if params_needed(rules, period.kind) {
+    let mut needed = plan.sheets.clone();
+    if plan.params_needed {
         needed.push(&contract::PARAMS);
     }
     for spec in &needed {
@@ -730,7 +699,7 @@ pub fn load_with(
                     "a sheet named {} ({}), needed by rule set {}; sheets found: {}",
                     spec.label(),
                     spec.key,
-                    rules.meta.name,
+                    plan.scheme,
                     if sheet_lists.is_empty() {
                         "none".to_string()
                     } else {
@@ -748,10 +717,10 @@ pub fn load_with(
     }
 
     let ctx = Ctx {
-        rules,
+        plan,
         period,
         window: period.input_window(),
-        reach: rules.counts_weeks().then(|| period.week_reach()),
+        reach: plan.weeks.then(|| period.week_reach()),
         roster: None,
         keep,
     };
@@ -790,11 +759,11 @@ pub fn load_with(
                 .map(|((file, src), read)| match src {
                     // A file that supplies no sheet the run reads is not read at all.
                     _ if !read => Ok(String::new()),
-                    Some(Source::Workbook(b)) => Ok(crate::rules::sha256_hex(b)),
+                    Some(Source::Workbook(b)) => Ok(crate::digest::sha256_hex(b)),
                     // A file that cannot be read is reported here and by its sheet's reader
                     // alike (the same problem twice is said once).
                     Some(Source::Csv(lazy) | Source::Extract(lazy)) => {
-                        lazy.get(&file.display).map(crate::rules::sha256_hex)
+                        lazy.get(&file.display).map(crate::digest::sha256_hex)
                     }
                     None => Ok(String::new()),
                 })
@@ -1298,7 +1267,7 @@ fn resolve(
         // A 事件编号 is unique, except on rows of a type the rule set counts once per event
         // (one event reported by several workers, or at several levels): there only the same
         // worker reporting it again at the same level is a duplicate.
-        let shared = ctx.rules.shared_event_types();
+        let shared = ctx.plan.shared_event_types();
         let records = std::mem::take(&mut keyed.records);
         let mut ids: HashMap<(String, Option<u32>, Option<String>), Src> = HashMap::with_capacity(records.len());
         for (k, record) in records {

@@ -5,11 +5,17 @@
 //! 事件编号 are checked); rows are grouped per worker in `mod.rs`, so the engine never scans a
 //! whole sheet for one worker.
 use super::cell;
+use super::contract::IndicatorMode;
 use super::contract::{Session, Status, StatusList};
+use super::plan::ReadPlan;
 use super::problem::InputProblem;
 use super::table::Row;
 use crate::period::Period;
-use crate::rules::{IndicatorMode, RoleId, RuleSet, TypeId};
+
+/// A role's index in the rule set (and the plan) that the roster's 岗位 names.
+pub type RoleId = usize;
+/// An event type's index in the rule set (and the plan).
+pub type TypeId = usize;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -173,7 +179,7 @@ pub const MAX_AMOUNT: i64 = 100_000_000;
 
 /// What reading needs to know: the run's period and the rule set's vocabulary.
 pub struct Ctx<'a> {
-    pub rules: &'a RuleSet,
+    pub plan: &'a ReadPlan,
     pub period: Period,
     pub window: Period,
     /// Days a weekly rule needs beyond the window (the Monday and Tuesday of a week whose
@@ -381,9 +387,9 @@ pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Wor
     let name = row.require("name", cell::name, p);
     let role_text = row.require("role", cell::text, p);
     let role = role_text.as_ref().and_then(|r| {
-        let i = ctx.rules.role_index(r);
+        let i = ctx.plan.role_index(r);
         if i.is_none() {
-            let known: Vec<&str> = ctx.rules.roles.iter().map(|r| r.label.as_str()).collect();
+            let known: Vec<&str> = ctx.plan.roles.iter().map(|r| r.label.as_str()).collect();
             p.push(row.problem(
                 "role",
                 format!(
@@ -522,9 +528,9 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
     let event_id = row.require("event_id", cell::name, p);
     let id = row.require("id", cell::id_ref, p);
     let type_id = row.require("type", cell::text, p).and_then(|ty| {
-        let i = ctx.rules.type_index(&ty);
+        let i = ctx.plan.type_index(&ty);
         if i.is_none() {
-            let known: Vec<&str> = ctx.rules.event_types.iter().map(|e| e.name.as_str()).collect();
+            let known: Vec<&str> = ctx.plan.event_types.iter().map(|e| e.name.as_str()).collect();
             p.push(row.problem(
                 "type",
                 format!(
@@ -538,7 +544,7 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
     });
     let date = ctx.dated(row, p);
     let level = row.read("level", cell::text, p);
-    let level = match type_id.map(|t| &ctx.rules.event_types[t]) {
+    let level = match type_id.map(|t| &ctx.plan.event_types[t]) {
         Some(et) if !et.levels.is_empty() => match &level {
             Some(l) if et.levels.contains(l) => level,
             _ => {
@@ -564,7 +570,7 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
     // Read every cell before deciding, so that all of a row's problems are reported.
     let valid = row.read("valid", cell::yes_no, p).unwrap_or(true);
     // A type whose rows are paid their own 金额 (重大信息 100–300元) must carry one in range.
-    if let Some((lo, hi)) = type_id.filter(|_| valid).and_then(|t| ctx.rules.amount_range(t)) {
+    if let Some((lo, hi)) = type_id.filter(|_| valid).and_then(|t| ctx.plan.amount_range(t)) {
         match amount {
             Some(a) if a >= lo && a <= hi => {}
             _ => p.push(row.problem(
@@ -646,9 +652,9 @@ pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Res
     let id = row.require("id", cell::id_ref, p);
     let name = row.require("indicator", cell::text, p);
     let mode = name.as_ref().and_then(|n| {
-        let m = ctx.rules.indicator_mode(n);
+        let m = ctx.plan.indicator_mode(n);
         if m.is_none() {
-            let known = ctx.rules.indicator_names();
+            let known = ctx.plan.indicator_names();
             p.push(row.problem("indicator", format!("an 指标 the rule set reads: {}", known.join("、"))));
         }
         m

@@ -9,7 +9,6 @@ pub mod validate;
 
 pub use model::*;
 
-use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::Path;
 
@@ -51,9 +50,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::digest::sha256_hex;
 
 /// Parses and validates rule-set text. `source_name` names it in messages.
 pub fn parse(text: &str, source_name: &str) -> Result<RuleSet, RuleErrors> {

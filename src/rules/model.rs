@@ -58,8 +58,7 @@ pub struct EventType {
 }
 
 pub type MeasureId = usize;
-pub type RoleId = usize;
-pub type TypeId = usize;
+pub use crate::input::records::{RoleId, TypeId};
 
 pub use crate::measure::case_deadline::{CaseOutcome, Deadlines};
 pub use crate::measure::events::EventScope;
@@ -175,6 +174,23 @@ pub enum Rate {
     ByLevel(Vec<(String, Decimal)>),
     /// The row's own 金额.
     FromRow,
+}
+
+impl Rate {
+    /// Points (or yuan) of one occurrence under this rate. An undeclared level has no rate
+    /// (validation makes that impossible); a row without 金额 under `from_row` was refused on
+    /// reading.
+    pub fn of(&self, o: &crate::measure::Occurrence) -> Decimal {
+        match self {
+            Rate::Each(e) => *e,
+            Rate::ByLevel(levels) => o
+                .level
+                .as_ref()
+                .and_then(|l| levels.iter().find(|(k, _)| k == l))
+                .map_or(Decimal::ZERO, |(_, v)| *v),
+            Rate::FromRow => o.money.unwrap_or_default(),
+        }
+    }
 }
 
 pub use crate::period::Bucket;
@@ -546,6 +562,59 @@ impl RuleSet {
         self.measures
             .iter()
             .any(|m| matches!(&m.kind, MeasureKind::Minimum(x) if x.per == Bucket::Week))
+    }
+
+    /// What a run of `kind` must read: the sheets its rules count rows of, and the
+    /// vocabulary each sheet is checked against as it is read.
+    pub fn read_plan(&self, kind: PeriodKind) -> crate::input::ReadPlan {
+        use crate::input::contract;
+        use crate::input::plan::{PlannedRole, PlannedType};
+        use crate::input::records::SheetKind;
+        let mut plan = crate::input::ReadPlan::roster_only(&self.meta.name);
+        if !self.duty_exclude.is_empty() {
+            plan.need(&contract::ATTENDANCE);
+        }
+        for m in &self.measures {
+            match m.kind.sheet() {
+                Some(SheetKind::Attendance) => plan.need(&contract::ATTENDANCE),
+                Some(SheetKind::Patrol) => plan.need(&contract::PATROL),
+                Some(SheetKind::Events) => plan.need(&contract::EVENTS),
+                Some(SheetKind::Survey) => plan.need(&contract::SURVEY),
+                Some(SheetKind::Indicators) => plan.need(&contract::INDICATORS),
+                Some(SheetKind::Roster | SheetKind::Params) | None => {}
+            }
+        }
+        // A county-set quota count is optional, and read when the sheet is there.
+        plan.params_needed = self.pay.iter().any(|p| {
+            p.periods.contains(&kind) && matches!(p.amount, PayAmount::ParamBands { .. } | PayAmount::GradeParam { .. })
+        });
+        plan.roles = self
+            .roles
+            .iter()
+            .map(|r| PlannedRole {
+                id: r.id.clone(),
+                label: r.label.clone(),
+            })
+            .collect();
+        let shared = self.shared_event_types();
+        plan.event_types = (0..self.event_types.len())
+            .map(|t| PlannedType {
+                name: self.event_types[t].name.clone(),
+                levels: self.event_types[t].levels.clone(),
+                amount: self.amount_range(t),
+                shared: shared.contains(&t),
+            })
+            .collect();
+        plan.indicators = self
+            .measures
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MeasureKind::Indicator(i) => Some((i.name.clone(), i.mode)),
+                _ => None,
+            })
+            .collect();
+        plan.weeks = self.counts_weeks();
+        plan
     }
 
     pub fn defines(&self, kind: PeriodKind) -> bool {

@@ -185,7 +185,7 @@ pub fn assert_every_rule_fires_in(scheme: &str, example: &str, periods: &[&str])
     let mut paid: Vec<usize> = Vec::new();
     for text in periods {
         let period = gridscore::period::Period::parse_any(text).unwrap();
-        let inputs = gridscore::input::load(std::slice::from_ref(&dir), &rules, period).unwrap();
+        let inputs = gridscore::input::load(std::slice::from_ref(&dir), &rules.read_plan(period.kind), period).unwrap();
         let out = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
         traced.extend(
             out.subjects

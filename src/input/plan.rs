@@ -1,0 +1,96 @@
+//! What a run must read, said in the sheets' own terms: which sheets, which 岗位, 类型, 级别 and
+//! 指标 the rule set declares, and how each is checked as it is read.
+//!
+//! The rule set builds it (`RuleSet::read_plan`) and reading takes it, so input never looks
+//! into the rules and the rules never into a sheet: the two meet only here, and in the
+//! contract of sheets and columns ([`super::contract`]).
+use super::contract::{self, IndicatorMode, SheetSpec};
+use rust_decimal::Decimal;
+
+/// A role as the roster may name it: by its label (岗位) or its id.
+#[derive(Debug, Clone)]
+pub struct PlannedRole {
+    pub id: String,
+    pub label: String,
+}
+
+/// An event type (类型) the rule set declares, and what its rows must carry.
+#[derive(Debug, Clone)]
+pub struct PlannedType {
+    pub name: String,
+    /// Its 级别, in rank order; a row of a type with levels must name one.
+    pub levels: Vec<String>,
+    /// A row paid its own 金额 must carry one in this range.
+    pub amount: Option<(Decimal, Decimal)>,
+    /// Rows may share a 事件编号 (one event reported several times, counted once).
+    pub shared: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReadPlan {
+    /// The scheme's name, for messages.
+    pub scheme: String,
+    /// The sheets read: the roster always, then those a rule counts rows of.
+    pub sheets: Vec<&'static SheetSpec>,
+    /// The 参数 sheet must be there (a pay rule of this run reads a parameter); without it the
+    /// sheet is read when present.
+    pub params_needed: bool,
+    pub roles: Vec<PlannedRole>,
+    pub event_types: Vec<PlannedType>,
+    /// Each 指标 read, and how.
+    pub indicators: Vec<(String, IndicatorMode)>,
+    /// A rule counts per week, so the days a week reaches beyond the period are read.
+    pub weeks: bool,
+}
+
+impl ReadPlan {
+    /// The plan's sheet for a kind of rows, added once.
+    pub fn need(&mut self, sheet: &'static SheetSpec) {
+        if !self.sheets.iter().any(|n| n.key == sheet.key) {
+            self.sheets.push(sheet);
+        }
+    }
+
+    /// A plan that reads only the roster (the start of every plan).
+    pub fn roster_only(scheme: &str) -> ReadPlan {
+        ReadPlan {
+            scheme: scheme.to_string(),
+            sheets: vec![&contract::ROSTER],
+            params_needed: false,
+            roles: Vec::new(),
+            event_types: Vec::new(),
+            indicators: Vec::new(),
+            weeks: false,
+        }
+    }
+
+    pub fn role_index(&self, label: &str) -> Option<usize> {
+        let t = label.trim();
+        self.roles.iter().position(|r| r.label == t || r.id == t)
+    }
+
+    pub fn type_index(&self, name: &str) -> Option<usize> {
+        let t = name.trim();
+        self.event_types.iter().position(|e| e.name == t)
+    }
+
+    pub fn amount_range(&self, t: usize) -> Option<(Decimal, Decimal)> {
+        self.event_types.get(t).and_then(|e| e.amount)
+    }
+
+    pub fn indicator_mode(&self, name: &str) -> Option<IndicatorMode> {
+        let t = name.trim();
+        self.indicators.iter().find(|(n, _)| n == t).map(|(_, m)| *m)
+    }
+
+    pub fn indicator_names(&self) -> Vec<&str> {
+        self.indicators.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// The event types whose rows may share a 事件编号.
+    pub fn shared_event_types(&self) -> Vec<usize> {
+        (0..self.event_types.len())
+            .filter(|t| self.event_types[*t].shared)
+            .collect()
+    }
+}
