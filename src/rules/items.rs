@@ -1,0 +1,425 @@
+//! Checks of `[[item]]`: each item and part, its scoring (tier, lines, scale, monthly amount,
+//! sum over runs), its floor, cap, weight and roles, resolved to the model the engine runs.
+use super::model::*;
+use super::raw::*;
+use super::validate::{non_negative, period_kind};
+use crate::num::Dec;
+use crate::period::PeriodKind;
+use crate::positioned::{one_of, Checker};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashSet};
+use toml::Spanned;
+
+/// The levels a measure's occurrences can carry: the union of its event types' levels.
+fn measure_levels(m: &Measure, types: &[EventType]) -> Option<Vec<String>> {
+    match &m.kind {
+        MeasureKind::Events(e) if !e.levels.is_empty() => Some(e.levels.clone()),
+        MeasureKind::Events(crate::measure::events::Events { types: ts, .. }) => {
+            let mut out: Vec<String> = Vec::new();
+            for t in ts {
+                for l in &types[*t].levels {
+                    if !out.contains(l) {
+                        out.push(l.clone());
+                    }
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn rate(
+    c: &mut Checker,
+    at: &Name,
+    each: Option<Dec>,
+    by_level: Option<&Spanned<BTreeMap<String, Dec>>>,
+    m: usize,
+    measures: &[Measure],
+    types: &[EventType],
+) -> Rate {
+    match (each, by_level) {
+        (Some(e), None) => {
+            if e.0 < Decimal::ZERO {
+                c.at(at, "`each` cannot be negative: use `deduct` to take points off");
+            }
+            Rate::Each(e.0)
+        }
+        (None, Some(bl)) => {
+            match measures.get(m).and_then(|mm| measure_levels(mm, types)) {
+                None => c.at(
+                    bl,
+                    format!("by_level needs an `events` measure, and `{}` is not one", at.get_ref()),
+                ),
+                Some(levels) => {
+                    if levels.is_empty() {
+                        c.at(
+                            bl,
+                            "by_level is used, but the measure's event types declare no `levels`",
+                        );
+                    }
+                    for l in &levels {
+                        if !bl.get_ref().contains_key(l) {
+                            c.at(bl, format!("by_level has no amount for level `{l}`"));
+                        }
+                    }
+                    for l in bl.get_ref().keys() {
+                        if !levels.contains(l) {
+                            c.at(
+                                bl,
+                                format!(
+                                    "by_level names level `{l}`, which the event types do not declare; declared: {}",
+                                    levels.join(", ")
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            for v in bl.get_ref().values() {
+                non_negative(c, bl, v, "a rate");
+            }
+            // Keep the order the event types declare, so traces read naturally.
+            Rate::ByLevel(bl.get_ref().iter().map(|(k, v)| (k.clone(), v.0)).collect())
+        }
+        _ => {
+            c.at(at, "give exactly one of `each` or `by_level`");
+            Rate::Each(Decimal::ZERO)
+        }
+    }
+}
+
+/// Resolves a list of role ids to indices, reporting unknown ones.
+pub(super) type RoleResolver<'a> = dyn Fn(&mut Checker, &Option<Vec<Name>>) -> Option<Vec<usize>> + 'a;
+
+/// The columns of scores.csv and payouts.csv before the items' and pay rules' own: an item or
+/// pay id among them would give a file two columns of one name.
+pub const RESERVED_COLUMNS: &[&str] = &[
+    "id", "name", "village", "role", "rank", "total", "grade", "veto", "flags", "honors", "amount",
+];
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn item(
+    c: &mut Checker,
+    it: &RawItem,
+    kind: ItemKind,
+    parent: &str,
+    measure: &dyn Fn(&mut Checker, &Name) -> usize,
+    resolve_roles: &RoleResolver,
+    measures: &[Measure],
+    types: &[EventType],
+    seen: &mut HashSet<String>,
+) -> Item {
+    let id = it.id.get_ref().clone();
+    let path = if parent.is_empty() {
+        id.clone()
+    } else {
+        format!("{parent}.{id}")
+    };
+    if !seen.insert(path.clone()) {
+        c.at(&it.id, format!("item `{path}` is declared twice"));
+    }
+    if id.contains('.') || id.is_empty() {
+        c.at(&it.id, "an item id must be non-empty and contain no `.`");
+    }
+    if parent.is_empty() && RESERVED_COLUMNS.contains(&id.as_str()) {
+        c.at(
+            &it.id,
+            format!(
+                "item id `{id}` is a column scores.csv already has; the reserved names: {}",
+                one_of(RESERVED_COLUMNS)
+            ),
+        );
+    }
+    if let (false, Some(k)) = (parent.is_empty(), &it.kind) {
+        c.at(
+            k,
+            format!("`kind` belongs to a top-level item; `{path}` is a part and counts as its parent does"),
+        );
+    }
+    let roles = resolve_roles(c, &it.roles);
+    let weight = match &it.weight {
+        Some(w) if !parent.is_empty() => {
+            c.at(
+                w,
+                format!("`weight` weighs a top-level item in the total; `{path}` is a part"),
+            );
+            Decimal::ONE
+        }
+        Some(w) => {
+            non_negative(c, w, w.get_ref(), "a weight");
+            w.get_ref().0
+        }
+        None => Decimal::ONE,
+    };
+    let periods = it.periods.as_ref().map(|ps| {
+        if !parent.is_empty() {
+            c.at(
+                &it.id,
+                format!("`periods` limits a top-level item to some runs; `{path}` is a part"),
+            );
+        }
+        ps.iter().filter_map(|p| period_kind(c, p)).collect::<Vec<_>>()
+    });
+    let max = it.max.map(|m| m.0);
+    if let (ItemKind::Score, None, None) = (kind, max, &it.monthly) {
+        c.at(&it.id, format!("score item `{path}` needs `max`"));
+    }
+    if let Some(cap) = &it.cap {
+        non_negative(c, cap, cap.get_ref(), "a cap");
+    }
+    let body = if !it.part.is_empty() {
+        if it.tier.is_some()
+            || it.scale.is_some()
+            || it.monthly.is_some()
+            || it.sum_of_runs.is_some()
+            || it.deduct.is_some()
+            || it.add.is_some()
+        {
+            c.at(
+                &it.id,
+                format!("item `{path}` has parts, so it cannot also have tier/scale/deduct/add"),
+            );
+        }
+        let parts: Vec<Item> = it
+            .part
+            .iter()
+            .map(|p| item(c, p, kind, &path, measure, resolve_roles, measures, types, seen))
+            .collect();
+        if let (Some(m), ItemKind::Score) = (max, kind) {
+            let sum: Decimal = parts.iter().filter_map(|p| p.max).sum();
+            if sum != m {
+                c.at(
+                    &it.id,
+                    format!("the parts of `{path}` add up to {sum}, but its max is {m}"),
+                );
+            }
+        }
+        ItemBody::Parts(parts)
+    } else {
+        let scoring = match (&it.tier, &it.deduct, &it.add) {
+            (None, None, None) if it.sum_of_runs.is_some() && it.monthly.is_none() && it.scale.is_none() => {
+                let r = it.sum_of_runs.as_ref().map(|r| {
+                    let per = period_kind(c, &r.per).unwrap_or(PeriodKind::Month);
+                    Scoring::SumOfRuns {
+                        per,
+                        item: r.item.get_ref().clone(),
+                    }
+                });
+                r.unwrap_or(Scoring::Lines(vec![]))
+            }
+            (None, None, None) if it.monthly.is_some() && it.scale.is_none() => {
+                let f = it.monthly.as_ref().map(|f| {
+                    let ids: Vec<Name> = f
+                        .by_role
+                        .get_ref()
+                        .keys()
+                        .map(|k| Spanned::new(f.by_role.span(), k.clone()))
+                        .collect();
+                    let resolved = resolve_roles(c, &Some(ids)).unwrap_or_default();
+                    let n = resolved.iter().max().map_or(0, |m| m + 1);
+                    let mut by_role = vec![None; n];
+                    for (ri, (_, amount)) in resolved.iter().zip(f.by_role.get_ref()) {
+                        non_negative(c, &f.by_role, amount, "an amount");
+                        by_role[*ri] = Some(amount.0);
+                    }
+                    let share = f.share.map_or(Decimal::ONE, |s| s.0);
+                    if share < Decimal::ZERO {
+                        c.at(&f.by_role, "a share cannot be negative");
+                    }
+                    Scoring::Monthly {
+                        by_role,
+                        share,
+                        part_month: f.part_month,
+                    }
+                });
+                f.unwrap_or(Scoring::Lines(vec![]))
+            }
+            (None, None, None) if it.scale.is_some() => {
+                let sc = it.scale.as_ref().map(|sc| {
+                    let mi = measure(c, &sc.measure);
+                    let rate_like = match measures.get(mi).map(|m| &m.kind) {
+                        Some(MeasureKind::SurveyRate(_)) => true,
+                        Some(MeasureKind::Indicator(i)) => i.mode != IndicatorMode::Count,
+                        _ => false,
+                    };
+                    if !rate_like {
+                        c.at(
+                            &sc.measure,
+                            "`scale` scores a rate or a given number: a `survey_rate`, or an `indicator` read as a rate or a number",
+                        );
+                    }
+                    if let Some(m) = max {
+                        if sc.points.0 > m {
+                            c.at(
+                                &sc.measure,
+                                format!("scale points {} exceed the item's max {m}", sc.points.0),
+                            );
+                        }
+                    }
+                    if sc.dp > 10 {
+                        c.at(&sc.measure, "`dp` keeps at most 10 decimal places");
+                    }
+                    Scale {
+                        measure: mi,
+                        points: sc.points.0,
+                        dp: sc.dp.min(10),
+                    }
+                });
+                match sc {
+                    Some(sc) => Scoring::Scale(sc),
+                    None => Scoring::Lines(vec![]),
+                }
+            }
+            (Some(t), None, None) if it.scale.is_none() && it.monthly.is_none() => {
+                let mut prev: Option<Decimal> = None;
+                for (th, pts) in t.at_least.get_ref() {
+                    if prev.is_some_and(|p| th.0 >= p) {
+                        c.at(
+                            &t.at_least,
+                            "tier thresholds must be listed highest first, each lower than the one before",
+                        );
+                    }
+                    if let Some(m) = max {
+                        if pts.0 > m {
+                            c.at(&t.at_least, format!("tier points {} exceed the item's max {m}", pts.0));
+                        }
+                    }
+                    prev = Some(th.0);
+                }
+                Scoring::Tier(Tier {
+                    measure: measure(c, &t.measure),
+                    at_least: t.at_least.get_ref().iter().map(|(a, b)| (a.0, b.0)).collect(),
+                    otherwise: t.otherwise.0,
+                })
+            }
+            (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() && it.monthly.is_none() => {
+                if kind == ItemKind::Deduction && a.is_some() {
+                    c.at(
+                        &it.id,
+                        format!("deduction item `{path}` takes `deduct` lines, not `add`"),
+                    );
+                }
+                if kind == ItemKind::Bonus && d.is_some() {
+                    c.at(&it.id, format!("bonus item `{path}` takes `add` lines, not `deduct`"));
+                }
+                let mut lines = Vec::new();
+                for (sign, list) in [(Decimal::NEGATIVE_ONE, d), (Decimal::ONE, a)] {
+                    for l in list.iter().flat_map(|v| v.iter()) {
+                        let mi = measure(c, &l.measure);
+                        let per = match l.per.as_ref().map(|p| p.get_ref().as_str()) {
+                            None | Some("period") => Bucket::Period,
+                            Some("month") => Bucket::Month,
+                            Some(other) => {
+                                // Not `week`: a line counts the period's own days, and a week
+                                // may reach outside it. Weeks are counted by a `minimum` measure.
+                                c.at(
+                                    l.per.as_ref().unwrap_or(&l.measure),
+                                    format!(
+                                        "per `{other}`; expected {} (count weeks with a measure of kind `minimum`)",
+                                        one_of(&["period", "month"])
+                                    ),
+                                );
+                                Bucket::Period
+                            }
+                        };
+                        if l.per.is_some() && l.beyond.is_none() && l.up_to.is_none() && l.cap.is_none() {
+                            c.at(
+                                &l.measure,
+                                "`per` only matters with `beyond`, `up_to` or `cap` (which then apply per bucket)",
+                            );
+                        }
+                        if let (Some(b), Some(u)) = (l.beyond, l.up_to) {
+                            if u.0 < b.0 {
+                                c.at(&l.measure, "`up_to` must not be below `beyond`");
+                            }
+                        }
+                        if l.up_to.is_some_and(|u| u.0 < Decimal::ZERO) {
+                            c.at(&l.measure, "`up_to` cannot be negative");
+                        }
+                        if let Some(cap) = &l.cap {
+                            non_negative(c, cap, cap.get_ref(), "a cap");
+                        }
+                        if let Some(b) = l.beyond {
+                            if b.0 < Decimal::ZERO {
+                                c.at(&l.measure, "`beyond` cannot be negative");
+                            }
+                        }
+                        if matches!(measures.get(mi).map(|m| &m.kind), Some(MeasureKind::SurveyRate { .. })) {
+                            c.at(&l.measure, "a survey rate is a ratio: score it with `tier`, not a line");
+                        }
+                        lines.push(Line {
+                            label: l
+                                .label
+                                .clone()
+                                .unwrap_or_else(|| measures.get(mi).map(|m| m.label.clone()).unwrap_or_default()),
+                            measure: mi,
+                            sign,
+                            rate: if l.from_row {
+                                if l.each.is_some() || l.by_level.is_some() {
+                                    c.at(&l.measure, "`from_row` pays the row's 金额: give no `each` or `by_level`");
+                                }
+                                if !matches!(
+                                    measures.get(mi).map(|m| &m.kind),
+                                    Some(MeasureKind::Events(crate::measure::events::Events { amount: Some(_), .. }))
+                                ) {
+                                    c.at(
+                                        &l.measure,
+                                        "`from_row` needs an `events` measure with `amount_between` (the range each 金额 must lie in)",
+                                    );
+                                }
+                                Rate::FromRow
+                            } else {
+                                rate(c, &l.measure, l.each, l.by_level.as_ref(), mi, measures, types)
+                            },
+                            beyond: l.beyond.map(|b| b.0),
+                            up_to: l.up_to.map(|u| u.0),
+                            per,
+                            roles: resolve_roles(c, &l.roles),
+                            cap: l.cap.as_ref().map(|x| x.get_ref().0),
+                        });
+                    }
+                }
+                Scoring::Lines(lines)
+            }
+            _ => {
+                c.at(
+                    &it.id,
+                    format!(
+                        "leaf item `{path}` needs exactly one of `tier`, `scale`, or `deduct`/`add` lines, or `part`s"
+                    ),
+                );
+                Scoring::Lines(vec![])
+            }
+        };
+        let floor = it.floor.as_ref().map(|f| f.get_ref().0);
+        if it.part_period != super::model::PartPeriod::Whole && kind != ItemKind::Score {
+            c.at(
+                &it.id,
+                "`part_period` scales a score item's starting points (its `max`); this item starts at 0",
+            );
+        }
+        ItemBody::Leaf(Leaf {
+            start: if kind == ItemKind::Score {
+                max.unwrap_or_default()
+            } else {
+                Decimal::ZERO
+            },
+            floor,
+            cap: it.cap.as_ref().map(|x| x.get_ref().0),
+            part_period: it.part_period,
+            scoring,
+        })
+    };
+    Item {
+        id,
+        path,
+        label: it.label.clone(),
+        kind,
+        max,
+        roles,
+        weight,
+        periods,
+        body,
+    }
+}
