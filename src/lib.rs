@@ -1,8 +1,10 @@
 //! gridscore: township grid-worker appraisals from the office's own sheets.
 //!
-//! The data flows one way: `input` (sheets → typed records) and `rules` (TOML → validated rule
-//! set) feed `engine` (records + rules → scores with traces), which `output` renders
-//! (workbooks, CSV). `cmd` holds one module per subcommand.
+//! The data flows one way: `rules` (TOML → validated rule set) yields a read plan that
+//! `input` takes (sheets → typed records; input never looks into the rules); `measure` (one
+//! file per measure kind) turns each worker's records into values; `engine` scores, grades and
+//! pays them with traces, which `output` renders (workbooks, CSV). `cmd` holds one module per
+//! subcommand. The README's "Architecture" section draws the stages.
 pub mod alloc;
 pub mod archive;
 pub mod bucket;
