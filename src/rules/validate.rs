@@ -1,7 +1,7 @@
 //! Raw TOML → validated [`RuleSet`]. Every check that can be made before a run is made here,
 //! and every failure is collected (with its position) rather than stopping at the first.
 use super::grading::grading;
-use super::items::item;
+use super::items::{item, RoleResolver};
 use super::model::*;
 use super::raw::*;
 use crate::measure::status;
@@ -37,60 +37,7 @@ pub(super) fn period_kind(c: &mut Checker, n: &Name) -> Option<PeriodKind> {
 pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleSet, Vec<Problem>> {
     let mut c = Checker { problems: Vec::new() };
 
-    // --- scheme
-    let s = &raw.scheme;
-    let effective_from = NaiveDate::parse_from_str(s.effective_from.get_ref(), "%Y-%m-%d")
-        .map_err(|_| c.at(&s.effective_from, "effective_from must be a date like \"2022-05-06\""))
-        .unwrap_or_default();
-    let periods: Vec<PeriodKind> = s.periods.iter().filter_map(|p| period_kind(&mut c, p)).collect();
-    if s.periods.is_empty() {
-        c.at(&s.name, "scheme.periods must name at least one of month, quarter, year");
-    }
-    let units = match s.subject.as_ref().map(|x| x.get_ref().as_str()) {
-        None | Some("worker") => false,
-        Some("unit") => true,
-        Some(other) => {
-            c.at(
-                s.subject.as_ref().unwrap_or(&s.name),
-                format!("subject `{other}`; expected {}", one_of(&["worker", "unit"])),
-            );
-            false
-        }
-    };
-    let name = s.name.get_ref().trim().to_string();
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
-    {
-        c.at(
-            &s.name,
-            "scheme.name must be a short ASCII name (letters, digits, - or _), used in folder names",
-        );
-    }
-    let meta = Meta {
-        name,
-        title: s.title.clone(),
-        document: s.document.clone(),
-        version: s.version.clone(),
-        effective_from,
-        periods,
-        calendar: s.calendar.clone().unwrap_or_else(|| "cn".to_string()),
-        by_month: s.by_month,
-        year_from_present_months: s.year_from_present_months,
-        units,
-        money: match s.unit.as_ref().map(|u| u.get_ref().as_str()) {
-            None | Some("points") => false,
-            Some("yuan") => true,
-            Some(other) => {
-                c.at(
-                    s.unit.as_ref().unwrap_or(&s.name),
-                    format!("unit `{other}`; expected {}", one_of(&["points", "yuan"])),
-                );
-                false
-            }
-        },
-    };
+    let meta = scheme(&mut c, &raw.scheme);
 
     // --- roles
     let mut roles = Vec::new();
@@ -278,9 +225,108 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         },
     );
 
-    // --- flags: those of a measure first, so that history flags can name them.
+    let names = Names {
+        measure: &measure,
+        resolve_roles: &resolve_roles,
+    };
+    let flags = flags(&mut c, &raw.flag, &names, grading.as_ref(), &meta);
+    let honors = honors(&mut c, &raw.honor, &resolve_roles, &meta);
+
+    if c.problems.is_empty() {
+        Ok(RuleSet {
+            meta,
+            roles,
+            duty_exclude,
+            event_types,
+            measures,
+            items,
+            vetoes,
+            grading,
+            pay,
+            flags,
+            honors,
+            source,
+            sha256,
+            text: String::new(),
+        })
+    } else {
+        Err(c.problems)
+    }
+}
+
+pub(super) fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &Dec, what: &str) {
+    if v.0 < Decimal::ZERO {
+        c.at(at, format!("{what} cannot be negative (found {})", v.0));
+    }
+}
+
+/// The lookups of names that flags and pay rules make.
+struct Names<'a> {
+    measure: &'a dyn Fn(&mut Checker, &Name) -> usize,
+    resolve_roles: &'a RoleResolver<'a>,
+}
+
+/// `[scheme]`: name, document, version, the date it is in force from, its periods and units.
+fn scheme(c: &mut Checker, s: &RawScheme) -> Meta {
+    let effective_from = NaiveDate::parse_from_str(s.effective_from.get_ref(), "%Y-%m-%d")
+        .map_err(|_| c.at(&s.effective_from, "effective_from must be a date like \"2022-05-06\""))
+        .unwrap_or_default();
+    let periods: Vec<PeriodKind> = s.periods.iter().filter_map(|p| period_kind(c, p)).collect();
+    if s.periods.is_empty() {
+        c.at(&s.name, "scheme.periods must name at least one of month, quarter, year");
+    }
+    let units = match s.subject.as_ref().map(|x| x.get_ref().as_str()) {
+        None | Some("worker") => false,
+        Some("unit") => true,
+        Some(other) => {
+            c.at(
+                s.subject.as_ref().unwrap_or(&s.name),
+                format!("subject `{other}`; expected {}", one_of(&["worker", "unit"])),
+            );
+            false
+        }
+    };
+    let name = s.name.get_ref().trim().to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        c.at(
+            &s.name,
+            "scheme.name must be a short ASCII name (letters, digits, - or _), used in folder names",
+        );
+    }
+    Meta {
+        name,
+        title: s.title.clone(),
+        document: s.document.clone(),
+        version: s.version.clone(),
+        effective_from,
+        periods,
+        calendar: s.calendar.clone().unwrap_or_else(|| "cn".to_string()),
+        by_month: s.by_month,
+        year_from_present_months: s.year_from_present_months,
+        units,
+        money: match s.unit.as_ref().map(|u| u.get_ref().as_str()) {
+            None | Some("points") => false,
+            Some("yuan") => true,
+            Some(other) => {
+                c.at(
+                    s.unit.as_ref().unwrap_or(&s.name),
+                    format!("unit `{other}`; expected {}", one_of(&["points", "yuan"])),
+                );
+                false
+            }
+        },
+    }
+}
+
+/// `[[flag]]`: warnings raised by a measure, then those raised by earlier runs' grades or flags.
+fn flags(c: &mut Checker, raw: &[RawFlag], names: &Names, grading: Option<&Grading>, meta: &Meta) -> Vec<Flag> {
+    let Names { measure, resolve_roles } = *names;
     let mut flags: Vec<Flag> = Vec::new();
-    for f in raw.flag.iter().filter(|f| f.history.is_none()) {
+    for f in raw.iter().filter(|f| f.history.is_none()) {
         let test = match (f.at_least, f.below) {
             (a, None) => FlagTest::AtLeast(a.map_or(Decimal::ONE, |d| d.0)),
             (None, Some(b)) => FlagTest::Below(b.0),
@@ -299,19 +345,19 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         flags.push(Flag {
             id: f.id.get_ref().clone(),
             label: f.label.clone(),
-            roles: resolve_roles(&mut c, &f.roles),
+            roles: resolve_roles(c, &f.roles),
             rule: FlagRule::Measure {
-                measure: measure(&mut c, m),
+                measure: measure(c, m),
                 test,
             },
         });
     }
-    for f in raw.flag.iter() {
+    for f in raw.iter() {
         let Some(h) = &f.history else { continue };
         if f.measure.is_some() || f.at_least.is_some() || f.below.is_some() {
             c.at(&f.id, "a history flag takes no `measure`, `at_least` or `below`");
         }
-        let per = period_kind(&mut c, &h.per).unwrap_or(PeriodKind::Quarter);
+        let per = period_kind(c, &h.per).unwrap_or(PeriodKind::Quarter);
         if !meta.periods.contains(&per) {
             c.at(
                 &h.per,
@@ -372,7 +418,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         flags.push(Flag {
             id: f.id.get_ref().clone(),
             label: f.label.clone(),
-            roles: resolve_roles(&mut c, &f.roles),
+            roles: resolve_roles(c, &f.roles),
             rule: FlagRule::History(HistoryRule {
                 per,
                 holds,
@@ -381,13 +427,14 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             }),
         });
     }
+    flags
+}
 
-    // --- honours
-    let honors = raw
-        .honor
-        .iter()
+/// `[[honor]]`: lists of the best subjects named for an honour.
+fn honors(c: &mut Checker, raw: &[RawHonor], resolve_roles: &RoleResolver, meta: &Meta) -> Vec<Honor> {
+    raw.iter()
         .map(|h| {
-            let periods: Vec<PeriodKind> = h.periods.iter().filter_map(|n| period_kind(&mut c, n)).collect();
+            let periods: Vec<PeriodKind> = h.periods.iter().filter_map(|n| period_kind(c, n)).collect();
             for (pk, n) in periods.iter().zip(&h.periods) {
                 if !meta.periods.contains(pk) {
                     c.at(
@@ -403,9 +450,9 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             if h.share.0 < Decimal::ZERO || h.share.0 > Decimal::ONE {
                 c.at(&h.id, "an honour's share is from 0 to 1");
             }
-            let roles = resolve_roles(&mut c, &Some(h.roles.clone())).unwrap_or_default();
+            let roles = resolve_roles(c, &Some(h.roles.clone())).unwrap_or_default();
             let base_roles = match &h.base_roles {
-                Some(b) => resolve_roles(&mut c, &Some(b.clone())).unwrap_or_default(),
+                Some(b) => resolve_roles(c, &Some(b.clone())).unwrap_or_default(),
                 None => roles.clone(),
             };
             Honor {
@@ -417,32 +464,5 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
                 base_roles,
             }
         })
-        .collect();
-
-    if c.problems.is_empty() {
-        Ok(RuleSet {
-            meta,
-            roles,
-            duty_exclude,
-            event_types,
-            measures,
-            items,
-            vetoes,
-            grading,
-            pay,
-            flags,
-            honors,
-            source,
-            sha256,
-            text: String::new(),
-        })
-    } else {
-        Err(c.problems)
-    }
-}
-
-pub(super) fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &Dec, what: &str) {
-    if v.0 < Decimal::ZERO {
-        c.at(at, format!("{what} cannot be negative (found {})", v.0));
-    }
+        .collect()
 }
