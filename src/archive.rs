@@ -47,43 +47,115 @@ pub struct HistoryEntry {
     pub sha256: String,
 }
 
-/// An earlier run's scores as a look-back rule reads them: subject → (grade, flag labels).
-pub fn past_run(period: crate::period::Period, scores_csv: &[u8]) -> crate::engine::PastRun {
+/// The columns of scores.csv that are not items (see `output::csv_out::scores`).
+const SCORE_COLUMNS: &[&str] = &[
+    "id", "name", "village", "role", "rank", "total", "grade", "veto", "flags", "honors",
+];
+
+/// An earlier run's scores as look-back rules read them: subject → grade, flag labels and
+/// every item's value, typed here. `file` names it in messages; `summed` are the item paths
+/// a rule of this run sums over such runs: each must be a column of it. Every problem is
+/// named (file, row, column, the value found), none becomes a 0.
+pub fn past_run(
+    period: crate::period::Period,
+    file: &str,
+    scores_csv: &[u8],
+    summed: &[String],
+) -> Result<crate::engine::PastRun, Vec<String>> {
     let body = scores_csv.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(scores_csv);
     let mut r = csv::Reader::from_reader(body);
-    let header: Vec<String> = r
-        .headers()
-        .map(|h| h.iter().map(str::to_string).collect())
-        .unwrap_or_default();
-    let mut subjects = std::collections::BTreeMap::new();
-    for rec in r.records().flatten() {
-        let fields: std::collections::BTreeMap<String, String> = header
-            .iter()
-            .cloned()
-            .zip(rec.iter().map(|f| crate::output::csv_out::unguarded(f).to_string()))
-            .collect();
-        if let Some(id) = fields.get("id").cloned() {
-            subjects.insert(id, fields);
+    let header: Vec<String> = match r.headers() {
+        Ok(h) => h.iter().map(str::to_string).collect(),
+        Err(e) => return Err(vec![format!("{file}: not a scores.csv gridscore can read ({e})")]),
+    };
+    let mut problems = Vec::new();
+    for path in summed {
+        if !header.contains(path) {
+            problems.push(format!(
+                "{file} has no column `{path}`, which this run sums over its {} runs: it was scored with another rule set, so its `{path}` is unknown, not 0",
+                period.kind.name()
+            ));
         }
     }
-    crate::engine::PastRun { period, subjects }
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (id_at, grade_at, flags_at) = (col("id"), col("grade"), col("flags"));
+    let mut subjects = std::collections::BTreeMap::new();
+    for (n, rec) in r.records().enumerate() {
+        // Row 1 is the header.
+        let row = n + 2;
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                problems.push(format!("{file}: row {row} cannot be read ({e})"));
+                continue;
+            }
+        };
+        let cell = |at: Option<usize>| {
+            at.and_then(|i| rec.get(i))
+                .map(|f| crate::output::csv_out::unguarded(f).to_string())
+                .unwrap_or_default()
+        };
+        let mut subject = crate::engine::PastSubject {
+            grade: cell(grade_at),
+            flags: cell(flags_at)
+                .split(';')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect(),
+            values: std::collections::BTreeMap::new(),
+        };
+        for (i, name) in header.iter().enumerate() {
+            if SCORE_COLUMNS.contains(&name.as_str()) {
+                continue;
+            }
+            let text = cell(Some(i));
+            if text.is_empty() {
+                continue;
+            }
+            match crate::num::parse_decimal(&text) {
+                Some(v) => {
+                    subject.values.insert(name.clone(), v);
+                }
+                None => problems.push(format!(
+                    "{file}: row {row}, column `{name}`: found `{text}`, expected a number (that run's points for the item)"
+                )),
+            }
+        }
+        let id = cell(id_at);
+        if !id.is_empty() {
+            subjects.insert(id, subject);
+        }
+    }
+    if problems.is_empty() {
+        Ok(crate::engine::PastRun { period, subjects })
+    } else {
+        Err(problems)
+    }
 }
 
 /// The earlier runs of `scheme` a run of `period` looks back on, read from `root`
 /// (`<root>/<scheme>-<period>/scores.csv`). Every missing one is named.
 pub fn load_history(
     root: &Path,
-    scheme: &str,
+    rules: &crate::rules::RuleSet,
     periods: &[crate::period::Period],
 ) -> Result<Vec<(crate::engine::PastRun, HistoryEntry, PathBuf)>, String> {
+    let scheme = &rules.meta.name;
     let mut out = Vec::new();
     let mut missing = Vec::new();
+    let mut unreadable = Vec::new();
     for p in periods {
         let dir = root.join(format!("{scheme}-{p}"));
         let file = dir.join("scores.csv");
         match std::fs::read(&file) {
             Ok(bytes) => out.push((
-                past_run(*p, &bytes),
+                match past_run(*p, &file.display().to_string(), &bytes, &rules.summed_over(p.kind)) {
+                    Ok(run) => run,
+                    Err(problems) => {
+                        unreadable.extend(problems);
+                        continue;
+                    }
+                },
                 HistoryEntry {
                     period: p.to_string(),
                     file: format!("history/{scheme}-{p}.csv"),
@@ -94,6 +166,12 @@ pub fn load_history(
             )),
             Err(_) => missing.push(format!("{p} ({})", dir.display())),
         }
+    }
+    if !unreadable.is_empty() {
+        return Err(format!(
+            "an earlier run this run looks back on cannot be read as it stands:\n  {}",
+            unreadable.join("\n  ")
+        ));
     }
     if missing.is_empty() {
         Ok(out)

@@ -162,3 +162,67 @@ fn the_example_exercises_every_rule_of_the_rule_set() {
     // The year-end pay rule (extra) is exercised by the_year_end_run_pays_the_extra_reports….
     common::assert_every_rule_fires_in("daning", "examples/daning", &["2026-07", "2026-08", "2026-09"]);
 }
+
+#[test]
+fn issue15_an_earlier_run_whose_value_does_not_read_is_refused_never_summed_as_0() {
+    // The year-end reward sums each month run's `extra`. An August whose `extra` was edited to
+    // text, and a September scored without the item, are named (file, row, column, value) —
+    // before, each counted 0 and the year paid less without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("out");
+    for m in ["2026-07", "2026-08", "2026-09"] {
+        run("month", m, &example(), &archive.join(format!("daning-{m}")));
+    }
+    let edit = |m: &str, f: &dyn Fn(Vec<String>) -> Vec<String>| {
+        let p = archive.join(format!("daning-{m}/scores.csv"));
+        let text = std::fs::read_to_string(&p).unwrap();
+        let lines: Vec<String> = text.split("\r\n").map(str::to_string).collect();
+        std::fs::write(&p, f(lines).join("\r\n")).unwrap();
+    };
+    let extra_at = |header: &str| {
+        header
+            .trim_start_matches('\u{feff}')
+            .split(',')
+            .position(|c| c == "extra")
+            .unwrap()
+    };
+    edit("2026-08", &|mut lines| {
+        let at = extra_at(&lines[0]);
+        let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+        cells[at] = "二十五".into();
+        lines[1] = cells.join(",");
+        lines
+    });
+    edit("2026-09", &|lines| {
+        let at = extra_at(&lines[0]);
+        lines
+            .into_iter()
+            .map(|l| {
+                let mut cells: Vec<&str> = l.split(',').collect();
+                if cells.len() > at {
+                    cells.remove(at);
+                }
+                cells.join(",")
+            })
+            .collect()
+    });
+    let a = common::scheme_run(
+        "year",
+        "daning",
+        "2026",
+        "2026-07",
+        &example(),
+        &archive.join("daning-2026"),
+    )
+    .code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("daning-2026-08/scores.csv: row 2, column `extra`: found `二十五`, expected a number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("daning-2026-09/scores.csv has no column `extra`, which this run sums over its month runs"),
+        "{err}"
+    );
+    assert!(!archive.join("daning-2026").exists(), "nothing written");
+}

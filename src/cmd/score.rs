@@ -156,7 +156,7 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
-    let loaded = archive::load_history(&root, &rules.meta.name, &wanted).map_err(|e| anyhow::anyhow!(e))?;
+    let loaded = archive::load_history(&root, &rules, &wanted).map_err(|e| anyhow::anyhow!(e))?;
     let history = engine::History {
         runs: loaded.iter().map(|(r, _, _)| r.clone()).collect(),
     };

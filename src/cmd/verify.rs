@@ -75,9 +75,10 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
                 h.period
             )
         })?;
-        history
-            .runs
-            .push(archive::past_run(p, &archive::read_file(dir, &h.file)?));
+        let bytes = archive::read_file(dir, &h.file)?;
+        let run = archive::past_run(p, &h.file, &bytes, &rules.summed_over(p.kind))
+            .map_err(|problems| anyhow::anyhow!("{}", problems.join("\n  ")))?;
+        history.runs.push(run);
     }
     let scored = score_and_render(
         &rules,

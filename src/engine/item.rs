@@ -303,11 +303,13 @@ fn score_leaf(
                 .collect();
             runs.sort_by_key(|r| r.period);
             for r in runs {
+                // Not on that run's roster, or the item did not apply: nothing (a value that
+                // did not read was refused when the run was loaded).
                 let v = r
                     .subjects
                     .get(w.id)
-                    .and_then(|row| row.get(path))
-                    .and_then(|x| crate::num::parse_decimal(x))
+                    .and_then(|s| s.values.get(path))
+                    .copied()
                     .unwrap_or_default();
                 sum += v;
                 parts.push(format!("{} {}", r.period, show(v)));

@@ -114,22 +114,30 @@ pub struct History {
     pub runs: Vec<PastRun>,
 }
 
+/// An earlier run as look-back rules read it: typed when it is loaded, so a value that does
+/// not read is an error then, never a 0 in a sum.
 #[derive(Debug, Clone)]
 pub struct PastRun {
     pub period: Period,
-    /// By subject 编号: that run's scores.csv row (grade, flags, every item by path).
-    pub subjects: BTreeMap<String, BTreeMap<String, String>>,
+    /// By subject 编号.
+    pub subjects: BTreeMap<String, PastSubject>,
+}
+
+/// What one earlier run gave one subject.
+#[derive(Debug, Clone, Default)]
+pub struct PastSubject {
+    pub grade: String,
+    /// The labels of the flags raised (as that run's scores.csv records them).
+    pub flags: Vec<String>,
+    /// Every item's points (or yuan) by path; an item that did not apply is absent.
+    pub values: BTreeMap<String, Decimal>,
 }
 
 impl PastRun {
     /// A subject's grade and flag labels in that run.
     fn grade_and_flags(&self, id: &str) -> Option<(String, Vec<String>)> {
-        let row = self.subjects.get(id)?;
-        let flags = row
-            .get("flags")
-            .map(|f| f.split(';').filter(|x| !x.is_empty()).map(str::to_string).collect())
-            .unwrap_or_default();
-        Some((row.get("grade").cloned().unwrap_or_default(), flags))
+        let s = self.subjects.get(id)?;
+        Some((s.grade.clone(), s.flags.clone()))
     }
 }
 

@@ -535,6 +535,23 @@ impl RuleSet {
         out
     }
 
+    /// The item paths a run sums over earlier runs of `kind` (each must be a column of them).
+    pub fn summed_over(&self, kind: PeriodKind) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, it) in self.leaves() {
+            if let ItemBody::Leaf(Leaf {
+                scoring: Scoring::SumOfRuns { per, item },
+                ..
+            }) = &it.body
+            {
+                if *per == kind && !out.contains(item) {
+                    out.push(item.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Whether any rule counts per week (and so reads the days its weeks reach).
     /// Whether a rule counts what was done day by day, week by week or month by month (duty-day
     /// patrols, daily deadlines, attendance, minimums, monthly amounts), so that a month of the
