@@ -107,9 +107,10 @@ pub struct SampleArgs {
     /// A rule-set file instead.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// The period: 2026Q3, 2026-07 or 2026.
+    /// The period: 2026Q3, 2026-07 or 2026 [default: the last completed period of the
+    /// scheme's first kind of run].
     #[arg(long)]
-    pub period: String,
+    pub period: Option<String>,
     /// town (150 workers), county (5,000), province (50,000), or a number of workers.
     #[arg(long, default_value = "town")]
     pub size: String,
@@ -119,7 +120,7 @@ pub struct SampleArgs {
     /// Seed of the generator: the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Output folder.
+    /// Output folder [default: <scheme>-sample]; an existing folder must be empty.
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 }

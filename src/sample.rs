@@ -375,80 +375,107 @@ pub fn generate(
         },
     )?;
 
-    table(
-        "事件",
-        &[
-            "事件编号",
-            "编号",
-            "类型",
-            "日期",
-            "级别",
-            "有效",
-            "数量",
-            "交办时间",
-            "受理时间",
-            "办结时间",
-            "疑难",
-        ],
-        &mut |out| {
-            let mut n = 0;
-            for id in &ids {
-                let k = rng.below(5);
-                for _ in 0..k {
-                    let t = if !veto_types.is_empty() && rng.chance(2) {
-                        veto_types[rng.below(veto_types.len() as u64) as usize]
-                    } else if ordinary.is_empty() {
-                        continue;
-                    } else {
-                        ordinary[rng.below(ordinary.len() as u64) as usize]
-                    };
-                    let et = &rules.event_types[t];
-                    let d = days[rng.below(days.len() as u64) as usize];
-                    let level = if et.levels.is_empty() {
-                        V::Blank
-                    } else {
-                        V::S(&et.levels[rng.below(et.levels.len() as u64) as usize])
-                    };
-                    n += 1;
-                    let eid = format!("E{n:08}");
-                    if case_types.contains(&t) {
-                        let at = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default();
-                        let assigned = d.and_time(at);
-                        let accepted = assigned + Duration::hours(1 + rng.below(30) as i64);
-                        let closed = accepted + Duration::hours(2 + rng.below(200) as i64);
-                        out.row(&[
-                            V::S(&eid),
-                            V::S(id),
-                            V::S(&et.name),
-                            V::Date(d),
-                            level,
-                            V::Blank,
-                            V::Blank,
-                            V::DateTime(assigned.date(), assigned.time()),
-                            V::DateTime(accepted.date(), accepted.time()),
-                            V::DateTime(closed.date(), closed.time()),
-                            V::S(if rng.chance(200) { "是" } else { "否" }),
-                        ])?;
-                    } else {
-                        out.row(&[
-                            V::S(&eid),
-                            V::S(id),
-                            V::S(&et.name),
-                            V::Date(d),
-                            level,
-                            V::Blank,
-                            V::N(1 + rng.below(2) as i64),
-                            V::Blank,
-                            V::Blank,
-                            V::Blank,
-                            V::Blank,
-                        ])?;
+    // A type whose rows are paid their own 金额 must carry one in its range; the column is
+    // written only where a rule set pays one (so other samples keep their shape).
+    let amounts: Vec<Option<(i64, i64)>> = (0..rules.event_types.len())
+        .map(|t| {
+            rules.amount_range(t).map(|(lo, hi)| {
+                use rust_decimal::prelude::ToPrimitive;
+                // Whole yuan inside the range (a range narrower than a yuan gets its low end).
+                let lo = lo.ceil().to_i64().unwrap_or(0);
+                (lo, hi.floor().to_i64().unwrap_or(lo).max(lo))
+            })
+        })
+        .collect();
+    let paid = amounts.iter().any(Option::is_some);
+    let mut events_header = vec![
+        "事件编号",
+        "编号",
+        "类型",
+        "日期",
+        "级别",
+        "有效",
+        "数量",
+        "交办时间",
+        "受理时间",
+        "办结时间",
+        "疑难",
+    ];
+    if paid {
+        events_header.push("金额");
+    }
+    table("事件", &events_header, &mut |out| {
+        let mut n = 0;
+        for id in &ids {
+            let k = rng.below(5);
+            for _ in 0..k {
+                let t = if !veto_types.is_empty() && rng.chance(2) {
+                    veto_types[rng.below(veto_types.len() as u64) as usize]
+                } else if ordinary.is_empty() {
+                    continue;
+                } else {
+                    ordinary[rng.below(ordinary.len() as u64) as usize]
+                };
+                let et = &rules.event_types[t];
+                let d = days[rng.below(days.len() as u64) as usize];
+                let level = if et.levels.is_empty() {
+                    V::Blank
+                } else {
+                    V::S(&et.levels[rng.below(et.levels.len() as u64) as usize])
+                };
+                n += 1;
+                let eid = format!("E{n:08}");
+                if case_types.contains(&t) {
+                    let at = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default();
+                    let assigned = d.and_time(at);
+                    let accepted = assigned + Duration::hours(1 + rng.below(30) as i64);
+                    let closed = accepted + Duration::hours(2 + rng.below(200) as i64);
+                    let mut cells = vec![
+                        V::S(&eid),
+                        V::S(id),
+                        V::S(&et.name),
+                        V::Date(d),
+                        level,
+                        V::Blank,
+                        V::Blank,
+                        V::DateTime(assigned.date(), assigned.time()),
+                        V::DateTime(accepted.date(), accepted.time()),
+                        V::DateTime(closed.date(), closed.time()),
+                        V::S(if rng.chance(200) { "是" } else { "否" }),
+                    ];
+                    if paid {
+                        cells.push(match amounts[t] {
+                            Some((lo, hi)) => V::N(lo + rng.below((hi - lo + 1) as u64) as i64),
+                            None => V::Blank,
+                        });
                     }
+                    out.row(&cells)?;
+                } else {
+                    let mut cells = vec![
+                        V::S(&eid),
+                        V::S(id),
+                        V::S(&et.name),
+                        V::Date(d),
+                        level,
+                        V::Blank,
+                        V::N(1 + rng.below(2) as i64),
+                        V::Blank,
+                        V::Blank,
+                        V::Blank,
+                        V::Blank,
+                    ];
+                    if paid {
+                        cells.push(match amounts[t] {
+                            Some((lo, hi)) => V::N(lo + rng.below((hi - lo + 1) as u64) as i64),
+                            None => V::Blank,
+                        });
+                    }
+                    out.row(&cells)?;
                 }
             }
-            Ok(n)
-        },
-    )?;
+        }
+        Ok(n)
+    })?;
 
     table("测评", &["编号", "知晓", "覆盖", "满意"], &mut |out| {
         let mut n = 0;
@@ -462,6 +489,33 @@ pub fn generate(
         }
         Ok(n)
     })?;
+
+    let indicators: Vec<(String, crate::rules::IndicatorMode)> = rules
+        .measures
+        .iter()
+        .filter_map(|m| match &m.kind {
+            MeasureKind::Indicator(i) => Some((i.name.clone(), i.mode)),
+            _ => None,
+        })
+        .collect();
+    if !indicators.is_empty() {
+        table("指标", &["编号", "指标", "值"], &mut |out| {
+            let mut n = 0;
+            for id in &ids {
+                for (name, mode) in &indicators {
+                    let v = match mode {
+                        // 85%–100%, as Excel shows a rate.
+                        crate::rules::IndicatorMode::Rate => format!("{}%", 85 + rng.below(16)),
+                        crate::rules::IndicatorMode::Number => (80 + rng.below(21)).to_string(),
+                        crate::rules::IndicatorMode::Count => rng.below(2).to_string(),
+                    };
+                    out.row(&[V::S(id), V::S(name), V::S(&v)])?;
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })?;
+    }
 
     let params: Vec<String> = rules
         .pay

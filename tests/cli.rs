@@ -482,3 +482,72 @@ fn issue15_a_look_back_on_a_grade_the_grading_does_not_give_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn every_schemes_sample_scores_without_an_error() {
+    // A sample is what a newcomer tries first: each built-in scheme's must score (exit 0), with
+    // the 金额 its paid types need and the 指标 sheet its indicators read.
+    for (kind, scheme, period, from) in [
+        ("quarter", "yangkou", "2026Q3", "2026Q3"),
+        ("quarter", "xiangzhen2019", "2026Q3", "2026Q3"),
+        ("quarter", "chengnan", "2026Q3", "2026Q3"),
+        ("quarter", "huishan", "2026Q3", "2026-07"),
+        ("month", "daning", "2026-07", "2026-07"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        gridscore()
+            .args([
+                "sample", "--scheme", scheme, "--period", period, "--size", "30", "--out",
+            ])
+            .arg(&input)
+            .assert()
+            .success();
+        let a = gridscore()
+            .args([
+                kind,
+                "--scheme",
+                scheme,
+                "--period",
+                period,
+                "--history-from",
+                from,
+                "-q",
+                "--input",
+            ])
+            .arg(&input)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .assert();
+        let out = a.get_output();
+        assert!(
+            out.status.success(),
+            "{scheme}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn sample_defaults_to_the_last_completed_period_and_a_folder_named_after_the_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    gridscore()
+        .current_dir(dir.path())
+        .args(["sample", "--scheme", "yangkou", "--size", "10"])
+        .assert()
+        .success();
+    assert!(dir.path().join("yangkou-sample/input.xlsx").exists());
+    // A second time the folder holds files: refused, the first sample untouched.
+    let before = std::fs::read(dir.path().join("yangkou-sample/input.xlsx")).unwrap();
+    let a = gridscore()
+        .current_dir(dir.path())
+        .args(["sample", "--scheme", "yangkou", "--size", "10", "--seed", "2"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("yangkou-sample already holds files"), "{err}");
+    assert_eq!(
+        std::fs::read(dir.path().join("yangkou-sample/input.xlsx")).unwrap(),
+        before
+    );
+}

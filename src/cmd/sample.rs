@@ -6,8 +6,33 @@ use crate::sample::{self, SampleFormat};
 
 pub fn run(a: SampleArgs) -> anyhow::Result<()> {
     let rules = super::score::rule_set(&a.scheme, &a.rules)?;
-    let period = Period::parse_any(&a.period)
-        .ok_or_else(|| UsageError(format!("`{}` is not a period like 2026Q3, 2026-07 or 2026", a.period)))?;
+    let period = match &a.period {
+        Some(p) => Period::parse_any(p)
+            .ok_or_else(|| UsageError(format!("`{p}` is not a period like 2026Q3, 2026-07 or 2026")))?,
+        // The scheme's first kind of run, the last one completed: what a newcomer would score.
+        None => {
+            let kind = rules
+                .meta
+                .periods
+                .first()
+                .copied()
+                .unwrap_or(crate::period::PeriodKind::Quarter);
+            Period::last_completed(kind, chrono::Local::now().date_naive())
+        }
+    };
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| format!("{}-sample", rules.meta.name).into());
+    // A sample is written beside nothing: an existing folder with files in it may hold a
+    // clerk's own input.xlsx, which a sample must never replace.
+    if std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(UsageError(format!(
+            "{} already holds files; give --out an empty or new folder",
+            out.display()
+        ))
+        .into());
+    }
     let workers = sample::size_of(&a.size).ok_or_else(|| {
         UsageError(format!(
             "--size `{}`: town, county, province or a number of workers",
@@ -18,11 +43,11 @@ pub fn run(a: SampleArgs) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("calendar `{}` is not built in", rules.meta.calendar))?;
     cal.covers(period.first_day(), period.last_day())?;
     let format = if a.csv { SampleFormat::Csv } else { SampleFormat::Xlsx };
-    let w = sample::generate(&rules, &cal, period, workers, format, &a.out, a.seed)?;
+    let w = sample::generate(&rules, &cal, period, workers, format, &out, a.seed)?;
     let rows: Vec<String> = w.rows.iter().map(|(s, n)| format!("{s} {n}")).collect();
     println!(
         "wrote {} ({} workers, {period}): {}",
-        a.out.display(),
+        out.display(),
         workers,
         rows.join(", ")
     );
