@@ -20,6 +20,7 @@ pub mod measure;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod pipeline;
 pub mod positioned;
 pub mod progress;
 pub mod rules;

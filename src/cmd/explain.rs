@@ -2,9 +2,9 @@
 //! the run's archive: each item and the rules that applied (count, tier or threshold, points
 //! or yuan, source rows), the quota step with the rank and the lines, vetoes, flags, honours
 //! and pay.
-use super::verify::rerun;
 use crate::archive;
 use crate::num::{show, show_money};
+use crate::pipeline::rerun;
 use crate::trace::{sources_text, TraceLine, Unit};
 use std::path::Path;
 

@@ -1,4 +1,5 @@
-//! One module per subcommand, each with a short `run`.
+//! One module per subcommand, each with a short `run`; what several share (naming the rule
+//! set) is here, and the run itself is the library's (`crate::pipeline`).
 pub mod check;
 pub mod diff;
 pub mod explain;
@@ -7,3 +8,67 @@ pub mod schemes;
 pub mod score;
 pub mod test;
 pub mod verify;
+
+use crate::cli::UsageError;
+use crate::rules;
+use std::path::PathBuf;
+
+/// The rule set named by `--scheme` or `--rules` (a file, or a folder of a scheme's versions),
+/// in the version in force on `day` when one is given.
+pub fn rule_set_on(
+    scheme: &Option<String>,
+    file: &Option<PathBuf>,
+    day: Option<chrono::NaiveDate>,
+) -> anyhow::Result<rules::RuleSet> {
+    let rules = match (scheme, file) {
+        (_, Some(dir)) if dir.is_dir() => {
+            let versions = rules::load_dir(dir)?;
+            let mut names: Vec<String> = versions.iter().map(|r| r.meta.name.clone()).collect();
+            names.sort();
+            names.dedup();
+            let name = match (scheme, names.as_slice()) {
+                (Some(n), _) => n.clone(),
+                (None, [one]) => one.clone(),
+                (None, _) => {
+                    return Err(UsageError(format!(
+                        "{} holds rule sets of several schemes ({}); name one with --scheme",
+                        dir.display(),
+                        names.join(", ")
+                    ))
+                    .into())
+                }
+            };
+            rules::version_on(versions, &name, day).map_err(usage_if_unknown)?
+        }
+        (Some(_), Some(file)) => {
+            return Err(UsageError(format!(
+                "name either --scheme or --rules {}, not both (--scheme picks a scheme among the files of a --rules folder)",
+                file.display()
+            ))
+            .into())
+        }
+        (None, Some(file)) => rules::load_file(file)?,
+        (Some(name), None) => rules::version_on(rules::builtin_all()?, name, day).map_err(usage_if_unknown)?,
+        (None, None) => {
+            return Err(UsageError(format!(
+                "name a scheme with --scheme (built-in: {}) or a rule-set file with --rules",
+                rules::builtin_names().join(", ")
+            ))
+            .into())
+        }
+    };
+    Ok(rules)
+}
+
+/// An unknown scheme name is a usage error (exit 2), with the nearest name offered.
+fn usage_if_unknown(e: rules::LoadError) -> anyhow::Error {
+    match e {
+        rules::LoadError::UnknownScheme { .. } => UsageError(e.to_string()).into(),
+        other => other.into(),
+    }
+}
+
+/// The rule set named by `--scheme` or `--rules`, in its latest version.
+pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Result<rules::RuleSet> {
+    rule_set_on(scheme, file, None)
+}

@@ -5,7 +5,7 @@ use crate::period::Period;
 use crate::sample::{self, SampleFormat};
 
 pub fn run(a: SampleArgs) -> anyhow::Result<()> {
-    let rules = super::score::rule_set(&a.scheme, &a.rules)?;
+    let rules = super::rule_set(&a.scheme, &a.rules)?;
     let period = match &a.period {
         Some(p) => Period::parse_any(p)
             .ok_or_else(|| UsageError(format!("`{p}` is not a period like 2026Q3, 2026-07 or 2026")))?,

@@ -1,7 +1,9 @@
 //! `gridscore quarter|month|year`: read, score, write.
+use super::rule_set_on;
 use crate::calendar::Calendar;
 use crate::cli::{RunArgs, UsageError};
 use crate::period::{Period, PeriodKind};
+use crate::pipeline::score_and_render_read;
 use crate::{archive, engine, input, interrupt, output, progress, rules};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -21,66 +23,6 @@ struct Config {
     history_files: Vec<(archive::HistoryEntry, PathBuf)>,
     force: bool,
     quiet: bool,
-}
-
-/// The rule set named by `--scheme` or `--rules` (a file, or a folder of a scheme's versions),
-/// in the version in force on `day` when one is given.
-pub fn rule_set_on(
-    scheme: &Option<String>,
-    file: &Option<PathBuf>,
-    day: Option<chrono::NaiveDate>,
-) -> anyhow::Result<rules::RuleSet> {
-    let rules = match (scheme, file) {
-        (_, Some(dir)) if dir.is_dir() => {
-            let versions = rules::load_dir(dir)?;
-            let mut names: Vec<String> = versions.iter().map(|r| r.meta.name.clone()).collect();
-            names.sort();
-            names.dedup();
-            let name = match (scheme, names.as_slice()) {
-                (Some(n), _) => n.clone(),
-                (None, [one]) => one.clone(),
-                (None, _) => {
-                    return Err(UsageError(format!(
-                        "{} holds rule sets of several schemes ({}); name one with --scheme",
-                        dir.display(),
-                        names.join(", ")
-                    ))
-                    .into())
-                }
-            };
-            rules::version_on(versions, &name, day).map_err(usage_if_unknown)?
-        }
-        (Some(_), Some(file)) => {
-            return Err(UsageError(format!(
-                "name either --scheme or --rules {}, not both (--scheme picks a scheme among the files of a --rules folder)",
-                file.display()
-            ))
-            .into())
-        }
-        (None, Some(file)) => rules::load_file(file)?,
-        (Some(name), None) => rules::version_on(rules::builtin_all()?, name, day).map_err(usage_if_unknown)?,
-        (None, None) => {
-            return Err(UsageError(format!(
-                "name a scheme with --scheme (built-in: {}) or a rule-set file with --rules",
-                rules::builtin_names().join(", ")
-            ))
-            .into())
-        }
-    };
-    Ok(rules)
-}
-
-/// An unknown scheme name is a usage error (exit 2), with the nearest name offered.
-fn usage_if_unknown(e: rules::LoadError) -> anyhow::Error {
-    match e {
-        rules::LoadError::UnknownScheme { .. } => UsageError(e.to_string()).into(),
-        other => other.into(),
-    }
-}
-
-/// The rule set named by `--scheme` or `--rules`, in its latest version.
-pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Result<rules::RuleSet> {
-    rule_set_on(scheme, file, None)
 }
 
 fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
@@ -220,58 +162,6 @@ fn refuse_overlap(out: &Path, inputs: &[PathBuf], named: bool) -> Result<(), Usa
         )));
     }
     Ok(())
-}
-
-/// What one run scored and rendered, before anything is written.
-pub struct Scored {
-    pub inputs: input::Inputs,
-    pub outcome: engine::Outcome,
-    pub files: Vec<output::Rendered>,
-}
-
-/// Reads, scores and renders a run: the whole of it but the writing, so that `verify` and
-/// `explain` re-run an archived run exactly as it ran. `inputs_as` renames the input files as
-/// the outputs name them (an archived copy is shown by the path the run was given).
-pub fn score_and_render(
-    rules: &rules::RuleSet,
-    period: Period,
-    calendar: (&Calendar, &str),
-    input_paths: &[PathBuf],
-    inputs_as: &dyn Fn(&mut input::Inputs),
-    history: &engine::History,
-) -> anyhow::Result<Scored> {
-    let mut inputs = input::load(input_paths, &rules.read_plan(period.kind), period)?;
-    inputs_as(&mut inputs);
-    score_and_render_read(inputs, rules, period, calendar, history)
-}
-
-/// [`score_and_render`] once the inputs are read.
-fn score_and_render_read(
-    inputs: input::Inputs,
-    rules: &rules::RuleSet,
-    period: Period,
-    (calendar, calendar_name): (&Calendar, &str),
-    history: &engine::History,
-) -> anyhow::Result<Scored> {
-    interrupt::check()?;
-    progress::phase(progress::Phase::Scoring);
-    let outcome = engine::score_with(&inputs, rules, period, calendar, history)?;
-    interrupt::check()?;
-    progress::phase(progress::Phase::Writing);
-    // A monthly scheme paid per quarter shows each month beside the quarter's sum.
-    let shared = rules.shared_event_types();
-    let months: Vec<engine::Outcome> = if rules.meta.by_month && period.months().len() > 1 {
-        period
-            .months()
-            .into_iter()
-            .map(|m| engine::score(&inputs.for_month(m, &shared), rules, m, calendar))
-            .collect::<Result<_, _>>()?
-    } else {
-        Vec::new()
-    };
-    let report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
-    let files = output::render(&report).context("rendering the workbooks")?;
-    Ok(Scored { inputs, outcome, files })
 }
 
 pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {

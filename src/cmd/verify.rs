@@ -1,95 +1,11 @@
 //! `gridscore verify RUN_DIR`: re-runs an archived run from its own inputs, rule set and
 //! calendar, and compares every output byte with what the run wrote. Identical means
 //! identical bytes; anything else is listed (subject, field, old value, new value), exit 1.
-use super::score::{score_and_render, Scored};
-use crate::archive::{self, Manifest};
-use crate::calendar::Calendar;
+use crate::archive;
 use crate::compare::csv_changes;
-use crate::period::Period;
-use crate::rules::{self, sha256_hex};
-use anyhow::Context;
-use std::path::{Path, PathBuf};
-
-/// Re-runs an archived run in memory: the archived inputs, shown by the paths the run was
-/// given, with the archived rule set and calendar.
-pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored)> {
-    let text =
-        String::from_utf8(archive::read_file(dir, &m.rules.file)?).context("the archived rule set is not UTF-8")?;
-    let rules = rules::parse(&text, &m.rules.source)?;
-    let cal_text =
-        String::from_utf8(archive::read_file(dir, &m.calendar.file)?).context("the archived calendar is not UTF-8")?;
-    let calendar = Calendar::parse(&cal_text, &m.calendar.file)?;
-    let period = Period::parse_any(&m.period).ok_or_else(|| {
-        anyhow::anyhow!(
-            "{}: period `{}` is not one gridscore reads",
-            archive::MANIFEST,
-            m.period
-        )
-    })?;
-    let paths: Vec<PathBuf> = m
-        .inputs
-        .iter()
-        .flat_map(|i| i.archived())
-        .map(|(f, _)| dir.join(f))
-        .collect();
-    // The archived files are shown as the files the run was given: a whole copy by its
-    // original path; extracts as the files they were taken from, with those files' SHA-256.
-    let shown_as = |inputs: &mut crate::input::Inputs| {
-        if m.inputs.iter().all(|e| e.extracts.is_empty()) {
-            for f in &mut inputs.files {
-                if let Some(e) = m.inputs.iter().find(|e| dir.join(&e.file) == f.path) {
-                    f.display = e.original.clone();
-                }
-            }
-            return;
-        }
-        inputs.files = m
-            .inputs
-            .iter()
-            .map(|e| crate::input::InputFile {
-                path: PathBuf::from(&e.original),
-                display: e.original.clone(),
-                sha256: e.sha256.clone(),
-                sheets: e.sheets.iter().filter_map(|s| crate::input::sheet_label(s)).collect(),
-            })
-            .collect();
-        for (key, file) in inputs.sheet_files.iter_mut() {
-            let label = crate::input::sheet_label(key);
-            if let Some(e) = m
-                .inputs
-                .iter()
-                .find(|e| e.sheets.iter().any(|s| Some(s.as_str()) == label))
-            {
-                *file = e.original.clone();
-            }
-        }
-        inputs.skipped = m.skipped.clone();
-    };
-    // The earlier runs a look-back rule read, as archived with this run.
-    let mut history = crate::engine::History::default();
-    for h in &m.history {
-        let p = Period::parse_any(&h.period).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: history period `{}` is not one gridscore reads",
-                archive::MANIFEST,
-                h.period
-            )
-        })?;
-        let bytes = archive::read_file(dir, &h.file)?;
-        let run = archive::past_run(p, &h.file, &bytes, &rules.summed_over(p.kind))
-            .map_err(|problems| anyhow::anyhow!("{}", problems.join("\n  ")))?;
-        history.runs.push(run);
-    }
-    let scored = score_and_render(
-        &rules,
-        period,
-        (&calendar, &m.calendar.name),
-        &paths,
-        &shown_as,
-        &history,
-    )?;
-    Ok((rules, scored))
-}
+use crate::pipeline::rerun;
+use crate::rules::sha256_hex;
+use std::path::Path;
 
 pub fn run(dir: &Path) -> anyhow::Result<()> {
     let m = archive::read(dir)?;
