@@ -13,6 +13,14 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Timelike};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
 
+/// A 金额 in whole yuan inside a type's range, or blank for a type not paid its own amount.
+fn paid_amount(range: Option<(i64, i64)>, rng: &mut Rng) -> V<'static> {
+    match range {
+        Some((lo, hi)) => V::N(lo + rng.below((hi - lo + 1) as u64) as i64),
+        None => V::Blank,
+    }
+}
+
 /// splitmix64: small, fast, and the same numbers on every machine.
 pub struct Rng(u64);
 
@@ -444,10 +452,7 @@ pub fn generate(
                         V::S(if rng.chance(200) { "是" } else { "否" }),
                     ];
                     if paid {
-                        cells.push(match amounts[t] {
-                            Some((lo, hi)) => V::N(lo + rng.below((hi - lo + 1) as u64) as i64),
-                            None => V::Blank,
-                        });
+                        cells.push(paid_amount(amounts[t], &mut rng));
                     }
                     out.row(&cells)?;
                 } else {
@@ -465,10 +470,7 @@ pub fn generate(
                         V::Blank,
                     ];
                     if paid {
-                        cells.push(match amounts[t] {
-                            Some((lo, hi)) => V::N(lo + rng.below((hi - lo + 1) as u64) as i64),
-                            None => V::Blank,
-                        });
+                        cells.push(paid_amount(amounts[t], &mut rng));
                     }
                     out.row(&cells)?;
                 }
@@ -490,14 +492,7 @@ pub fn generate(
         Ok(n)
     })?;
 
-    let indicators: Vec<(String, crate::rules::IndicatorMode)> = rules
-        .measures
-        .iter()
-        .filter_map(|m| match &m.kind {
-            MeasureKind::Indicator(i) => Some((i.name.clone(), i.mode)),
-            _ => None,
-        })
-        .collect();
+    let indicators = rules.indicators();
     if !indicators.is_empty() {
         table("指标", &["编号", "指标", "值"], &mut |out| {
             let mut n = 0;

@@ -85,10 +85,7 @@ impl Kind for CaseDeadline {
                     "case_deadline needs `outcome`, one of {}",
                     one_of(&["unhandled", "overdue"])
                 );
-                match &raw.outcome {
-                    Some(at) => cx.c.at(at, msg),
-                    None => cx.say(msg),
-                }
+                cx.refuse(&raw.outcome, msg);
                 return None;
             }
         };

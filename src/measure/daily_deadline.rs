@@ -43,10 +43,7 @@ impl Kind for DailyDeadline {
                 "daily_deadline needs `field`, one of {}",
                 one_of(&["sign_in", "report_at"])
             );
-            match &raw.field {
-                Some(at) => cx.c.at(at, msg),
-                None => cx.say(msg),
-            }
+            cx.refuse(&raw.field, msg);
         }
         let by = raw.by.as_ref().and_then(|b| {
             NaiveTime::parse_from_str(b.get_ref(), "%H:%M:%S")
@@ -55,10 +52,7 @@ impl Kind for DailyDeadline {
         });
         if by.is_none() {
             let msg = "daily_deadline needs `by`, a time like \"09:00\"";
-            match &raw.by {
-                Some(at) => cx.c.at(at, msg),
-                None => cx.say(msg),
-            }
+            cx.refuse(&raw.by, msg);
         }
         Some(DailyDeadline { field: field?, by: by? })
     }

@@ -69,10 +69,7 @@ impl Kind for Minimum {
             Some("month") => Some(Bucket::Month),
             _ => {
                 let msg = format!("measure kind `minimum` needs `per`, one of {}", one_of(&["week", "month"]));
-                match &raw.per {
-                    Some(at) => cx.c.at(at, msg),
-                    None => cx.say(msg),
-                }
+                cx.refuse(&raw.per, msg);
                 None
             }
         };

@@ -147,6 +147,14 @@ impl CheckCx<'_> {
     pub fn say(&mut self, message: impl Into<String>) {
         self.c.span(Some(self.at.clone()), message);
     }
+    /// A problem with a key's value: at the value when the key is there, else at the measure
+    /// (the key is missing).
+    pub fn refuse<T>(&mut self, key: &Option<Spanned<T>>, message: impl Into<String>) {
+        match key {
+            Some(at) => self.c.at(at, message),
+            None => self.say(message),
+        }
+    }
     /// Event types by name; an unknown one is named with the declared ones.
     pub fn types(&mut self, names: &[Spanned<String>]) -> Vec<usize> {
         let mut out = Vec::new();

@@ -39,10 +39,7 @@ impl Kind for PatrolFinding {
                 "patrol_finding needs `finding`, one of {}",
                 one_of(&["not_logged", "no_uniform"])
             );
-            match &raw.finding {
-                Some(at) => cx.c.at(at, msg),
-                None => cx.say(msg),
-            }
+            cx.refuse(&raw.finding, msg);
         }
         Some(PatrolFinding { finding: f? })
     }

@@ -39,10 +39,7 @@ impl Kind for SurveyRate {
                 "survey_rate needs `field`, one of {}",
                 one_of(&["aware", "covered", "satisfied"])
             );
-            match &raw.field {
-                Some(at) => cx.c.at(at, msg),
-                None => cx.say(msg),
-            }
+            cx.refuse(&raw.field, msg);
         }
         Some(SurveyRate { field: f? })
     }

@@ -581,6 +581,17 @@ impl RuleSet {
             .any(|m| matches!(&m.kind, MeasureKind::Minimum(x) if x.per == Bucket::Week))
     }
 
+    /// Each 指标 a measure reads, and how it reads it.
+    pub fn indicators(&self) -> Vec<(String, IndicatorMode)> {
+        self.measures
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MeasureKind::Indicator(i) => Some((i.name.clone(), i.mode)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What a run of `kind` must read: the sheets its rules count rows of, and the
     /// vocabulary each sheet is checked against as it is read.
     pub fn read_plan(&self, kind: PeriodKind) -> crate::input::ReadPlan {
@@ -622,14 +633,7 @@ impl RuleSet {
                 shared: shared.contains(&t),
             })
             .collect();
-        plan.indicators = self
-            .measures
-            .iter()
-            .filter_map(|m| match &m.kind {
-                MeasureKind::Indicator(i) => Some((i.name.clone(), i.mode)),
-                _ => None,
-            })
-            .collect();
+        plan.indicators = self.indicators();
         plan.weeks = self.counts_weeks();
         plan
     }
