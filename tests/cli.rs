@@ -551,3 +551,29 @@ fn sample_defaults_to_the_last_completed_period_and_a_folder_named_after_the_sch
         before
     );
 }
+
+#[test]
+fn issue15_a_cap_on_a_leaf_without_deduct_lines_or_a_floor_on_an_item_with_parts_is_refused() {
+    // A tier leaf takes nothing off, so a cap there would limit nothing: named at the cap.
+    let from = "  max = \"10\"\n  tier = { measure = \"aware_rate\"";
+    let (err, line) = check_changed(
+        from,
+        "  max = \"10\"\n  cap = \"5\"\n  tier = { measure = \"aware_rate\"",
+    );
+    assert!(
+        err.contains(&format!(
+            ":{}:9: `cap` limits what `deduct` lines take off together; `survey.aware` has none",
+            line + 1
+        )),
+        "{err}"
+    );
+    // survey has parts: its own points are their sum, so a floor there bounds nothing.
+    let (err, line) = check_changed("id = \"survey\"\n", "id = \"survey\"\nfloor = \"0\"\n");
+    assert!(
+        err.contains(&format!(
+            ":{}:9: `floor` and `cap` bound a leaf's points; `survey` has parts",
+            line + 1
+        )),
+        "{err}"
+    );
+}

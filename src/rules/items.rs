@@ -181,6 +181,15 @@ pub(super) fn item(
                 format!("item `{path}` has parts, so it cannot also have tier/scale/deduct/add"),
             );
         }
+        // A floor or cap bounds a leaf's own points; an item with parts has none of its own.
+        for key in [&it.floor, &it.cap].into_iter().flatten() {
+            c.at(
+                key,
+                format!(
+                    "`floor` and `cap` bound a leaf's points; `{path}` has parts, so put them on the part they bound"
+                ),
+            );
+        }
         let parts: Vec<Item> = it
             .part
             .iter()
@@ -393,6 +402,16 @@ pub(super) fn item(
             }
         };
         let floor = it.floor.as_ref().map(|f| f.get_ref().0);
+        // The cap counts what deduct lines take off: anywhere else it would limit nothing.
+        let deducts = matches!(&scoring, Scoring::Lines(ls) if ls.iter().any(|l| l.sign < Decimal::ZERO));
+        if let (Some(cap), false) = (&it.cap, deducts) {
+            c.at(
+                cap,
+                format!(
+                    "`cap` limits what `deduct` lines take off together; `{path}` has none, so it would limit nothing"
+                ),
+            );
+        }
         if it.part_period != super::model::PartPeriod::Whole && kind != ItemKind::Score {
             c.at(
                 &it.id,
