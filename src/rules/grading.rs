@@ -1,7 +1,7 @@
 //! Checks of `[grading]`: quota shares or score bands, the groups, tie-breakers and rounding.
+use super::check::period_kind;
 use super::model::*;
 use super::raw::*;
-use super::validate::period_kind;
 use crate::input::contract::ScopeField;
 use crate::period::PeriodKind;
 use crate::positioned::{one_of, Checker, Problem};

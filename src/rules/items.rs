@@ -1,8 +1,8 @@
 //! Checks of `[[item]]`: each item and part, its scoring (tier, lines, scale, monthly amount,
 //! sum over runs), its floor, cap, weight and roles, resolved to the model the engine runs.
+use super::check::{non_negative, period_kind};
 use super::model::*;
 use super::raw::*;
-use super::validate::{non_negative, period_kind};
 use crate::num::Dec;
 use crate::period::PeriodKind;
 use crate::positioned::{one_of, Checker};

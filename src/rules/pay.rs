@@ -1,9 +1,9 @@
 //! Checks of `[[pay]]`: each pay rule's periods, roles and its one amount (by grade, per
 //! event, parameter bands, a subsidy, a pool, an item's value, a grade's parameter).
+use super::check::{non_negative, period_kind};
 use super::items::{rate, RoleResolver, RESERVED_COLUMNS};
 use super::model::*;
 use super::raw::*;
-use super::validate::{non_negative, period_kind};
 use crate::period::PeriodKind;
 use crate::positioned::{one_of, Checker};
 use rust_decimal::Decimal;

@@ -1,37 +1,18 @@
 //! Raw TOML → validated [`RuleSet`]. Every check that can be made before a run is made here,
 //! and every failure is collected (with its position) rather than stopping at the first.
+use super::check::period_kind;
 use super::grading::grading;
 use super::items::{item, RoleResolver};
 use super::model::*;
 use super::raw::*;
 use crate::measure::status;
-use crate::num::Dec;
 use crate::period::PeriodKind;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
-use toml::Spanned;
 
 pub use crate::positioned::Problem;
 use crate::positioned::{one_of, Checker};
-
-pub(super) fn period_kind(c: &mut Checker, n: &Name) -> Option<PeriodKind> {
-    match n.get_ref().as_str() {
-        "month" => Some(PeriodKind::Month),
-        "quarter" => Some(PeriodKind::Quarter),
-        "year" => Some(PeriodKind::Year),
-        other => {
-            c.at(
-                n,
-                format!(
-                    "unknown period `{other}`; expected {}",
-                    one_of(&["month", "quarter", "year"])
-                ),
-            );
-            None
-        }
-    }
-}
 
 /// Validates a parsed rule set.
 pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleSet, Vec<Problem>> {
@@ -251,12 +232,6 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         })
     } else {
         Err(c.problems)
-    }
-}
-
-pub(super) fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &Dec, what: &str) {
-    if v.0 < Decimal::ZERO {
-        c.at(at, format!("{what} cannot be negative (found {})", v.0));
     }
 }
 

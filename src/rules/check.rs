@@ -1,0 +1,32 @@
+//! Checks every section of a rule set shares: a period kind by name, a number that must not be
+//! negative. A leaf: the section checkers (validate, items, grading, pay) all use it.
+use super::raw::Name;
+use crate::num::Dec;
+use crate::period::PeriodKind;
+use crate::positioned::{one_of, Checker};
+use rust_decimal::Decimal;
+use toml::Spanned;
+
+pub(super) fn period_kind(c: &mut Checker, n: &Name) -> Option<PeriodKind> {
+    match n.get_ref().as_str() {
+        "month" => Some(PeriodKind::Month),
+        "quarter" => Some(PeriodKind::Quarter),
+        "year" => Some(PeriodKind::Year),
+        other => {
+            c.at(
+                n,
+                format!(
+                    "unknown period `{other}`; expected {}",
+                    one_of(&["month", "quarter", "year"])
+                ),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &Dec, what: &str) {
+    if v.0 < Decimal::ZERO {
+        c.at(at, format!("{what} cannot be negative (found {})", v.0));
+    }
+}
