@@ -577,3 +577,15 @@ fn issue15_a_cap_on_a_leaf_without_deduct_lines_or_a_floor_on_an_item_with_parts
         "{err}"
     );
 }
+
+#[test]
+fn an_unquoted_time_in_a_measure_is_named_with_what_to_write() {
+    let from = r#"field = "sign_in", by = "09:00" }"#;
+    let (err, line) = check_changed(from, r#"field = "sign_in", by = 09:00 }"#);
+    assert!(
+        err.contains(&format!(
+            ":{line}:84: a time or date is written in quotes here, like \"09:00\""
+        )),
+        "{err}"
+    );
+}
