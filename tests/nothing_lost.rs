@@ -90,15 +90,24 @@ fn command(input: &Path, out: &Path, env: &[(&str, &str)]) -> Command {
     c
 }
 
-/// Waits until the run has written its first file into the temporary folder.
+/// Waits until the run has written its first output into the temporary folder: all its
+/// inputs are read by then. The folder's mark and the sheets' extracts (`inputs/`) do not
+/// count — they are written before and while the inputs are read, and waiting on them let
+/// the input-changed test change the workbook before it was read.
 fn wait_for_temporary(parent: &Path, child: &mut Child) {
     let start = Instant::now();
+    let output = |e: std::fs::DirEntry| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name != ".gridscore-partial" && name != "inputs"
+    };
     loop {
         let writing = std::fs::read_dir(parent)
             .map(|rd| {
                 rd.filter_map(|e| e.ok()).any(|e| {
                     e.file_name().to_string_lossy().contains(".tmp-")
-                        && std::fs::read_dir(e.path()).map(|d| d.count() > 0).unwrap_or(false)
+                        && std::fs::read_dir(e.path())
+                            .map(|d| d.filter_map(|e| e.ok()).any(output))
+                            .unwrap_or(false)
                 })
             })
             .unwrap_or(false);
