@@ -585,3 +585,76 @@ fn a_duplicated_roster_id_comes_first_and_the_rows_it_orphans_are_grouped() {
     );
     assert_eq!(err.matches("found \"002\"").count(), 1, "one line for 002: {err}");
 }
+
+/// Issue 15: input problems were also raised while scoring (in measures and pay), so the
+/// engine could fail on input. They are found while reading now, each once at its row.
+#[test]
+fn issue15_an_assigned_case_without_its_time_and_a_rate_given_twice_are_found_while_reading() {
+    let mut f = Fixture::minimal();
+    // 交办事件 is counted by two case_deadline measures: its blank 交办时间 is one error.
+    f.push("事件", &["E2", "001", "交办事件", "2026-07-11", ""]);
+    *f.sheet("测评") = vec![
+        vec![
+            "编号".into(),
+            "知晓".into(),
+            "覆盖".into(),
+            "满意".into(),
+            "知晓率".into(),
+        ],
+        vec!["001".into(), "".into(), "".into(), "".into(), "0.9".into()],
+        vec!["001".into(), "".into(), "".into(), "".into(), "0.8".into()],
+    ];
+    let err = fixture_fails(&f);
+    assert!(err.contains("2 input errors"), "{err}");
+    assert!(
+        err.contains("事件!3") && err.contains("found \"事件编号 E2 with a blank 交办时间\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("测评!3") && err.contains("a second given rate for 001") && err.contains("the first is at 测评!2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn issue15_a_blank_monthly_subsidy_a_pay_rule_pays_from_is_found_while_reading() {
+    // xiangzhen2019 pays the quarter's subsidy from the roster's 月补贴: B's is blank.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    common::write_sheets(
+        &input,
+        &[
+            (
+                "花名册",
+                "编号,姓名,岗位,区域,月补贴\nA,甲,网格员,农村,1000\nB,乙,网格员,农村,\n",
+            ),
+            ("事件", "事件编号,编号,类型,日期\n"),
+            ("测评", "编号,满意率\nA,100%\nB,100%\n"),
+        ],
+    );
+    let out = dir.path().join("run");
+    let a = gridscore()
+        .args([
+            "quarter",
+            "--scheme",
+            "xiangzhen2019",
+            "--period",
+            "2026Q3",
+            "--history-from",
+            "2026Q3",
+        ])
+        .arg("--input")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("1 input error"), "{err}");
+    assert!(
+        err.contains("花名册!3")
+            && err.contains("found \"B 乙 with a blank 月补贴\", expected a 月补贴 (monthly subsidy): pay rule"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

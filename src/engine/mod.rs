@@ -102,7 +102,6 @@ struct Scored {
     /// The measures pay rules read after grading ([`PayAmount::PerEvent`]); the others are
     /// emptied once the worker is scored (see [`kept_measures`]).
     measures: Vec<Value>,
-    problems: Vec<InputProblem>,
     /// Per pay rule of the run: what it would pay with nothing withheld (a pool shares the
     /// difference).
     pay_full: Vec<Decimal>,
@@ -161,7 +160,6 @@ pub fn score_with(
     let mctx = MeasureCtx {
         measures: &rules.measures,
         period,
-        files: &inputs.sheet_files,
         credit: &credit,
         scoped: &scoped,
     };
@@ -199,10 +197,9 @@ pub fn score_with(
             expected: "a scoring pass that completes (an internal error: please report it with the inputs)".into(),
         }]));
     }
-    let mut problems: Vec<InputProblem> = scored
-        .iter_mut()
-        .flat_map(|s| std::mem::take(&mut s.problems))
-        .collect();
+    // The inputs were checked against the rules while read; what remains are the 参数 values
+    // the pay rules read below.
+    let mut problems: Vec<InputProblem> = Vec::new();
 
     // Quota groups and ranks.
     let graded = rules.grading.as_ref().is_some_and(|g| g.periods.contains(&period.kind));
@@ -373,7 +370,6 @@ pub fn score_with(
     }
     for s in scored.iter_mut() {
         pay::pay_worker(s, inputs, rules, (period, &cols), &pays, &param_cache);
-        problems.append(&mut s.problems);
     }
     let mut warnings = honor_ties;
     for (col, &pi) in pays.iter().enumerate() {
@@ -496,8 +492,7 @@ fn score_worker(
     let w = &inputs.workers[i];
     let rows = &inputs.rows[i];
     let days = WorkerDays::new(w, rows, working, &rules.duty_exclude);
-    let mut problems = Vec::new();
-    let measures = measure::compute_all(mctx, w, rows, &days, &mut problems);
+    let measures = measure::compute_all(mctx, w, rows, &days);
     let mut values = Vec::new();
     let mut trace = Vec::new();
     let mut top = Vec::with_capacity(rules.items.len());
@@ -612,7 +607,6 @@ fn score_worker(
         subject,
         top,
         measures,
-        problems,
         pay_full: Vec::new(),
     }
 }

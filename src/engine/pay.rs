@@ -95,15 +95,8 @@ pub(super) fn pay_worker(
                         vec![Source::Row(w.src)],
                     )
                 }
-                None => {
-                    s.problems.push(InputProblem {
-                        file: inputs.sheet_files.get("roster").cloned().unwrap_or_default(),
-                        place: w.src.to_string(),
-                        found: Some(format!("{} {} with a blank 月补贴", w.id, w.name)),
-                        expected: format!("a 月补贴 (monthly subsidy): pay rule {} pays from it", rule.label),
-                    });
-                    (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
-                }
+                // A blank 月补贴 was refused while reading (input/checks.rs).
+                None => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
             },
             PayAmount::GradeParam { grade, param, .. } => {
                 match (

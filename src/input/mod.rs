@@ -4,6 +4,7 @@
 //! it, parsed in one pass (sheets in parallel), and its rows are grouped by worker. Every
 //! problem is collected; if there is any, the run stops before scoring.
 pub mod cell;
+mod checks;
 pub mod contract;
 pub mod extract;
 pub mod plan;
@@ -813,6 +814,8 @@ pub fn load_with(
         .map(|j| (j.spec.key, sources[j.file].0.display.clone()))
         .collect();
     let mut inputs = resolve(by_kind, roster, &file_of, &ctx, &mut problems);
+    inputs.sheet_files = file_of.clone();
+    checks::rows_against_plan(&inputs, plan, &mut problems);
     // The files read, in the order given; the others are named as skipped.
     let mut index_of: Vec<Option<usize>> = Vec::with_capacity(sources.len());
     for (file, _) in sources {

@@ -24,6 +24,8 @@ pub struct PlannedType {
     pub amount: Option<(Decimal, Decimal)>,
     /// Rows may share a 事件编号 (one event reported several times, counted once).
     pub shared: bool,
+    /// An assigned case (交办): a counted row needs its 交办时间.
+    pub assigned: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +43,11 @@ pub struct ReadPlan {
     pub indicators: Vec<(String, IndicatorMode)>,
     /// A rule counts per week, so the days a week reaches beyond the period are read.
     pub weeks: bool,
+    /// The survey columns read as rates (their index in a survey row).
+    pub survey_fields: Vec<usize>,
+    /// The pay rules of this run that pay from the roster's 月补贴: label, and the roles paid
+    /// (`None`: all).
+    pub subsidies: Vec<(String, Option<Vec<usize>>)>,
 }
 
 impl ReadPlan {
@@ -61,6 +68,8 @@ impl ReadPlan {
             event_types: Vec::new(),
             indicators: Vec::new(),
             weeks: false,
+            survey_fields: Vec::new(),
+            subsidies: Vec::new(),
         }
     }
 

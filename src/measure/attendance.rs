@@ -11,7 +11,6 @@
 use super::{occ, row, CheckCx, Kind, Stage, Value, WorkerCx};
 use crate::input::contract::Status;
 use crate::input::records::SheetKind;
-use crate::input::InputProblem;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -68,7 +67,7 @@ impl Kind for AttendanceStatus {
         })
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let mut out = Vec::new();
         for a in &cx.rows.attendance {
             if self.approved.is_some_and(|want| a.approved != want) {

@@ -12,7 +12,6 @@
 //! ```
 use super::{row, CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
 use crate::input::records::SheetKind;
-use crate::input::InputProblem;
 use crate::num::Dec;
 use crate::positioned::one_of;
 use chrono::{Duration, NaiveDateTime, NaiveTime};
@@ -109,7 +108,7 @@ impl Kind for CaseDeadline {
         })
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], problems: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         // A timestamp after the period's end counts as absent.
         let end = (cx.run.period.last_day() + Duration::days(1)).and_time(NaiveTime::MIN);
         let seen = |t: Option<NaiveDateTime>| t.filter(|t| *t < end);
@@ -120,15 +119,8 @@ impl Kind for CaseDeadline {
             .iter()
             .filter(|e| e.counted && e.valid && self.types.contains(&e.type_id) && !e.count.is_zero())
         {
-            let Some(assigned) = e.assigned_at else {
-                problems.push(InputProblem {
-                    file: cx.run.file("events"),
-                    place: e.src.to_string(),
-                    found: Some(format!("事件编号 {} with a blank 交办时间", e.event_id)),
-                    expected: "a 交办时间 (assigned at) for an assigned case, so its deadlines can be checked".into(),
-                });
-                continue;
-            };
+            // A blank 交办时间 was refused while reading (input/checks.rs).
+            let Some(assigned) = e.assigned_at else { continue };
             let (acc, closed) = (seen(e.accepted_at), seen(e.closed_at));
             let hit = match (self.outcome, acc, closed) {
                 (CaseOutcome::Unhandled, _, _) => acc.is_none() || closed.is_none(),

@@ -10,7 +10,6 @@
 use super::{occ, row, CheckCx, Kind, Source, Stage, Value, WorkerCx};
 use crate::input::contract::DailyField;
 use crate::input::records::{Attendance, SheetKind};
-use crate::input::InputProblem;
 use crate::positioned::one_of;
 use chrono::NaiveTime;
 use rust_decimal::Decimal;
@@ -57,7 +56,7 @@ impl Kind for DailyDeadline {
         Some(DailyDeadline { field: field?, by: by? })
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let days = cx.days;
         let mut out = Vec::new();
         for d in &days.duty_days {

@@ -12,7 +12,6 @@
 //! ```
 use super::{row, CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
 use crate::input::records::{Event, SheetKind};
-use crate::input::InputProblem;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -101,7 +100,7 @@ impl Kind for Events {
         })
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let (w, run) = (cx.worker, cx.run);
         let group = match self.scope {
             EventScope::Own => None,

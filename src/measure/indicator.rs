@@ -10,7 +10,6 @@
 use super::{row, CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
 pub use crate::input::contract::IndicatorMode;
 use crate::input::records::SheetKind;
-use crate::input::InputProblem;
 use crate::positioned::one_of;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -54,20 +53,12 @@ impl Kind for Indicator {
         Some(Indicator { name, mode })
     }
 
-    /// A rate or a number must be there (a missing one is an omission, never a 0); a count
-    /// that is absent counts none. Two rows are an error.
-    fn compute(&self, cx: &WorkerCx, _: &[Value], problems: &mut Vec<InputProblem>) -> Value {
-        let (name, w) = (&self.name, cx.worker);
+    /// The subject's row (reading made sure a rate or a number has exactly one; a count that
+    /// is absent counts none).
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
+        let name = &self.name;
         let found: Vec<&crate::input::records::Indicator> =
             cx.rows.indicators.iter().filter(|i| &i.name == name).collect();
-        if found.len() > 1 {
-            problems.push(InputProblem {
-                file: cx.run.file("indicators"),
-                place: found[1].src.to_string(),
-                found: Some(format!("a second row 指标 = {name} for {}", w.id)),
-                expected: format!("one row per subject and 指标 (the first is at {})", found[0].src),
-            });
-        }
         let given = |rate: Decimal, sources| Value::Rate {
             rate,
             yes: 0,
@@ -85,15 +76,8 @@ impl Kind for Indicator {
             }]),
             (None, IndicatorMode::Count) => Value::Occurrences(vec![]),
             (Some(i), _) => given(i.value, vec![row(i.src)]),
-            (None, _) => {
-                problems.push(InputProblem {
-                    file: cx.run.file("indicators"),
-                    place: "指标".into(),
-                    found: Some(format!("no row 指标 = {name} for {} {}", w.id, w.name)),
-                    expected: "a row for every subject and every 指标 the rule set reads as a rate or a number".into(),
-                });
-                given(Decimal::ZERO, vec![])
-            }
+            // A missing rate or number was refused while reading (input/checks.rs).
+            (None, _) => given(Decimal::ZERO, vec![]),
         }
     }
 }

@@ -13,7 +13,6 @@
 use super::{CheckCx, Kind, Occurrence, Source, Stage, Value, WorkerCx};
 use crate::bucket;
 use crate::input::records::{SheetKind, Worker};
-use crate::input::InputProblem;
 use crate::num::{show, Dec};
 use crate::period::{Bucket, Period};
 use crate::positioned::one_of;
@@ -105,7 +104,7 @@ impl Kind for Minimum {
         })
     }
 
-    fn compute(&self, cx: &WorkerCx, done: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, done: &[Value]) -> Value {
         let w = cx.worker;
         let need = self
             .by_area

@@ -9,7 +9,6 @@
 use super::{occ, CheckCx, Kind, Source, Stage, Value, WorkerCx};
 use crate::input::contract::Session;
 use crate::input::records::SheetKind;
-use crate::input::InputProblem;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -41,7 +40,7 @@ impl Kind for MissingPatrols {
         }
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let days = cx.days;
         let mut out = Vec::new();
         for d in &days.duty_days {

@@ -6,7 +6,7 @@
 //! [`WorkerDays`] indexes them by day once, so every measure is a pass over one worker's rows.
 use crate::input::contract::{Session, Status};
 use crate::input::records::{Attendance, Patrol, SheetKind, Src, Worker};
-use crate::input::{InputProblem, Inputs, WorkerRows};
+use crate::input::{Inputs, WorkerRows};
 use crate::period::Period;
 use crate::positioned::{one_of, Checker, Node};
 use chrono::NaiveDate;
@@ -53,9 +53,9 @@ macro_rules! kinds {
                     $(MeasureKind::$Kind(_) => <$module::$Kind as Kind>::SHEET,)*
                 }
             }
-            fn compute(&self, cx: &WorkerCx, done: &[Value], problems: &mut Vec<InputProblem>) -> Value {
+            fn compute(&self, cx: &WorkerCx, done: &[Value]) -> Value {
                 match self {
-                    $(MeasureKind::$Kind(k) => k.compute(cx, done, problems),)*
+                    $(MeasureKind::$Kind(k) => k.compute(cx, done),)*
                 }
             }
         }
@@ -111,7 +111,7 @@ pub trait Kind: Sized {
     /// Checks a read table, naming every problem; `None` when it cannot be used.
     fn check(raw: Self::Raw, cx: &mut CheckCx) -> Option<Self>;
     /// One worker's value. `done` holds the values of the stages before this one.
-    fn compute(&self, cx: &WorkerCx, done: &[Value], problems: &mut Vec<InputProblem>) -> Value;
+    fn compute(&self, cx: &WorkerCx, done: &[Value]) -> Value;
 }
 
 fn read_checked<K: Kind>(rest: Spanned<Node>, cx: &mut CheckCx) -> Option<K> {
@@ -369,8 +369,6 @@ impl<'a> WorkerDays<'a> {
 pub struct MeasureCtx<'a> {
     pub measures: &'a [Measure],
     pub period: Period,
-    /// The file each sheet came from (by contract key), for errors found while measuring.
-    pub files: &'a std::collections::HashMap<&'static str, String>,
     /// Events counted once: the row each is credited to, and its highest level.
     pub credit: &'a HashMap<Src, Option<String>>,
     /// For event measures scoped to a grid or village: every row of the group's workers, by
@@ -457,12 +455,6 @@ pub fn event_credit(
         .collect()
 }
 
-impl MeasureCtx<'_> {
-    fn file(&self, key: &str) -> String {
-        self.files.get(key).cloned().unwrap_or_default()
-    }
-}
-
 fn row(src: crate::input::records::Src) -> Source {
     Source::Row(src)
 }
@@ -512,7 +504,6 @@ pub fn compute_all<'a>(
     w: &'a Worker,
     rows: &'a WorkerRows,
     days: &'a WorkerDays<'a>,
-    problems: &mut Vec<InputProblem>,
 ) -> Vec<Value> {
     let cx = WorkerCx {
         run: ctx,
@@ -524,7 +515,7 @@ pub fn compute_all<'a>(
     for stage in [Stage::Rows, Stage::Joined, Stage::PerBucket] {
         for (i, m) in ctx.measures.iter().enumerate() {
             if m.kind.stage() == stage {
-                values[i] = m.kind.compute(&cx, &values, problems);
+                values[i] = m.kind.compute(&cx, &values);
             }
         }
     }

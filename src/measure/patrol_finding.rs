@@ -9,7 +9,6 @@
 use super::{occ, row, CheckCx, Kind, Stage, Value, WorkerCx};
 use crate::input::contract::PatrolFinding as Finding;
 use crate::input::records::SheetKind;
-use crate::input::InputProblem;
 use crate::positioned::one_of;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -44,7 +43,7 @@ impl Kind for PatrolFinding {
         Some(PatrolFinding { finding: f? })
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let mut out = Vec::new();
         for ((d, _), ps) in &cx.days.patrols {
             if ps.iter().any(|p| p.exempt) {

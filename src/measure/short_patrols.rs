@@ -8,7 +8,6 @@
 //! ```
 use super::{occ, row, CheckCx, Kind, Stage, Value, WorkerCx};
 use crate::input::records::SheetKind;
-use crate::input::InputProblem;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -54,7 +53,7 @@ impl Kind for ShortPatrols {
         Some(ShortPatrols { minimum_hours: out })
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let min_secs = self.minimum_hours.get(cx.worker.role).copied().unwrap_or_default() * Decimal::from(3600);
         let mut out = Vec::new();
         for ((d, _), ps) in &cx.days.patrols {

@@ -9,7 +9,6 @@
 use super::{row, CheckCx, Kind, Stage, Value, WorkerCx};
 use crate::input::contract::SurveyField;
 use crate::input::records::{SheetKind, Survey};
-use crate::input::InputProblem;
 use crate::positioned::one_of;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -44,17 +43,10 @@ impl Kind for SurveyRate {
         Some(SurveyRate { field: f? })
     }
 
-    fn compute(&self, cx: &WorkerCx, _: &[Value], problems: &mut Vec<InputProblem>) -> Value {
-        let (rows, f, w) = (&cx.rows.survey, self.field.index(), cx.worker);
+    fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
+        let (rows, f) = (&cx.rows.survey, self.field.index());
         let given: Vec<&Survey> = rows.iter().filter(|s| s.rates[f].is_some()).collect();
-        if given.len() > 1 {
-            problems.push(InputProblem {
-                file: cx.run.file("survey"),
-                place: given[1].src.to_string(),
-                found: Some(format!("a second given rate for {}", w.id)),
-                expected: format!("one given rate per worker and period (the first is at {})", given[0].src),
-            });
-        }
+        // A second given rate was refused while reading (input/checks.rs).
         if let Some(g) = given.first() {
             return Value::Rate {
                 rate: g.rates[f].unwrap_or_default(),

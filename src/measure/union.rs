@@ -11,7 +11,6 @@
 //! ```
 use super::{CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
 use crate::input::records::SheetKind;
-use crate::input::InputProblem;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -54,7 +53,7 @@ impl Kind for Union {
         Some(Union { of })
     }
 
-    fn compute(&self, _: &WorkerCx, done: &[Value], _: &mut Vec<InputProblem>) -> Value {
+    fn compute(&self, _: &WorkerCx, done: &[Value]) -> Value {
         let mut all: Vec<Occurrence> = self
             .of
             .iter()

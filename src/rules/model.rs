@@ -625,13 +625,39 @@ impl RuleSet {
             })
             .collect();
         let shared = self.shared_event_types();
+        let assigned: Vec<usize> = self
+            .measures
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MeasureKind::CaseDeadline(c) => Some(c.types.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         plan.event_types = (0..self.event_types.len())
             .map(|t| PlannedType {
                 name: self.event_types[t].name.clone(),
                 levels: self.event_types[t].levels.clone(),
                 amount: self.amount_range(t),
                 shared: shared.contains(&t),
+                assigned: assigned.contains(&t),
             })
+            .collect();
+        plan.survey_fields = self
+            .measures
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MeasureKind::SurveyRate(s) => Some(s.field.index()),
+                _ => None,
+            })
+            .collect();
+        plan.survey_fields.sort_unstable();
+        plan.survey_fields.dedup();
+        plan.subsidies = self
+            .pay
+            .iter()
+            .filter(|p| p.periods.contains(&kind) && matches!(p.amount, PayAmount::Subsidy { .. }))
+            .map(|p| (p.label.clone(), p.roles.clone()))
             .collect();
         plan.indicators = self.indicators();
         plan.weeks = self.counts_weeks();

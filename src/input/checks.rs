@@ -1,0 +1,97 @@
+//! What the rule set requires of each subject's rows, checked once the rows are grouped, so
+//! that every input problem is found while reading and scoring cannot fail on input: an
+//! assigned case needs its 交办时间, a 指标 read as a rate or a number needs exactly one row
+//! per subject, a survey gives a worker's rate at most once, and a subsidy needs the 月补贴.
+use super::contract::IndicatorMode;
+use super::plan::ReadPlan;
+use super::problem::InputProblem;
+use super::records::Worker;
+use super::{Inputs, WorkerRows};
+
+/// Every problem of the grouped rows against the plan, in no particular order.
+pub fn rows_against_plan(inputs: &Inputs, plan: &ReadPlan, problems: &mut Vec<InputProblem>) {
+    let file = |key: &str| inputs.sheet_files.get(key).cloned().unwrap_or_default();
+    for (w, rows) in inputs.workers.iter().zip(&inputs.rows) {
+        assigned_cases(rows, plan, &file("events"), problems);
+        indicators(w, rows, plan, &file("indicators"), problems);
+        given_rates(w, rows, plan, &file("survey"), problems);
+        subsidy(w, plan, &file("roster"), problems);
+    }
+}
+
+/// A counted row of an assigned-case type needs its 交办时间: its deadlines run from it.
+fn assigned_cases(rows: &WorkerRows, plan: &ReadPlan, file: &str, problems: &mut Vec<InputProblem>) {
+    for e in rows.events.iter().filter(|e| {
+        e.counted
+            && e.valid
+            && !e.count.is_zero()
+            && e.assigned_at.is_none()
+            && plan.event_types.get(e.type_id).is_some_and(|t| t.assigned)
+    }) {
+        problems.push(InputProblem {
+            file: file.to_string(),
+            place: e.src.to_string(),
+            found: Some(format!("事件编号 {} with a blank 交办时间", e.event_id)),
+            expected: "a 交办时间 (assigned at) for an assigned case, so its deadlines can be checked".into(),
+        });
+    }
+}
+
+/// A 指标 read as a rate or a number must be there once (a missing one is an omission, never
+/// a 0); one read as a count may be absent (none), but not twice.
+fn indicators(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, problems: &mut Vec<InputProblem>) {
+    for (name, mode) in &plan.indicators {
+        let found: Vec<_> = rows.indicators.iter().filter(|i| &i.name == name).collect();
+        if found.len() > 1 {
+            problems.push(InputProblem {
+                file: file.to_string(),
+                place: found[1].src.to_string(),
+                found: Some(format!("a second row 指标 = {name} for {}", w.id)),
+                expected: format!("one row per subject and 指标 (the first is at {})", found[0].src),
+            });
+        }
+        if found.is_empty() && *mode != IndicatorMode::Count {
+            problems.push(InputProblem {
+                file: file.to_string(),
+                place: "指标".into(),
+                found: Some(format!("no row 指标 = {name} for {} {}", w.id, w.name)),
+                expected: "a row for every subject and every 指标 the rule set reads as a rate or a number".into(),
+            });
+        }
+    }
+}
+
+/// A worker's rate given outright (not from respondents) is given once per period.
+fn given_rates(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, problems: &mut Vec<InputProblem>) {
+    for &f in &plan.survey_fields {
+        let given: Vec<_> = rows.survey.iter().filter(|s| s.rates[f].is_some()).collect();
+        if given.len() > 1 {
+            problems.push(InputProblem {
+                file: file.to_string(),
+                place: given[1].src.to_string(),
+                found: Some(format!("a second given rate for {}", w.id)),
+                expected: format!(
+                    "one given rate per worker and period (the first is at {})",
+                    given[0].src
+                ),
+            });
+        }
+    }
+}
+
+/// A pay rule of this run that pays from the 月补贴 needs it for every worker it pays.
+fn subsidy(w: &Worker, plan: &ReadPlan, file: &str, problems: &mut Vec<InputProblem>) {
+    if w.monthly_subsidy.is_some() {
+        return;
+    }
+    for (label, roles) in &plan.subsidies {
+        if roles.as_ref().is_none_or(|r| r.contains(&w.role)) {
+            problems.push(InputProblem {
+                file: file.to_string(),
+                place: w.src.to_string(),
+                found: Some(format!("{} {} with a blank 月补贴", w.id, w.name)),
+                expected: format!("a 月补贴 (monthly subsidy): pay rule {label} pays from it"),
+            });
+        }
+    }
+}
