@@ -206,201 +206,7 @@ pub(super) fn item(
         }
         ItemBody::Parts(parts)
     } else {
-        let scoring = match (&it.tier, &it.deduct, &it.add) {
-            (None, None, None) if it.sum_of_runs.is_some() && it.monthly.is_none() && it.scale.is_none() => {
-                let r = it.sum_of_runs.as_ref().map(|r| {
-                    let per = period_kind(c, &r.per).unwrap_or(PeriodKind::Month);
-                    Scoring::SumOfRuns {
-                        per,
-                        item: r.item.get_ref().clone(),
-                    }
-                });
-                r.unwrap_or(Scoring::Lines(vec![]))
-            }
-            (None, None, None) if it.monthly.is_some() && it.scale.is_none() => {
-                let f = it.monthly.as_ref().map(|f| {
-                    let ids: Vec<Name> = f
-                        .by_role
-                        .get_ref()
-                        .keys()
-                        .map(|k| Spanned::new(f.by_role.span(), k.clone()))
-                        .collect();
-                    let resolved = resolve_roles(c, &Some(ids)).unwrap_or_default();
-                    let n = resolved.iter().max().map_or(0, |m| m + 1);
-                    let mut by_role = vec![None; n];
-                    for (ri, (_, amount)) in resolved.iter().zip(f.by_role.get_ref()) {
-                        non_negative(c, &f.by_role, amount, "an amount");
-                        by_role[*ri] = Some(amount.0);
-                    }
-                    let share = f.share.map_or(Decimal::ONE, |s| s.0);
-                    if share < Decimal::ZERO {
-                        c.at(&f.by_role, "a share cannot be negative");
-                    }
-                    Scoring::Monthly {
-                        by_role,
-                        share,
-                        part_month: f.part_month,
-                    }
-                });
-                f.unwrap_or(Scoring::Lines(vec![]))
-            }
-            (None, None, None) if it.scale.is_some() => {
-                let sc = it.scale.as_ref().map(|sc| {
-                    let mi = measure(c, &sc.measure);
-                    let rate_like = match measures.get(mi).map(|m| &m.kind) {
-                        Some(MeasureKind::SurveyRate(_)) => true,
-                        Some(MeasureKind::Indicator(i)) => i.mode != IndicatorMode::Count,
-                        _ => false,
-                    };
-                    if !rate_like {
-                        c.at(
-                            &sc.measure,
-                            "`scale` scores a rate or a given number: a `survey_rate`, or an `indicator` read as a rate or a number",
-                        );
-                    }
-                    if let Some(m) = max {
-                        if sc.points.0 > m {
-                            c.at(
-                                &sc.measure,
-                                format!("scale points {} exceed the item's max {m}", sc.points.0),
-                            );
-                        }
-                    }
-                    if sc.dp > 10 {
-                        c.at(&sc.measure, "`dp` keeps at most 10 decimal places");
-                    }
-                    Scale {
-                        measure: mi,
-                        points: sc.points.0,
-                        dp: sc.dp.min(10),
-                    }
-                });
-                match sc {
-                    Some(sc) => Scoring::Scale(sc),
-                    None => Scoring::Lines(vec![]),
-                }
-            }
-            (Some(t), None, None) if it.scale.is_none() && it.monthly.is_none() => {
-                let mut prev: Option<Decimal> = None;
-                for (th, pts) in t.at_least.get_ref() {
-                    if prev.is_some_and(|p| th.0 >= p) {
-                        c.at(
-                            &t.at_least,
-                            "tier thresholds must be listed highest first, each lower than the one before",
-                        );
-                    }
-                    if let Some(m) = max {
-                        if pts.0 > m {
-                            c.at(&t.at_least, format!("tier points {} exceed the item's max {m}", pts.0));
-                        }
-                    }
-                    prev = Some(th.0);
-                }
-                Scoring::Tier(Tier {
-                    measure: measure(c, &t.measure),
-                    at_least: t.at_least.get_ref().iter().map(|(a, b)| (a.0, b.0)).collect(),
-                    otherwise: t.otherwise.0,
-                })
-            }
-            (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() && it.monthly.is_none() => {
-                if kind == ItemKind::Deduction && a.is_some() {
-                    c.at(
-                        &it.id,
-                        format!("deduction item `{path}` takes `deduct` lines, not `add`"),
-                    );
-                }
-                if kind == ItemKind::Bonus && d.is_some() {
-                    c.at(&it.id, format!("bonus item `{path}` takes `add` lines, not `deduct`"));
-                }
-                let mut lines = Vec::new();
-                for (sign, list) in [(Decimal::NEGATIVE_ONE, d), (Decimal::ONE, a)] {
-                    for l in list.iter().flat_map(|v| v.iter()) {
-                        let mi = measure(c, &l.measure);
-                        let per = match l.per.as_ref().map(|p| p.get_ref().as_str()) {
-                            None | Some("period") => Bucket::Period,
-                            Some("month") => Bucket::Month,
-                            Some(other) => {
-                                // Not `week`: a line counts the period's own days, and a week
-                                // may reach outside it. Weeks are counted by a `minimum` measure.
-                                c.at(
-                                    l.per.as_ref().unwrap_or(&l.measure),
-                                    format!(
-                                        "per `{other}`; expected {} (count weeks with a measure of kind `minimum`)",
-                                        one_of(&["period", "month"])
-                                    ),
-                                );
-                                Bucket::Period
-                            }
-                        };
-                        if l.per.is_some() && l.beyond.is_none() && l.up_to.is_none() && l.cap.is_none() {
-                            c.at(
-                                &l.measure,
-                                "`per` only matters with `beyond`, `up_to` or `cap` (which then apply per bucket)",
-                            );
-                        }
-                        if let (Some(b), Some(u)) = (l.beyond, l.up_to) {
-                            if u.0 < b.0 {
-                                c.at(&l.measure, "`up_to` must not be below `beyond`");
-                            }
-                        }
-                        if l.up_to.is_some_and(|u| u.0 < Decimal::ZERO) {
-                            c.at(&l.measure, "`up_to` cannot be negative");
-                        }
-                        if let Some(cap) = &l.cap {
-                            non_negative(c, cap, cap.get_ref(), "a cap");
-                        }
-                        if let Some(b) = l.beyond {
-                            if b.0 < Decimal::ZERO {
-                                c.at(&l.measure, "`beyond` cannot be negative");
-                            }
-                        }
-                        if matches!(measures.get(mi).map(|m| &m.kind), Some(MeasureKind::SurveyRate { .. })) {
-                            c.at(&l.measure, "a survey rate is a ratio: score it with `tier`, not a line");
-                        }
-                        lines.push(Line {
-                            label: l
-                                .label
-                                .clone()
-                                .unwrap_or_else(|| measures.get(mi).map(|m| m.label.clone()).unwrap_or_default()),
-                            measure: mi,
-                            sign,
-                            rate: if l.from_row {
-                                if l.each.is_some() || l.by_level.is_some() {
-                                    c.at(&l.measure, "`from_row` pays the row's 金额: give no `each` or `by_level`");
-                                }
-                                if !matches!(
-                                    measures.get(mi).map(|m| &m.kind),
-                                    Some(MeasureKind::Events(crate::measure::events::Events { amount: Some(_), .. }))
-                                ) {
-                                    c.at(
-                                        &l.measure,
-                                        "`from_row` needs an `events` measure with `amount_between` (the range each 金额 must lie in)",
-                                    );
-                                }
-                                Rate::FromRow
-                            } else {
-                                rate(c, &l.measure, l.each, l.by_level.as_ref(), mi, measures, types)
-                            },
-                            beyond: l.beyond.map(|b| b.0),
-                            up_to: l.up_to.map(|u| u.0),
-                            per,
-                            roles: resolve_roles(c, &l.roles),
-                            cap: l.cap.as_ref().map(|x| x.get_ref().0),
-                        });
-                    }
-                }
-                Scoring::Lines(lines)
-            }
-            _ => {
-                c.at(
-                    &it.id,
-                    format!(
-                        "leaf item `{path}` needs exactly one of `tier`, `scale`, or `deduct`/`add` lines, or `part`s"
-                    ),
-                );
-                Scoring::Lines(vec![])
-            }
-        };
+        let scoring = leaf_scoring(c, it, kind, &path, max, measure, resolve_roles, (measures, types));
         let floor = it.floor.as_ref().map(|f| f.get_ref().0);
         // The cap counts what deduct lines take off: anywhere else it would limit nothing.
         let deducts = matches!(&scoring, Scoring::Lines(ls) if ls.iter().any(|l| l.sign < Decimal::ZERO));
@@ -440,5 +246,212 @@ pub(super) fn item(
         weight,
         periods,
         body,
+    }
+}
+
+/// How a leaf scores: a tier, lines, a scale, a monthly amount or a sum over runs — exactly one.
+#[allow(clippy::too_many_arguments)]
+fn leaf_scoring(
+    c: &mut Checker,
+    it: &RawItem,
+    kind: ItemKind,
+    path: &str,
+    max: Option<Decimal>,
+    measure: &dyn Fn(&mut Checker, &Name) -> usize,
+    resolve_roles: &RoleResolver,
+    (measures, types): (&[Measure], &[EventType]),
+) -> Scoring {
+    match (&it.tier, &it.deduct, &it.add) {
+        (None, None, None) if it.sum_of_runs.is_some() && it.monthly.is_none() && it.scale.is_none() => {
+            let r = it.sum_of_runs.as_ref().map(|r| {
+                let per = period_kind(c, &r.per).unwrap_or(PeriodKind::Month);
+                Scoring::SumOfRuns {
+                    per,
+                    item: r.item.get_ref().clone(),
+                }
+            });
+            r.unwrap_or(Scoring::Lines(vec![]))
+        }
+        (None, None, None) if it.monthly.is_some() && it.scale.is_none() => {
+            let f = it.monthly.as_ref().map(|f| {
+                let ids: Vec<Name> = f
+                    .by_role
+                    .get_ref()
+                    .keys()
+                    .map(|k| Spanned::new(f.by_role.span(), k.clone()))
+                    .collect();
+                let resolved = resolve_roles(c, &Some(ids)).unwrap_or_default();
+                let n = resolved.iter().max().map_or(0, |m| m + 1);
+                let mut by_role = vec![None; n];
+                for (ri, (_, amount)) in resolved.iter().zip(f.by_role.get_ref()) {
+                    non_negative(c, &f.by_role, amount, "an amount");
+                    by_role[*ri] = Some(amount.0);
+                }
+                let share = f.share.map_or(Decimal::ONE, |s| s.0);
+                if share < Decimal::ZERO {
+                    c.at(&f.by_role, "a share cannot be negative");
+                }
+                Scoring::Monthly {
+                    by_role,
+                    share,
+                    part_month: f.part_month,
+                }
+            });
+            f.unwrap_or(Scoring::Lines(vec![]))
+        }
+        (None, None, None) if it.scale.is_some() => {
+            let sc = it.scale.as_ref().map(|sc| {
+                let mi = measure(c, &sc.measure);
+                let rate_like = match measures.get(mi).map(|m| &m.kind) {
+                    Some(MeasureKind::SurveyRate(_)) => true,
+                    Some(MeasureKind::Indicator(i)) => i.mode != IndicatorMode::Count,
+                    _ => false,
+                };
+                if !rate_like {
+                    c.at(
+                        &sc.measure,
+                        "`scale` scores a rate or a given number: a `survey_rate`, or an `indicator` read as a rate or a number",
+                    );
+                }
+                if let Some(m) = max {
+                    if sc.points.0 > m {
+                        c.at(
+                            &sc.measure,
+                            format!("scale points {} exceed the item's max {m}", sc.points.0),
+                        );
+                    }
+                }
+                if sc.dp > 10 {
+                    c.at(&sc.measure, "`dp` keeps at most 10 decimal places");
+                }
+                Scale {
+                    measure: mi,
+                    points: sc.points.0,
+                    dp: sc.dp.min(10),
+                }
+            });
+            match sc {
+                Some(sc) => Scoring::Scale(sc),
+                None => Scoring::Lines(vec![]),
+            }
+        }
+        (Some(t), None, None) if it.scale.is_none() && it.monthly.is_none() => {
+            let mut prev: Option<Decimal> = None;
+            for (th, pts) in t.at_least.get_ref() {
+                if prev.is_some_and(|p| th.0 >= p) {
+                    c.at(
+                        &t.at_least,
+                        "tier thresholds must be listed highest first, each lower than the one before",
+                    );
+                }
+                if let Some(m) = max {
+                    if pts.0 > m {
+                        c.at(&t.at_least, format!("tier points {} exceed the item's max {m}", pts.0));
+                    }
+                }
+                prev = Some(th.0);
+            }
+            Scoring::Tier(Tier {
+                measure: measure(c, &t.measure),
+                at_least: t.at_least.get_ref().iter().map(|(a, b)| (a.0, b.0)).collect(),
+                otherwise: t.otherwise.0,
+            })
+        }
+        (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() && it.monthly.is_none() => {
+            if kind == ItemKind::Deduction && a.is_some() {
+                c.at(
+                    &it.id,
+                    format!("deduction item `{path}` takes `deduct` lines, not `add`"),
+                );
+            }
+            if kind == ItemKind::Bonus && d.is_some() {
+                c.at(&it.id, format!("bonus item `{path}` takes `add` lines, not `deduct`"));
+            }
+            let mut lines = Vec::new();
+            for (sign, list) in [(Decimal::NEGATIVE_ONE, d), (Decimal::ONE, a)] {
+                for l in list.iter().flat_map(|v| v.iter()) {
+                    let mi = measure(c, &l.measure);
+                    let per = match l.per.as_ref().map(|p| p.get_ref().as_str()) {
+                        None | Some("period") => Bucket::Period,
+                        Some("month") => Bucket::Month,
+                        Some(other) => {
+                            // Not `week`: a line counts the period's own days, and a week
+                            // may reach outside it. Weeks are counted by a `minimum` measure.
+                            c.at(
+                                l.per.as_ref().unwrap_or(&l.measure),
+                                format!(
+                                    "per `{other}`; expected {} (count weeks with a measure of kind `minimum`)",
+                                    one_of(&["period", "month"])
+                                ),
+                            );
+                            Bucket::Period
+                        }
+                    };
+                    if l.per.is_some() && l.beyond.is_none() && l.up_to.is_none() && l.cap.is_none() {
+                        c.at(
+                            &l.measure,
+                            "`per` only matters with `beyond`, `up_to` or `cap` (which then apply per bucket)",
+                        );
+                    }
+                    if let (Some(b), Some(u)) = (l.beyond, l.up_to) {
+                        if u.0 < b.0 {
+                            c.at(&l.measure, "`up_to` must not be below `beyond`");
+                        }
+                    }
+                    if l.up_to.is_some_and(|u| u.0 < Decimal::ZERO) {
+                        c.at(&l.measure, "`up_to` cannot be negative");
+                    }
+                    if let Some(cap) = &l.cap {
+                        non_negative(c, cap, cap.get_ref(), "a cap");
+                    }
+                    if let Some(b) = l.beyond {
+                        if b.0 < Decimal::ZERO {
+                            c.at(&l.measure, "`beyond` cannot be negative");
+                        }
+                    }
+                    if matches!(measures.get(mi).map(|m| &m.kind), Some(MeasureKind::SurveyRate { .. })) {
+                        c.at(&l.measure, "a survey rate is a ratio: score it with `tier`, not a line");
+                    }
+                    lines.push(Line {
+                        label: l
+                            .label
+                            .clone()
+                            .unwrap_or_else(|| measures.get(mi).map(|m| m.label.clone()).unwrap_or_default()),
+                        measure: mi,
+                        sign,
+                        rate: if l.from_row {
+                            if l.each.is_some() || l.by_level.is_some() {
+                                c.at(&l.measure, "`from_row` pays the row's 金额: give no `each` or `by_level`");
+                            }
+                            if !matches!(
+                                measures.get(mi).map(|m| &m.kind),
+                                Some(MeasureKind::Events(crate::measure::events::Events { amount: Some(_), .. }))
+                            ) {
+                                c.at(
+                                    &l.measure,
+                                    "`from_row` needs an `events` measure with `amount_between` (the range each 金额 must lie in)",
+                                );
+                            }
+                            Rate::FromRow
+                        } else {
+                            rate(c, &l.measure, l.each, l.by_level.as_ref(), mi, measures, types)
+                        },
+                        beyond: l.beyond.map(|b| b.0),
+                        up_to: l.up_to.map(|u| u.0),
+                        per,
+                        roles: resolve_roles(c, &l.roles),
+                        cap: l.cap.as_ref().map(|x| x.get_ref().0),
+                    });
+                }
+            }
+            Scoring::Lines(lines)
+        }
+        _ => {
+            c.at(
+                &it.id,
+                format!("leaf item `{path}` needs exactly one of `tier`, `scale`, or `deduct`/`add` lines, or `part`s"),
+            );
+            Scoring::Lines(vec![])
+        }
     }
 }
