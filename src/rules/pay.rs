@@ -94,29 +94,7 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             }
         };
         let amount = if let Some(bg) = &p.by_grade {
-            if grading.is_none() {
-                c.at(bg, "pay by_grade needs a [grading] section");
-            }
-            for g in &grades {
-                if !bg.get_ref().contains_key(g) {
-                    c.at(bg, format!("pay `{}` has no amount for grade `{g}`", p.id.get_ref()));
-                }
-            }
-            let vetoed = grading.as_ref().map(|g| g.vetoed_grade.clone()).unwrap_or_default();
-            for (g, a) in bg.get_ref() {
-                if !grades.contains(g) && *g != vetoed {
-                    c.at(
-                        bg,
-                        format!(
-                            "pay `{}` names grade `{g}`, which the grading does not give; grades: {}",
-                            p.id.get_ref(),
-                            grades.join(", ")
-                        ),
-                    );
-                }
-                non_negative(c, bg, a, "an amount");
-            }
-            PayAmount::ByGrade(bg.get_ref().iter().map(|(g, a)| (g.clone(), a.0)).collect())
+            by_grade(c, p, bg, grading)
         } else if let Some(pe) = &p.per_event {
             let m = measure(c, &pe.measure);
             let rate = rate(c, &pe.measure, pe.each, pe.by_level.as_ref(), m, measures, event_types);
@@ -140,26 +118,7 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             }
         } else if let Some(pool) = &p.pool {
             known_grade(c, &p.id, &pool.grade);
-            // The pool shares what an earlier rule of the same runs withheld.
-            let from = pay.iter().position(|r: &PayRule| r.id == *pool.from.get_ref());
-            match from {
-                None => c.at(
-                    &pool.from,
-                    format!(
-                        "pool `from` must name a pay rule declared above it; `{}` is not one",
-                        pool.from.get_ref()
-                    ),
-                ),
-                Some(f) if pay[f].periods != periods => c.at(
-                    &pool.from,
-                    "a pool and the pay rule it shares must be paid in the same periods",
-                ),
-                Some(_) => {}
-            }
-            PayAmount::Pool {
-                from: from.unwrap_or_default(),
-                grade: pool.grade.clone(),
-            }
+            self::pool(c, pool, &pay, &periods)
         } else if let Some(gp) = &p.grade_param {
             known_grade(c, &p.id, &gp.grade);
             if let Some(m) = &gp.at_most {
@@ -182,29 +141,7 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             }
             PayAmount::Item(path.get_ref().clone())
         } else if let Some(pb) = &p.param_bands {
-            let mut last: Option<Decimal> = None;
-            for (from, to, amount) in pb.bands.get_ref() {
-                if to.0 < from.0 || last.is_some_and(|l| from.0 <= l) {
-                    c.at(
-                        &pb.bands,
-                        "param bands must be [from, to, amount] with from ≤ to, in increasing order, not overlapping",
-                    );
-                }
-                non_negative(c, &pb.bands, amount, "an amount");
-                last = Some(to.0);
-            }
-            if pb.value == super::model::ParamValue::Amount {
-                c.at(
-                    &pb.bands,
-                    "param bands read a `rank`, a `count` or a `number`, not an `amount`",
-                );
-            }
-            PayAmount::ParamBands {
-                param: pb.param.clone(),
-                value: pb.value,
-                bands: pb.bands.get_ref().iter().map(|(a, b, x)| (a.0, b.0, x.0)).collect(),
-                otherwise: pb.otherwise.0,
-            }
+            param_bands(c, pb)
         } else {
             continue;
         };
@@ -219,4 +156,88 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
         });
     }
     pay
+}
+
+/// `by_grade`: an amount for each grade the grading gives (and, optionally, the vetoed grade).
+fn by_grade(
+    c: &mut Checker,
+    p: &RawPay,
+    bg: &toml::Spanned<std::collections::BTreeMap<String, crate::num::Dec>>,
+    grading: Option<&Grading>,
+) -> PayAmount {
+    let grades: Vec<String> = grading.map(Grading::grades).unwrap_or_default();
+    if grading.is_none() {
+        c.at(bg, "pay by_grade needs a [grading] section");
+    }
+    for g in &grades {
+        if !bg.get_ref().contains_key(g) {
+            c.at(bg, format!("pay `{}` has no amount for grade `{g}`", p.id.get_ref()));
+        }
+    }
+    let vetoed = grading.map(|g| g.vetoed_grade.clone()).unwrap_or_default();
+    for (g, a) in bg.get_ref() {
+        if !grades.contains(g) && *g != vetoed {
+            c.at(
+                bg,
+                format!(
+                    "pay `{}` names grade `{g}`, which the grading does not give; grades: {}",
+                    p.id.get_ref(),
+                    grades.join(", ")
+                ),
+            );
+        }
+        non_negative(c, bg, a, "an amount");
+    }
+    PayAmount::ByGrade(bg.get_ref().iter().map(|(g, a)| (g.clone(), a.0)).collect())
+}
+
+/// `pool`: what a pay rule above it withheld, shared among a grade, in the same periods.
+fn pool(c: &mut Checker, pool: &RawPool, earlier: &[PayRule], periods: &[PeriodKind]) -> PayAmount {
+    // The pool shares what an earlier rule of the same runs withheld.
+    let from = earlier.iter().position(|r: &PayRule| r.id == *pool.from.get_ref());
+    match from {
+        None => c.at(
+            &pool.from,
+            format!(
+                "pool `from` must name a pay rule declared above it; `{}` is not one",
+                pool.from.get_ref()
+            ),
+        ),
+        Some(f) if earlier[f].periods != periods => c.at(
+            &pool.from,
+            "a pool and the pay rule it shares must be paid in the same periods",
+        ),
+        Some(_) => {}
+    }
+    PayAmount::Pool {
+        from: from.unwrap_or_default(),
+        grade: pool.grade.clone(),
+    }
+}
+
+/// `param_bands`: a 参数 value looked up in increasing, non-overlapping bands.
+fn param_bands(c: &mut Checker, pb: &RawParamBands) -> PayAmount {
+    let mut last: Option<Decimal> = None;
+    for (from, to, amount) in pb.bands.get_ref() {
+        if to.0 < from.0 || last.is_some_and(|l| from.0 <= l) {
+            c.at(
+                &pb.bands,
+                "param bands must be [from, to, amount] with from ≤ to, in increasing order, not overlapping",
+            );
+        }
+        non_negative(c, &pb.bands, amount, "an amount");
+        last = Some(to.0);
+    }
+    if pb.value == super::model::ParamValue::Amount {
+        c.at(
+            &pb.bands,
+            "param bands read a `rank`, a `count` or a `number`, not an `amount`",
+        );
+    }
+    PayAmount::ParamBands {
+        param: pb.param.clone(),
+        value: pb.value,
+        bands: pb.bands.get_ref().iter().map(|(a, b, x)| (a.0, b.0, x.0)).collect(),
+        otherwise: pb.otherwise.0,
+    }
 }
