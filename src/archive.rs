@@ -47,15 +47,10 @@ pub struct HistoryEntry {
     pub sha256: String,
 }
 
-/// The columns of scores.csv that are not items (see `output::csv_out::scores`).
-const SCORE_COLUMNS: &[&str] = &[
-    "id", "name", "village", "role", "rank", "total", "grade", "veto", "flags", "honors",
-];
-
-/// An earlier run's scores as look-back rules read them: subject → grade, flag labels and
-/// every item's value, typed here. `file` names it in messages; `summed` are the item paths
-/// a rule of this run sums over such runs: each must be a column of it. Every problem is
-/// named (file, row, column, the value found), none becomes a 0.
+/// An earlier run's scores as look-back rules read them: subject → grade, flag labels and the
+/// values of the items this run sums over such runs (`summed`), typed here. Each summed item
+/// must be a column of it; every problem is named (file, row, column, the value found), none
+/// becomes a 0. `file` names it in messages; columns no rule reads are left alone.
 pub fn past_run(
     period: crate::period::Period,
     file: &str,
@@ -79,6 +74,7 @@ pub fn past_run(
     }
     let col = |name: &str| header.iter().position(|h| h == name);
     let (id_at, grade_at, flags_at) = (col("id"), col("grade"), col("flags"));
+    let summed_at: Vec<(&String, Option<usize>)> = summed.iter().map(|p| (p, col(p))).collect();
     let mut subjects = std::collections::BTreeMap::new();
     for (n, rec) in r.records().enumerate() {
         // Row 1 is the header.
@@ -104,11 +100,8 @@ pub fn past_run(
                 .collect(),
             values: std::collections::BTreeMap::new(),
         };
-        for (i, name) in header.iter().enumerate() {
-            if SCORE_COLUMNS.contains(&name.as_str()) {
-                continue;
-            }
-            let text = cell(Some(i));
+        for &(name, at) in &summed_at {
+            let text = cell(at);
             if text.is_empty() {
                 continue;
             }

@@ -11,6 +11,7 @@ pub mod bucket;
 pub mod calendar;
 pub mod cli;
 pub mod cmd;
+pub mod columns;
 pub mod compare;
 pub mod digest;
 pub mod engine;

@@ -116,7 +116,7 @@ impl<'de> Deserialize<'de> for Node {
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
                 let mut out = Vec::new();
-                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                while let Some(k) = map.next_key::<Spanned<String>>().map_err(unquoted_datetime)? {
                     out.push((k, map.next_value::<Spanned<Node>>()?));
                 }
                 Ok(Node::Table(out))
@@ -152,6 +152,18 @@ pub fn keys_of<T: DeserializeOwned>() -> &'static [&'static str] {
     let mut probe = Probe(None);
     let _ = T::deserialize(&mut probe);
     probe.0.unwrap_or(&[])
+}
+
+/// toml hands an unquoted date or time (`by = 09:00`) to a buffer as a one-key table under
+/// this private name, whose key cannot be read with a span: the error then says what to write.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+fn unquoted_datetime<E: de::Error>(e: E) -> E {
+    if e.to_string().contains(TOML_DATETIME_KEY) {
+        E::custom("a time or date is written in quotes here, like \"09:00\" or \"2026-07-01\"")
+    } else {
+        e
+    }
 }
 
 /// A serde error while replaying a [`Node`], at the key or value it concerns.

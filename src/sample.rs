@@ -433,47 +433,28 @@ pub fn generate(
                 };
                 n += 1;
                 let eid = format!("E{n:08}");
+                // 事件编号, 编号, 类型, 日期, 级别, 有效; then 数量 and the case's times, or the
+                // case's times with a blank 数量; then 金额 where the rule set pays one.
+                let mut cells = vec![V::S(&eid), V::S(id), V::S(&et.name), V::Date(d), level, V::Blank];
                 if case_types.contains(&t) {
                     let at = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default();
                     let assigned = d.and_time(at);
                     let accepted = assigned + Duration::hours(1 + rng.below(30) as i64);
                     let closed = accepted + Duration::hours(2 + rng.below(200) as i64);
-                    let mut cells = vec![
-                        V::S(&eid),
-                        V::S(id),
-                        V::S(&et.name),
-                        V::Date(d),
-                        level,
-                        V::Blank,
+                    cells.extend([
                         V::Blank,
                         V::DateTime(assigned.date(), assigned.time()),
                         V::DateTime(accepted.date(), accepted.time()),
                         V::DateTime(closed.date(), closed.time()),
                         V::S(if rng.chance(200) { "是" } else { "否" }),
-                    ];
-                    if paid {
-                        cells.push(paid_amount(amounts[t], &mut rng));
-                    }
-                    out.row(&cells)?;
+                    ]);
                 } else {
-                    let mut cells = vec![
-                        V::S(&eid),
-                        V::S(id),
-                        V::S(&et.name),
-                        V::Date(d),
-                        level,
-                        V::Blank,
-                        V::N(1 + rng.below(2) as i64),
-                        V::Blank,
-                        V::Blank,
-                        V::Blank,
-                        V::Blank,
-                    ];
-                    if paid {
-                        cells.push(paid_amount(amounts[t], &mut rng));
-                    }
-                    out.row(&cells)?;
+                    cells.extend([V::N(1 + rng.below(2) as i64), V::Blank, V::Blank, V::Blank, V::Blank]);
                 }
+                if paid {
+                    cells.push(paid_amount(amounts[t], &mut rng));
+                }
+                out.row(&cells)?;
             }
         }
         Ok(n)

@@ -632,9 +632,8 @@ fn issue15_a_blank_monthly_subsidy_a_pay_rule_pays_from_is_found_while_reading()
             ("测评", "编号,满意率\nA,100%\nB,100%\n"),
         ],
     );
-    let out = dir.path().join("run");
-    let a = gridscore()
-        .args([
+    let err = common::run_fails(
+        &[
             "quarter",
             "--scheme",
             "xiangzhen2019",
@@ -642,19 +641,14 @@ fn issue15_a_blank_monthly_subsidy_a_pay_rule_pays_from_is_found_while_reading()
             "2026Q3",
             "--history-from",
             "2026Q3",
-        ])
-        .arg("--input")
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .code(1);
-    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        ],
+        &input,
+        &dir.path().join("run"),
+    );
     assert!(err.contains("1 input error"), "{err}");
     assert!(
         err.contains("花名册!3")
             && err.contains("found \"B 乙 with a blank 月补贴\", expected a 月补贴 (monthly subsidy): pay rule"),
         "{err}"
     );
-    assert!(!out.exists());
 }

@@ -503,22 +503,7 @@ fn every_schemes_sample_scores_without_an_error() {
             .arg(&input)
             .assert()
             .success();
-        let a = gridscore()
-            .args([
-                kind,
-                "--scheme",
-                scheme,
-                "--period",
-                period,
-                "--history-from",
-                from,
-                "-q",
-                "--input",
-            ])
-            .arg(&input)
-            .arg("--out")
-            .arg(dir.path().join("out"))
-            .assert();
+        let a = common::scheme_run(kind, scheme, period, from, &input, &dir.path().join("out"));
         let out = a.get_output();
         assert!(
             out.status.success(),

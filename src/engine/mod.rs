@@ -128,7 +128,8 @@ pub struct PastSubject {
     pub grade: String,
     /// The labels of the flags raised (as that run's scores.csv records them).
     pub flags: Vec<String>,
-    /// Every item's points (or yuan) by path; an item that did not apply is absent.
+    /// The points (or yuan) of the items a rule sums over runs, by path; one that did not
+    /// apply (a blank cell) is absent.
     pub values: BTreeMap<String, Decimal>,
 }
 

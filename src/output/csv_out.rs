@@ -8,6 +8,7 @@
 //! was done. Numbers are numbers and are left alone (`-2.5` stays a negative number). A reader
 //! of gridscore's own CSV (a look-back) takes the apostrophe off again ([`unguarded`]).
 use super::{csv_points, payees, print_order, Report};
+use crate::columns;
 use crate::num::show_money;
 
 /// The characters that make a spreadsheet read a field as a formula.
@@ -48,15 +49,13 @@ fn writer() -> csv::Writer<Vec<u8>> {
 pub fn scores(r: &Report) -> Vec<u8> {
     let mut w = writer();
     let flagged = !r.rules.flags.is_empty();
-    let mut header: Vec<String> = ["id", "name", "village", "role", "rank", "total", "grade", "veto"]
-        .map(String::from)
-        .to_vec();
+    let mut header: Vec<String> = columns::SCORES.map(String::from).to_vec();
     if flagged {
-        header.push("flags".into());
+        header.push(columns::FLAGS.into());
     }
     let honored = !r.rules.honors.is_empty();
     if honored {
-        header.push("honors".into());
+        header.push(columns::HONORS.into());
     }
     header.extend(r.outcome.columns.iter().map(|c| c.path.clone()));
     let _ = w.write_record(&header);
@@ -87,7 +86,7 @@ pub fn scores(r: &Report) -> Vec<u8> {
 /// `id,name,village,role,amount`, then one column per pay component.
 pub fn payouts(r: &Report) -> Vec<u8> {
     let mut w = writer();
-    let mut header: Vec<String> = ["id", "name", "village", "role", "amount"].map(String::from).to_vec();
+    let mut header: Vec<String> = columns::PAYOUTS.map(String::from).to_vec();
     header.extend(r.outcome.pays.iter().map(|&i| r.rules.pay[i].id.clone()));
     let _ = w.write_record(&header);
     for s in payees(r) {

@@ -92,12 +92,6 @@ pub(super) fn rate(
 /// Resolves a list of role ids to indices, reporting unknown ones.
 pub(super) type RoleResolver<'a> = dyn Fn(&mut Checker, &Option<Vec<Name>>) -> Option<Vec<usize>> + 'a;
 
-/// The columns of scores.csv and payouts.csv before the items' and pay rules' own: an item or
-/// pay id among them would give a file two columns of one name.
-pub const RESERVED_COLUMNS: &[&str] = &[
-    "id", "name", "village", "role", "rank", "total", "grade", "veto", "flags", "honors", "amount",
-];
-
 #[allow(clippy::too_many_arguments)]
 pub(super) fn item(
     c: &mut Checker,
@@ -122,12 +116,13 @@ pub(super) fn item(
     if id.contains('.') || id.is_empty() {
         c.at(&it.id, "an item id must be non-empty and contain no `.`");
     }
-    if parent.is_empty() && RESERVED_COLUMNS.contains(&id.as_str()) {
+    let reserved = crate::columns::reserved_for_items();
+    if parent.is_empty() && reserved.contains(&id.as_str()) {
         c.at(
             &it.id,
             format!(
                 "item id `{id}` is a column scores.csv already has; the reserved names: {}",
-                one_of(RESERVED_COLUMNS)
+                one_of(&reserved)
             ),
         );
     }

@@ -64,15 +64,7 @@ pub fn parse(text: &str, source_name: &str) -> Result<RuleSet, RuleErrors> {
     };
     let raw: raw::RawRuleSet = toml::from_str(text).map_err(|e| {
         let pos = e.span().map(|s| line_col(text, s.start));
-        // An unquoted time or date inside a measure's table reaches the span buffer as toml's
-        // private datetime marker (positioned.rs); say what to write instead.
-        let message = match e.message().trim() {
-            m if m.contains("$__toml_private_datetime") => {
-                "a time or date is written in quotes here, like \"09:00\" or \"2026-07-01\"".to_string()
-            }
-            m => m.to_string(),
-        };
-        fail(vec![(pos, message)])
+        fail(vec![(pos, e.message().trim().to_string())])
     })?;
     let mut rules = validate::validate(raw, source_name.to_string(), sha256_hex(text.as_bytes())).map_err(|ps| {
         fail(

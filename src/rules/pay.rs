@@ -1,9 +1,10 @@
 //! Checks of `[[pay]]`: each pay rule's periods, roles and its one amount (by grade, per
 //! event, parameter bands, a subsidy, a pool, an item's value, a grade's parameter).
 use super::check::{non_negative, period_kind};
-use super::items::{rate, RoleResolver, RESERVED_COLUMNS};
+use super::items::{rate, RoleResolver};
 use super::model::*;
 use super::raw::*;
+use crate::columns;
 use crate::period::PeriodKind;
 use crate::positioned::{one_of, Checker};
 use rust_decimal::Decimal;
@@ -37,13 +38,13 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
         if !pay_ids.insert(p.id.get_ref().clone()) {
             c.at(&p.id, format!("pay `{}` is declared twice", p.id.get_ref()));
         }
-        if RESERVED_COLUMNS.contains(&p.id.get_ref().as_str()) {
+        if columns::PAYOUTS.contains(&p.id.get_ref().as_str()) {
             c.at(
                 &p.id,
                 format!(
                     "pay id `{}` is a column payouts.csv already has; the reserved names: {}",
                     p.id.get_ref(),
-                    one_of(RESERVED_COLUMNS)
+                    one_of(&columns::PAYOUTS)
                 ),
             );
         }
