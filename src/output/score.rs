@@ -1,0 +1,396 @@
+//! The score workbook: 排名 (the ranking), 明细 (every applied rule with its source rows, on
+//! as many sheets as it needs), 名额 (quota lines and ties), 分月 (month by month) and 说明.
+use super::sheet::{self, Cell, Table};
+use super::{about, pack, print_order, title, workbook, Report};
+use crate::engine::{ItemColumn, Subject};
+use crate::rules::ItemKind;
+use crate::trace::{sources_text, Unit};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+/// The columns the 排名 sheet shows: score items with their parts; bonus and deduction items
+/// as their totals (their parts are in 明细).
+fn ranking_columns(cols: &[ItemColumn]) -> Vec<usize> {
+    cols.iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ItemKind::Score || c.depth == 0)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
+    let t = title(r, "考核排名");
+    let mut wb = workbook(r, &t)?;
+    // The 明细 sheet, the bulk of the workbook, is laid out on another core while its rows are
+    // made on a third, a batch at a time (a province's rows are never all held), and the
+    // ranking's rows are made here; the ranking is laid out once the 明细 is (one streamed
+    // sheet at a time: see `sheet::streamed`).
+    let ranking = sheet::streamed(&mut wb, !r.outcome.subjects.is_empty())?;
+    // A sheet holds 1,048,575 rows below its header: a larger 明细 goes on in 明细2, 明细3 ….
+    let lines: usize = r.outcome.subjects.iter().map(|s| s.trace.len()).sum();
+    let per_sheet = detail_rows_per_sheet();
+    let mut details = (0..lines.div_ceil(per_sheet).max(1))
+        .map(|_| sheet::streamed(&mut wb, lines > 0))
+        .collect::<Result<Vec<_>, _>>()?;
+    std::thread::scope(|s| {
+        let (batches, received) = std::sync::mpsc::sync_channel(DETAIL_BATCHES);
+        let made = s.spawn(move || detail_rows(r, &batches));
+        let filled = s.spawn(move || fill_detail(r, &mut details, per_sheet, received).map(|()| details));
+        score_workbook_with(r, wb, &t, ranking, Detail { made, filled })
+    })
+}
+
+/// Rows of 明细 below the header on one sheet: Excel's 1,048,576 less the header.
+/// `GRIDSCORE_TEST_DETAIL_ROWS` sets fewer, so that a test can see the sheet go on.
+fn detail_rows_per_sheet() -> usize {
+    std::env::var("GRIDSCORE_TEST_DETAIL_ROWS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(1_048_575)
+        .min(1_048_575)
+}
+
+/// The name of the `k`-th 明细 sheet (from 0): 明细, 明细2, 明细3 ….
+fn detail_name(k: usize) -> String {
+    if k == 0 {
+        "明细".into()
+    } else {
+        format!("明细{}", k + 1)
+    }
+}
+
+/// Rows of the 明细 sheet sent to its filler at a time, and batches made ahead of it.
+const DETAIL_BATCH: usize = 1024;
+const DETAIL_BATCHES: usize = 8;
+
+/// The threads that make and lay out the 明细 sheet.
+struct Detail<'s> {
+    made: std::thread::ScopedJoinHandle<'s, ()>,
+    filled: std::thread::ScopedJoinHandle<'s, Result<Vec<rust_xlsxwriter::Worksheet>, XlsxError>>,
+}
+
+fn score_workbook_with(
+    r: &Report,
+    mut wb: Workbook,
+    t: &str,
+    mut ranking: rust_xlsxwriter::Worksheet,
+    detail: Detail<'_>,
+) -> Result<Vec<u8>, XlsxError> {
+    let cols = ranking_columns(&r.outcome.columns);
+    // A scheme that appraises villages and communities names them, and their kind.
+    let (name, kind) = if r.rules.meta.units {
+        ("名称", "类型")
+    } else {
+        ("姓名", "岗位")
+    };
+    let mut header: Vec<String> = ["排名", "编号", name, "村(社区)", kind].map(String::from).to_vec();
+    header.extend(cols.iter().map(|&c| r.outcome.columns[c].label.clone()));
+    let flagged = !r.rules.flags.is_empty();
+    header.extend([if r.rules.meta.money { "合计(元)" } else { "总分" }, "等次", "否决原因"].map(String::from));
+    if flagged {
+        header.push("提示".into());
+    }
+    header.push("备注".into());
+    // A money scheme's items are yuan.
+    let amount = |v: Decimal| {
+        if r.rules.meta.money {
+            Cell::Money(v)
+        } else {
+            Cell::Points(v)
+        }
+    };
+    let mut rows = Vec::new();
+    for s in print_order(r) {
+        let w = &r.inputs.workers[s.worker];
+        let mut row = vec![
+            s.rank.map_or(Cell::Blank, |x| Cell::Int(x.into())),
+            Cell::text(&w.id),
+            Cell::text(&w.name),
+            Cell::text(&w.village),
+            Cell::text(&r.rules.roles[w.role].label),
+        ];
+        row.extend(cols.iter().map(|&c| amount(s.values[c])));
+        row.push(amount(s.total));
+        row.push(Cell::text(s.grade.clone().unwrap_or_default()));
+        row.push(Cell::text(s.vetoes.join("；")));
+        if flagged {
+            row.push(Cell::text(s.flags.join("；")));
+        }
+        let mut notes: Vec<&str> = s.honors.iter().map(String::as_str).collect();
+        if s.overflow {
+            notes.push("同分并列超额");
+        }
+        row.push(Cell::text(notes.join("；")));
+        rows.push(row);
+    }
+    let ranked = Table {
+        name: "排名".into(),
+        header,
+        rows,
+        title: t.to_string(),
+        signature_col: None,
+        bold_rows: vec![],
+    };
+
+    // A batch not made would be a row missing from the sheet: the maker must have finished.
+    let failed = |what: &str| XlsxError::ParameterError(format!("{what} the 明细 sheet failed"));
+    let filled = detail.filled.join().map_err(|_| failed("laying out"))??;
+    detail.made.join().map_err(|_| failed("making the rows of"))?;
+    sheet::fill(&mut ranking, &ranked)?;
+    drop(ranked);
+    wb.push_worksheet(ranking);
+    for d in filled {
+        wb.push_worksheet(d);
+    }
+
+    if r.outcome.graded {
+        let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();
+        let mut header: Vec<String> = ["组", "参评人数", "否决人数"].map(String::from).to_vec();
+        for g in &grades {
+            header.push(format!("{g}名额线"));
+            header.push(format!("{g}人数"));
+        }
+        header.push("跨线并列(超额)".into());
+        header.push("超出名额".into());
+        let rows = r
+            .outcome
+            .groups
+            .iter()
+            .map(|g| {
+                let mut row = vec![Cell::text(&g.key), Cell::Int(g.n as i64), Cell::Int(g.vetoed as i64)];
+                for (_, line, count) in &g.grades {
+                    row.push(Cell::Int(*line as i64));
+                    row.push(Cell::Int(*count as i64));
+                }
+                let ties: Vec<String> = g
+                    .ties
+                    .iter()
+                    .map(|t| {
+                        t.iter()
+                            .map(|i| format!("{} {}", r.inputs.workers[*i].id, r.inputs.workers[*i].name))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    })
+                    .collect();
+                row.push(Cell::text(ties.join("；")));
+                row.push(Cell::text(over_quota(&g.grades)));
+                row
+            })
+            .collect();
+        sheet::add(
+            &mut wb,
+            &Table {
+                name: "名额".into(),
+                header,
+                rows,
+                title: title(r, "等次名额"),
+                signature_col: None,
+                bold_rows: vec![],
+            },
+        )?;
+    }
+
+    if !r.months.is_empty() {
+        sheet::add(&mut wb, &by_month_table(r))?;
+    }
+
+    let rows = about(r)
+        .into_iter()
+        .map(|(k, v)| vec![Cell::text(k), Cell::text(v)])
+        .collect();
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "说明".into(),
+            header: vec!["项目".into(), "内容".into()],
+            rows,
+            title: title(r, "说明"),
+            signature_col: None,
+            bold_rows: vec![],
+        },
+    )?;
+    // The score workbook is deflated on every core (see `pack`); rust_xlsxwriter writes it
+    // with its fastest compression, which the packer reads back.
+    wb.set_zip_compression_level(1);
+    let mut packer = pack::Packer::new();
+    wb.save_to_writer(&mut packer)?;
+    Ok(packer.finish()?)
+}
+
+/// How far ties lifted a grade past its line, per grade (`优秀 +1`): the grade's count and those
+/// above it, against its cumulative line. Empty when no grade is over.
+fn over_quota(grades: &[(String, usize, usize)]) -> String {
+    let mut through = 0usize;
+    let mut out = Vec::new();
+    for (k, (grade, line, count)) in grades.iter().enumerate() {
+        through += count;
+        if k + 1 < grades.len() && through > *line {
+            out.push(format!("{grade} +{}", through - line));
+        }
+    }
+    out.join("；")
+}
+
+/// The 分月 sheet: each subject's total (and pay) month by month beside the run's, for a
+/// scheme scored month by month and paid per quarter.
+fn by_month_table<'a>(r: &Report<'a>) -> Table<'a> {
+    let paid = !r.outcome.pays.is_empty();
+    // A month's pay shows only where month runs pay something (a scheme paid per quarter).
+    let months_paid = r.months.iter().any(|m| !m.pays.is_empty());
+    let total_label = if r.rules.meta.money { "合计" } else { "总分" };
+    let mut header: Vec<String> = ["编号", "姓名", "村(社区)", "岗位"].map(String::from).to_vec();
+    for m in r.months {
+        header.push(format!("{}月{total_label}", m.period.index));
+        if months_paid {
+            header.push(format!("{}月应发", m.period.index));
+        }
+    }
+    header.push(format!("{}{total_label}", r.outcome.period.chinese()));
+    if paid {
+        header.push(format!("{}应发", r.outcome.period.chinese()));
+    }
+    let amount = |v: Decimal| {
+        if r.rules.meta.money {
+            Cell::Money(v)
+        } else {
+            Cell::Points(v)
+        }
+    };
+    // Each month's subjects by worker, looked up per row (not searched: a province lists
+    // tens of thousands).
+    let by_worker: Vec<Vec<Option<&Subject>>> = r
+        .months
+        .iter()
+        .map(|m| {
+            let mut v = vec![None; r.inputs.workers.len()];
+            for x in &m.subjects {
+                if let Some(slot) = v.get_mut(x.worker) {
+                    *slot = Some(x);
+                }
+            }
+            v
+        })
+        .collect();
+    let rows = print_order(r)
+        .into_iter()
+        .map(|s| {
+            let w = &r.inputs.workers[s.worker];
+            let mut row = vec![
+                Cell::text(&w.id),
+                Cell::text(&w.name),
+                Cell::text(&w.village),
+                Cell::text(&r.rules.roles[w.role].label),
+            ];
+            for month in &by_worker {
+                let ms = month.get(s.worker).copied().flatten();
+                row.push(ms.map_or(Cell::Blank, |x| amount(x.total)));
+                if months_paid {
+                    row.push(ms.map_or(Cell::Blank, |x| Cell::Money(x.pay_total)));
+                }
+            }
+            row.push(amount(s.total));
+            if paid {
+                row.push(Cell::Money(s.pay_total));
+            }
+            row
+        })
+        .collect();
+    Table {
+        name: "分月".into(),
+        header,
+        rows,
+        title: title(r, "分月明细"),
+        signature_col: None,
+        bold_rows: vec![],
+    }
+}
+
+/// The 明细 sheet's columns.
+const DETAIL_HEADER: [&str; 9] = [
+    "编号",
+    "姓名",
+    "村(社区)",
+    "项目",
+    "规则",
+    "次数",
+    "分值",
+    "单位",
+    "来源",
+];
+
+/// The 明细 sheet's rows, a row per applied rule with its source rows, sent in batches; stops
+/// early if the filler has stopped (it failed, and says so).
+fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec<Cell<'a>>>>) {
+    let mut batch = Vec::with_capacity(DETAIL_BATCH);
+    for s in print_order(r) {
+        let w = &r.inputs.workers[s.worker];
+        for l in &s.trace {
+            let unit = match l.unit {
+                Unit::Points => "分",
+                Unit::Yuan => "元",
+                Unit::Note => "",
+            };
+            batch.push(vec![
+                Cell::text(&w.id),
+                Cell::text(&w.name),
+                Cell::text(&w.village),
+                Cell::text(format!("{} ({})", l.item_label, l.item)),
+                Cell::text(&l.rule),
+                Cell::Points(l.count),
+                if l.unit == Unit::Yuan {
+                    Cell::Money(l.value)
+                } else {
+                    Cell::Points(l.value)
+                },
+                Cell::text(unit),
+                Cell::text(sources_text(&l.sources, 32_000)),
+            ]);
+            if batch.len() == DETAIL_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(DETAIL_BATCH));
+                if batches.send(full).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.send(batch);
+    }
+}
+
+/// Lays out the 明细 sheet's rows as they arrive.
+/// Lays out the 明细 sheets' rows as they arrive, `per_sheet` on each, one sheet after another
+/// (one streamed sheet is filled at a time: see `sheet::streamed`).
+fn fill_detail(
+    r: &Report,
+    sheets: &mut [rust_xlsxwriter::Worksheet],
+    per_sheet: usize,
+    batches: std::sync::mpsc::Receiver<Vec<Vec<Cell>>>,
+) -> Result<(), XlsxError> {
+    let header = DETAIL_HEADER.map(String::from);
+    let t = title(r, "评分明细");
+    let mut sheets = sheets.iter_mut().enumerate();
+    let too_many = || XlsxError::ParameterError("more 明细 rows than its sheets were made for".into());
+    let (k, first) = sheets.next().ok_or_else(too_many)?;
+    let mut f = sheet::Filler::begin(first, &detail_name(k), &header, &t, None)?;
+    let mut on_sheet = 0usize;
+    for batch in batches {
+        for row in &batch {
+            if on_sheet == per_sheet {
+                f.finish()?;
+                let (k, next) = sheets.next().ok_or_else(too_many)?;
+                f = sheet::Filler::begin(next, &detail_name(k), &header, &t, None)?;
+                on_sheet = 0;
+            }
+            f.row(row, false)?;
+            on_sheet += 1;
+        }
+    }
+    f.finish()?;
+    // Sheets made for rows that did not come (none, when the count was right) stay named.
+    for (k, ws) in sheets {
+        ws.set_name(detail_name(k))?;
+    }
+    Ok(())
+}
