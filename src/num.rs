@@ -99,9 +99,35 @@ pub fn show_money(v: Decimal) -> String {
     format!("{:.2}", round_fen(v))
 }
 
+/// Money as the workbooks show it, grouped in thousands (`12,600.00`, `-1,000.50`).
+pub fn show_money_grouped(v: Decimal) -> String {
+    let plain = show_money(v);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", plain.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{fraction}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_grouped_in_thousands() {
+        assert_eq!(show_money_grouped(d("12600")), "12,600.00");
+        assert_eq!(show_money_grouped(d("999.5")), "999.50");
+        assert_eq!(show_money_grouped(d("-1000.505")), "-1,000.51", "half away from zero");
+        assert_eq!(show_money_grouped(d("1234567")), "1,234,567.00");
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()

@@ -156,8 +156,12 @@ fn diff_shows_what_a_corrected_sheet_changed() {
     );
     assert!(!o.contains("事件.csv"), "the events did not change: {o}");
     use calamine::{open_workbook, Reader, Xlsx};
-    let wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
     assert_eq!(wb.sheet_names(), vec!["结果变化", "输入变化"]);
+    // A date prints as a date, not as Excel's serial (46205) (issue #18).
+    let rows = wb.worksheet_range("输入变化").unwrap();
+    let cells: Vec<String> = rows.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(cells.iter().any(|c| c == "0001 | 2026-07-02 | 迟到"), "{cells:?}");
 }
 
 #[test]

@@ -119,6 +119,9 @@ fn write_workbook(path: &Path, changes: &[Change], rows: &[RowChange]) -> anyhow
             title: "两次运行的结果变化".into(),
             signature_col: None,
             bold_rows: vec![],
+            key_columns: 2,
+            widths: vec![],
+            footer: vec![],
         },
     )?;
     sheet::add(
@@ -140,6 +143,9 @@ fn write_workbook(path: &Path, changes: &[Change], rows: &[RowChange]) -> anyhow
             title: "两次运行的输入变化".into(),
             signature_col: None,
             bold_rows: vec![],
+            key_columns: 1,
+            widths: vec![],
+            footer: vec![],
         },
     )?;
     let bytes = wb.save_to_buffer()?;

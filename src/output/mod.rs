@@ -2,8 +2,10 @@
 //! written as one set into the run folder by [`atomic::replace_dir`].
 pub mod atomic;
 pub mod csv_out;
+pub mod layout;
 pub mod pack;
 mod payout;
+mod rmb;
 mod score;
 pub mod sheet;
 
@@ -121,7 +123,8 @@ pub fn about(r: &Report) -> Vec<(String, String)> {
     for f in &r.inputs.files {
         v.push((
             format!("输入文件 {}", f.display),
-            format!("SHA-256 {} (工作表: {})", f.sha256, f.sheets.join("、")),
+            // The hash on a line of its own, so that it prints whole.
+            format!("SHA-256 {}\n工作表: {}", f.sha256, f.sheets.join("、")),
         ));
     }
     if r.rules.pay.is_empty() {

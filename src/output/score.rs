@@ -131,6 +131,9 @@ fn score_workbook_with(
         title: t.to_string(),
         signature_col: None,
         bold_rows: vec![],
+        key_columns: 4,
+        widths: vec![],
+        footer: vec![],
     };
 
     // A batch not made would be a row missing from the sheet: the maker must have finished.
@@ -187,6 +190,9 @@ fn score_workbook_with(
                 title: title(r, "等次名额"),
                 signature_col: None,
                 bold_rows: vec![],
+                key_columns: 1,
+                widths: vec![],
+                footer: vec![],
             },
         )?;
     }
@@ -208,6 +214,9 @@ fn score_workbook_with(
             title: title(r, "说明"),
             signature_col: None,
             bold_rows: vec![],
+            key_columns: 1,
+            widths: vec![(1, ABOUT_UNITS)],
+            footer: vec![],
         },
     )?;
     // The score workbook is deflated on every core (see `pack`); rust_xlsxwriter writes it
@@ -217,6 +226,9 @@ fn score_workbook_with(
     wb.save_to_writer(&mut packer)?;
     Ok(packer.finish()?)
 }
+
+/// The 说明 sheet's 内容 column: a SHA-256 (64 hex digits, 86 units) and its label on one line.
+const ABOUT_UNITS: f64 = 100.0;
 
 /// How far ties lifted a grade past its line, per grade (`优秀 +1`): the grade's count and those
 /// above it, against its cumulative line. Empty when no grade is over.
@@ -303,6 +315,9 @@ fn by_month_table<'a>(r: &Report<'a>) -> Table<'a> {
         title: title(r, "分月明细"),
         signature_col: None,
         bold_rows: vec![],
+        key_columns: 3,
+        widths: vec![],
+        footer: vec![],
     }
 }
 
@@ -373,14 +388,18 @@ fn fill_detail(
     let mut sheets = sheets.iter_mut().enumerate();
     let too_many = || XlsxError::ParameterError("more 明细 rows than its sheets were made for".into());
     let (k, first) = sheets.next().ok_or_else(too_many)?;
-    let mut f = sheet::Filler::begin(first, &detail_name(k), &header, &t, None)?;
+    let table = |k: usize| Table {
+        key_columns: 2,
+        ..Table::new(&detail_name(k), t.clone(), header.to_vec())
+    };
+    let mut f = sheet::Filler::begin(first, &table(k))?;
     let mut on_sheet = 0usize;
     for batch in batches {
         for row in &batch {
             if on_sheet == per_sheet {
                 f.finish()?;
                 let (k, next) = sheets.next().ok_or_else(too_many)?;
-                f = sheet::Filler::begin(next, &detail_name(k), &header, &t, None)?;
+                f = sheet::Filler::begin(next, &table(k))?;
                 on_sheet = 0;
             }
             f.row(row, false)?;

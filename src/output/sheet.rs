@@ -1,5 +1,6 @@
 //! A small table writer over rust_xlsxwriter: one header row, typed cells, column widths
 //! computed from the text (CJK characters count double), and a printable page setup.
+use super::layout;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::borrow::Cow;
@@ -23,15 +24,15 @@ impl<'a> Cell<'a> {
     pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell::Text(s.into())
     }
-    /// Display width without building the text where it can be counted directly.
-    fn width(&self) -> usize {
+    /// The width of the cell's widest line, in column units ([`layout::text_units`]).
+    fn units(&self) -> f64 {
         match self {
-            Cell::Text(s) => display_width(s),
-            Cell::Blank => 0,
-            // Digits and a separator: cheap to count exactly.
-            Cell::Int(i) => i.to_string().len(),
-            Cell::Points(d) => crate::num::show(*d).len(),
-            Cell::Money(d) => format!("¥{}", crate::num::show_money(*d)).len(),
+            Cell::Text(s) => layout::widest_line(s),
+            Cell::Blank => 0.0,
+            Cell::Int(i) => layout::text_units(&i.to_string()),
+            Cell::Points(d) => layout::text_units(&crate::num::show(*d)),
+            // The money format's indent is a character's width more.
+            Cell::Money(d) => layout::text_units(&format!("¥{}", crate::num::show_money(*d))) + 1.5,
         }
     }
 }
@@ -46,6 +47,30 @@ pub struct Table<'a> {
     pub signature_col: Option<usize>,
     /// Rows (0-based, in `rows`) printed in bold (totals).
     pub bold_rows: Vec<usize>,
+    /// The leading columns that identify a row (排名, 编号, 姓名, 村): printed on every page
+    /// when the sheet is too wide for one.
+    pub key_columns: usize,
+    /// Columns of a set width (units) that their text wraps in, in place of [`WRAP_UNITS`].
+    pub widths: Vec<(usize, f64)>,
+    /// Lines printed below the table across its whole width (a total in words, signatures).
+    pub footer: Vec<String>,
+}
+
+impl<'a> Table<'a> {
+    /// A table with nothing set beyond its name, title and header.
+    pub fn new(name: &str, title: String, header: Vec<String>) -> Table<'a> {
+        Table {
+            name: name.into(),
+            header,
+            rows: Vec::new(),
+            title,
+            signature_col: None,
+            bold_rows: Vec::new(),
+            key_columns: 0,
+            widths: Vec::new(),
+            footer: Vec::new(),
+        }
+    }
 }
 
 /// Display width in Excel's character units: a CJK character is two.
@@ -57,27 +82,25 @@ pub fn display_width(s: &str) -> usize {
     s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
-/// Whether a text is too wide for its column and wraps. A character is at most as wide as its
-/// UTF-8 bytes (CJK: three bytes, two columns), so short text needs no counting.
-fn wraps(s: &str) -> bool {
-    s.len() + 2 > 60 && display_width(s) + 2 > 60
-}
+/// The widest a column grows from its text; a longer text wraps at this width, in a row made
+/// as tall as its lines (about nineteen CJK characters a line).
+pub const WRAP_UNITS: f64 = 40.0;
 
-/// A column is as wide as its widest cell (or half its header, which wraps onto two lines),
-/// plus the cell margin, bounded so that a long source list wraps instead.
-fn column_width(widest: usize) -> f64 {
-    ((widest + 2).clamp(6, 60)) as f64
-}
+/// The narrowest column.
+const MIN_UNITS: f64 = 5.0;
 
-/// The widest cell past which a column's width no longer grows ([`column_width`]'s bound):
-/// wider cells need not be measured.
-const WIDEST: usize = 58;
+/// The signature column: room for a name written by hand.
+const SIGNATURE_UNITS: f64 = 16.0;
+
+/// A row to sign on is at least this tall.
+const SIGNATURE_ROW_PT: f64 = 28.0;
 
 fn base() -> Format {
     Format::new()
         .set_font_name(FONT)
         .set_font_size(11)
         .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter)
 }
 
 /// Adds a table as the workbook's next sheet, its cells held until the workbook is saved.
@@ -101,8 +124,8 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
 ///
 /// A sheet with no row below its header is not streamed: rust_xlsxwriter 0.102 writes the last
 /// row of a streamed sheet twice when that row has a height of its own (the header's), which
-/// Excel reports as a damaged file. (The same is why the tall rows of a sheet with a signature
-/// column are never streamed.)
+/// Excel reports as a damaged file. (A streamed sheet whose last row is tall gets a blank
+/// cell below it for the same reason: see [`Filler::finish`].)
 pub fn streamed(wb: &mut Workbook, rows: bool) -> Result<Worksheet, XlsxError> {
     if rows {
         wb.new_worksheet_with_low_memory()
@@ -130,7 +153,7 @@ fn fitted(s: &str) -> String {
 
 /// Writes a table into a worksheet.
 pub fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
-    let mut f = Filler::begin(ws, &t.name, &t.header, &t.title, t.signature_col)?;
+    let mut f = Filler::begin(ws, t)?;
     for (r, row) in t.rows.iter().enumerate() {
         f.row(row, t.bold_rows.contains(&r))?;
     }
@@ -140,67 +163,76 @@ pub fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
 /// A sheet being written row by row from the top, as a streamed worksheet needs (its rows
 /// can't be revisited), and as rows that are made while they are written need: the column
 /// widths are measured on the way and set at the end, which rust_xlsxwriter allows since it
-/// lays out the columns' widths when the workbook is saved.
+/// lays out the columns' widths when the workbook is saved. A row's height is set as it is
+/// written, from the width its text wraps at: a column is never wider than its cap
+/// ([`WRAP_UNITS`] or its set width), and a text wider than the cap wraps at exactly the cap.
 pub struct Filler<'w> {
     ws: &'w mut Worksheet,
-    /// The widest cell of each column so far (the header counts half when it wraps).
-    widest: Vec<usize>,
+    /// The widest one-line text of each column so far, in units.
+    widest: Vec<f64>,
+    /// Each column's cap, and whether its width is set rather than measured.
+    caps: Vec<(f64, bool)>,
     next_row: u32,
     /// Every format once per sheet, plain and bold: [text, wrap, money, points].
     plain: [Format; 4],
     bold: [Format; 4],
     title: String,
     signature_col: Option<usize>,
+    key_columns: usize,
+    footer: Vec<String>,
+    /// Whether the last row written has a height of its own.
+    last_tall: bool,
 }
 
 impl<'w> Filler<'w> {
-    /// Names the sheet and writes its header row.
-    pub fn begin(
-        ws: &'w mut Worksheet,
-        name: &str,
-        header: &[String],
-        title: &str,
-        signature_col: Option<usize>,
-    ) -> Result<Filler<'w>, XlsxError> {
-        ws.set_name(name)?;
+    /// Names the sheet and writes its header row, each header on one line or broken at a
+    /// natural place ([`layout::header_lines`]).
+    pub fn begin(ws: &'w mut Worksheet, t: &Table) -> Result<Filler<'w>, XlsxError> {
+        ws.set_name(&t.name)?;
         let header_format = base()
             .set_bold()
             .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
             .set_text_wrap()
             .set_background_color("#D9E1F2");
-        ws.set_row_height(0, 30)?;
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &header_format)?;
+        let caps: Vec<(f64, bool)> = (0..t.header.len())
+            .map(|c| match t.widths.iter().find(|(k, _)| *k == c) {
+                Some((_, w)) => (*w, true),
+                None if Some(c) == t.signature_col => (SIGNATURE_UNITS, true),
+                None => (WRAP_UNITS, false),
+            })
+            .collect();
+        let mut widest = Vec::with_capacity(t.header.len());
+        let mut header_lines = 1;
+        for (c, h) in t.header.iter().enumerate() {
+            let h = layout::header_lines(h);
+            // Bold CJK is no wider; a header never wraps past its own break.
+            widest.push(layout::widest_line(&h).min(caps[c].0));
+            header_lines = header_lines.max(layout::lines(&h, caps[c].0));
+            ws.write_string_with_format(0, c as u16, &h, &header_format)?;
         }
+        ws.set_row_height(0, layout::row_pt(header_lines).max(24.0))?;
         let plain = [
             base(),
             base().set_text_wrap(),
-            base().set_num_format("¥#,##0.00"),
+            base()
+                .set_num_format("¥#,##0.00")
+                .set_align(FormatAlign::Right)
+                .set_indent(1),
             base().set_num_format("General"),
         ];
         let bold = plain.clone().map(|f| f.set_bold());
-        // Headers wrap onto two lines (the header row is two lines tall), so a long header
-        // needs only half its width.
-        let widest = header
-            .iter()
-            .map(|h| {
-                let w = display_width(h);
-                if w > 8 {
-                    w.div_ceil(2)
-                } else {
-                    w
-                }
-            })
-            .collect();
         Ok(Filler {
             ws,
             widest,
+            caps,
             next_row: 1,
             plain,
             bold,
-            title: title.to_string(),
-            signature_col,
+            title: t.title.clone(),
+            signature_col: t.signature_col,
+            key_columns: t.key_columns,
+            footer: t.footer.clone(),
+            last_tall: true,
         })
     }
 
@@ -208,22 +240,43 @@ impl<'w> Filler<'w> {
     pub fn row(&mut self, row: &[Cell], bold: bool) -> Result<(), XlsxError> {
         let rr = self.next_row;
         let [text, wrap, money, points] = if bold { &self.bold } else { &self.plain };
-        // Tall rows for signing; such a sheet is never streamed (see `streamed`).
-        if self.signature_col.is_some() {
-            self.ws.set_row_height(rr, 28)?;
-        }
+        let mut lines = 1;
         for (c, cell) in row.iter().enumerate() {
-            if let Some(w) = self.widest.get_mut(c) {
-                if *w < WIDEST {
-                    *w = (*w).max(cell.width());
-                }
-            }
+            let (cap, _) = self.caps.get(c).copied().unwrap_or((WRAP_UNITS, false));
             let cc = c as u16;
+            let measured = self.widest.get(c).is_some_and(|w| *w < cap);
+            let wrapped = match cell {
+                // A character is at most 1.5 units a byte (CJK: 2.1 for three), so most texts
+                // are known to fit without being measured.
+                Cell::Text(s) if 1.5 * s.len() as f64 <= cap - 1.0 && !s.contains('\n') => {
+                    if measured {
+                        self.widest[c] = self.widest[c].max(layout::text_units(s));
+                    }
+                    false
+                }
+                Cell::Text(s) => {
+                    let units = layout::widest_line(s);
+                    if measured {
+                        self.widest[c] = self.widest[c].max(units);
+                    }
+                    let wraps = units > cap - 1.0 || s.contains('\n');
+                    if wraps {
+                        lines = lines.max(layout::lines(s, cap));
+                    }
+                    wraps
+                }
+                _ => {
+                    if measured {
+                        self.widest[c] = self.widest[c].max(cell.units());
+                    }
+                    false
+                }
+            };
             match cell {
                 Cell::Text(s) if s.len() > MAX_CELL_CHARS => {
                     self.ws.write_string_with_format(rr, cc, fitted(s), wrap)?
                 }
-                Cell::Text(s) if wraps(s) => self.ws.write_string_with_format(rr, cc, s.as_ref(), wrap)?,
+                Cell::Text(s) if wrapped => self.ws.write_string_with_format(rr, cc, s.as_ref(), wrap)?,
                 Cell::Text(s) => self.ws.write_string_with_format(rr, cc, s.as_ref(), text)?,
                 Cell::Points(d) => self.ws.write_with_format(rr, cc, d.normalize(), points)?,
                 Cell::Money(d) => self.ws.write_with_format(rr, cc, crate::num::round_fen(*d), money)?,
@@ -231,26 +284,98 @@ impl<'w> Filler<'w> {
                 Cell::Blank => self.ws.write_blank(rr, cc, text)?,
             };
         }
+        let mut height = if lines > 1 { Some(layout::row_pt(lines)) } else { None };
+        // Tall rows for signing.
+        if self.signature_col.is_some() {
+            height = Some(height.unwrap_or(0.0).max(SIGNATURE_ROW_PT));
+        }
+        if let Some(h) = height {
+            self.ws.set_row_height(rr, h)?;
+        }
+        self.last_tall = height.is_some();
         self.next_row += 1;
         Ok(())
     }
 
-    /// Sets the widths and the page: A4 landscape, the header row repeated, the title above.
-    pub fn finish(self) -> Result<(), XlsxError> {
-        let ws = self.ws;
-        for (c, w) in self.widest.iter().enumerate() {
-            let w = if Some(c) == self.signature_col {
-                16.0
-            } else {
-                column_width(*w)
-            };
-            ws.set_column_width(c as u16, w)?;
+    /// The columns' widths: measured, bounded by the cap, or as set.
+    fn widths(&self) -> Vec<f64> {
+        self.widest
+            .iter()
+            .zip(&self.caps)
+            .map(|(w, (cap, set))| {
+                if *set {
+                    *cap
+                } else {
+                    layout::fitting_width(*w).clamp(MIN_UNITS, *cap)
+                }
+            })
+            .collect()
+    }
+
+    /// Sets the widths, writes the footer, and sets the page: A4 landscape, the header row
+    /// repeated, the title above, at a scale computed from the widths ([`layout::page_plan`]).
+    pub fn finish(mut self) -> Result<(), XlsxError> {
+        let widths = self.widths();
+        let last_col = widths.len().saturating_sub(1) as u16;
+        for (c, w) in widths.iter().enumerate() {
+            self.ws.set_column_width(c as u16, *w)?;
         }
+        if !self.footer.is_empty() {
+            let total: f64 = widths.iter().sum();
+            let f = Format::new()
+                .set_font_name(FONT)
+                .set_font_size(11)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter);
+            // A blank row between the table and what is written below it.
+            self.next_row += 1;
+            for line in std::mem::take(&mut self.footer) {
+                let r = self.next_row;
+                let lines = layout::lines(&line, total);
+                self.ws.set_row_height(r, layout::row_pt(lines).max(SIGNATURE_ROW_PT))?;
+                if last_col > 0 {
+                    self.ws.merge_range(r, 0, r, last_col, &line, &f)?;
+                } else {
+                    self.ws.write_string_with_format(r, 0, &line, &f)?;
+                }
+                self.next_row += 1;
+            }
+            self.last_tall = true;
+        }
+        let last_row = self.next_row - 1;
+        if self.last_tall {
+            // rust_xlsxwriter 0.102 writes a streamed sheet's last row twice when it has a
+            // height of its own (a damaged file to Excel); a blank cell below it, outside the
+            // print area, makes that row not the last.
+            self.ws
+                .write_blank(self.next_row, 0, &Format::new().set_font_name(FONT))?;
+        }
+        let ws = self.ws;
+        ws.set_print_area(0, 0, last_row, last_col)?;
         ws.set_freeze_panes(1, 0)?;
         ws.set_paper_size(9); // A4
         ws.set_landscape();
+        ws.set_margins(
+            layout::MARGIN_SIDE_IN,
+            layout::MARGIN_SIDE_IN,
+            layout::MARGIN_TOP_IN,
+            layout::MARGIN_TOP_IN,
+            layout::MARGIN_HEADER_IN,
+            layout::MARGIN_HEADER_IN,
+        );
         ws.set_repeat_rows(0, 0)?;
-        ws.set_print_fit_to_pages(1, 0);
+        match layout::page_plan(&widths, self.key_columns) {
+            layout::PagePlan::OneWide { scale } => {
+                ws.set_print_scale(scale);
+            }
+            layout::PagePlan::Across { repeat } => {
+                if repeat > 0 {
+                    ws.set_repeat_columns(0, repeat - 1)?;
+                }
+                // A row's pages follow one another: over, then down.
+                ws.set_page_order(false);
+            }
+        }
         ws.set_header(format!("&C&\"{FONT},Bold\"&14{}", self.title.replace('&', "&&")));
         ws.set_footer("&C第 &P 页，共 &N 页");
         Ok(())
@@ -260,6 +385,49 @@ impl<'w> Filler<'w> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The XML of the first worksheet of a saved workbook.
+    fn sheet_xml(bytes: Vec<u8>) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+        xml
+    }
+
+    #[test]
+    fn a_long_text_wraps_in_a_row_as_tall_as_its_lines() {
+        let mut wb = Workbook::new();
+        let mut t = Table::new("表", "标题".into(), vec!["编号".into(), "否决原因".into()]);
+        // 45 CJK characters (94.5 units) in a column capped at 40 (39 of room, 18 a line): 3 lines.
+        t.rows.push(vec![Cell::text("01"), Cell::text("网".repeat(45))]);
+        t.rows.push(vec![Cell::text("02"), Cell::text("短")]);
+        add(&mut wb, &t).unwrap();
+        let xml = sheet_xml(wb.save_to_buffer().unwrap());
+        // 3 × 16 + 4 = 52 pt; rust_xlsxwriter stores pixels (69), shown as 51.75.
+        assert!(
+            xml.contains(r#"<row r="2" spans="1:2" ht="51.75" customHeight="1">"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<row r="3" spans="1:2">"#),
+            "a one-line row keeps the default height: {xml}"
+        );
+        assert!(xml.contains(r#"<col min="2" max="2" width="40.7109375""#), "{xml}");
+    }
+
+    #[test]
+    fn a_streamed_sheet_whose_last_row_is_tall_is_written_once() {
+        let mut wb = Workbook::new();
+        let mut ws = streamed(&mut wb, true).unwrap();
+        let mut t = Table::new("表", "标题".into(), vec!["编号".into(), "否决原因".into()]);
+        t.rows.push(vec![Cell::text("01"), Cell::text("网".repeat(45))]);
+        fill(&mut ws, &t).unwrap();
+        wb.push_worksheet(ws);
+        let xml = sheet_xml(wb.save_to_buffer().unwrap());
+        assert_eq!(xml.matches(r#"<row r="2""#).count(), 1, "{xml}");
+        // The blank cell below, outside the print area, is what keeps it once.
+        assert!(xml.contains(r#"<row r="3">"#), "{xml}");
+    }
 
     #[test]
     fn a_text_longer_than_a_cell_is_cut_to_fit_and_says_so() {

@@ -18,6 +18,9 @@ pub struct RuleSet {
     pub pay: Vec<PayRule>,
     pub flags: Vec<Flag>,
     pub honors: Vec<Honor>,
+    /// The signature block printed under the payout: (label, name), the name blank for a
+    /// line to sign on.
+    pub signatures: Vec<(String, String)>,
     /// Where it came from (`rulesets/<name>.toml` or a path) and its exact text's SHA-256.
     pub source: String,
     pub sha256: String,

@@ -36,6 +36,26 @@ pub struct RawRuleSet {
     pub flag: Vec<RawFlag>,
     #[serde(default)]
     pub honor: Vec<RawHonor>,
+    #[serde(default)]
+    pub office: Option<RawOffice>,
+}
+
+/// `[office]`: what the office prints on its sheets beside the numbers.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawOffice {
+    /// The signature block under the payout, in print order; absent: 制表人, 审核人, 负责人, 日期
+    /// with blank lines.
+    pub signatures: Option<Vec<RawSignature>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawSignature {
+    pub label: Name,
+    /// Printed after the label; blank leaves a line to sign on.
+    #[serde(default)]
+    pub name: String,
 }
 
 /// A condition on this run and earlier runs of one kind: a grade, or one of some flags, in

@@ -212,6 +212,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     };
     let flags = flags(&mut c, &raw.flag, &names, grading.as_ref(), &meta);
     let honors = honors(&mut c, &raw.honor, &resolve_roles, &meta);
+    let signatures = signatures(&mut c, raw.office.as_ref());
 
     if c.problems.is_empty() {
         Ok(RuleSet {
@@ -226,6 +227,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             pay,
             flags,
             honors,
+            signatures,
             source,
             sha256,
             text: String::new(),
@@ -239,6 +241,31 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
 struct Names<'a> {
     measure: &'a dyn Fn(&mut Checker, &Name) -> usize,
     resolve_roles: &'a RoleResolver<'a>,
+}
+
+/// The signature block a payout ends with when `[office]` names none.
+const SIGNATURES: [&str; 4] = ["制表人", "审核人", "负责人", "日期"];
+
+/// `[office] signatures`: each label once and not blank; absent, the four of [`SIGNATURES`].
+fn signatures(c: &mut Checker, office: Option<&super::raw::RawOffice>) -> Vec<(String, String)> {
+    let Some(given) = office.and_then(|o| o.signatures.as_ref()) else {
+        return SIGNATURES.iter().map(|l| (l.to_string(), String::new())).collect();
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for s in given {
+        let label = s.label.get_ref().trim();
+        if label.is_empty() {
+            c.at(
+                &s.label,
+                "office.signatures: a label is blank; write what the line is for, as 审核人",
+            );
+        } else if out.iter().any(|(l, _)| l == label) {
+            c.at(&s.label, format!("office.signatures: `{label}` is listed twice"));
+        } else {
+            out.push((label.to_string(), s.name.trim().to_string()));
+        }
+    }
+    out
 }
 
 /// `[scheme]`: name, document, version, the date it is in force from, its periods and units.
