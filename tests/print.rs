@@ -286,3 +286,72 @@ fn every_shipped_example_prints_legibly_on_a4_in_libreoffice() {
         "2026-07",
     ]);
 }
+
+/// A small daning month as CSV: 0001 signed in every day of 20, once late when `late`.
+fn daning_input(dir: &Path, late: bool) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("花名册.csv"), "编号,姓名,岗位\n0001,甲,农村网格员\n").unwrap();
+    let mut att = String::from("编号,日期,状态,签到时间\n");
+    for d in 1..=20 {
+        let status = if late && d == 2 { "迟到" } else { "出勤" };
+        att.push_str(&format!("0001,2026-07-{d:02},{status},08:3{}\n", d % 10));
+    }
+    std::fs::write(dir.join("考勤.csv"), att).unwrap();
+    std::fs::write(
+        dir.join("事件.csv"),
+        "事件编号,编号,类型,日期,数量\nA1,0001,有效信息,2026-07-03,20\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_diff_workbook_prints_dates_as_dates_and_nothing_over_anything() {
+    if !clients() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    for (name, late) in [("a", true), ("b", false)] {
+        let input = dir.path().join(format!("in-{name}"));
+        daning_input(&input, late);
+        gridscore()
+            .args([
+                "month",
+                "--scheme",
+                "daning",
+                "--period",
+                "2026-07",
+                "--history-from",
+                "2026-07",
+                "-q",
+            ])
+            .arg("--input")
+            .arg(&input)
+            .arg("--out")
+            .arg(runs.join(name))
+            .assert()
+            .success();
+    }
+    let book = dir.path().join("diff");
+    std::fs::create_dir_all(&book).unwrap();
+    gridscore()
+        .arg("diff")
+        .arg(runs.join("a"))
+        .arg(runs.join("b"))
+        .arg("--xlsx")
+        .arg(book.join("diff.xlsx"))
+        .assert()
+        .success();
+    let printed = print_all(&book, dir.path());
+    let pages = &printed[0].1;
+    let text: String = pages.iter().map(Page::text).collect::<Vec<_>>().join(" ");
+    assert!(text.contains("2026-07-02") && text.contains("迟到"), "{text}");
+    for (n, page) in pages.iter().enumerate() {
+        let over = page.overprinted();
+        assert!(
+            over.is_empty(),
+            "diff.pdf page {}: text printed over other text: {over:?}",
+            n + 1
+        );
+    }
+}
