@@ -87,8 +87,20 @@ fn a_run_folder_archives_its_inputs_rules_and_manifest() {
         .params
         .iter()
         .any(|p| p.name == "县排名" && p.period.as_deref() == Some("2026-07") && p.value == "3"));
-    // Every output with its SHA-256; the rule set's exact text.
-    assert_eq!(m.outputs.len(), 4);
+    // Every output with its SHA-256: the score and payout workbooks, the two CSV files, the
+    // 公示 notice and the bank file; the rule set's exact text.
+    let names: Vec<&str> = m.outputs.iter().map(|o| o.file.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "score-2026Q3.xlsx",
+            "scores.csv",
+            "publication-2026Q3.xlsx",
+            "payout-2026Q3.xlsx",
+            "payouts.csv",
+            "bank-2026Q3.xlsx"
+        ]
+    );
     let rules = std::fs::read(out.join("rules.toml")).unwrap();
     assert_eq!(gridscore::rules::sha256_hex(&rules), m.rules.sha256);
 }

@@ -1,7 +1,7 @@
 //! Never leak (issue 13, 3): what no rule reads never leaves its sheet. The archive holds only
 //! the sheets a run read, and of those only the contract's columns; a file holding no sheet
 //! the rule set reads is skipped and named; `diff` shows no phone or ID number and a bank
-//! account by its last four digits; the full account appears only in the payout.
+//! account by its last four digits; the full account appears only in the bank file.
 mod common;
 use common::{gridscore, write_book, Fixture};
 use std::path::Path;
@@ -79,11 +79,12 @@ fn no_phone_or_id_number_reaches_any_output_or_the_archive() {
         assert!(!text.contains(PHONE), "the phone number is in {file}");
         assert!(!text.contains(ID_CARD), "the ID-card number is in {file}");
         assert!(!text.contains(CONTACT_PHONE), "the contact list is in {file}");
-        // The account belongs in the payout (which pays it) and in the archived roster
-        // (which the payout is re-derived from), nowhere else.
+        // The account belongs in the bank file (which pays it) and in the archived roster
+        // (which the bank file is re-derived from), nowhere else: the printed payout shows
+        // its last four digits.
         if text.contains(ACCOUNT) {
             assert!(
-                file.contains("payout-") || file.ends_with("inputs/花名册.cells.csv"),
+                file.contains("bank-") || file.ends_with("inputs/花名册.cells.csv"),
                 "the bank account is in {file}"
             );
         }

@@ -173,16 +173,22 @@ pub fn header_lines(h: &str) -> String {
     }
 }
 
-/// The page: A4 landscape with narrow margins (inches, as the page setup takes them).
+/// The page: A4 with narrow margins (inches, as the page setup takes them).
 pub const MARGIN_SIDE_IN: f64 = 0.4;
 pub const MARGIN_TOP_IN: f64 = 0.75;
 pub const MARGIN_HEADER_IN: f64 = 0.3;
-/// A4's long side, 297 mm, in points.
+/// A4's sides, 297 mm and 210 mm, in points.
 const A4_LONG_PT: f64 = 841.89;
+const A4_SHORT_PT: f64 = 595.28;
 
 /// The width a landscape A4 page prints on.
 pub fn printable_pt() -> f64 {
     A4_LONG_PT - 2.0 * MARGIN_SIDE_IN * 72.0
+}
+
+/// The width a portrait A4 page prints on.
+pub fn printable_portrait_pt() -> f64 {
+    A4_SHORT_PT - 2.0 * MARGIN_SIDE_IN * 72.0
 }
 
 /// The smallest print scale: 11-pt text at 80% is still read without a lens.
@@ -191,7 +197,9 @@ pub const MIN_SCALE: u16 = 80;
 /// How a sheet goes onto paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PagePlan {
-    /// One page wide at this scale (100 or down to [`MIN_SCALE`]).
+    /// Narrow enough for a portrait page at full size (a notice, a summary).
+    Portrait,
+    /// One page wide, landscape, at this scale (100 or down to [`MIN_SCALE`]).
     OneWide { scale: u16 },
     /// Too wide for one page at [`MIN_SCALE`]: printed at full size across pages, the first
     /// `repeat` columns (the identifying ones) on each.
@@ -201,6 +209,9 @@ pub enum PagePlan {
 /// The plan for columns of these widths (units), the first `key_columns` identifying a row.
 pub fn page_plan(widths: &[f64], key_columns: usize) -> PagePlan {
     let total: f64 = widths.iter().map(|&w| column_pt(w)).sum();
+    if total <= printable_portrait_pt() {
+        return PagePlan::Portrait;
+    }
     let room = printable_pt();
     if total <= room {
         return PagePlan::OneWide { scale: 100 };
@@ -270,7 +281,9 @@ mod tests {
     #[test]
     fn a_sheet_fits_one_page_wide_down_to_80_percent_and_runs_across_pages_below() {
         // Printable width: 841.89 − 2 × 28.8 = 784.29 pt. A column of 10 units is
-        // 10.714 × 7.45 × 0.75 = 59.87 pt; ten of them 598.7 pt.
+        // 10.714 × 7.45 × 0.75 = 59.87 pt; ten of them 598.7 pt, more than a portrait page's
+        // 595.28 − 57.6 = 537.7; eight (479 pt) fit one.
+        assert_eq!(page_plan(&[10.0; 8], 3), PagePlan::Portrait);
         assert_eq!(page_plan(&[10.0; 10], 3), PagePlan::OneWide { scale: 100 });
         // Fifteen: 898.0 pt → 784.29 / 898.0 = 87%.
         assert_eq!(page_plan(&[10.0; 15], 3), PagePlan::OneWide { scale: 87 });

@@ -1,10 +1,12 @@
 //! Output: the outcome rendered to bytes (score and payout workbooks, CSV exports), then
 //! written as one set into the run folder by [`atomic::replace_dir`].
 pub mod atomic;
+mod bank;
 pub mod csv_out;
 pub mod layout;
 pub mod pack;
 mod payout;
+pub mod publication;
 mod rmb;
 mod score;
 pub mod sheet;
@@ -157,6 +159,13 @@ pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
                 name: "scores.csv".into(),
                 bytes: csv_out::scores(r),
             }];
+            if r.outcome.graded {
+                let name = format!("publication-{p}.xlsx");
+                v.push(Rendered {
+                    bytes: publication::publication_workbook(r).map_err(|e| named(&name, e))?,
+                    name,
+                });
+            }
             if paid {
                 let name = format!("payout-{p}.xlsx");
                 v.push(Rendered {
@@ -167,6 +176,13 @@ pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
                     name: "payouts.csv".into(),
                     bytes: csv_out::payouts(r),
                 });
+                if bank::wanted(r) {
+                    let name = format!("bank-{p}.xlsx");
+                    v.push(Rendered {
+                        bytes: bank::bank_workbook(r).map_err(|e| named(&name, e))?,
+                        name,
+                    });
+                }
             }
             Ok(v)
         })();

@@ -94,7 +94,14 @@ fn payout_table<'a>(r: &Report<'a>, pays: &[&crate::rules::PayRule], t: String) 
         row.push(Cell::Money(s.pay_total));
         grand += s.pay_total;
         if with_bank {
-            row.push(Cell::text(w.bank_account.clone().unwrap_or_default()));
+            // Printed and posted by hand: the last four digits unless the office wants all;
+            // the bank file has the whole number.
+            let account = w.bank_account.clone().unwrap_or_default();
+            row.push(Cell::text(if r.rules.payout_full_account {
+                account
+            } else {
+                crate::compare::masked(&account)
+            }));
         }
         row.push(Cell::Blank);
         rows.push(row);

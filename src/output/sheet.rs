@@ -312,7 +312,8 @@ impl<'w> Filler<'w> {
             .collect()
     }
 
-    /// Sets the widths, writes the footer, and sets the page: A4 landscape, the header row
+    /// Sets the widths, writes the footer, and sets the page: A4 (portrait when the table fits
+    /// one at full size, else landscape), the header row
     /// repeated, the title above, at a scale computed from the widths ([`layout::page_plan`]).
     pub fn finish(mut self) -> Result<(), XlsxError> {
         let widths = self.widths();
@@ -354,7 +355,10 @@ impl<'w> Filler<'w> {
         ws.set_print_area(0, 0, last_row, last_col)?;
         ws.set_freeze_panes(1, 0)?;
         ws.set_paper_size(9); // A4
-        ws.set_landscape();
+        let plan = layout::page_plan(&widths, self.key_columns);
+        if plan != layout::PagePlan::Portrait {
+            ws.set_landscape();
+        }
         ws.set_margins(
             layout::MARGIN_SIDE_IN,
             layout::MARGIN_SIDE_IN,
@@ -364,7 +368,8 @@ impl<'w> Filler<'w> {
             layout::MARGIN_HEADER_IN,
         );
         ws.set_repeat_rows(0, 0)?;
-        match layout::page_plan(&widths, self.key_columns) {
+        match plan {
+            layout::PagePlan::Portrait => {}
             layout::PagePlan::OneWide { scale } => {
                 ws.set_print_scale(scale);
             }

@@ -21,11 +21,60 @@ pub struct RuleSet {
     /// The signature block printed under the payout: (label, name), the name blank for a
     /// line to sign on.
     pub signatures: Vec<(String, String)>,
+    /// What the 公示 sheet shows beyond rank, name, total and grade.
+    pub publication: Publication,
+    /// The bank file's columns, in order.
+    pub bank: Vec<BankColumn>,
+    /// The printed 发放表 shows bank accounts whole (else by their last four digits).
+    pub payout_full_account: bool,
     /// Where it came from (`rulesets/<name>.toml` or a path) and its exact text's SHA-256.
     pub source: String,
     pub sha256: String,
     /// The exact text it was read from (archived with every run).
     pub text: String,
+}
+
+/// A column of the bank file (代发): its header and what each row holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BankColumn {
+    pub header: String,
+    pub holds: BankField,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BankField {
+    /// 序号: 1, 2, 3 … down the file.
+    Number,
+    /// 账号: the roster's 银行卡号, as text.
+    Account,
+    /// 户名: the worker's name.
+    Name,
+    /// 金额: the amount, 0.00.
+    Amount,
+    /// 编号: the worker's id.
+    Id,
+    /// The same text on every row (跨行标识 0, 摘要 …).
+    Fixed(String),
+}
+
+impl BankField {
+    /// The field names a `[bank]` column may take, with what each holds.
+    pub const NAMES: [(&'static str, BankField); 5] = [
+        ("序号", BankField::Number),
+        ("账号", BankField::Account),
+        ("户名", BankField::Name),
+        ("金额", BankField::Amount),
+        ("编号", BankField::Id),
+    ];
+}
+
+/// `[office] public_items` and `public_vetoes`, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Publication {
+    /// Item paths, in the order given.
+    pub items: Vec<String>,
+    /// Veto labels.
+    pub vetoes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -38,6 +38,25 @@ pub struct RawRuleSet {
     pub honor: Vec<RawHonor>,
     #[serde(default)]
     pub office: Option<RawOffice>,
+    #[serde(default)]
+    pub bank: Option<RawBank>,
+}
+
+/// `[bank]`: the column layout of the bank's payroll file (代发).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawBank {
+    pub columns: Vec<RawBankColumn>,
+}
+
+/// One column of the bank file: a field of the payment (`field`, headed by its own name or by
+/// `header`), or the same text on every row (`header` and `value`).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawBankColumn {
+    pub field: Option<Name>,
+    pub header: Option<Name>,
+    pub value: Option<String>,
 }
 
 /// `[office]`: what the office prints on its sheets beside the numbers.
@@ -47,6 +66,16 @@ pub struct RawOffice {
     /// The signature block under the payout, in print order; absent: 制表人, 审核人, 负责人, 日期
     /// with blank lines.
     pub signatures: Option<Vec<RawSignature>>,
+    /// Items (paths, as in scores.csv) the 公示 sheet shows beside 总分 and 等次.
+    #[serde(default)]
+    pub public_items: Vec<Name>,
+    /// Vetoes (ids) whose label the 公示 sheet shows for a vetoed worker; others show none.
+    #[serde(default)]
+    pub public_vetoes: Vec<Name>,
+    /// How the printed 发放表 shows a bank account: `last4` (default: `****0087`) or `full`.
+    /// The full number is always in the bank file.
+    #[serde(default)]
+    pub payout_account: Option<Name>,
 }
 
 #[derive(Deserialize, Debug)]

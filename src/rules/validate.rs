@@ -213,6 +213,9 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     let flags = flags(&mut c, &raw.flag, &names, grading.as_ref(), &meta);
     let honors = honors(&mut c, &raw.honor, &resolve_roles, &meta);
     let signatures = signatures(&mut c, raw.office.as_ref());
+    let publication = publication(&mut c, raw.office.as_ref(), &items, &vetoes);
+    let payout_full_account = payout_account(&mut c, raw.office.as_ref());
+    let bank = bank(&mut c, raw.bank.as_ref());
 
     if c.problems.is_empty() {
         Ok(RuleSet {
@@ -228,6 +231,9 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             flags,
             honors,
             signatures,
+            publication,
+            payout_full_account,
+            bank,
             source,
             sha256,
             text: String::new(),
@@ -266,6 +272,147 @@ fn signatures(c: &mut Checker, office: Option<&super::raw::RawOffice>) -> Vec<(S
         }
     }
     out
+}
+
+/// `[office] public_items` and `public_vetoes`: each an item path or a veto id of this rule set.
+fn publication(
+    c: &mut Checker,
+    office: Option<&super::raw::RawOffice>,
+    items: &[super::model::Item],
+    vetoes: &[super::model::Veto],
+) -> super::model::Publication {
+    let mut out = super::model::Publication::default();
+    let Some(o) = office else { return out };
+    let mut paths = Vec::new();
+    fn walk<'a>(items: &'a [super::model::Item], into: &mut Vec<&'a str>) {
+        for i in items {
+            into.push(&i.path);
+            if let super::model::ItemBody::Parts(parts) = &i.body {
+                walk(parts, into);
+            }
+        }
+    }
+    walk(items, &mut paths);
+    for id in &o.public_items {
+        let id_text = id.get_ref().as_str();
+        if paths.contains(&id_text) {
+            out.items.push(id_text.to_string());
+        } else {
+            c.at(
+                id,
+                format!("office.public_items: no item `{id_text}`; expected {}", one_of(&paths)),
+            );
+        }
+    }
+    for id in &o.public_vetoes {
+        match vetoes.iter().find(|v| v.id == *id.get_ref()) {
+            Some(v) => out.vetoes.push(v.label.clone()),
+            None => {
+                let ids: Vec<&str> = vetoes.iter().map(|v| v.id.as_str()).collect();
+                c.at(
+                    id,
+                    format!(
+                        "office.public_vetoes: no veto `{}`; expected {}",
+                        id.get_ref(),
+                        one_of(&ids)
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `[bank] columns`: each a known field or a fixed, non-blank text (banks refuse empty cells),
+/// with 账号, 户名 and 金额 among them; absent, those three.
+fn bank(c: &mut Checker, bank: Option<&super::raw::RawBank>) -> Vec<BankColumn> {
+    let Some(b) = bank else {
+        return BankField::NAMES[1..4]
+            .iter()
+            .map(|(n, f)| BankColumn {
+                header: n.to_string(),
+                holds: f.clone(),
+            })
+            .collect();
+    };
+    let names: Vec<&str> = BankField::NAMES.iter().map(|(n, _)| *n).collect();
+    let mut out: Vec<BankColumn> = Vec::new();
+    for col in &b.columns {
+        let header = col.header.as_ref().map(|h| h.get_ref().trim().to_string());
+        let holds = match (&col.field, &col.value) {
+            (Some(f), None) => match BankField::NAMES.iter().find(|(n, _)| n == f.get_ref()) {
+                Some((_, holds)) => holds.clone(),
+                None => {
+                    c.at(
+                        f,
+                        format!("bank.columns: no field `{}`; expected {}", f.get_ref(), one_of(&names)),
+                    );
+                    continue;
+                }
+            },
+            (None, Some(v)) if !v.trim().is_empty() && header.as_deref().is_some_and(|h| !h.is_empty()) => {
+                BankField::Fixed(v.trim().to_string())
+            }
+            (None, Some(_)) => {
+                let at = col.header.as_ref();
+                let message = "bank.columns: a fixed column needs a header and a value that is not blank (a bank refuses empty cells)";
+                match at {
+                    Some(h) => c.at(h, message),
+                    None => c.say(message),
+                }
+                continue;
+            }
+            (Some(f), Some(_)) => {
+                c.at(f, "bank.columns: a column is a `field` or a fixed `value`, not both");
+                continue;
+            }
+            (None, None) => {
+                let message = "bank.columns: a column needs a `field` (账号, 户名, 金额 …) or a fixed `value`";
+                match col.header.as_ref() {
+                    Some(h) => c.at(h, message),
+                    None => c.say(message),
+                }
+                continue;
+            }
+        };
+        let header = header.filter(|h| !h.is_empty()).unwrap_or_else(|| match &col.field {
+            Some(f) => f.get_ref().clone(),
+            None => String::new(),
+        });
+        out.push(BankColumn { header, holds });
+    }
+    for needed in [BankField::Account, BankField::Name, BankField::Amount] {
+        if !out.iter().any(|c| c.holds == needed) {
+            let name = BankField::NAMES
+                .iter()
+                .find(|(_, f)| *f == needed)
+                .map_or("", |(n, _)| *n);
+            c.say(format!(
+                "bank.columns: no `{name}` column; a payroll file needs 账号, 户名 and 金额"
+            ));
+        }
+    }
+    out
+}
+
+/// `[office] payout_account`: `last4` (default) or `full`.
+fn payout_account(c: &mut Checker, office: Option<&super::raw::RawOffice>) -> bool {
+    match office.and_then(|o| o.payout_account.as_ref()) {
+        None => false,
+        Some(n) if n.get_ref() == "last4" => false,
+        Some(n) if n.get_ref() == "full" => true,
+        Some(n) => {
+            c.at(
+                n,
+                format!(
+                    "office.payout_account `{}`; expected {}",
+                    n.get_ref(),
+                    one_of(&["last4", "full"])
+                ),
+            );
+            false
+        }
+    }
 }
 
 /// `[scheme]`: name, document, version, the date it is in force from, its periods and units.

@@ -1,0 +1,121 @@
+//! The bank file (代发): the payroll the bank imports — one row per worker paid a positive
+//! amount, in the rule set's `[bank]` column layout (账号, 户名, 金额 by default), the account
+//! as text (19 digits are not a number), the amount as 0.00, no empty cell (some banks refuse
+//! them). A second sheet, 核对, checks it against the payout: the payout's total, the file's
+//! count and total, and every payee left out with the reason (无银行卡号, or a negative amount,
+//! which a clerk settles by hand and a bank file never carries). A worker paid 0 or withheld
+//! is simply not in it.
+use super::sheet::{self, Cell, Table};
+use super::{payees, title, workbook, Report};
+use crate::rules::BankField;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, XlsxError};
+
+/// Whether a run writes a bank file: it pays, and the roster has accounts.
+pub fn wanted(r: &Report) -> bool {
+    !r.outcome.pays.is_empty() && r.inputs.workers.iter().any(|w| w.bank_account.is_some())
+}
+
+pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
+    let t = title(r, "代发");
+    let mut wb = workbook(r, &t)?;
+    let columns = &r.rules.bank;
+    let ws = wb.add_worksheet();
+    ws.set_name("代发")?;
+    let text = Format::new().set_num_format("@");
+    let amount = Format::new().set_num_format("0.00");
+    for (c, col) in columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, &col.header, &text)?;
+        let width = super::layout::fitting_width(super::layout::text_units(&col.header)).max(match col.holds {
+            BankField::Account => 24.0,
+            BankField::Amount => 12.0,
+            _ => 8.0,
+        });
+        ws.set_column_width(c as u16, width)?;
+    }
+    let mut listed = 0u32;
+    let mut listed_total = Decimal::ZERO;
+    let mut left_out: Vec<Vec<Cell>> = Vec::new();
+    let mut left_out_total = Decimal::ZERO;
+    let mut payout_total = Decimal::ZERO;
+    for s in payees(r) {
+        let w = &r.inputs.workers[s.worker];
+        let pay = crate::num::round_fen(s.pay_total);
+        payout_total += pay;
+        let account = w.bank_account.as_deref().map(str::trim).unwrap_or_default();
+        let reason = if pay.is_zero() {
+            continue;
+        } else if pay < Decimal::ZERO {
+            "金额为负, 不能代发, 请另行处理"
+        } else if account.is_empty() {
+            "花名册无银行卡号"
+        } else {
+            ""
+        };
+        if !reason.is_empty() {
+            left_out_total += pay;
+            left_out.push(vec![
+                Cell::text(&w.id),
+                Cell::text(&w.name),
+                Cell::Money(pay),
+                Cell::text(reason),
+            ]);
+            continue;
+        }
+        listed += 1;
+        listed_total += pay;
+        for (c, col) in columns.iter().enumerate() {
+            let c = c as u16;
+            match &col.holds {
+                BankField::Number => ws.write_number(listed, c, listed)?,
+                BankField::Account => ws.write_string_with_format(listed, c, account, &text)?,
+                BankField::Name => ws.write_string_with_format(listed, c, &w.name, &text)?,
+                BankField::Id => ws.write_string_with_format(listed, c, &w.id, &text)?,
+                BankField::Amount => ws.write_with_format(listed, c, pay, &amount)?,
+                BankField::Fixed(v) => ws.write_string_with_format(listed, c, v, &text)?,
+            };
+        }
+    }
+    // The file and what was left out make up the payout, to the fen.
+    if listed_total + left_out_total != payout_total {
+        return Err(XlsxError::ParameterError(format!(
+            "the bank file's total {listed_total} and the {left_out_total} left out do not make the payout's {payout_total}"
+        )));
+    }
+    let mut rows = vec![
+        vec![
+            Cell::text("发放表合计"),
+            Cell::Blank,
+            Cell::Money(payout_total),
+            Cell::Blank,
+        ],
+        vec![
+            Cell::text("代发笔数"),
+            Cell::Blank,
+            Cell::Int(listed.into()),
+            Cell::Blank,
+        ],
+        vec![
+            Cell::text("代发合计"),
+            Cell::Blank,
+            Cell::Money(listed_total),
+            Cell::Blank,
+        ],
+    ];
+    let summary = rows.len();
+    rows.extend(left_out);
+    sheet::add(
+        &mut wb,
+        &Table {
+            rows,
+            bold_rows: (0..summary).collect(),
+            key_columns: 2,
+            ..Table::new(
+                "核对",
+                title(r, "代发核对"),
+                ["编号", "姓名", "金额", "未列入代发的原因"].map(String::from).to_vec(),
+            )
+        },
+    )?;
+    wb.save_to_buffer()
+}
