@@ -25,6 +25,8 @@ pub enum Command {
     Schemes,
     /// Write a realistic sample input for a rule set (for trying gridscore, and the benchmark).
     Sample(SampleArgs),
+    /// Write blank input workbooks for a rule set and period (台账模板), with drop-down lists.
+    Template(TemplateArgs),
     /// Validate a rule-set file and report every error with its line and column.
     Check {
         /// The rule-set TOML file.
@@ -98,6 +100,28 @@ pub struct RunArgs {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+#[derive(Args, Debug, Clone)]
+pub struct TemplateArgs {
+    /// Built-in scheme name.
+    #[arg(long, value_name = "NAME")]
+    pub scheme: Option<String>,
+    /// A rule-set file instead.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The period the sheets are for: 2026Q3, 2026-07 or 2026 [default: the last completed
+    /// period of the scheme's first kind of run].
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Last period's roster (a workbook with a 花名册 sheet, or 花名册.csv): its rows are
+    /// copied into the new roster.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Output folder [default: <scheme>-template]; the template is 台账-<period>.xlsx in it,
+    /// never written over an existing file.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
 
 #[derive(Args, Debug, Clone)]
 pub struct SampleArgs {

@@ -26,6 +26,7 @@ pub mod positioned;
 pub mod progress;
 pub mod rules;
 pub mod sample;
+pub mod template;
 pub mod trace;
 
 /// Runs one command line.
@@ -36,6 +37,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Year(a) => cmd::score::run(period::PeriodKind::Year, a),
         cli::Command::Schemes => cmd::schemes::run(),
         cli::Command::Sample(a) => cmd::sample::run(a),
+        cli::Command::Template(a) => cmd::template::run(a),
         cli::Command::Check { file } => cmd::check::run(&file),
         cli::Command::Test { ruleset, cases } => cmd::test::run(&ruleset, &cases),
         cli::Command::Verify { run } => cmd::verify::run(&run),

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod sample;
 pub mod schemes;
 pub mod score;
+pub mod template;
 pub mod test;
 pub mod verify;
 

@@ -127,6 +127,15 @@ pub struct Measure {
     pub kind: MeasureKind,
 }
 
+/// The 类型 (event types) a measure counts rows of: those of `events` and `case_deadline`.
+pub fn event_types_read(kind: &MeasureKind) -> &[usize] {
+    match kind {
+        MeasureKind::Events(e) => &e.types,
+        MeasureKind::CaseDeadline(c) => &c.types,
+        _ => &[],
+    }
+}
+
 /// What a measure's check may consult: the declarations around it.
 pub struct CheckCx<'a> {
     pub c: &'a mut Checker,

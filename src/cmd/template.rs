@@ -1,0 +1,80 @@
+//! `gridscore template`: the blank input workbook of a rule set and period (see
+//! [`crate::template`]), with last period's roster copied in when given.
+use crate::cli::{TemplateArgs, UsageError};
+use crate::input::contract;
+use crate::period::Period;
+use std::collections::HashMap;
+
+pub fn run(a: TemplateArgs) -> anyhow::Result<()> {
+    let rules = super::rule_set(&a.scheme, &a.rules)?;
+    let period = match &a.period {
+        Some(p) => Period::parse_any(p)
+            .ok_or_else(|| UsageError(format!("`{p}` is not a period like 2026Q3, 2026-07 or 2026")))?,
+        None => {
+            let kind = rules
+                .meta
+                .periods
+                .first()
+                .copied()
+                .unwrap_or(crate::period::PeriodKind::Quarter);
+            Period::last_completed(kind, chrono::Local::now().date_naive())
+        }
+    };
+    if !rules.meta.periods.contains(&period.kind) {
+        return Err(UsageError(format!(
+            "{} does not define {} runs; its runs are {}",
+            rules.meta.name,
+            period.kind.chinese(),
+            rules
+                .meta
+                .periods
+                .iter()
+                .map(|k| k.chinese())
+                .collect::<Vec<_>>()
+                .join("、")
+        ))
+        .into());
+    }
+    let mut fill = HashMap::new();
+    if let Some(roster) = &a.roster {
+        let rows = crate::template::read_rows(roster, &contract::ROSTER).map_err(UsageError)?;
+        fill.insert(contract::ROSTER.key, rows);
+    }
+    let bytes = crate::template::workbook(&rules, period, &fill)?;
+    let dir = a
+        .out
+        .clone()
+        .unwrap_or_else(|| format!("{}-template", rules.meta.name).into());
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("台账-{period}.xlsx"));
+    // A clerk may already have typed into last run's template: never write over it. The
+    // bytes go to a temporary file first and are linked into place only when whole (a link
+    // fails where the name exists), so no one ever finds half a workbook under the name.
+    if path.exists() {
+        return Err(exists(&path).into());
+    }
+    let tmp = dir.join(format!(".台账-{period}.xlsx.{}.tmp", std::process::id()));
+    let written = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut file, &bytes)?;
+        file.sync_all()?;
+        std::fs::hard_link(&tmp, &path)
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    written.map_err(|e| -> anyhow::Error {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            exists(&path).into()
+        } else {
+            anyhow::anyhow!("{}: {e}", path.display())
+        }
+    })?;
+    println!("wrote {} ({} {})", path.display(), rules.meta.title, period.chinese());
+    Ok(())
+}
+
+fn exists(path: &std::path::Path) -> UsageError {
+    UsageError(format!(
+        "{} already exists (it may hold what a clerk typed); give --out another folder",
+        path.display()
+    ))
+}
