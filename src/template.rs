@@ -241,6 +241,9 @@ pub fn workbook(rules: &RuleSet, period: Period, fill: &HashMap<&'static str, Ro
         };
         let rows = fill.get(spec.key).unwrap_or(&prefilled);
         sheet(ws, spec, &plan, &title, &lists, &by_key, rows)?;
+        if spec.key == "params" {
+            meanings(ws, columns(spec, &plan).len() as u16, rows, &params)?;
+        }
     }
     let ws = wb.add_worksheet();
     ws.set_name("选项")?;
@@ -354,6 +357,25 @@ fn sheet(
         }
     }
     ws.set_freeze_panes(2, 0)?;
+    Ok(())
+}
+
+/// A 说明 column beside 参数's own (the reader ignores a column the contract does not name): what
+/// each parameter row is for.
+fn meanings(ws: &mut Worksheet, col: u16, rows: &Rows, params: &[(String, String, bool)]) -> Result<(), XlsxError> {
+    let font = || Format::new().set_font_name("宋体").set_font_size(11);
+    let header = font()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#D9E1F2");
+    ws.write_string_with_format(1, col, "说明", &header)?;
+    ws.set_column_width(col, 48)?;
+    for (r, row) in rows.iter().enumerate() {
+        let name = row.get("name").map(|d| d.to_string()).unwrap_or_default();
+        if let Some((_, meaning, _)) = params.iter().find(|(n, _, _)| *n == name) {
+            ws.write_string_with_format(r as u32 + 2, col, meaning, &font())?;
+        }
+    }
     Ok(())
 }
 

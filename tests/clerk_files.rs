@@ -320,3 +320,65 @@ fn a_bank_layout_without_an_amount_or_with_a_blank_fixed_value_is_refused() {
     assert!(err.contains("a bank refuses empty cells"), "{err}");
     assert!(err.contains("no field `卡号`"), "{err}");
 }
+
+#[test]
+fn a_negative_amount_is_never_a_bank_row_but_is_listed_for_the_clerk() {
+    // daning takes penalties from the month's pay, unfloored: 0001 甲 is absent all month
+    // (20 × −10) and five cases went unreported (5 × −100): 350 − 200 − 500 = −350.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("花名册.csv"),
+        "编号,姓名,岗位,银行卡号\n0001,甲,农村网格员,6230481200003115838\n0002,乙,社区兼职网格员,6230481200003131676\n",
+    )
+    .unwrap();
+    let mut att = String::from("编号,日期,状态\n");
+    for d in 1..=20 {
+        att.push_str(&format!("0001,2026-07-{d:02},旷工\n0002,2026-07-{d:02},出勤\n"));
+    }
+    std::fs::write(input.join("考勤.csv"), att).unwrap();
+    let mut events = String::from("事件编号,编号,类型,日期,数量\nB1,0002,有效信息,2026-07-03,20\n");
+    for k in 1..=5 {
+        events.push_str(&format!("U{k},0001,未报引发案件,2026-07-1{k},1\n"));
+    }
+    std::fs::write(input.join("事件.csv"), events).unwrap();
+    let out = dir.path().join("run");
+    gridscore()
+        .args([
+            "month",
+            "--scheme",
+            "daning",
+            "--period",
+            "2026-07",
+            "--history-from",
+            "2026-07",
+            "-q",
+        ])
+        .arg("--input")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let payouts = common::csv_rows(&out.join("payouts.csv"));
+    let jia = payouts.iter().find(|r| r["id"] == "0001").unwrap();
+    assert_eq!(jia["amount"], "-350.00");
+    let book = out.join("bank-2026-07.xlsx");
+    let rows = sheet(&book, "代发");
+    assert_eq!(rows.len(), 2, "only 乙's 1,000: {rows:?}");
+    assert_eq!(rows[1], ["6230481200003131676", "乙", "1000"]);
+    let check = sheet(&book, "核对");
+    // The payout's 650 = the file's 1,000 + the −350 left out.
+    assert_eq!(check[1][2], "650");
+    assert_eq!(check[3][2], "1000");
+    assert!(
+        check.contains(&vec![
+            "0001".into(),
+            "甲".into(),
+            "-350".into(),
+            "金额为负, 不能代发, 请另行处理".into()
+        ]),
+        "{check:?}"
+    );
+}
