@@ -12,6 +12,66 @@ pub const MANIFEST: &str = "run.toml";
 pub const RULES: &str = "rules.toml";
 pub const CALENDAR: &str = "calendar.toml";
 pub const INPUTS: &str = "inputs";
+/// Beside the run folders: the first period each scheme was scored in this archive.
+pub const HISTORY_FROM: &str = "history-from.toml";
+
+/// The history-from file: scheme → the first period it was scored here.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct HistoryFrom {
+    #[serde(default)]
+    first: std::collections::BTreeMap<String, String>,
+}
+
+fn read_history_from(root: &Path) -> anyhow::Result<HistoryFrom> {
+    let path = root.join(HISTORY_FROM);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HistoryFrom::default()),
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+    }
+}
+
+/// The first period `scheme` was scored in the archive at `root`, as a run given
+/// `--history-from` recorded it; `None` when none did.
+pub fn remembered_history_from(root: &Path, scheme: &str) -> anyhow::Result<Option<crate::period::Period>> {
+    let h = read_history_from(root)?;
+    match h.first.get(scheme) {
+        None => Ok(None),
+        Some(p) => crate::period::Period::parse_any(p).map(Some).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: `{scheme} = \"{p}\"` is not a period like 2026-07, 2026Q3 or 2026",
+                root.join(HISTORY_FROM).display()
+            )
+        }),
+    }
+}
+
+/// Records that `scheme` was first scored here in `from` (the last `--history-from` given
+/// wins): written to a temporary file and renamed, so a reader sees the old file or the new.
+pub fn remember_history_from(root: &Path, scheme: &str, from: &crate::period::Period) -> anyhow::Result<()> {
+    let mut h = read_history_from(root)?;
+    let text = from.to_string();
+    if h.first.get(scheme) == Some(&text) {
+        return Ok(());
+    }
+    h.first.insert(scheme.to_string(), text);
+    let body = format!(
+        "# gridscore: the first period each scheme was scored in this archive (from --history-from).\n\
+         # A run here looks for no earlier run than this; edit or delete a line to change that.\n\n{}",
+        toml::to_string(&h)?
+    );
+    let path = root.join(HISTORY_FROM);
+    let tmp = root.join(format!(".{HISTORY_FROM}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    std::io::Write::write_all(&mut f, body.as_bytes())?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("{}: {e}", path.display())
+    })
+}
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -25,6 +25,8 @@ pub enum Command {
     Schemes,
     /// Write a realistic sample input for a rule set (for trying gridscore, and the benchmark).
     Sample(SampleArgs),
+    /// Run every township's appraisal of a batch file (the month-end job), each on its own.
+    Batch(BatchArgs),
     /// Write blank input workbooks for a rule set and period (台账模板), with drop-down lists.
     Template(TemplateArgs),
     /// Validate a rule-set file and report every error with its line and column.
@@ -100,6 +102,21 @@ pub struct RunArgs {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+#[derive(Args, Debug, Clone)]
+pub struct BatchArgs {
+    /// The batch file (TOML): the archive folder and a [[run]] per township.
+    pub file: PathBuf,
+    /// Runs at a time [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Re-score runs already done, and replace runs whose inputs changed since.
+    #[arg(long)]
+    pub force: bool,
+    /// Print only the failed runs' errors (for cron).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 
 #[derive(Args, Debug, Clone)]
 pub struct TemplateArgs {

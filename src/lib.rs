@@ -7,6 +7,7 @@
 //! subcommand. The README's "Architecture" section draws the stages.
 pub mod alloc;
 pub mod archive;
+pub mod batch;
 pub mod bucket;
 pub mod calendar;
 pub mod cli;
@@ -38,6 +39,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Schemes => cmd::schemes::run(),
         cli::Command::Sample(a) => cmd::sample::run(a),
         cli::Command::Template(a) => cmd::template::run(a),
+        cli::Command::Batch(a) => cmd::batch::run(a),
         cli::Command::Check { file } => cmd::check::run(&file),
         cli::Command::Test { ruleset, cases } => cmd::test::run(&ruleset, &cases),
         cli::Command::Verify { run } => cmd::verify::run(&run),

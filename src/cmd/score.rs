@@ -23,6 +23,10 @@ struct Config {
     history_files: Vec<(archive::HistoryEntry, PathBuf)>,
     force: bool,
     quiet: bool,
+    /// Where earlier runs are looked for, and where the first period scored is remembered.
+    archive_root: PathBuf,
+    /// The first period scored here, given by --history-from (to be remembered).
+    history_from: Option<Period>,
 }
 
 fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
@@ -84,20 +88,29 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
     refuse_overlap(&out, &inputs, named)?;
     // Earlier runs that look-back rules read, from the archive root (by default beside `out`).
     let mut wanted: Vec<Period> = rules.runs_read(period);
-    if let Some(from) = &a.history_from {
-        // Any kind of period: a year run reads month runs from a month on.
-        let from = Period::parse_any(from).ok_or_else(|| {
-            UsageError(format!(
-                "--history-from: `{from}` is not a period like 2026-07, 2026Q3 or 2026"
-            ))
-        })?;
-        wanted.retain(|p| p.first_day() >= from.first_day());
-    }
     let root = a.archive.clone().unwrap_or_else(|| {
         out.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
+    let history_from = match &a.history_from {
+        // Any kind of period: a year run reads month runs from a month on.
+        Some(from) => Some(Period::parse_any(from).ok_or_else(|| {
+            UsageError(format!(
+                "--history-from: `{from}` is not a period like 2026-07, 2026Q3 or 2026"
+            ))
+        })?),
+        None => None,
+    };
+    // Without the flag, the first period this scheme was scored here, as an earlier run
+    // given the flag remembered it.
+    let from = match history_from {
+        Some(p) => Some(p),
+        None => archive::remembered_history_from(&root, &rules.meta.name)?,
+    };
+    if let Some(from) = from {
+        wanted.retain(|p| p.first_day() >= from.first_day());
+    }
     let loaded = archive::load_history(&root, &rules, &wanted).map_err(|e| anyhow::anyhow!(e))?;
     let history = engine::History {
         runs: loaded.iter().map(|(r, _, _)| r.clone()).collect(),
@@ -115,6 +128,8 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         history_files,
         force: a.force,
         quiet: a.quiet,
+        archive_root: root,
+        history_from,
     })
 }
 
@@ -165,6 +180,56 @@ fn refuse_overlap(out: &Path, inputs: &[PathBuf], named: bool) -> Result<(), Usa
 }
 
 pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
+    let quiet = a.quiet;
+    let done = run_one(kind, a)?;
+    // Notes are in the 说明 sheet; a quiet run (cron) prints none, a terminal the first few.
+    if quiet {
+        return Ok(());
+    }
+    for w in done.notes.iter().take(NOTES_SHOWN) {
+        eprintln!("note: {w}");
+    }
+    if done.notes.len() > NOTES_SHOWN {
+        eprintln!(
+            "note: … and {} more notes, all in the 说明 sheet of the score workbook",
+            done.notes.len() - NOTES_SHOWN
+        );
+    }
+    println!(
+        "{} {}: {} scored ({} vetoed); wrote {}: {} (and the run's archive: {})",
+        done.scheme,
+        done.period,
+        done.subjects,
+        done.vetoed,
+        done.out.display(),
+        done.files.join(", "),
+        archive::MANIFEST
+    );
+    for f in &done.skipped {
+        println!("skipped {f}: no sheet this rule set reads (not read, not archived)");
+    }
+    Ok(())
+}
+
+/// What a finished run wrote, for its summary line (and a batch's summary row).
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub scheme: String,
+    pub period: Period,
+    pub out: PathBuf,
+    pub subjects: usize,
+    pub vetoed: usize,
+    /// The payout's total, when the run pays.
+    pub pay: Option<rust_decimal::Decimal>,
+    /// The workbooks and CSV files written.
+    pub files: Vec<String>,
+    pub notes: Vec<String>,
+    /// Input files that held no sheet the rule set reads.
+    pub skipped: Vec<String>,
+}
+
+/// One run, read to written; prints nothing but a wait note (unless quiet).
+pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     let c = configure(kind, a)?;
     // Refuse before the work, not after it; a second run on the same place waits here for the
     // first to finish, before it reads anything.
@@ -209,41 +274,26 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     stage.write(&files)?;
     stage.commit()?;
     drop(shown);
+    if let Some(from) = &c.history_from {
+        // Remembered, so that the next run of this scheme here needs no flag.
+        crate::archive::remember_history_from(&c.archive_root, &c.rules.meta.name, from)?;
+    }
     let outcome = &s.outcome;
-    // Notes are in the 说明 sheet; a quiet run (cron) prints none, a terminal the first few.
-    if !c.quiet {
-        for w in outcome.warnings.iter().take(NOTES_SHOWN) {
-            eprintln!("note: {w}");
-        }
-        if outcome.warnings.len() > NOTES_SHOWN {
-            eprintln!(
-                "note: … and {} more notes, all in the 说明 sheet of the score workbook",
-                outcome.warnings.len() - NOTES_SHOWN
-            );
-        }
-    }
-    if !c.quiet {
-        let vetoed = outcome.subjects.iter().filter(|s| !s.vetoes.is_empty()).count();
-        let names: Vec<&str> = files
+    Ok(Done {
+        scheme: c.rules.meta.name.clone(),
+        period: c.period,
+        out: c.out.clone(),
+        subjects: outcome.subjects.len(),
+        vetoed: outcome.subjects.iter().filter(|s| !s.vetoes.is_empty()).count(),
+        pay: (!outcome.pays.is_empty()).then(|| outcome.subjects.iter().map(|s| s.pay_total).sum()),
+        files: files
             .iter()
-            .map(|f| f.name.as_str())
+            .map(|f| f.name.clone())
             .filter(|n| n.ends_with(".xlsx") || n.ends_with(".csv"))
-            .collect();
-        println!(
-            "{} {}: {} scored ({} vetoed); wrote {}: {} (and the run's archive: {})",
-            c.rules.meta.name,
-            c.period,
-            outcome.subjects.len(),
-            vetoed,
-            c.out.display(),
-            names.join(", "),
-            archive::MANIFEST
-        );
-        for f in &s.inputs.skipped {
-            println!("skipped {f}: no sheet this rule set reads (not read, not archived)");
-        }
-    }
-    Ok(())
+            .collect(),
+        notes: outcome.warnings.clone(),
+        skipped: s.inputs.skipped.clone(),
+    })
 }
 
 /// How many of a run's notes are printed (the 说明 sheet holds them all).
