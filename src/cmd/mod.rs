@@ -74,3 +74,17 @@ fn usage_if_unknown(e: rules::LoadError) -> anyhow::Error {
 pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Result<rules::RuleSet> {
     rule_set_on(scheme, file, None)
 }
+
+/// The period a command that writes input (sample, template) is for: the one given, or the
+/// last completed period of the scheme's first kind of run — what a newcomer would score.
+pub fn input_period(rules: &rules::RuleSet, given: &Option<String>) -> anyhow::Result<crate::period::Period> {
+    use crate::period::{Period, PeriodKind};
+    match given {
+        Some(p) => Ok(Period::parse_any(p)
+            .ok_or_else(|| crate::cli::UsageError(format!("`{p}` is not a period like 2026Q3, 2026-07 or 2026")))?),
+        None => {
+            let kind = rules.meta.periods.first().copied().unwrap_or(PeriodKind::Quarter);
+            Ok(Period::last_completed(kind, chrono::Local::now().date_naive()))
+        }
+    }
+}

@@ -1,25 +1,11 @@
 //! `gridscore sample`: a realistic input of a given size, for trying gridscore and for the benchmark.
 use crate::calendar::Calendar;
 use crate::cli::{SampleArgs, UsageError};
-use crate::period::Period;
 use crate::sample::{self, SampleFormat};
 
 pub fn run(a: SampleArgs) -> anyhow::Result<()> {
     let rules = super::rule_set(&a.scheme, &a.rules)?;
-    let period = match &a.period {
-        Some(p) => Period::parse_any(p)
-            .ok_or_else(|| UsageError(format!("`{p}` is not a period like 2026Q3, 2026-07 or 2026")))?,
-        // The scheme's first kind of run, the last one completed: what a newcomer would score.
-        None => {
-            let kind = rules
-                .meta
-                .periods
-                .first()
-                .copied()
-                .unwrap_or(crate::period::PeriodKind::Quarter);
-            Period::last_completed(kind, chrono::Local::now().date_naive())
-        }
-    };
+    let period = super::input_period(&rules, &a.period)?;
     let out = a
         .out
         .clone()

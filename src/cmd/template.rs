@@ -2,24 +2,11 @@
 //! [`crate::template`]), with last period's roster copied in when given.
 use crate::cli::{TemplateArgs, UsageError};
 use crate::input::contract;
-use crate::period::Period;
 use std::collections::HashMap;
 
 pub fn run(a: TemplateArgs) -> anyhow::Result<()> {
     let rules = super::rule_set(&a.scheme, &a.rules)?;
-    let period = match &a.period {
-        Some(p) => Period::parse_any(p)
-            .ok_or_else(|| UsageError(format!("`{p}` is not a period like 2026Q3, 2026-07 or 2026")))?,
-        None => {
-            let kind = rules
-                .meta
-                .periods
-                .first()
-                .copied()
-                .unwrap_or(crate::period::PeriodKind::Quarter);
-            Period::last_completed(kind, chrono::Local::now().date_naive())
-        }
-    };
+    let period = super::input_period(&rules, &a.period)?;
     if !rules.meta.periods.contains(&period.kind) {
         return Err(UsageError(format!(
             "{} does not define {} runs; its runs are {}",

@@ -97,6 +97,26 @@ fn workbook(r: &Report, title: &str) -> Result<Workbook, XlsxError> {
     Ok(wb)
 }
 
+/// The headers naming a subject and its kind: 姓名 and 岗位, or 名称 and 类型 for a scheme that
+/// appraises villages and communities; and the total's: 总分, or 合计(元) for a money scheme.
+fn subject_headers(r: &Report) -> (&'static str, &'static str, &'static str) {
+    let total = if r.rules.meta.money { "合计(元)" } else { "总分" };
+    if r.rules.meta.units {
+        ("名称", "类型", total)
+    } else {
+        ("姓名", "岗位", total)
+    }
+}
+
+/// An item's value or a total as a cell: yuan for a money scheme, points otherwise.
+fn amount_cell<'a>(r: &Report, v: Decimal) -> sheet::Cell<'a> {
+    if r.rules.meta.money {
+        sheet::Cell::Money(v)
+    } else {
+        sheet::Cell::Points(v)
+    }
+}
+
 fn title(r: &Report, what: &str) -> String {
     format!("{} {} {}", r.rules.meta.title, r.outcome.period.chinese(), what)
 }

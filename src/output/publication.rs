@@ -4,7 +4,7 @@
 //! ID number, no deduction detail, and a veto's reason only where `[office] public_vetoes`
 //! names that veto.
 use super::sheet::{self, Cell, Table};
-use super::{print_order, title, workbook, Report};
+use super::{amount_cell, print_order, subject_headers, title, workbook, Report};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 
@@ -36,11 +36,7 @@ fn param<'a>(r: &'a Report, name: &str) -> Option<&'a str> {
 }
 
 fn publication_table<'a>(r: &Report<'a>, t: String) -> Table<'a> {
-    let (name, kind) = if r.rules.meta.units {
-        ("名称", "类型")
-    } else {
-        ("姓名", "岗位")
-    };
+    let (name, kind, total) = subject_headers(r);
     let public = &r.rules.publication;
     let columns: Vec<usize> = public
         .items
@@ -49,18 +45,12 @@ fn publication_table<'a>(r: &Report<'a>, t: String) -> Table<'a> {
         .collect();
     let mut header: Vec<String> = ["排名", name, "村(社区)", kind].map(String::from).to_vec();
     header.extend(columns.iter().map(|&c| r.outcome.columns[c].label.clone()));
-    header.extend([if r.rules.meta.money { "合计(元)" } else { "总分" }, "等次"].map(String::from));
+    header.extend([total, "等次"].map(String::from));
     let with_note = !public.vetoes.is_empty();
     if with_note {
         header.push("备注".into());
     }
-    let amount = |v: Decimal| {
-        if r.rules.meta.money {
-            Cell::Money(v)
-        } else {
-            Cell::Points(v)
-        }
-    };
+    let amount = |v: Decimal| amount_cell(r, v);
     let mut rows = Vec::new();
     for s in print_order(r) {
         let w = &r.inputs.workers[s.worker];

@@ -1,7 +1,7 @@
 //! The score workbook: 排名 (the ranking), 明细 (every applied rule with its source rows, on
 //! as many sheets as it needs), 名额 (quota lines and ties), 分月 (month by month) and 说明.
 use super::sheet::{self, Cell, Table};
-use super::{about, pack, print_order, title, workbook, Report};
+use super::{about, amount_cell, pack, print_order, subject_headers, title, workbook, Report};
 use crate::engine::{ItemColumn, Subject};
 use crate::rules::ItemKind;
 use crate::trace::{sources_text, Unit};
@@ -79,27 +79,17 @@ fn score_workbook_with(
 ) -> Result<Vec<u8>, XlsxError> {
     let cols = ranking_columns(&r.outcome.columns);
     // A scheme that appraises villages and communities names them, and their kind.
-    let (name, kind) = if r.rules.meta.units {
-        ("名称", "类型")
-    } else {
-        ("姓名", "岗位")
-    };
+    let (name, kind, total) = subject_headers(r);
     let mut header: Vec<String> = ["排名", "编号", name, "村(社区)", kind].map(String::from).to_vec();
     header.extend(cols.iter().map(|&c| r.outcome.columns[c].label.clone()));
     let flagged = !r.rules.flags.is_empty();
-    header.extend([if r.rules.meta.money { "合计(元)" } else { "总分" }, "等次", "否决原因"].map(String::from));
+    header.extend([total, "等次", "否决原因"].map(String::from));
     if flagged {
         header.push("提示".into());
     }
     header.push("备注".into());
     // A money scheme's items are yuan.
-    let amount = |v: Decimal| {
-        if r.rules.meta.money {
-            Cell::Money(v)
-        } else {
-            Cell::Points(v)
-        }
-    };
+    let amount = |v: Decimal| amount_cell(r, v);
     let mut rows = Vec::new();
     for s in print_order(r) {
         let w = &r.inputs.workers[s.worker];
