@@ -117,5 +117,7 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
             )
         },
     )?;
+    // Fast deflate, as the score workbook: a province's rows cost seconds at the default level.
+    wb.set_zip_compression_level(1);
     wb.save_to_buffer()
 }

@@ -17,6 +17,8 @@ pub fn publication_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let t = title(r, "考核结果公示");
     let mut wb = workbook(r, &t)?;
     sheet::add(&mut wb, &publication_table(r, t))?;
+    // Fast deflate, as the score workbook: a province's rows cost seconds at the default level.
+    wb.set_zip_compression_level(1);
     wb.save_to_buffer()
 }
 
@@ -27,7 +29,7 @@ fn param<'a>(r: &'a Report, name: &str) -> Option<&'a str> {
     let mut fallback = None;
     for p in given {
         match p.period {
-            Some(period) if period == r.outcome.period => return Some(p.value.trim()),
+            Some(period) if period == r.outcome.period && !p.value.trim().is_empty() => return Some(p.value.trim()),
             None => fallback = Some(p.value.trim()),
             _ => {}
         }
