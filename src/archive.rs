@@ -12,6 +12,38 @@ pub const MANIFEST: &str = "run.toml";
 pub const RULES: &str = "rules.toml";
 pub const CALENDAR: &str = "calendar.toml";
 pub const INPUTS: &str = "inputs";
+/// In an approved run folder: who approved it, when, and the files made final.
+pub const APPROVAL: &str = "approval.toml";
+
+/// An approval, as `gridscore approve` records it.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub by: String,
+    /// Local time, RFC 3339.
+    pub at: String,
+    #[serde(default)]
+    pub note: String,
+    pub gridscore: String,
+    /// The SHA-256 of the run's manifest as approved.
+    pub manifest_sha256: String,
+    /// The files made final (the 公示 notice and the bank file), each with its SHA-256.
+    #[serde(default, rename = "final")]
+    pub final_files: Vec<OutputEntry>,
+}
+
+/// A run folder's approval, if it has one.
+pub fn read_approval(dir: &Path) -> anyhow::Result<Option<Approval>> {
+    let path = dir.join(APPROVAL);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+    }
+}
+
 /// Beside the run folders: the first period each scheme was scored in this archive.
 pub const HISTORY_FROM: &str = "history-from.toml";
 

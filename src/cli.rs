@@ -39,6 +39,17 @@ pub enum Command {
         /// A run folder (out/<scheme>-<period>).
         run: PathBuf,
     },
+    /// Record who approved a run and when (审批); an approved run is final.
+    Approve {
+        /// A run folder (out/<scheme>-<period>).
+        run: PathBuf,
+        /// Who approves (审核人).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// A note kept with the approval (会议, 文号 …).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
     /// Compare two runs subject by subject, and their inputs row by row.
     Diff {
         a: PathBuf,

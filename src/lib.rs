@@ -43,6 +43,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Check { file } => cmd::check::run(&file),
         cli::Command::Test { ruleset, cases } => cmd::test::run(&ruleset, &cases),
         cli::Command::Verify { run } => cmd::verify::run(&run),
+        cli::Command::Approve { run, by, note } => cmd::approve::run(&run, &by, &note),
         cli::Command::Diff { a, b, xlsx } => cmd::diff::run(&a, &b, &xlsx),
         cli::Command::Explain { run, id } => cmd::explain::run(&run, &id),
     }

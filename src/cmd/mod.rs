@@ -1,5 +1,6 @@
 //! One module per subcommand, each with a short `run`; what several share (naming the rule
 //! set) is here, and the run itself is the library's (`crate::pipeline`).
+pub mod approve;
 pub mod batch;
 pub mod check;
 pub mod diff;

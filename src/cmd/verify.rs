@@ -8,8 +8,36 @@ use crate::rules::sha256_hex;
 use std::path::Path;
 
 pub fn run(dir: &Path) -> anyhow::Result<()> {
+    let (m, found) = findings(dir)?;
+    let differences = found.iter().filter(|f| !f.starts_with("note:")).count();
+    if differences == 0 {
+        for f in &found {
+            println!("{f}");
+        }
+        println!(
+            "{}: identical — {} {} re-run from its archived inputs and rule set ({} {}) gives the same bytes in all {} files",
+            dir.display(),
+            m.scheme,
+            m.period,
+            m.rules.name,
+            m.rules.version,
+            m.outputs.len()
+        );
+        return Ok(());
+    }
+    println!("{}: {differences} differences", dir.display());
+    for f in &found {
+        println!("  {f}");
+    }
+    anyhow::bail!("{} does not verify: {differences} differences", dir.display())
+}
+
+/// Everything that differs between a run folder and its re-run (and, for an approved run,
+/// between the folder and what was approved); a line starting `note:` is not a difference.
+pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Vec<String>)> {
     let m = archive::read(dir)?;
     let mut found: Vec<String> = Vec::new();
+    approval_findings(dir, &mut found)?;
     // The archive as the manifest recorded it.
     let mut check = |file: &str, want: &str, what: &str| match archive::read_file(dir, file) {
         Ok(bytes) if sha256_hex(&bytes) == want => {}
@@ -67,27 +95,34 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
             }
         }
     }
-    let differences = found.iter().filter(|f| !f.starts_with("note:")).count();
-    if differences == 0 {
-        for f in &found {
-            println!("{f}");
-        }
-        println!(
-            "{}: identical — {} {} re-run from its archived inputs and rule set ({} {}) gives the same bytes in all {} files",
-            dir.display(),
-            m.scheme,
-            m.period,
-            m.rules.name,
-            m.rules.version,
-            m.outputs.len()
-        );
+    Ok((m, found))
+}
+
+/// An approved run: who approved it and when, and that the manifest and the final files are
+/// still the ones approved.
+fn approval_findings(dir: &Path, found: &mut Vec<String>) -> anyhow::Result<()> {
+    let Some(a) = archive::read_approval(dir)? else {
         return Ok(());
+    };
+    let note = if a.note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", a.note)
+    };
+    found.push(format!("note: approved by {} at {}{note}", a.by, a.at));
+    let manifest = archive::read_file(dir, archive::MANIFEST)
+        .map(|b| sha256_hex(&b))
+        .unwrap_or_default();
+    if manifest != a.manifest_sha256 {
+        found.push(format!("{}: not the manifest that was approved", archive::MANIFEST));
     }
-    println!("{}: {differences} differences", dir.display());
-    for f in &found {
-        println!("  {f}");
+    for f in &a.final_files {
+        match archive::read_file(dir, &f.file) {
+            Ok(bytes) if sha256_hex(&bytes) == f.sha256 => {}
+            _ => found.push(format!("{}: not the file that was approved as final", f.file)),
+        }
     }
-    anyhow::bail!("{} does not verify: {differences} differences", dir.display())
+    Ok(())
 }
 
 fn short(sha: &str) -> &str {

@@ -41,6 +41,8 @@ pub enum WriteError {
     Exists { dir: String, what: String },
     #[error("{dir} holds files gridscore did not write ({listed}); gridscore replaces only a folder it wrote itself, --force or not: name another --out, or move those files away")]
     Foreign { dir: String, listed: String },
+    #[error("{dir} is an approved run ({what}): an approved run is final and is never replaced, --force or not; score the correction into another --out")]
+    Approved { dir: String, what: String },
     #[error("{dir} is a file, not a folder; gridscore writes a run as a folder: name another --out")]
     NotAFolder { dir: String },
     // The OS error follows in the error chain (`main` prints it with `{:#}`).
@@ -60,6 +62,8 @@ pub enum Found {
     Empty,
     /// A run folder gridscore wrote (scheme and period), replaced only with `--force`.
     Run(String),
+    /// A run folder someone approved (`gridscore approve`): never replaced.
+    Approved(String),
     /// Anything else: never replaced. The entries that gridscore did not write, first few.
     Foreign(Vec<String>),
     NotAFolder,
@@ -80,6 +84,13 @@ fn inspect_with(dir: &Path, hashes: bool) -> Result<Found, WriteError> {
     };
     if !meta.is_dir() {
         return Ok(Found::NotAFolder);
+    }
+    if dir.join(crate::archive::APPROVAL).exists() {
+        let what = match crate::archive::read_approval(dir) {
+            Ok(Some(a)) => format!("approved by {} at {}", a.by, a.at),
+            _ => format!("it holds {}", crate::archive::APPROVAL),
+        };
+        return Ok(Found::Approved(what));
     }
     let entries = walk(dir).map_err(io(dir))?;
     if entries.is_empty() {
@@ -184,6 +195,7 @@ fn allowed_as(dir: &Path, force: bool, found: Found) -> Result<(), WriteError> {
         Found::Run(_) if force => Ok(()),
         Found::Run(what) => Err(WriteError::Exists { dir: shown, what }),
         Found::NotAFolder => Err(WriteError::NotAFolder { dir: shown }),
+        Found::Approved(what) => Err(WriteError::Approved { dir: shown, what }),
         Found::Foreign(names) => {
             let n = names.len();
             let mut listed: Vec<String> = names.into_iter().take(5).collect();

@@ -1,0 +1,88 @@
+//! `gridscore approve RUN_DIR --by NAME [--note TEXT]`: records who approved a run and when,
+//! in the run folder. An approval certifies numbers that a re-run gives: a folder that does not
+//! verify is refused. Once approved, the run is final — no run replaces it, `--force` or not —
+//! and its 公示 notice and bank file are marked final: listed with their SHA-256 in the
+//! approval (so `verify` tells if one changed) and made read-only on disk.
+use crate::archive::{self, Approval};
+use crate::cli::UsageError;
+use std::path::Path;
+
+pub fn run(dir: &Path, by: &str, note: &Option<String>) -> anyhow::Result<()> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(UsageError("--by: the name of who approves, not blank".into()).into());
+    }
+    if let Some(a) = archive::read_approval(dir)? {
+        return Err(UsageError(format!(
+            "{} was approved already, by {} at {}",
+            dir.display(),
+            a.by,
+            a.at
+        ))
+        .into());
+    }
+    let (m, found) = super::verify::findings(dir)?;
+    let differences: Vec<&String> = found.iter().filter(|f| !f.starts_with("note:")).collect();
+    if !differences.is_empty() {
+        anyhow::bail!(
+            "{} does not verify ({} differences, the first: {}); an approval certifies the numbers a re-run gives — run `gridscore verify {}`",
+            dir.display(),
+            differences.len(),
+            differences[0],
+            dir.display()
+        );
+    }
+    let manifest = archive::read_file(dir, archive::MANIFEST)?;
+    let final_files: Vec<archive::OutputEntry> = m
+        .outputs
+        .iter()
+        .filter(|o| o.file.starts_with("publication-") || o.file.starts_with("bank-"))
+        .cloned()
+        .collect();
+    let approval = Approval {
+        by: by.to_string(),
+        at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        note: note.clone().unwrap_or_default().trim().to_string(),
+        gridscore: crate::output::VERSION.to_string(),
+        manifest_sha256: crate::rules::sha256_hex(&manifest),
+        final_files,
+    };
+    let body = format!(
+        "# gridscore: this run was approved; it is final and no run replaces it.\n\n{}",
+        toml::to_string(&approval)?
+    );
+    // Whole or not at all, and never over an approval written meanwhile.
+    let path = dir.join(archive::APPROVAL);
+    let tmp = dir.join(format!(".{}.{}.tmp", archive::APPROVAL, std::process::id()));
+    let written = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut f, body.as_bytes())?;
+        f.sync_all()?;
+        std::fs::hard_link(&tmp, &path)
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    written.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    for f in &approval.final_files {
+        let p = dir.join(&f.file);
+        if let Ok(meta) = std::fs::metadata(&p) {
+            let mut perm = meta.permissions();
+            perm.set_readonly(true);
+            let _ = std::fs::set_permissions(&p, perm);
+        }
+    }
+    let finals: Vec<&str> = approval.final_files.iter().map(|f| f.file.as_str()).collect();
+    println!(
+        "{}: {} {} approved by {} at {}; final: {}",
+        dir.display(),
+        m.scheme,
+        m.period,
+        approval.by,
+        approval.at,
+        if finals.is_empty() {
+            "(no notice or bank file)".to_string()
+        } else {
+            finals.join(", ")
+        }
+    );
+    Ok(())
+}
