@@ -92,10 +92,35 @@ pub struct RowChange {
     pub new: Option<String>,
 }
 
-/// The sheets of an archived input as an auditor compares them: (sheet, row number → text).
+/// One input row as an auditor compares it: its 1-based row number, its key (the columns that
+/// say which record it is: 编号 + 日期 + 时段 for a patrol, 事件编号 for an event …), and its
+/// contract columns as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedRow {
+    pub row: u32,
+    pub key: String,
+    pub text: String,
+}
+
+/// The columns that name a record of each sheet; rows are paired by them, not by row number,
+/// so a sorted or re-saved sheet shows no change.
+fn key_columns(sheet: &str) -> &'static [&'static str] {
+    match sheet {
+        "roster" => &["id"],
+        "attendance" => &["id", "date"],
+        "patrol" => &["id", "date", "session"],
+        "events" => &["event_id", "id"],
+        "survey" => &["id", "date"],
+        "indicators" => &["id", "indicator"],
+        "params" => &["name", "month", "scope"],
+        _ => &[],
+    }
+}
+
+/// The sheets of an archived input as an auditor compares them: (sheet, its rows).
 /// An extract (`inputs/考勤.cells.csv`) is one sheet; so is a CSV file, named after the file;
 /// a workbook (a whole copy, in runs written before extracts) is every contract sheet in it.
-pub fn sheet_rows(name: &str, bytes: &[u8]) -> Vec<(String, BTreeMap<u32, String>)> {
+pub fn sheet_rows(name: &str, bytes: &[u8]) -> Vec<(String, Vec<KeyedRow>)> {
     use crate::input::{extract, source};
     let file = name.rsplit('/').next().unwrap_or(name);
     let lower = file.to_lowercase();
@@ -129,10 +154,7 @@ pub fn sheet_rows(name: &str, bytes: &[u8]) -> Vec<(String, BTreeMap<u32, String
 /// maps (a roster's phone or ID-card column, a sheet no rule reads, never show), dates and
 /// times as such, and a bank account masked to its last four digits. `None` for a sheet that
 /// is not the contract's or whose header is not found.
-fn contract_rows(
-    sheet: &str,
-    src: &mut dyn crate::input::source::RowSource,
-) -> Option<(String, BTreeMap<u32, String>)> {
+fn contract_rows(sheet: &str, src: &mut dyn crate::input::source::RowSource) -> Option<(String, Vec<KeyedRow>)> {
     use crate::input::table::{Header, HEADER_SEARCH_ROWS};
     let spec = crate::input::spec_named(sheet)?;
     let mut rows: Vec<(u32, Vec<calamine::Data>)> = Vec::new();
@@ -150,22 +172,36 @@ fn contract_rows(
         .iter()
         .filter_map(|c| header.index(c.key).map(|i| (i, c.key)))
         .collect();
-    let text: BTreeMap<u32, String> = rows
+    let keys = key_columns(spec.key);
+    let text: Vec<KeyedRow> = rows
         .iter()
         .filter(|(r, _)| *r >= header.row)
         .map(|(r, cells)| {
-            let shown: Vec<String> = columns
+            let shown: Vec<(&str, String)> = columns
                 .iter()
                 .map(|(i, key)| {
                     let cell = cells.get(*i).map(cell_text).unwrap_or_default();
                     if *key == "bank_account" && *r > header.row {
-                        masked(&cell)
+                        (*key, masked(&cell))
                     } else {
-                        cell
+                        (*key, cell)
                     }
                 })
                 .collect();
-            (r + 1, shown.join(" | ").trim_end_matches([' ', '|']).to_string())
+            let key = if *r == header.row {
+                "(表头)".to_string()
+            } else {
+                keys.iter()
+                    .map(|k| shown.iter().find(|(c, _)| c == k).map_or("", |(_, v)| v.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            };
+            let joined: Vec<&str> = shown.iter().map(|(_, v)| v.as_str()).collect();
+            KeyedRow {
+                row: r + 1,
+                key,
+                text: joined.join(" | ").trim_end_matches([' ', '|']).to_string(),
+            }
         })
         .collect();
     Some((spec.label().to_string(), text))
@@ -179,6 +215,17 @@ fn cell_text(c: &calamine::Data) -> String {
         calamine::Data::String(s) if s.trim().is_empty() => String::new(),
         calamine::Data::DateTime(d) if !d.is_duration() && d.as_f64() < 1.0 => {
             cell::excel_serial(d.as_f64(), false).map_or_else(|| cell::shown(c), |t| t.time().to_string())
+        }
+        // A value, not its binary spelling: 0.36180555555555555 and 0.3618055555555555 (one
+        // program's float printing against another's) are the same number to the clerk.
+        calamine::Data::Float(f) if f.is_finite() => {
+            let rounded = format!("{f:.10}");
+            let t = rounded.trim_end_matches('0').trim_end_matches('.');
+            if t == "-0" {
+                "0".to_string()
+            } else {
+                t.to_string()
+            }
         }
         other => cell::shown(other),
     }
@@ -194,34 +241,62 @@ pub fn masked(account: &str) -> String {
     format!("****{tail}")
 }
 
-/// Rows that differ between two versions of one input file, sheet by sheet, row by row.
+/// Rows that differ between two versions of one input file, sheet by sheet.
 pub fn input_changes(file: &str, old: &[u8], new: &[u8]) -> Vec<RowChange> {
     let (a, b) = (sheet_rows(file, old), sheet_rows(file, new));
     let names: BTreeSet<&String> = a.iter().map(|(n, _)| n).chain(b.iter().map(|(n, _)| n)).collect();
-    let empty = BTreeMap::new();
     let mut out = Vec::new();
     for sheet in names {
-        let ra = a.iter().find(|(n, _)| n == sheet).map_or(&empty, |(_, r)| r);
-        let rb = b.iter().find(|(n, _)| n == sheet).map_or(&empty, |(_, r)| r);
+        let ra = a
+            .iter()
+            .find(|(n, _)| n == sheet)
+            .map_or(&[][..], |(_, r)| r.as_slice());
+        let rb = b
+            .iter()
+            .find(|(n, _)| n == sheet)
+            .map_or(&[][..], |(_, r)| r.as_slice());
         out.extend(row_changes(file, sheet, ra, rb));
     }
     out
 }
 
-/// The rows of one sheet that differ between two runs, by row number.
-pub fn row_changes(file: &str, sheet: &str, a: &BTreeMap<u32, String>, b: &BTreeMap<u32, String>) -> Vec<RowChange> {
-    let rows: BTreeSet<&u32> = a.keys().chain(b.keys()).collect();
-    rows.into_iter()
-        .filter_map(|r| {
-            let (x, y) = (a.get(r).filter(|s| !s.is_empty()), b.get(r).filter(|s| !s.is_empty()));
-            (x != y).then(|| RowChange {
-                file: file.to_string(),
-                place: format!("{sheet}!{r}"),
-                old: x.cloned(),
-                new: y.cloned(),
-            })
-        })
-        .collect()
+/// The rows of one sheet that differ between two runs, paired by their key (the n-th row of a
+/// key with the n-th of the same key): a changed row, one only in the old run (removed), one
+/// only in the new (added). Rows in another order, or a sheet re-saved by another program,
+/// show nothing.
+pub fn row_changes(file: &str, sheet: &str, a: &[KeyedRow], b: &[KeyedRow]) -> Vec<RowChange> {
+    let group = |rows: &[KeyedRow]| {
+        let mut m: BTreeMap<String, Vec<KeyedRow>> = BTreeMap::new();
+        for r in rows.iter().filter(|r| !r.text.is_empty()) {
+            m.entry(r.key.clone()).or_default().push(r.clone());
+        }
+        m
+    };
+    let (ga, gb) = (group(a), group(b));
+    let keys: BTreeSet<&String> = ga.keys().chain(gb.keys()).collect();
+    let none = Vec::new();
+    let mut out: Vec<(u32, RowChange)> = Vec::new();
+    for k in keys {
+        let (xa, xb) = (ga.get(k).unwrap_or(&none), gb.get(k).unwrap_or(&none));
+        for i in 0..xa.len().max(xb.len()) {
+            let (x, y) = (xa.get(i), xb.get(i));
+            if x.map(|r| &r.text) == y.map(|r| &r.text) {
+                continue;
+            }
+            let at = y.or(x).map_or(0, |r| r.row);
+            out.push((
+                at,
+                RowChange {
+                    file: file.to_string(),
+                    place: format!("{sheet}!{at}"),
+                    old: x.map(|r| r.text.clone()),
+                    new: y.map(|r| r.text.clone()),
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(row, _)| *row);
+    out.into_iter().map(|(_, c)| c).collect()
 }
 
 #[cfg(test)]
@@ -254,6 +329,73 @@ mod tests {
             (c[1].id.as_str(), c[1].field.as_str(), c[1].new.as_str()),
             ("03", "(subject)", "present")
         );
+    }
+
+    /// A workbook sheet as the reader sees it: rows of cells from the top.
+    fn range(rows: &[Vec<calamine::Data>]) -> calamine::Range<calamine::Data> {
+        let width = rows.iter().map(Vec::len).max().unwrap_or(1) as u32;
+        let mut r = calamine::Range::new((0, 0), (rows.len() as u32 - 1, width - 1));
+        for (i, row) in rows.iter().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                r.set_value((i as u32, j as u32), c.clone());
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn issue20_rows_pair_by_key_and_compare_as_values_so_a_resave_shows_nothing() {
+        use calamine::Data::{Float, String as S};
+        let header = vec![
+            S("编号".into()),
+            S("日期".into()),
+            S("时段".into()),
+            S("时长(小时)".into()),
+        ];
+        let a = range(&[
+            header.clone(),
+            vec![
+                S("0101".into()),
+                S("2026-07-01".into()),
+                S("上午".into()),
+                Float(0.36180555555555555),
+            ],
+            vec![S("0102".into()), S("2026-07-01".into()), S("上午".into()), Float(2.0)],
+        ]);
+        // Another program's save: the rows in another order, the float spelled its own way.
+        let b = range(&[
+            header.clone(),
+            vec![S("0102".into()), S("2026-07-01".into()), S("上午".into()), Float(2.0)],
+            vec![
+                S("0101".into()),
+                S("2026-07-01".into()),
+                S("上午".into()),
+                Float(0.3618055555555555),
+            ],
+        ]);
+        let rows = |r| {
+            contract_rows("巡查", &mut crate::input::source::RangeRows::new(r))
+                .unwrap()
+                .1
+        };
+        let (ra, rb) = (rows(a), rows(b.clone()));
+        assert!(row_changes("f", "巡查", &ra, &rb).is_empty(), "{ra:?} {rb:?}");
+        // One real edit: 0102's hours 2 → 2.5, at its row in the new file (row 2).
+        let c = range(&[
+            header,
+            vec![S("0102".into()), S("2026-07-01".into()), S("上午".into()), Float(2.5)],
+            vec![
+                S("0101".into()),
+                S("2026-07-01".into()),
+                S("上午".into()),
+                Float(0.3618055555555555),
+            ],
+        ]);
+        let changes = row_changes("f", "巡查", &ra, &rows(c));
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].place, "巡查!2");
+        assert_eq!(changes[0].old.as_deref(), Some("0102 | 2026-07-01 | 上午 | 2"));
+        assert_eq!(changes[0].new.as_deref(), Some("0102 | 2026-07-01 | 上午 | 2.5"));
     }
 
     #[test]

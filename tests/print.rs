@@ -356,3 +356,50 @@ fn a_diff_workbook_prints_dates_as_dates_and_nothing_over_anything() {
         );
     }
 }
+
+#[test]
+fn issue20_a_workbook_resaved_by_libreoffice_shows_no_change_in_diff() {
+    if !clients() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let resaved = dir.path().join("resaved");
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.path().join("lo-profile").display()
+    );
+    let books: Vec<PathBuf> = ["2026Q3考核台账.xlsx", "花名册.xlsx"]
+        .iter()
+        .map(|f| Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/yangkou").join(f))
+        .collect();
+    let out = Command::new("soffice")
+        .arg(profile)
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(&resaved)
+        .args(&books)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = |input: &Path, out: &Path| {
+        gridscore()
+            .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "-q", "--input"])
+            .arg(input)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run(Path::new("examples/yangkou"), &a);
+    run(&resaved, &b);
+    let d = gridscore().arg("diff").arg(&a).arg(&b).assert().success();
+    let said = String::from_utf8_lossy(&d.get_output().stdout).into_owned();
+    assert!(
+        said.contains("results: no subject changed") && said.contains("inputs: no row differs"),
+        "{said}"
+    );
+}

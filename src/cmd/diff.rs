@@ -2,7 +2,7 @@
 //! subject by subject — total, grade, rank, item and pay changes — and the input rows that
 //! differ. Printed as a table; `--xlsx FILE` writes the same as a workbook.
 use crate::archive::{self, Manifest};
-use crate::compare::{csv_changes, row_changes, sheet_rows, Change, RowChange};
+use crate::compare::{csv_changes, row_changes, sheet_rows, Change, KeyedRow, RowChange};
 use crate::output::sheet::{self, Cell, Table};
 use std::path::Path;
 
@@ -17,11 +17,8 @@ fn results(dir: &Path, m: &Manifest) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
     (read("scores.csv"), read("payouts.csv"))
 }
 
-/// Every sheet a run archived: sheet → (the file it came from, row number → text).
-fn archived_sheets(
-    dir: &Path,
-    m: &Manifest,
-) -> std::collections::BTreeMap<String, (String, std::collections::BTreeMap<u32, String>)> {
+/// Every sheet a run archived: sheet → (the file it came from, its rows).
+fn archived_sheets(dir: &Path, m: &Manifest) -> std::collections::BTreeMap<String, (String, Vec<KeyedRow>)> {
     let mut out = std::collections::BTreeMap::new();
     for input in &m.inputs {
         for (file, _) in input.archived() {
@@ -60,7 +57,7 @@ pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Res
     // one of the same inputs show no difference.
     let (sa_rows, sb_rows) = (archived_sheets(a, &ma), archived_sheets(b, &mb));
     let names: std::collections::BTreeSet<&String> = sa_rows.keys().chain(sb_rows.keys()).collect();
-    let empty = (String::new(), std::collections::BTreeMap::new());
+    let empty = (String::new(), Vec::new());
     let mut rows: Vec<RowChange> = Vec::new();
     for sheet in names {
         let (x, y) = (
