@@ -223,7 +223,8 @@ fn month_runs_pay_full_time_by_the_county_rank_of_that_month() {
         // 县排名: July 3 (1–4 → ¥600), August 6 (5–8 → ¥400), September 9 (none).
         assert_eq!(of(&pay, "0103")["amount"], amount, "{month}");
         assert!(
-            pay.iter().all(|p| p["role"] == "fulltime"),
+            pay.iter()
+                .all(|p| p["role"] == "专职网格员" && p["role_id"] == "fulltime"),
             "the month run pays full-time workers only"
         );
     }
@@ -292,7 +293,14 @@ fn the_same_inputs_give_the_same_bytes() {
         run_example("quarter", "2026Q3", &out);
         outs.push(out);
     }
-    for f in ["score-2026Q3.xlsx", "payout-2026Q3.xlsx", "scores.csv", "payouts.csv"] {
+    for f in [
+        "score-2026Q3.xlsx",
+        "payout-2026Q3.xlsx",
+        "publication-2026Q3.xlsx",
+        "bank-2026Q3.xlsx",
+        "scores.csv",
+        "payouts.csv",
+    ] {
         assert_eq!(
             std::fs::read(outs[0].join(f)).unwrap(),
             std::fs::read(outs[1].join(f)).unwrap(),
@@ -301,7 +309,7 @@ fn the_same_inputs_give_the_same_bytes() {
     }
     let csv = std::fs::read(outs[0].join("scores.csv")).unwrap();
     assert!(
-        csv.starts_with(b"\xEF\xBB\xBFid,name,village,role,rank,total,grade,veto,"),
+        csv.starts_with("\u{feff}id,name,village,role,role_id,rank,total,grade,veto,".as_bytes()),
         "UTF-8 BOM and stable header"
     );
 }

@@ -50,7 +50,7 @@ pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Res
     changes.extend(
         csv_changes(pa.as_deref(), pb.as_deref(), "pay.")
             .into_iter()
-            .filter(|c| !["pay.village", "pay.role"].contains(&c.field.as_str())),
+            .filter(|c| !["pay.village", "pay.role", "pay.role_id"].contains(&c.field.as_str())),
     );
     // Inputs: sheets paired by name, whichever archived file holds each (a whole copy in runs
     // written before extracts, a sheet's extract in newer ones), so that an old run and a new

@@ -44,7 +44,7 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-/// `id,name,village,role,rank,total,grade,veto`, `flags` when the rule set has any, then one
+/// `id,name,village,role,role_id,rank,total,grade,veto`, `flags` when the rule set has any, then one
 /// column per item and part.
 pub fn scores(r: &Report) -> Vec<u8> {
     let mut w = writer();
@@ -65,6 +65,7 @@ pub fn scores(r: &Report) -> Vec<u8> {
             guarded(&wk.id),
             guarded(&wk.name),
             guarded(&wk.village),
+            guarded(&r.rules.roles[wk.role].label),
             guarded(&r.rules.roles[wk.role].id),
             s.rank.map(|x| x.to_string()).unwrap_or_default(),
             csv_points(s.total),
@@ -83,7 +84,7 @@ pub fn scores(r: &Report) -> Vec<u8> {
     finish(w)
 }
 
-/// `id,name,village,role,amount`, then one column per pay component.
+/// `id,name,village,role,role_id,amount`, then one column per pay component.
 pub fn payouts(r: &Report) -> Vec<u8> {
     let mut w = writer();
     let mut header: Vec<String> = columns::PAYOUTS.map(String::from).to_vec();
@@ -95,6 +96,7 @@ pub fn payouts(r: &Report) -> Vec<u8> {
             guarded(&wk.id),
             guarded(&wk.name),
             guarded(&wk.village),
+            guarded(&r.rules.roles[wk.role].label),
             guarded(&r.rules.roles[wk.role].id),
             show_money(s.pay_total),
         ];
