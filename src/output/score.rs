@@ -77,6 +77,55 @@ fn score_workbook_with(
     mut ranking: rust_xlsxwriter::Worksheet,
     detail: Detail<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
+    let ranked = ranking_table(r, t);
+    // A batch not made would be a row missing from the sheet: the maker must have finished.
+    let failed = |what: &str| XlsxError::ParameterError(format!("{what} the 明细 sheet failed"));
+    let filled = detail.filled.join().map_err(|_| failed("laying out"))??;
+    detail.made.join().map_err(|_| failed("making the rows of"))?;
+    sheet::fill(&mut ranking, &ranked)?;
+    drop(ranked);
+    wb.push_worksheet(ranking);
+    for d in filled {
+        wb.push_worksheet(d);
+    }
+
+    if r.outcome.graded {
+        sheet::add(&mut wb, &quota_table(r))?;
+    }
+
+    if !r.months.is_empty() {
+        sheet::add(&mut wb, &by_month_table(r))?;
+    }
+
+    let rows = about(r)
+        .into_iter()
+        .map(|(k, v)| vec![Cell::text(k), Cell::text(v)])
+        .collect();
+    sheet::add(
+        &mut wb,
+        &Table {
+            name: "说明".into(),
+            header: vec!["项目".into(), "内容".into()],
+            rows,
+            title: title(r, "说明"),
+            signature_col: None,
+            bold_rows: vec![],
+            key_columns: 1,
+            widths: vec![(1, ABOUT_UNITS)],
+            footer: vec![],
+        },
+    )?;
+    // The score workbook is deflated on every core (see `pack`); rust_xlsxwriter writes it
+    // with its fastest compression, which the packer reads back.
+    wb.set_zip_compression_level(1);
+    let mut packer = pack::Packer::new();
+    wb.save_to_writer(&mut packer)?;
+    Ok(packer.finish()?)
+}
+
+/// The 排名 sheet: a row per subject in print order — rank, id, name, village, post, each score
+/// item (bonus and deduction items as totals), the total, grade, vetoes, flags and notes.
+fn ranking_table<'a>(r: &Report<'a>, t: &str) -> Table<'a> {
     let cols = ranking_columns(&r.outcome.columns);
     // A scheme that appraises villages and communities names them, and their kind.
     let (name, kind, total) = subject_headers(r);
@@ -114,107 +163,54 @@ fn score_workbook_with(
         row.push(Cell::text(notes.join("；")));
         rows.push(row);
     }
-    let ranked = Table {
-        name: "排名".into(),
-        header,
+    Table {
         rows,
-        title: t.to_string(),
-        signature_col: None,
-        bold_rows: vec![],
         key_columns: 4,
-        widths: vec![],
-        footer: vec![],
-    };
-
-    // A batch not made would be a row missing from the sheet: the maker must have finished.
-    let failed = |what: &str| XlsxError::ParameterError(format!("{what} the 明细 sheet failed"));
-    let filled = detail.filled.join().map_err(|_| failed("laying out"))??;
-    detail.made.join().map_err(|_| failed("making the rows of"))?;
-    sheet::fill(&mut ranking, &ranked)?;
-    drop(ranked);
-    wb.push_worksheet(ranking);
-    for d in filled {
-        wb.push_worksheet(d);
+        ..Table::new("排名", t.to_string(), header)
     }
+}
 
-    if r.outcome.graded {
-        let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();
-        let mut header: Vec<String> = ["组", "参评人数", "否决人数"].map(String::from).to_vec();
-        for g in &grades {
-            header.push(format!("{g}名额线"));
-            header.push(format!("{g}人数"));
-        }
-        header.push("跨线并列(超额)".into());
-        header.push("超出名额".into());
-        let rows = r
-            .outcome
-            .groups
-            .iter()
-            .map(|g| {
-                let mut row = vec![Cell::text(&g.key), Cell::Int(g.n as i64), Cell::Int(g.vetoed as i64)];
-                for (_, line, count) in &g.grades {
-                    row.push(Cell::Int(*line as i64));
-                    row.push(Cell::Int(*count as i64));
-                }
-                let ties: Vec<String> = g
-                    .ties
-                    .iter()
-                    .map(|t| {
-                        t.iter()
-                            .map(|i| format!("{} {}", r.inputs.workers[*i].id, r.inputs.workers[*i].name))
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    })
-                    .collect();
-                row.push(Cell::text(ties.join("；")));
-                row.push(Cell::text(over_quota(&g.grades)));
-                row
-            })
-            .collect();
-        sheet::add(
-            &mut wb,
-            &Table {
-                name: "名额".into(),
-                header,
-                rows,
-                title: title(r, "等次名额"),
-                signature_col: None,
-                bold_rows: vec![],
-                key_columns: 1,
-                widths: vec![],
-                footer: vec![],
-            },
-        )?;
+/// The 名额 sheet: per quota group the number graded and vetoed, each grade's line and count,
+/// and the ties across a line.
+fn quota_table<'a>(r: &Report<'a>) -> Table<'a> {
+    let grades: Vec<String> = r.rules.grading.iter().flat_map(|g| g.grades()).collect();
+    let mut header: Vec<String> = ["组", "参评人数", "否决人数"].map(String::from).to_vec();
+    for g in &grades {
+        header.push(format!("{g}名额线"));
+        header.push(format!("{g}人数"));
     }
-
-    if !r.months.is_empty() {
-        sheet::add(&mut wb, &by_month_table(r))?;
-    }
-
-    let rows = about(r)
-        .into_iter()
-        .map(|(k, v)| vec![Cell::text(k), Cell::text(v)])
+    header.push("跨线并列(超额)".into());
+    header.push("超出名额".into());
+    let rows = r
+        .outcome
+        .groups
+        .iter()
+        .map(|g| {
+            let mut row = vec![Cell::text(&g.key), Cell::Int(g.n as i64), Cell::Int(g.vetoed as i64)];
+            for (_, line, count) in &g.grades {
+                row.push(Cell::Int(*line as i64));
+                row.push(Cell::Int(*count as i64));
+            }
+            let ties: Vec<String> = g
+                .ties
+                .iter()
+                .map(|t| {
+                    t.iter()
+                        .map(|i| format!("{} {}", r.inputs.workers[*i].id, r.inputs.workers[*i].name))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .collect();
+            row.push(Cell::text(ties.join("；")));
+            row.push(Cell::text(over_quota(&g.grades)));
+            row
+        })
         .collect();
-    sheet::add(
-        &mut wb,
-        &Table {
-            name: "说明".into(),
-            header: vec!["项目".into(), "内容".into()],
-            rows,
-            title: title(r, "说明"),
-            signature_col: None,
-            bold_rows: vec![],
-            key_columns: 1,
-            widths: vec![(1, ABOUT_UNITS)],
-            footer: vec![],
-        },
-    )?;
-    // The score workbook is deflated on every core (see `pack`); rust_xlsxwriter writes it
-    // with its fastest compression, which the packer reads back.
-    wb.set_zip_compression_level(1);
-    let mut packer = pack::Packer::new();
-    wb.save_to_writer(&mut packer)?;
-    Ok(packer.finish()?)
+    Table {
+        rows,
+        key_columns: 1,
+        ..Table::new("名额", title(r, "等次名额"), header)
+    }
 }
 
 /// The 说明 sheet's 内容 column: a SHA-256 (64 hex digits, 86 units) and its label on one line.
