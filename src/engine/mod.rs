@@ -166,6 +166,63 @@ pub fn score_with(
     };
     let cols = columns(rules);
     let kept = kept_measures(rules);
+    let mut scored = score_workers(inputs, rules, (&mctx, history), &working, &kept)?;
+    // The inputs were checked against the rules while read; what remains are the 参数 values
+    // the quota and the pay rules read below.
+    let mut problems: Vec<InputProblem> = Vec::new();
+    let graded = rules.grading.as_ref().is_some_and(|g| g.periods.contains(&period.kind));
+    let (groups, tie_breakers) = grade(&mut scored, inputs, rules, period, &mut problems);
+
+    // Look-back flags and honours, once grades are known.
+    lookback::raise(&mut scored, inputs, rules, period, history);
+    let mut warnings = honor::name(&mut scored, inputs, rules, period, &tie_breakers);
+    let pays = pay_all(
+        &mut scored,
+        inputs,
+        rules,
+        (period, &cols),
+        &mut problems,
+        &mut warnings,
+    );
+    missing_months(inputs, rules, period, &mut problems, &mut warnings);
+    if !problems.is_empty() {
+        problems.sort();
+        problems.dedup();
+        return Err(InputErrors(problems));
+    }
+    for g in &groups {
+        for tie in &g.ties {
+            let names: Vec<String> = tie
+                .iter()
+                .map(|i| format!("{} {}", inputs.workers[*i].id, inputs.workers[*i].name))
+                .collect();
+            warnings.push(format!(
+                "{}: 同分并列跨越名额线 (总分 {}): {}",
+                g.key,
+                show(scored[tie[0]].subject.total),
+                names.join("、")
+            ));
+        }
+    }
+    Ok(Outcome {
+        period,
+        columns: cols,
+        graded,
+        pays,
+        subjects: scored.into_iter().map(|s| s.subject).collect(),
+        groups,
+        warnings,
+    })
+}
+
+/// Every worker scored on its own, the workers split among the cores.
+fn score_workers(
+    inputs: &Inputs,
+    rules: &RuleSet,
+    (mctx, history): (&MeasureCtx, &History),
+    working: &[chrono::NaiveDate],
+    kept: &[bool],
+) -> Result<Vec<Scored>, InputErrors> {
     let n = inputs.workers.len();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8);
     let chunk = n.div_ceil(threads).max(1);
@@ -177,7 +234,7 @@ pub fn score_with(
             .map(|part| {
                 s.spawn(|| {
                     part.iter()
-                        .map(|&i| score_worker(i, inputs, rules, (&mctx, &history.runs), &working, &kept))
+                        .map(|&i| score_worker(i, inputs, rules, (mctx, &history.runs), working, kept))
                         .collect::<Vec<_>>()
                 })
             })
@@ -198,11 +255,19 @@ pub fn score_with(
             expected: "a scoring pass that completes (an internal error: please report it with the inputs)".into(),
         }]));
     }
-    // The inputs were checked against the rules while read; what remains are the 参数 values
-    // the pay rules read below.
-    let mut problems: Vec<InputProblem> = Vec::new();
+    Ok(scored)
+}
 
-    // Quota groups and ranks.
+/// Quota groups, ranks and grades: each subject's group key, then each group graded by the
+/// rule set's method (shares of the group, or score bands). Returns the groups' report and
+/// the tie-breaking items.
+fn grade(
+    scored: &mut [Scored],
+    inputs: &Inputs,
+    rules: &RuleSet,
+    period: Period,
+    problems: &mut Vec<InputProblem>,
+) -> (Vec<GroupReport>, Vec<usize>) {
     let graded = rules.grading.as_ref().is_some_and(|g| g.periods.contains(&period.kind));
     let scope: Vec<ScopeField> = rules.grading.as_ref().map(|g| g.scope.clone()).unwrap_or_default();
     let group_key = |w: usize| -> String {
@@ -232,108 +297,144 @@ pub fn score_with(
         .as_ref()
         .map(|g| g.tie_breakers.clone())
         .unwrap_or_default();
-    let mut groups = Vec::new();
-    for (key, members) in &groups_map {
-        let eligible: Vec<quota::Candidate> = members
-            .iter()
-            .filter(|i| scored[**i].subject.vetoes.is_empty())
-            .map(|&i| {
-                let mut k = vec![scored[i].subject.total];
-                k.extend(tie_breakers.iter().map(|t| scored[i].top[*t]));
-                quota::Candidate {
-                    key: k,
-                    id: inputs.workers[i].id.clone(),
-                    index: i,
-                }
-            })
-            .collect();
-        let vetoed = members.len() - eligible.len();
-        let lines = match (&rules.grading, graded) {
-            (Some(g), true) => match &g.method {
-                GradeMethod::Quota(q) => {
-                    let shares: Vec<Decimal> = q.iter().map(|q| q.share).collect();
-                    let fixed: Vec<Option<usize>> = q
-                        .iter()
-                        .map(|q| {
-                            q.count_param
-                                .as_ref()
-                                .and_then(|p| pay::count_param(&inputs.params, p, period, key, &mut problems))
-                        })
-                        .collect();
-                    quota::lines(eligible.len(), &shares, &fixed)
-                }
-                GradeMethod::Bands(b) => {
-                    let totals: Vec<Decimal> = eligible.iter().map(|c| c.key[0]).collect();
-                    let bands: Vec<_> = b.iter().map(|b| (b.at_least, b.max_share)).collect();
-                    quota::band_lines(&totals, &bands)
-                }
-            },
-            _ => vec![eligible.len()],
-        };
-        let grades: Vec<String> = rules.grading.as_ref().map(Grading::grades).unwrap_or_default();
-        let r = quota::place_at(eligible, lines);
-        for p in &r.placed {
-            let s = &mut scored[p.index].subject;
-            s.rank = Some(p.rank);
-            if let (Some(_), true) = (&rules.grading, graded) {
-                let grade = grades[p.grade].clone();
-                let lines_text: Vec<String> = grades
+    let groups = groups_map
+        .iter()
+        .filter_map(|(key, members)| {
+            grade_group(
+                key,
+                members,
+                scored,
+                inputs,
+                rules,
+                (period, graded),
+                &tie_breakers,
+                problems,
+            )
+        })
+        .collect();
+    (groups, tie_breakers)
+}
+
+/// One quota group: its eligible (non-vetoed) members placed by total and tie-breakers
+/// against the grade lines, each placement traced; the vetoed given the vetoed grade. The
+/// group's report when the run grades.
+#[allow(clippy::too_many_arguments)]
+fn grade_group(
+    key: &str,
+    members: &[usize],
+    scored: &mut [Scored],
+    inputs: &Inputs,
+    rules: &RuleSet,
+    (period, graded): (Period, bool),
+    tie_breakers: &[usize],
+    problems: &mut Vec<InputProblem>,
+) -> Option<GroupReport> {
+    let eligible: Vec<quota::Candidate> = members
+        .iter()
+        .filter(|i| scored[**i].subject.vetoes.is_empty())
+        .map(|&i| {
+            let mut k = vec![scored[i].subject.total];
+            k.extend(tie_breakers.iter().map(|t| scored[i].top[*t]));
+            quota::Candidate {
+                key: k,
+                id: inputs.workers[i].id.clone(),
+                index: i,
+            }
+        })
+        .collect();
+    let vetoed = members.len() - eligible.len();
+    let lines = match (&rules.grading, graded) {
+        (Some(g), true) => match &g.method {
+            GradeMethod::Quota(q) => {
+                let shares: Vec<Decimal> = q.iter().map(|q| q.share).collect();
+                let fixed: Vec<Option<usize>> = q
                     .iter()
-                    .zip(&r.lines)
-                    .map(|(q, l)| format!("{q}至第{l}名"))
+                    .map(|q| {
+                        q.count_param
+                            .as_ref()
+                            .and_then(|p| pay::count_param(&inputs.params, p, period, key, problems))
+                    })
                     .collect();
-                let mut rule = format!(
-                    "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
-                    p.rank,
-                    p.position,
-                    r.n,
-                    lines_text.join(", ")
-                );
-                if let Some(own) = p.lifted_from {
-                    s.overflow = true;
-                    rule.push_str(&format!(
-                        "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
-                        grades[own]
-                    ));
-                }
-                s.trace.push(TraceLine {
-                    item: "quota".into(),
-                    item_label: "等次".into(),
-                    rule,
-                    count: Decimal::from(p.rank),
-                    value: Decimal::ZERO,
-                    unit: Unit::Note,
-                    sources: vec![],
-                });
-                s.grade = Some(grade);
+                quota::lines(eligible.len(), &shares, &fixed)
             }
-        }
-        if let (Some(g), true) = (&rules.grading, graded) {
-            for &i in members {
-                if !scored[i].subject.vetoes.is_empty() {
-                    scored[i].subject.grade = Some(g.vetoed_grade.clone());
-                }
+            GradeMethod::Bands(b) => {
+                let totals: Vec<Decimal> = eligible.iter().map(|c| c.key[0]).collect();
+                let bands: Vec<_> = b.iter().map(|b| (b.at_least, b.max_share)).collect();
+                quota::band_lines(&totals, &bands)
             }
-            let grades = grades
+        },
+        _ => vec![eligible.len()],
+    };
+    let grades: Vec<String> = rules.grading.as_ref().map(Grading::grades).unwrap_or_default();
+    let r = quota::place_at(eligible, lines);
+    for p in &r.placed {
+        let s = &mut scored[p.index].subject;
+        s.rank = Some(p.rank);
+        if let (Some(_), true) = (&rules.grading, graded) {
+            let grade = grades[p.grade].clone();
+            let lines_text: Vec<String> = grades
                 .iter()
-                .enumerate()
-                .map(|(k, q)| (q.clone(), r.lines[k], r.placed.iter().filter(|p| p.grade == k).count()))
+                .zip(&r.lines)
+                .map(|(q, l)| format!("{q}至第{l}名"))
                 .collect();
-            groups.push(GroupReport {
-                key: key.clone(),
-                n: r.n,
-                vetoed,
-                grades,
-                ties: r.boundary_ties.clone(),
+            let mut rule = format!(
+                "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
+                p.rank,
+                p.position,
+                r.n,
+                lines_text.join(", ")
+            );
+            if let Some(own) = p.lifted_from {
+                s.overflow = true;
+                rule.push_str(&format!(
+                    "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
+                    grades[own]
+                ));
+            }
+            s.trace.push(TraceLine {
+                item: "quota".into(),
+                item_label: "等次".into(),
+                rule,
+                count: Decimal::from(p.rank),
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources: vec![],
             });
+            s.grade = Some(grade);
         }
     }
+    if let (Some(g), true) = (&rules.grading, graded) {
+        for &i in members {
+            if !scored[i].subject.vetoes.is_empty() {
+                scored[i].subject.grade = Some(g.vetoed_grade.clone());
+            }
+        }
+        let grades = grades
+            .iter()
+            .enumerate()
+            .map(|(k, q)| (q.clone(), r.lines[k], r.placed.iter().filter(|p| p.grade == k).count()))
+            .collect();
+        return Some(GroupReport {
+            key: key.to_string(),
+            n: r.n,
+            vetoed,
+            grades,
+            ties: r.boundary_ties.clone(),
+        });
+    }
+    None
+}
 
-    // Look-back flags and honours, once grades are known.
-    lookback::raise(&mut scored, inputs, rules, period, history);
-    let honor_ties = honor::name(&mut scored, inputs, rules, period, &tie_breakers);
-
-    // Pay.
+/// Pay: the 参数 values the run's pay rules read (only where someone would be paid by them),
+/// each subject's pay, then the pools. Returns the pay rules of the run.
+fn pay_all(
+    scored: &mut [Scored],
+    inputs: &Inputs,
+    rules: &RuleSet,
+    (period, cols): (Period, &[ItemColumn]),
+    problems: &mut Vec<InputProblem>,
+    warnings: &mut Vec<String>,
+) -> Vec<usize> {
     let pays: Vec<usize> = rules
         .pay
         .iter()
@@ -362,7 +463,7 @@ pub fn score_with(
         };
         if let Some((param, expect, needed)) = param {
             let v = if needed {
-                pay::run_param(&inputs.params, param, period, expect, &mut problems)
+                pay::run_param(&inputs.params, param, period, expect, problems)
             } else {
                 None
             };
@@ -370,32 +471,33 @@ pub fn score_with(
         }
     }
     for s in scored.iter_mut() {
-        pay::pay_worker(s, inputs, rules, (period, &cols), &pays, &param_cache);
+        pay::pay_worker(s, inputs, rules, (period, cols), &pays, &param_cache);
     }
-    let mut warnings = honor_ties;
     for (col, &pi) in pays.iter().enumerate() {
         if let PayAmount::Pool { from, grade } = &rules.pay[pi].amount {
             if let Some(from_col) = pays.iter().position(|p| p == from) {
                 let rule = &rules.pay[pi];
                 let from_label = rules.pay[*from].label.as_str();
-                pay::share_pool(
-                    &mut scored,
-                    inputs,
-                    rule,
-                    from_label,
-                    (col, from_col),
-                    grade,
-                    &mut warnings,
-                );
+                pay::share_pool(scored, inputs, rule, from_label, (col, from_col), grade, warnings);
             }
         }
     }
 
-    // A month of the period with no row in any sheet is almost always missing input (a year
-    // run given one quarter's ledger): every rule that counts day by day or month by month would
-    // count it as nothing done. A year run refuses it, unless the rule set scores a year from the
-    // months there are; a quarter says so in a note. A rule set that counts nothing by time
-    // (chengnan's indicators) is not concerned.
+    pays
+}
+
+/// A month of the period with no row in any sheet is almost always missing input (a year
+/// run given one quarter's ledger): every rule that counts day by day or month by month would
+/// count it as nothing done. A year run refuses it, unless the rule set scores a year from the
+/// months there are; a quarter says so in a note. A rule set that counts nothing by time
+/// (chengnan's indicators) is not concerned.
+fn missing_months(
+    inputs: &Inputs,
+    rules: &RuleSet,
+    period: Period,
+    problems: &mut Vec<InputProblem>,
+    warnings: &mut Vec<String>,
+) {
     if period.months().len() > 1 && !inputs.workers.is_empty() && rules.counts_by_time() {
         // The months not yet seen; the search stops once every month has a row (on real
         // input, within the first worker's rows rather than after ten million).
@@ -439,34 +541,6 @@ pub fn score_with(
             ));
         }
     }
-    if !problems.is_empty() {
-        problems.sort();
-        problems.dedup();
-        return Err(InputErrors(problems));
-    }
-    for g in &groups {
-        for tie in &g.ties {
-            let names: Vec<String> = tie
-                .iter()
-                .map(|i| format!("{} {}", inputs.workers[*i].id, inputs.workers[*i].name))
-                .collect();
-            warnings.push(format!(
-                "{}: 同分并列跨越名额线 (总分 {}): {}",
-                g.key,
-                show(scored[tie[0]].subject.total),
-                names.join("、")
-            ));
-        }
-    }
-    Ok(Outcome {
-        period,
-        columns: cols,
-        graded,
-        pays,
-        subjects: scored.into_iter().map(|s| s.subject).collect(),
-        groups,
-        warnings,
-    })
 }
 
 /// Which measures are read once every worker is scored: those a per-event pay rule pays on.
