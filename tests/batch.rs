@@ -238,3 +238,42 @@ fn issue21_the_next_month_needs_no_history_flag_once_one_run_gave_it() {
         text(&a.get_output().stderr)
     );
 }
+
+#[test]
+fn a_run_may_name_its_rule_set_file_and_a_list_of_input_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/yangkou.toml"),
+        rules.join("洋口.toml"),
+    )
+    .unwrap();
+    let yk = dir.path().join("洋口");
+    std::fs::create_dir_all(&yk).unwrap();
+    for f in ["2026Q3考核台账.xlsx", "花名册.xlsx"] {
+        std::fs::copy(Path::new("examples/yangkou").join(f), yk.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("batch.toml"),
+        r#"[[run]]
+name = "洋口镇"
+rules = "rules/洋口.toml"
+kind = "quarter"
+period = "2026Q3"
+input = ["洋口/2026Q3考核台账.xlsx", "洋口/花名册.xlsx"]
+"#,
+    )
+    .unwrap();
+    let a = batch(dir.path(), &[]).success();
+    assert!(
+        text(&a.get_output().stdout).contains("洋口镇 rules 2026Q3: 完成"),
+        "{}",
+        text(&a.get_output().stdout)
+    );
+    // The archive defaults to `archive` beside the batch file; the folder is named by scheme.
+    let scores = dir.path().join("archive/洋口镇/yangkou-2026Q3/scores.csv");
+    assert_eq!(csv_rows(&scores).len(), 30);
+    let rows = csv_rows(&dir.path().join("archive/batch-summary.csv"));
+    assert!(rows[0]["方案"].ends_with("洋口.toml"), "{:?}", rows[0]);
+}
