@@ -267,7 +267,7 @@ input = ["洋口/2026Q3考核台账.xlsx", "洋口/花名册.xlsx"]
     .unwrap();
     let a = batch(dir.path(), &[]).success();
     assert!(
-        text(&a.get_output().stdout).contains("洋口镇 rules 2026Q3: 完成"),
+        text(&a.get_output().stdout).contains("洋口镇 yangkou 2026Q3: 完成"),
         "{}",
         text(&a.get_output().stdout)
     );

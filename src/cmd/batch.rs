@@ -129,12 +129,15 @@ fn first_error(e: &anyhow::Error) -> String {
 
 /// A line per finished run; a quiet batch prints only the failures.
 fn say(job: &Job, s: &Status, quiet: bool) {
-    let head = format!(
-        "{} {} {}",
-        job.name,
-        job.scheme.as_deref().unwrap_or("rules"),
-        job.period
-    );
+    // The scheme's name once its rule set was read; before that, the file named.
+    let scheme = match s {
+        Status::Done(d) => d.scheme.clone(),
+        _ => job
+            .scheme
+            .clone()
+            .unwrap_or_else(|| job.rules.as_ref().map(|r| r.display().to_string()).unwrap_or_default()),
+    };
+    let head = format!("{} {scheme} {}", job.name, job.period);
     match s {
         Status::Failed { error, .. } => eprintln!("{head}: 失败 failed: {error}"),
         _ if quiet => {}
