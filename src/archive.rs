@@ -80,7 +80,7 @@ pub fn remembered_history_from(root: &Path, scheme: &str) -> anyhow::Result<Opti
 }
 
 /// Records that `scheme` was first scored here in `from` (the last `--history-from` given
-/// wins): written to a temporary file and renamed, so a reader sees the old file or the new.
+/// wins), written whole ([`crate::output::atomic::write_file`]).
 pub fn remember_history_from(root: &Path, scheme: &str, from: &crate::period::Period) -> anyhow::Result<()> {
     let mut h = read_history_from(root)?;
     let text = from.to_string();
@@ -94,15 +94,8 @@ pub fn remember_history_from(root: &Path, scheme: &str, from: &crate::period::Pe
         toml::to_string(&h)?
     );
     let path = root.join(HISTORY_FROM);
-    let tmp = root.join(format!(".{HISTORY_FROM}.{}.tmp", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    std::io::Write::write_all(&mut f, body.as_bytes())?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("{}: {e}", path.display())
-    })
+    crate::output::atomic::write_file(&path, body.as_bytes(), false)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]

@@ -208,36 +208,6 @@ impl Status {
     }
 }
 
-/// The files a run would read from its inputs: each file named, and the readable files of
-/// each folder named (as reading finds them).
-fn input_files(input: &[PathBuf]) -> Vec<PathBuf> {
-    const READ: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
-    let mut out = Vec::new();
-    for p in input {
-        if p.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(p) {
-                let mut files: Vec<PathBuf> = entries
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|f| {
-                        f.is_file()
-                            && !f
-                                .file_name()
-                                .is_some_and(|n| n.to_string_lossy().starts_with(['.', '~']))
-                            && f.extension()
-                                .is_some_and(|x| READ.iter().any(|r| x.eq_ignore_ascii_case(r)))
-                    })
-                    .collect();
-                files.sort();
-                out.extend(files);
-            }
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
 /// Whether the run folder `out` already holds this run: a manifest of the same scheme, period
 /// and rule set whose inputs are the files there now, byte for byte. `Err` names what changed
 /// when the folder holds a run of other inputs or rules.
@@ -253,7 +223,11 @@ pub fn already_done(out: &Path, job: &Job, rules_sha: &str) -> Result<bool, Stri
         ));
     }
     let mut changed = Vec::new();
-    let files = input_files(&job.input);
+    // The files the run would read, found as the run finds them; inputs it could not list are
+    // left to the run, which says why.
+    let Ok(files) = crate::input::discover(&job.input) else {
+        return Ok(false);
+    };
     let mut seen = Vec::new();
     for f in &files {
         let Ok(bytes) = std::fs::read(f) else {

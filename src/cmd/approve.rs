@@ -53,14 +53,7 @@ pub fn run(dir: &Path, by: &str, note: &Option<String>) -> anyhow::Result<()> {
     );
     // Whole or not at all, and never over an approval written meanwhile.
     let path = dir.join(archive::APPROVAL);
-    let tmp = dir.join(format!(".{}.{}.tmp", archive::APPROVAL, std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        std::io::Write::write_all(&mut f, body.as_bytes())?;
-        f.sync_all()?;
-        std::fs::hard_link(&tmp, &path)
-    })();
-    let _ = std::fs::remove_file(&tmp);
+    let written = crate::output::atomic::write_file(&path, body.as_bytes(), true);
     written.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     for f in &approval.final_files {
         let p = dir.join(&f.file);

@@ -165,15 +165,8 @@ fn write_summary(archive: &Path, jobs: &[Job], statuses: &[Status]) -> anyhow::R
     ];
     for (name, bytes) in files {
         let path = archive.join(name);
-        let tmp = archive.join(format!(".{name}.{}.tmp", std::process::id()));
-        let mut f = std::fs::File::create(&tmp)?;
-        std::io::Write::write_all(&mut f, &bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            anyhow::anyhow!("{}: {e}", path.display())
-        })?;
+        crate::output::atomic::write_file(&path, &bytes, false)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     Ok(())
 }

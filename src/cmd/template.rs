@@ -34,21 +34,9 @@ pub fn run(a: TemplateArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("{}-template", rules.meta.name).into());
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("台账-{period}.xlsx"));
-    // A clerk may already have typed into last run's template: never write over it. The
-    // bytes go to a temporary file first and are linked into place only when whole (a link
-    // fails where the name exists), so no one ever finds half a workbook under the name.
-    if path.exists() {
-        return Err(exists(&path).into());
-    }
-    let tmp = dir.join(format!(".台账-{period}.xlsx.{}.tmp", std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        std::io::Write::write_all(&mut file, &bytes)?;
-        file.sync_all()?;
-        std::fs::hard_link(&tmp, &path)
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    written.map_err(|e| -> anyhow::Error {
+    // A clerk may already have typed into last run's template: never write over it, and never
+    // leave half a workbook under the name.
+    crate::output::atomic::write_file(&path, &bytes, true).map_err(|e| -> anyhow::Error {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             exists(&path).into()
         } else {

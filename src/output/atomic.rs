@@ -441,6 +441,39 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
     Ok(false)
 }
 
+/// Writes one file whole, beside the run folders (a template, an approval, a batch summary):
+/// into a temporary file in the same folder, synced, then put in place — by a rename, which
+/// replaces what was there, or with `keep_existing` by a hard link, which fails with
+/// `AlreadyExists` where the name is taken, so nothing a person typed is written over. Either
+/// way a reader finds the old file or the whole new one, never half of it.
+pub fn write_file(path: &Path, bytes: &[u8], keep_existing: bool) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        if keep_existing {
+            fs::hard_link(&tmp, path)
+        } else {
+            fs::rename(&tmp, path)
+        }
+    })();
+    let _ = fs::remove_file(&tmp);
+    if written.is_ok() {
+        sync_dir(dir);
+    }
+    written
+}
+
 /// Writes `files` as the folder `dir`, replacing an existing run only when `force` is set.
 pub fn replace_dir(dir: &Path, files: &[Rendered], force: bool) -> Result<(), WriteError> {
     replace_dir_with(dir, files, &[], force)

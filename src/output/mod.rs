@@ -108,6 +108,23 @@ fn subject_headers(r: &Report) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// The cells that name a subject at the start of its row: rank, its 编号 (unless a notice),
+/// name, village and 岗位.
+fn subject_cells<'a>(r: &Report<'a>, s: &Subject, with_id: bool) -> Vec<sheet::Cell<'a>> {
+    use sheet::Cell;
+    let w = &r.inputs.workers[s.worker];
+    let mut row = vec![s.rank.map_or(Cell::Blank, |x| Cell::Int(x.into()))];
+    if with_id {
+        row.push(Cell::text(&w.id));
+    }
+    row.extend([
+        Cell::text(&w.name),
+        Cell::text(&w.village),
+        Cell::text(&r.rules.roles[w.role].label),
+    ]);
+    row
+}
+
 /// An item's value or a total as a cell: yuan for a money scheme, points otherwise.
 fn amount_cell<'a>(r: &Report, v: Decimal) -> sheet::Cell<'a> {
     if r.rules.meta.money {

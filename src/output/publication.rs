@@ -4,7 +4,7 @@
 //! ID number, no deduction detail, and a veto's reason only where `[office] public_vetoes`
 //! names that veto.
 use super::sheet::{self, Cell, Table};
-use super::{amount_cell, print_order, subject_headers, title, workbook, Report};
+use super::{amount_cell, print_order, subject_cells, subject_headers, title, workbook, Report};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 
@@ -55,13 +55,7 @@ fn publication_table<'a>(r: &Report<'a>, t: String) -> Table<'a> {
     let amount = |v: Decimal| amount_cell(r, v);
     let mut rows = Vec::new();
     for s in print_order(r) {
-        let w = &r.inputs.workers[s.worker];
-        let mut row = vec![
-            s.rank.map_or(Cell::Blank, |x| Cell::Int(x.into())),
-            Cell::text(&w.name),
-            Cell::text(&w.village),
-            Cell::text(&r.rules.roles[w.role].label),
-        ];
+        let mut row = subject_cells(r, s, false);
         row.extend(columns.iter().map(|&c| amount(s.values[c])));
         row.push(amount(s.total));
         row.push(Cell::text(s.grade.clone().unwrap_or_default()));

@@ -1,7 +1,7 @@
 //! The score workbook: 排名 (the ranking), 明细 (every applied rule with its source rows, on
 //! as many sheets as it needs), 名额 (quota lines and ties), 分月 (month by month) and 说明.
 use super::sheet::{self, Cell, Table};
-use super::{about, amount_cell, pack, print_order, subject_headers, title, workbook, Report};
+use super::{about, amount_cell, pack, print_order, subject_cells, subject_headers, title, workbook, Report};
 use crate::engine::{ItemColumn, Subject};
 use crate::rules::ItemKind;
 use crate::trace::{sources_text, Unit};
@@ -141,14 +141,7 @@ fn ranking_table<'a>(r: &Report<'a>, t: &str) -> Table<'a> {
     let amount = |v: Decimal| amount_cell(r, v);
     let mut rows = Vec::new();
     for s in print_order(r) {
-        let w = &r.inputs.workers[s.worker];
-        let mut row = vec![
-            s.rank.map_or(Cell::Blank, |x| Cell::Int(x.into())),
-            Cell::text(&w.id),
-            Cell::text(&w.name),
-            Cell::text(&w.village),
-            Cell::text(&r.rules.roles[w.role].label),
-        ];
+        let mut row = subject_cells(r, s, true);
         row.extend(cols.iter().map(|&c| amount(s.values[c])));
         row.push(amount(s.total));
         row.push(Cell::text(s.grade.clone().unwrap_or_default()));
