@@ -357,6 +357,12 @@ fn sheet(
         }
     }
     ws.set_freeze_panes(2, 0)?;
+    // A blank form may be printed to fill by hand: A4 landscape, one page wide (a sheet of a
+    // dozen columns prints at about its full size), the title and header on every page.
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 1)?;
     Ok(())
 }
 
