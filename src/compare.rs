@@ -113,6 +113,7 @@ fn key_columns(sheet: &str) -> &'static [&'static str] {
         "survey" => &["id", "date"],
         "indicators" => &["id", "indicator"],
         "params" => &["name", "month", "scope"],
+        "decisions" => &["id", "kind", "item", "occurrence"],
         _ => &[],
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! The same writer fills the template with rows (a last period's roster, or a test's pasted
 //! example), so a filled template is laid out exactly as a blank one.
-use crate::input::contract::{self, Column, SheetSpec, STATUSES};
+use crate::input::contract::{self, Column, SheetSpec, DECISION_KINDS, STATUSES};
 use crate::input::ReadPlan;
 use crate::period::Period;
 use crate::rules::{PayAmount, RuleSet};
@@ -86,6 +86,10 @@ fn lists(plan: &ReadPlan) -> (Lists, HashMap<&'static str, usize>) {
         l.add("指标", plan.indicators.iter().map(|(n, _)| n.clone()).collect()),
     );
     by_key.insert("yes_no", l.add("是否", vec!["是".into(), "否".into()]));
+    by_key.insert(
+        "kind",
+        l.add("决定", DECISION_KINDS.iter().map(|(_, zh, _)| zh.to_string()).collect()),
+    );
     (l, by_key)
 }
 
@@ -104,11 +108,11 @@ fn takes(sheet: &str, col: &str, lists: &HashMap<&'static str, usize>) -> Takes 
             list: list("status").unwrap_or(0),
             several: true,
         },
-        (_, k @ ("role" | "session" | "type" | "level" | "indicator")) => match list(k) {
+        (_, k @ ("role" | "session" | "type" | "level" | "indicator" | "kind")) => match list(k) {
             Some(list) => Takes::List { list, several: false },
             None => Takes::Text,
         },
-        (_, "hours" | "count" | "amount" | "monthly_subsidy" | "numerator" | "denominator") => Takes::Number,
+        (_, "hours" | "count" | "amount" | "monthly_subsidy" | "numerator" | "denominator" | "points") => Takes::Number,
         _ => Takes::Text,
     }
 }
@@ -221,6 +225,7 @@ pub fn workbook(rules: &RuleSet, period: Period, fill: &HashMap<&'static str, Ro
     );
     let mut sheets: Vec<&'static SheetSpec> = plan.sheets.clone();
     sheets.push(&contract::PARAMS);
+    sheets.push(&contract::DECISIONS);
     guide(&mut wb, rules, period, &plan, &sheets, &lists, &by_key, &params)?;
     for spec in &sheets {
         let ws = wb.add_worksheet();
@@ -274,11 +279,18 @@ fn sheet(
     let cols = columns(spec, plan);
     let font = || Format::new().set_font_name("宋体").set_font_size(11);
     let title_format = font().set_bold().set_font_size(14).set_align(FormatAlign::Center);
-    if cols.len() > 1 {
-        ws.merge_range(0, 0, 0, cols.len() as u16 - 1, title, &title_format)?;
+    // 参数 has a 说明 column of its own beside the contract's (see `meanings`): the title spans it.
+    let (span, beside) = if spec.key == "params" {
+        (cols.len() + 1, MEANING_UNITS)
+    } else {
+        (cols.len(), 0.0)
+    };
+    if span > 1 {
+        ws.merge_range(0, 0, 0, span as u16 - 1, title, &title_format)?;
     } else {
         ws.write_string_with_format(0, 0, title, &title_format)?;
     }
+    let mut widths = Vec::with_capacity(cols.len());
     ws.set_row_height(0, 24)?;
     let header = font()
         .set_bold()
@@ -310,14 +322,13 @@ fn sheet(
             _ => font(),
         };
         let units = crate::output::layout::text_units(label) + 4.0;
-        ws.set_column_width(
-            c16,
-            units.max(match t {
-                Takes::Date | Takes::DateTime => 16.0,
-                Takes::List { .. } => 14.0,
-                _ => 10.0,
-            }),
-        )?;
+        let width = units.max(match t {
+            Takes::Date | Takes::DateTime => 16.0,
+            Takes::List { .. } => 14.0,
+            _ => 10.0,
+        });
+        ws.set_column_width(c16, width)?;
+        widths.push(width);
         ws.set_column_format(c16, &format)?;
         if let Takes::List { list, several } = t {
             if !lists.values[list].is_empty() {
@@ -356,6 +367,15 @@ fn sheet(
             }
         }
     }
+    // A centred title wider than its merged cells is cut at both ends (seen in LibreOffice on
+    // 参数's four narrow columns): the last column takes what the 14 pt title needs.
+    let needed = crate::output::layout::text_units(title) * 14.0 / 11.0 + 4.0;
+    let have: f64 = widths.iter().sum::<f64>() + beside;
+    if let Some(last) = widths.last() {
+        if have < needed {
+            ws.set_column_width(widths.len() as u16 - 1, last + (needed - have))?;
+        }
+    }
     ws.set_freeze_panes(2, 0)?;
     // A blank form may be printed to fill by hand: A4 landscape, one page wide (a sheet of a
     // dozen columns prints at about its full size), the title and header on every page.
@@ -366,6 +386,9 @@ fn sheet(
     Ok(())
 }
 
+/// The width of 参数's 说明 column.
+const MEANING_UNITS: f64 = 48.0;
+
 /// A 说明 column beside 参数's own (the reader ignores a column the contract does not name): what
 /// each parameter row is for.
 fn meanings(ws: &mut Worksheet, col: u16, rows: &Rows, params: &[(String, String, bool)]) -> Result<(), XlsxError> {
@@ -375,7 +398,7 @@ fn meanings(ws: &mut Worksheet, col: u16, rows: &Rows, params: &[(String, String
         .set_border(FormatBorder::Thin)
         .set_background_color("#D9E1F2");
     ws.write_string_with_format(1, col, "说明", &header)?;
-    ws.set_column_width(col, 48)?;
+    ws.set_column_width(col, MEANING_UNITS)?;
     for (r, row) in rows.iter().enumerate() {
         let name = row.get("name").map(|d| d.to_string()).unwrap_or_default();
         if let Some((_, meaning, _)) = params.iter().find(|(n, _, _)| *n == name) {
@@ -442,6 +465,14 @@ fn guide(
             Cell::text(what),
         ]);
     }
+    for (kind, what) in decision_kinds(rules) {
+        rows.push(vec![
+            Cell::text("决定"),
+            Cell::text(format!("决定 = {kind}")),
+            Cell::Blank,
+            Cell::text(what),
+        ]);
+    }
     let title = format!("{} {} 填表说明", rules.meta.title, period.chinese());
     sheet::add(
         wb,
@@ -455,6 +486,44 @@ fn guide(
             )
         },
     )
+}
+
+/// Each kind of committee decision and what its row names, in this rule set's words.
+fn decision_kinds(rules: &RuleSet) -> Vec<(&'static str, String)> {
+    let names = |v: Vec<&str>| if v.is_empty() { "无".to_string() } else { v.join("、") };
+    let items = names(rules.items.iter().map(|i| i.label.as_str()).collect());
+    let pays = names(rules.pay.iter().map(|p| p.label.as_str()).collect());
+    let vetoes = names(rules.vetoes.iter().map(|v| v.label.as_str()).collect());
+    let held = names(
+        rules
+            .vetoes
+            .iter()
+            .filter(|v| v.confirm)
+            .map(|v| v.label.as_str())
+            .collect(),
+    );
+    let measures = names(rules.measures.iter().map(|m| m.label.as_str()).collect());
+    let grades = rules
+        .grading
+        .as_ref()
+        .map(|g| g.grades().join("、"))
+        .unwrap_or_else(|| "无".into());
+    vec![
+        (
+            "调整",
+            format!("项目: 评分项目 ({items}) 加减分, 或发放项目 ({pays}) 加减元; 空白为总分。分值: 正数加, 负数减"),
+        ),
+        ("撤销否决", format!("项目: 否决情形 ({vetoes}); 空白为该人员全部否决")),
+        (
+            "确认否决",
+            format!("项目: 须经集体讨论认定的否决 ({held}); 未确认前按未否决评定, 发放暂缓"),
+        ),
+        (
+            "免扣",
+            format!("项目: 扣分依据 ({measures}); 扣分记录: 来源行 (如 巡查!17) 或日期 (当日全部免扣)"),
+        ),
+        ("名额裁定", format!("项目: 同分并列跨越名额线时裁定的等次 ({grades})")),
+    ]
 }
 
 /// A contract sheet's rows from a file a clerk has (last period's roster): each row by column

@@ -88,10 +88,28 @@ fn the_template_has_the_sheets_the_rule_set_reads_with_drop_downs_and_text_ids()
     let book = out.join("台账-2026Q3.xlsx");
     use calamine::{open_workbook, Reader, Xlsx};
     let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
-    // yangkou reads all five sheets (and 参数); it has no 指标 measure, so no 指标 sheet.
+    // yangkou reads all five sheets (and 参数, and the committee's 决定); it has no 指标
+    // measure, so no 指标 sheet.
     assert_eq!(
         wb.sheet_names(),
-        ["填表说明", "花名册", "考勤", "事件", "测评", "巡查", "参数", "选项"]
+        [
+            "填表说明",
+            "花名册",
+            "考勤",
+            "事件",
+            "测评",
+            "巡查",
+            "参数",
+            "决定",
+            "选项"
+        ]
+    );
+    let decisions = wb.worksheet_range("决定").unwrap();
+    let header: Vec<String> = decisions.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        header[..5],
+        ["编号", "决定", "理由", "决定人", "日期"],
+        "required first"
     );
     let events = wb.worksheet_range("事件").unwrap();
     let header: Vec<String> = events.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
@@ -109,7 +127,7 @@ fn the_template_has_the_sheets_the_rule_set_reads_with_drop_downs_and_text_ids()
     let declared: Vec<String> = rules.event_types.iter().map(|t| t.name.clone()).collect();
     assert_eq!(types, declared);
     assert!(
-        xml["xl/workbook.xml"].contains(r#"name="选项" sheetId="8" state="hidden""#),
+        xml["xl/workbook.xml"].contains(r#"name="选项" sheetId="9" state="hidden""#),
         "the lists are hidden"
     );
     // 事件 (sheet4): a drop-down on 类型 (C) from the hidden lists, refusing other values.

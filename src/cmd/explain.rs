@@ -93,6 +93,7 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
         ("等次 quota", "quota"),
         ("一票否决 veto", "veto."),
         ("提示 flags", "flag."),
+        ("决定 decisions", "decision"),
         ("表彰 honours", "honor."),
     ] {
         let ls: Vec<&&TraceLine> = others.iter().filter(|l| l.item.starts_with(pick)).collect();
@@ -106,7 +107,7 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
     let pays: Vec<&&TraceLine> = others
         .iter()
         .filter(|l| {
-            !["quota", "veto.", "flag.", "honor."]
+            !["quota", "veto.", "flag.", "honor.", "decision"]
                 .iter()
                 .any(|p| l.item.starts_with(p))
         })

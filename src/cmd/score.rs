@@ -195,12 +195,18 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
             done.notes.len() - NOTES_SHOWN
         );
     }
+    let mut counts = format!("{} vetoed", done.vetoed);
+    if done.pending > 0 {
+        counts.push_str(&format!(", {} 否决待确认 (pay held)", done.pending));
+    }
+    if done.decisions > 0 {
+        counts.push_str(&format!(", {} 决定 applied", done.decisions));
+    }
     println!(
-        "{} {}: {} scored ({} vetoed); wrote {}: {} (and the run's archive: {})",
+        "{} {}: {} scored ({counts}); wrote {}: {} (and the run's archive: {})",
         done.scheme,
         done.period,
         done.subjects,
-        done.vetoed,
         done.out.display(),
         done.files.join(", "),
         archive::MANIFEST
@@ -219,6 +225,10 @@ pub struct Done {
     pub out: PathBuf,
     pub subjects: usize,
     pub vetoed: usize,
+    /// Subjects whose veto awaits the committee's confirmation (pay held).
+    pub pending: usize,
+    /// The committee's decisions applied.
+    pub decisions: usize,
     /// The payout's total, when the run pays.
     pub pay: Option<rust_decimal::Decimal>,
     /// The workbooks and CSV files written.
@@ -285,6 +295,8 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
         out: c.out.clone(),
         subjects: outcome.subjects.len(),
         vetoed: outcome.subjects.iter().filter(|s| !s.vetoes.is_empty()).count(),
+        pending: outcome.subjects.iter().filter(|s| !s.pending.is_empty()).count(),
+        decisions: outcome.decisions.len(),
         pay: (!outcome.pays.is_empty()).then(|| outcome.subjects.iter().map(|s| s.pay_total).sum()),
         files: files
             .iter()

@@ -53,6 +53,8 @@ struct Expect {
     veto: Option<String>,
     /// Text the subject's flags (for the committee) contain; "" for none.
     flags: Option<String>,
+    /// Text the subject's vetoes awaiting confirmation contain; "" for none.
+    pending: Option<String>,
     /// Item path → points.
     #[serde(default)]
     items: BTreeMap<String, String>,
@@ -205,6 +207,7 @@ fn compare(rules: &RuleSet, inputs: &Inputs, out: &Outcome, x: &Expect) -> Vec<S
     for (what, want, got) in [
         ("veto", &x.veto, s.vetoes.join("；")),
         ("flags", &x.flags, s.flags.join("；")),
+        ("pending", &x.pending, s.pending.join("；")),
     ] {
         let Some(v) = want else { continue };
         let ok = if v.is_empty() {

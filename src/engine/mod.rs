@@ -2,6 +2,7 @@
 //!
 //! Per worker (on both cores): duty days, every measure, every item, vetoes. Then per quota
 //! group: ranks and grades. Then per worker: pay. Nothing here knows a township.
+pub mod decide;
 pub mod honor;
 pub mod in_post;
 pub mod item;
@@ -39,6 +40,9 @@ pub struct Subject {
     pub deduction: Decimal,
     pub total: Decimal,
     pub vetoes: Vec<String>,
+    /// Vetoes raised that the rule set holds for the committee's confirmation and no 确认否决
+    /// has confirmed: the subject is graded as not vetoed, shown as 待确认, and its pay held.
+    pub pending: Vec<String>,
     /// Warnings for the committee that veto nothing (退出/淘汰 conditions).
     pub flags: Vec<String>,
     /// Honours the subject is named for (优秀网格长).
@@ -63,6 +67,9 @@ pub struct GroupReport {
     pub grades: Vec<(String, usize, usize)>,
     /// Boundary ties: worker indices.
     pub ties: Vec<Vec<usize>>,
+    /// Per tie: how many of its workers a 名额裁定 placed, and whether that settled it (nobody
+    /// over a line).
+    pub ruled: Vec<(usize, bool)>,
 }
 
 #[derive(Debug)]
@@ -75,6 +82,8 @@ pub struct Outcome {
     pub subjects: Vec<Subject>,
     pub groups: Vec<GroupReport>,
     pub warnings: Vec<String>,
+    /// The committee's decisions the run applied (决定 sheet), in sheet order.
+    pub decisions: Vec<decide::Listed>,
 }
 
 pub fn columns(rules: &RuleSet) -> Vec<ItemColumn> {
@@ -105,6 +114,10 @@ struct Scored {
     /// Per pay rule of the run: what it would pay with nothing withheld (a pool shares the
     /// difference).
     pay_full: Vec<Decimal>,
+    /// Decisions that changed nothing, for the run's notes.
+    notes: Vec<String>,
+    /// Decisions that could not be applied, at their cells.
+    problems: Vec<InputProblem>,
 }
 
 /// What earlier runs of the scheme gave each subject, for rules that look back.
@@ -166,19 +179,25 @@ pub fn score_with(
     };
     let cols = columns(rules);
     let kept = kept_measures(rules);
-    let mut scored = score_workers(inputs, rules, (&mctx, history), &working, &kept)?;
-    // The inputs were checked against the rules while read; what remains are the 参数 values
-    // the quota and the pay rules read below.
-    let mut problems: Vec<InputProblem> = Vec::new();
     let graded = rules.grading.as_ref().is_some_and(|g| g.periods.contains(&period.kind));
-    let (groups, tie_breakers) = grade(&mut scored, inputs, rules, period, &mut problems);
+    // The inputs were checked against the rules while read; what remains are the decisions'
+    // 项目 (resolved here, against the rule set) and the 参数 values the quota and the pay
+    // rules read below.
+    let (decisions, mut problems) = decide::resolve(inputs, rules, graded);
+    let mut scored = score_workers(inputs, rules, (&mctx, history), (&working, &decisions), &kept)?;
+    let mut warnings: Vec<String> = Vec::new();
+    for s in &mut scored {
+        problems.append(&mut s.problems);
+        warnings.append(&mut s.notes);
+    }
+    let (groups, tie_breakers) = grade(&mut scored, inputs, rules, (period, &decisions), &mut problems);
 
     // Look-back flags and honours, once grades are known.
     lookback::raise(&mut scored, inputs, rules, period, history);
-    let mut warnings = honor::name(&mut scored, inputs, rules, period, &tie_breakers);
+    warnings.extend(honor::name(&mut scored, inputs, rules, period, &tie_breakers));
     let pays = pay_all(
         &mut scored,
-        inputs,
+        (inputs, &decisions),
         rules,
         (period, &cols),
         &mut problems,
@@ -191,13 +210,18 @@ pub fn score_with(
         return Err(InputErrors(problems));
     }
     for g in &groups {
-        for tie in &g.ties {
+        for (tie, &ruled) in g.ties.iter().zip(&g.ruled) {
             let names: Vec<String> = tie
                 .iter()
                 .map(|i| format!("{} {}", inputs.workers[*i].id, inputs.workers[*i].name))
                 .collect();
+            let settled = match ruled {
+                (0, _) => String::new(),
+                (_, true) => " — 已由名额裁定".to_string(),
+                (k, false) => format!(" — 名额裁定 {k} 人, 仍有人按较高等次超额"),
+            };
             warnings.push(format!(
-                "{}: 同分并列跨越名额线 (总分 {}): {}",
+                "{}: 同分并列跨越名额线 (总分 {}): {}{settled}",
                 g.key,
                 show(scored[tie[0]].subject.total),
                 names.join("、")
@@ -212,6 +236,7 @@ pub fn score_with(
         subjects: scored.into_iter().map(|s| s.subject).collect(),
         groups,
         warnings,
+        decisions: decide::listed(&decisions),
     })
 }
 
@@ -220,7 +245,7 @@ fn score_workers(
     inputs: &Inputs,
     rules: &RuleSet,
     (mctx, history): (&MeasureCtx, &History),
-    working: &[chrono::NaiveDate],
+    (working, decisions): (&[chrono::NaiveDate], &[Vec<decide::Decided>]),
     kept: &[bool],
 ) -> Result<Vec<Scored>, InputErrors> {
     let n = inputs.workers.len();
@@ -234,7 +259,7 @@ fn score_workers(
             .map(|part| {
                 s.spawn(|| {
                     part.iter()
-                        .map(|&i| score_worker(i, inputs, rules, (mctx, &history.runs), working, kept))
+                        .map(|&i| score_worker(i, inputs, rules, (mctx, &history.runs), (working, &decisions[i]), kept))
                         .collect::<Vec<_>>()
                 })
             })
@@ -265,7 +290,7 @@ fn grade(
     scored: &mut [Scored],
     inputs: &Inputs,
     rules: &RuleSet,
-    period: Period,
+    (period, decisions): (Period, &[Vec<decide::Decided>]),
     problems: &mut Vec<InputProblem>,
 ) -> (Vec<GroupReport>, Vec<usize>) {
     let graded = rules.grading.as_ref().is_some_and(|g| g.periods.contains(&period.kind));
@@ -307,7 +332,7 @@ fn grade(
                 inputs,
                 rules,
                 (period, graded),
-                &tie_breakers,
+                (&tie_breakers, decisions),
                 problems,
             )
         })
@@ -326,7 +351,7 @@ fn grade_group(
     inputs: &Inputs,
     rules: &RuleSet,
     (period, graded): (Period, bool),
-    tie_breakers: &[usize],
+    (tie_breakers, decisions): (&[usize], &[Vec<decide::Decided>]),
     problems: &mut Vec<InputProblem>,
 ) -> Option<GroupReport> {
     let eligible: Vec<quota::Candidate> = members
@@ -366,7 +391,20 @@ fn grade_group(
         _ => vec![eligible.len()],
     };
     let grades: Vec<String> = rules.grading.as_ref().map(Grading::grades).unwrap_or_default();
-    let r = quota::place_at(eligible, lines);
+    let mut r = quota::place_at(eligible, lines);
+    // 名额裁定: the committee settles a tie at a line (the rule's default lifts every tied
+    // worker to the higher grade).
+    let rulings: Vec<(usize, &decide::Decided)> = members
+        .iter()
+        .flat_map(|&i| {
+            decisions[i]
+                .iter()
+                .filter(|d| matches!(d.what, decide::What::Ruling { .. }))
+                .map(move |d| (i, d))
+        })
+        .collect();
+    let mut ruling_lines = Vec::new();
+    let ruled = decide::rule_ties(&mut r, &rulings, &grades, problems, &mut ruling_lines);
     for p in &r.placed {
         let s = &mut scored[p.index].subject;
         s.rank = Some(p.rank);
@@ -403,6 +441,9 @@ fn grade_group(
             s.grade = Some(grade);
         }
     }
+    for (w, line) in ruling_lines {
+        scored[w].subject.trace.push(line);
+    }
     if let (Some(g), true) = (&rules.grading, graded) {
         for &i in members {
             if !scored[i].subject.vetoes.is_empty() {
@@ -420,6 +461,7 @@ fn grade_group(
             vetoed,
             grades,
             ties: r.boundary_ties.clone(),
+            ruled,
         });
     }
     None
@@ -429,7 +471,7 @@ fn grade_group(
 /// each subject's pay, then the pools. Returns the pay rules of the run.
 fn pay_all(
     scored: &mut [Scored],
-    inputs: &Inputs,
+    (inputs, decisions): (&Inputs, &[Vec<decide::Decided>]),
     rules: &RuleSet,
     (period, cols): (Period, &[ItemColumn]),
     problems: &mut Vec<InputProblem>,
@@ -481,6 +523,18 @@ fn pay_all(
                 pay::share_pool(scored, inputs, rule, from_label, (col, from_col), grade, warnings);
             }
         }
+    }
+    // 调整 in yuan, after everything the rules pay.
+    for s in scored.iter_mut() {
+        let sub = &mut s.subject;
+        decide::adjust_pay(
+            &decisions[sub.worker],
+            rules,
+            &pays,
+            (&mut sub.pay, &mut sub.pay_total),
+            &mut sub.trace,
+            problems,
+        );
     }
 
     pays
@@ -561,16 +615,19 @@ fn score_worker(
     inputs: &Inputs,
     rules: &RuleSet,
     (mctx, past): (&MeasureCtx, &[PastRun]),
-    working: &[chrono::NaiveDate],
+    (working, decided): (&[chrono::NaiveDate], &[decide::Decided]),
     kept: &[bool],
 ) -> Scored {
     let w = &inputs.workers[i];
     let rows = &inputs.rows[i];
     let days = WorkerDays::new(w, rows, working, &rules.duty_exclude);
-    let measures = measure::compute_all(mctx, w, rows, &days);
+    let mut measures = measure::compute_all(mctx, w, rows, &days);
     let mut values = Vec::new();
     let mut trace = Vec::new();
+    let mut problems = Vec::new();
+    decide::exempt(decided, &mut measures, rules, &mut trace, &mut problems);
     let mut top = Vec::with_capacity(rules.items.len());
+    let mut columns_of_top = Vec::with_capacity(rules.items.len());
     let (mut base, mut bonus, mut deduction) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for it in &rules.items {
         let who = item::Who {
@@ -580,6 +637,7 @@ fn score_worker(
             id: &w.id,
             past,
         };
+        columns_of_top.push(values.len());
         let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
         top.push(v);
         // A weighted item (基础工作占80%) counts weight × its points; its column shows the points.
@@ -601,9 +659,15 @@ fn score_worker(
             ItemKind::Deduction => deduction += counted,
         }
     }
-    let total = base + bonus + deduction;
+    // 调整: the committee's points, after the rules and before vetoes and grades.
+    let (by_kind, on_total) =
+        decide::adjust_points(decided, rules, (&mut values, &mut top, &columns_of_top), &mut trace);
+    let (base, bonus, deduction) = (base + by_kind[0], bonus + by_kind[1], deduction + by_kind[2]);
+    let total = base + bonus + deduction + on_total;
     let mut vetoes = Vec::new();
-    for v in &rules.vetoes {
+    let mut pending = Vec::new();
+    let mut raised = Vec::new();
+    for (vi, v) in rules.vetoes.iter().enumerate() {
         let (hit, count, sources) = match &v.test {
             VetoTest::Measure { measure, at_least } => {
                 let val = &measures[*measure];
@@ -617,7 +681,7 @@ fn score_worker(
             VetoTest::TotalBelow(limit) => (total < *limit, total, vec![]),
         };
         if hit {
-            vetoes.push(v.label.clone());
+            raised.push(vi);
             trace.push(TraceLine {
                 item: format!("veto.{}", v.id),
                 item_label: "一票否决".into(),
@@ -627,8 +691,14 @@ fn score_worker(
                 unit: Unit::Note,
                 sources,
             });
+            match decide::veto_stands(decided, rules, vi, &mut trace) {
+                decide::VetoStands::Applies => vetoes.push(v.label.clone()),
+                decide::VetoStands::Pending => pending.push(v.label.clone()),
+                decide::VetoStands::Revoked => {}
+            }
         }
     }
+    let notes = decide::unused_veto_decisions(decided, &raised, &format!("{} {}", w.id, w.name));
     let mut flags = Vec::new();
     for f in rules.flags.iter().filter(|f| RuleSet::applies(&f.roles, w.role)) {
         let FlagRule::Measure { measure, test } = &f.rule else {
@@ -668,6 +738,7 @@ fn score_worker(
         deduction,
         total,
         vetoes,
+        pending,
         flags,
         honors: Vec::new(),
         group: String::new(),
@@ -683,6 +754,8 @@ fn score_worker(
         top,
         measures,
         pay_full: Vec::new(),
+        notes,
+        problems,
     }
 }
 

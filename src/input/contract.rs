@@ -136,7 +136,77 @@ pub const INDICATORS: SheetSpec = SheetSpec {
     ],
 };
 
-pub const ALL_SHEETS: [&SheetSpec; 7] = [&ROSTER, &ATTENDANCE, &PATROL, &EVENTS, &SURVEY, &INDICATORS, &PARAMS];
+/// The committee's decisions on the run (经集体讨论认定): one row per decision, each with its
+/// reason, who decided and when. Read whenever an input has the sheet; no rule set needs it.
+pub const DECISIONS: SheetSpec = SheetSpec {
+    key: "decisions",
+    names: &["决定", "decisions"],
+    columns: &[
+        col("id", &["编号", "id"], true),
+        col("kind", &["决定", "kind"], true),
+        col("item", &["项目", "item"], false),
+        col("points", &["分值", "points"], false),
+        col("occurrence", &["扣分记录", "记录", "occurrence"], false),
+        col("reason", &["理由", "reason"], true),
+        col("decided_by", &["决定人", "decided_by"], true),
+        col("date", &["日期", "date"], true),
+    ],
+};
+
+pub const ALL_SHEETS: [&SheetSpec; 8] = [
+    &ROSTER,
+    &ATTENDANCE,
+    &PATROL,
+    &EVENTS,
+    &SURVEY,
+    &INDICATORS,
+    &PARAMS,
+    &DECISIONS,
+];
+
+/// The kinds of committee decision (决定), each applied at its stage of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DecisionKind {
+    /// 调整: points added to an item or the total, or yuan to a pay rule (申诉 results).
+    Adjust,
+    /// 撤销否决: a veto set aside.
+    RevokeVeto,
+    /// 确认否决: a veto the rule set holds for confirmation (`confirm = true`) confirmed.
+    ConfirmVeto,
+    /// 免扣: one deduction occurrence (a row, or a day) exempted (经认定).
+    Exempt,
+    /// 名额裁定: a worker tied across a quota line given one of the tie's grades.
+    QuotaRuling,
+}
+
+pub const DECISION_KINDS: [(DecisionKind, &str, &str); 5] = [
+    (DecisionKind::Adjust, "调整", "adjust"),
+    (DecisionKind::RevokeVeto, "撤销否决", "revoke_veto"),
+    (DecisionKind::ConfirmVeto, "确认否决", "confirm_veto"),
+    (DecisionKind::Exempt, "免扣", "exempt"),
+    (DecisionKind::QuotaRuling, "名额裁定", "quota_ruling"),
+];
+
+impl DecisionKind {
+    /// Accepts the Chinese label or the English key.
+    pub fn parse(s: &str) -> Option<DecisionKind> {
+        let t = s.trim();
+        DECISION_KINDS
+            .iter()
+            .find(|(_, zh, en)| *zh == t || en.eq_ignore_ascii_case(t))
+            .map(|(k, _, _)| *k)
+    }
+    pub fn label(self) -> &'static str {
+        DECISION_KINDS.iter().find(|(k, _, _)| *k == self).map_or("", |x| x.1)
+    }
+    pub fn known() -> String {
+        DECISION_KINDS
+            .iter()
+            .map(|(_, zh, en)| format!("{zh} ({en})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
 
 /// Attendance statuses (状态). Several may share one cell, joined by 、 or ,.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

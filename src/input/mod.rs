@@ -70,7 +70,8 @@ impl Inputs {
     /// The same inputs with only the rows dated in `month` (a month of the run's period, for
     /// a scheme scored month by month) — and, of the event types in `shared` (counted once per
     /// event), every row, counted only in its month, so that each month credits an event as
-    /// its own month run does (docs/decisions.md D6.3).
+    /// its own month run does (docs/decisions.md D6.3). The 决定 rows are left out: they
+    /// decide the run, not its months.
     pub fn for_month(&self, month: Period, shared: &[usize]) -> Inputs {
         let rows = self
             .rows
@@ -94,6 +95,9 @@ impl Inputs {
                     .collect(),
                 survey: r.survey.clone(),
                 indicators: r.indicators.clone(),
+                // The months beside a quarter show what the rules give; the committee's
+                // decisions apply to the run itself (its total, grade and pay).
+                decisions: Vec::new(),
             })
             .collect();
         Inputs {
@@ -115,6 +119,8 @@ pub struct WorkerRows {
     pub events: Vec<Event>,
     pub survey: Vec<Survey>,
     pub indicators: Vec<Indicator>,
+    /// The committee's decisions on this worker (决定 sheet), in sheet order.
+    pub decisions: Vec<Decision>,
 }
 
 /// The contract's label of a sheet named in Chinese or English (`attendance` → `考勤`).
@@ -146,6 +152,7 @@ enum Parsed {
     Survey(Resolved<Survey>),
     Indicators(Resolved<Indicator>),
     Params(Vec<Param>),
+    Decisions(Resolved<Decision>),
 }
 
 impl Parsed {
@@ -157,6 +164,7 @@ impl Parsed {
             "events" => Parsed::Events(Keyed::default()),
             "survey" => Parsed::Survey(Resolved::default()),
             "indicators" => Parsed::Indicators(Resolved::default()),
+            "decisions" => Parsed::Decisions(Resolved::default()),
             _ => Parsed::Params(Vec::new()),
         }
     }
@@ -170,6 +178,7 @@ impl Parsed {
             Parsed::Survey(g) => g.records.reserve(n),
             Parsed::Indicators(g) => g.records.reserve(n),
             Parsed::Params(v) => v.reserve(n),
+            Parsed::Decisions(g) => g.records.reserve(n),
         }
     }
 
@@ -183,6 +192,7 @@ impl Parsed {
             Parsed::Survey(v) => records::survey(row, ctx, p, v),
             Parsed::Indicators(v) => records::indicators(row, ctx, p, v),
             Parsed::Params(v) => records::params(row, p, v),
+            Parsed::Decisions(v) => records::decisions(row, ctx, p, v),
         }
     }
 }
@@ -426,7 +436,8 @@ pub fn load_with(
         }
     }
     // Sheets the rule set does not read are left alone (they cost time and can't matter).
-    jobs.retain(|j| needed.iter().any(|n| n.key == j.spec.key) || j.spec.key == "params");
+    // 参数 and 决定 are read wherever they are: no rule names them, any run may have them.
+    jobs.retain(|j| needed.iter().any(|n| n.key == j.spec.key) || ["params", "decisions"].contains(&j.spec.key));
     if !problems.is_empty() {
         problems.sort();
         return Err(InputErrors(problems));
@@ -612,6 +623,7 @@ fn resolve(
     group!("patrol", Patrol, patrols);
     group!("survey", Survey, survey);
     group!("indicators", Indicators, indicators);
+    group!("decisions", Decisions, decisions);
     if let Some(Parsed::Events(mut keyed)) = by_kind.remove("events") {
         // A 事件编号 is unique, except on rows of a type the rule set counts once per event
         // (one event reported by several workers, or at several levels): there only the same

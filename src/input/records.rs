@@ -6,7 +6,7 @@
 //! whole sheet for one worker.
 use super::cell;
 use super::contract::IndicatorMode;
-use super::contract::{Session, Status, StatusList};
+use super::contract::{DecisionKind, Session, Status, StatusList};
 use super::plan::ReadPlan;
 use super::problem::InputProblem;
 use super::table::Row;
@@ -29,9 +29,28 @@ pub enum SheetKind {
     Survey,
     Indicators,
     Params,
+    Decisions,
 }
 
 impl SheetKind {
+    /// Every kind, in the contract's order.
+    pub const ALL: [SheetKind; 8] = [
+        SheetKind::Roster,
+        SheetKind::Attendance,
+        SheetKind::Patrol,
+        SheetKind::Events,
+        SheetKind::Survey,
+        SheetKind::Indicators,
+        SheetKind::Params,
+        SheetKind::Decisions,
+    ];
+
+    /// The kind a sheet name (Chinese or English, as the contract names it) stands for.
+    pub fn named(name: &str) -> Option<SheetKind> {
+        let label = super::sheet_label(name)?;
+        SheetKind::ALL.into_iter().find(|k| k.label() == label)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SheetKind::Roster => "花名册",
@@ -41,6 +60,7 @@ impl SheetKind {
             SheetKind::Survey => "测评",
             SheetKind::Indicators => "指标",
             SheetKind::Params => "参数",
+            SheetKind::Decisions => "决定",
         }
     }
 }
@@ -169,6 +189,143 @@ pub struct Param {
     /// The value's cell, for errors raised when the value is used.
     pub place: String,
     pub file: String,
+}
+
+/// One committee decision (决定 sheet), as read: its worker, kind and cells; what it names
+/// (an item, veto, measure, grade or pay rule) is resolved against the rule set when the run
+/// is scored (`crate::engine::decide`), with an error at the 项目 cell when it names nothing.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub kind: DecisionKind,
+    /// 项目, trimmed; `None` when blank.
+    pub item: Option<String>,
+    /// 分值: points, or yuan when the 项目 is a pay rule.
+    pub points: Option<Decimal>,
+    /// 扣分记录 of a 免扣: the source row, or the day, of the occurrence exempted.
+    pub occurrence: Option<OccurrenceRef>,
+    pub reason: String,
+    pub decided_by: String,
+    pub date: NaiveDate,
+    pub src: Src,
+    /// The 项目 cell (`决定!C4`), the 扣分记录 cell and the file, for errors found
+    /// when the decision is resolved and applied.
+    pub item_place: String,
+    pub occurrence_place: String,
+    pub file: String,
+}
+
+/// The occurrence a 免扣 exempts: a source row (`巡查!17`), or every occurrence on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OccurrenceRef {
+    Row(Src),
+    Day(NaiveDate),
+}
+
+impl std::fmt::Display for OccurrenceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OccurrenceRef::Row(s) => write!(f, "{s}"),
+            OccurrenceRef::Day(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// Reads a 扣分记录 cell: `巡查!17` (also `patrol!17`, `巡查!A17`) or a date.
+fn occurrence_ref(d: &calamine::Data) -> cell::CellResult<OccurrenceRef> {
+    const EXPECTED: &str = "a source row such as 巡查!17, or a date";
+    if let Ok(Some(day)) = cell::date(d) {
+        return Ok(Some(OccurrenceRef::Day(day)));
+    }
+    let Some(t) = cell::text(d)? else { return Ok(None) };
+    let t = t.trim().replace('！', "!");
+    let Some((sheet, row)) = t.split_once('!') else {
+        return Err(EXPECTED.into());
+    };
+    let sheet = SheetKind::named(sheet).ok_or_else(|| EXPECTED.to_string())?;
+    let digits = row.trim().trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    match digits.parse::<u32>() {
+        Ok(row) if row >= 2 => Ok(Some(OccurrenceRef::Row(Src { sheet, row }))),
+        _ => Err(EXPECTED.into()),
+    }
+}
+
+pub fn decisions(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolved<Decision>) {
+    let id = row.require("id", cell::id_ref, p);
+    let kind = row.require("kind", cell::text, p).and_then(|t| {
+        let k = DecisionKind::parse(&t);
+        if k.is_none() {
+            p.push(row.problem("kind", format!("a 决定: {}", DecisionKind::known())));
+        }
+        k
+    });
+    let item = row
+        .read("item", cell::text, p)
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let points = row.read("points", cell::decimal, p);
+    let occurrence = row.read("occurrence", occurrence_ref, p);
+    // The audit trail needs all three: a decision nobody can account for is not applied.
+    let reason = row.require("reason", cell::text, p);
+    let decided_by = row.require("decided_by", cell::text, p);
+    let date = row.require("date", cell::date, p);
+    let Some(kind) = kind else { return };
+    let before = p.len();
+    match kind {
+        DecisionKind::Adjust => match points {
+            None => p.push(row.problem(
+                "points",
+                "the 分值 of a 调整: points (or yuan) to add, negative to take off",
+            )),
+            Some(v) if v.is_zero() || v.abs() > Decimal::from(MAX_AMOUNT) => p.push(row.problem(
+                "points",
+                format!("a 分值 other than 0, at most {MAX_AMOUNT} either way"),
+            )),
+            Some(_) => {}
+        },
+        _ if points.is_some() => p.push(row.problem(
+            "points",
+            format!("a blank 分值: only a 调整 adds points, not a {}", kind.label()),
+        )),
+        _ => {}
+    }
+    match kind {
+        DecisionKind::Exempt if item.is_none() => {
+            p.push(row.problem("item", "the measure a 免扣 exempts (its id or label)"))
+        }
+        DecisionKind::Exempt if occurrence.is_none() => p.push(row.problem(
+            "occurrence",
+            "the 扣分记录 a 免扣 exempts: its source row (巡查!17) or its date",
+        )),
+        DecisionKind::QuotaRuling if item.is_none() => p.push(row.problem(
+            "item",
+            "the grade a 名额裁定 gives the worker (one of the tie's grades)",
+        )),
+        DecisionKind::Exempt => {}
+        _ if occurrence.is_some() => p.push(row.problem(
+            "occurrence",
+            format!("a blank 扣分记录: only a 免扣 names one, not a {}", kind.label()),
+        )),
+        _ => {}
+    }
+    if p.len() != before {
+        return;
+    }
+    if let (Some(id), Some(reason), Some(decided_by), Some(date)) = (id, reason, decided_by, date) {
+        let rec = Decision {
+            kind,
+            item,
+            points,
+            occurrence,
+            reason: reason.trim().to_string(),
+            decided_by: decided_by.trim().to_string(),
+            date,
+            src: src(SheetKind::Decisions, row),
+            item_place: row.place("item"),
+            occurrence_place: row.place("occurrence"),
+            file: row.header().file.clone(),
+        };
+        out.push(row, ctx, p, &id, rec);
+    }
 }
 
 /// The most occurrences one event row may stand for. With [`MAX_AMOUNT`] and the rule-set

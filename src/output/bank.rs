@@ -45,6 +45,8 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         let account = w.bank_account.as_deref().map(str::trim).unwrap_or_default();
         let reason = if pay.is_zero() {
             continue;
+        } else if !s.pending.is_empty() {
+            "一票否决待确认, 暂缓发放"
         } else if pay < Decimal::ZERO {
             "金额为负, 不能代发, 请另行处理"
         } else if account.is_empty() {

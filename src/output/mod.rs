@@ -172,6 +172,30 @@ pub fn about(r: &Report) -> Vec<(String, String)> {
             "本办法不涉及资金, 不出发放表 (no pay rules: no payout workbook)".into(),
         ));
     }
+    if !r.outcome.decisions.is_empty() {
+        v.push((
+            "决定 decisions".to_string(),
+            format!("{} 条, 均已计入 (见明细)", r.outcome.decisions.len()),
+        ));
+    }
+    for d in &r.outcome.decisions {
+        let w = &r.inputs.workers[d.worker];
+        let mut what = d.kind.label().to_string();
+        if !d.item.is_empty() {
+            what.push(' ');
+            what.push_str(&d.item);
+        }
+        if let Some(p) = d.points {
+            what.push_str(&format!(" {}{}", if p.is_sign_negative() { "" } else { "+" }, show(p)));
+        }
+        v.push((
+            format!("决定 {}", d.src),
+            format!(
+                "{} {}: {what}\n理由: {}; 决定人: {}; 日期: {}",
+                w.id, w.name, d.reason, d.decided_by, d.date
+            ),
+        ));
+    }
     for w in &r.outcome.warnings {
         v.push(("提示 note".to_string(), w.clone()));
     }

@@ -73,6 +73,9 @@ fn payout_table<'a>(r: &Report<'a>, pays: &[&crate::rules::PayRule], t: String) 
     if with_bank {
         header.push("银行卡号".into());
     }
+    // A held payee (a veto awaiting the committee's confirmation) is listed, marked; the bank
+    // file leaves it out. The column goes when nobody is held.
+    header.push("备注".into());
     header.push("签字".into());
     let mut rows = Vec::new();
     let mut sums = vec![Decimal::ZERO; pays.len()];
@@ -103,6 +106,11 @@ fn payout_table<'a>(r: &Report<'a>, pays: &[&crate::rules::PayRule], t: String) 
                 crate::compare::masked(&account)
             }));
         }
+        row.push(if s.pending.is_empty() {
+            Cell::Blank
+        } else {
+            Cell::text(format!("暂缓发放: 否决待确认 ({})", s.pending.join("；")))
+        });
         row.push(Cell::Blank);
         rows.push(row);
     }
@@ -116,6 +124,7 @@ fn payout_table<'a>(r: &Report<'a>, pays: &[&crate::rules::PayRule], t: String) 
     if with_bank {
         total_row.push(Cell::Blank);
     }
+    total_row.push(Cell::Blank);
     total_row.push(Cell::Blank);
     let bold = vec![rows.len()];
     rows.push(total_row);

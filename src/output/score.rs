@@ -145,13 +145,18 @@ fn ranking_table<'a>(r: &Report<'a>, t: &str) -> Table<'a> {
         row.extend(cols.iter().map(|&c| amount(s.values[c])));
         row.push(amount(s.total));
         row.push(Cell::text(s.grade.clone().unwrap_or_default()));
-        row.push(Cell::text(s.vetoes.join("；")));
+        let mut vetoes = s.vetoes.clone();
+        vetoes.extend(s.pending.iter().map(|v| format!("待确认: {v}")));
+        row.push(Cell::text(vetoes.join("；")));
         if flagged {
             row.push(Cell::text(s.flags.join("；")));
         }
         let mut notes: Vec<&str> = s.honors.iter().map(String::as_str).collect();
         if s.overflow {
             notes.push("同分并列超额");
+        }
+        if !s.pending.is_empty() {
+            notes.push("否决待确认, 发放暂缓");
         }
         row.push(Cell::text(notes.join("；")));
         rows.push(row);

@@ -252,6 +252,8 @@ pub struct Veto {
     pub id: String,
     pub label: String,
     pub test: VetoTest,
+    /// Held for the committee's 确认否决 before it takes effect.
+    pub confirm: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -661,7 +663,7 @@ impl RuleSet {
                 Some(SheetKind::Events) => plan.need(&contract::EVENTS),
                 Some(SheetKind::Survey) => plan.need(&contract::SURVEY),
                 Some(SheetKind::Indicators) => plan.need(&contract::INDICATORS),
-                Some(SheetKind::Roster | SheetKind::Params) | None => {}
+                Some(SheetKind::Roster | SheetKind::Params | SheetKind::Decisions) | None => {}
             }
         }
         // A county-set quota count is optional, and read when the sheet is there.

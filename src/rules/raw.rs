@@ -279,6 +279,11 @@ pub struct RawVeto {
     pub measure: Option<Name>,
     pub at_least: Option<Dec>,
     pub total_below: Option<Dec>,
+    /// The veto takes effect only once the committee confirms it (经集体讨论认定): a 确认否决
+    /// row of the 决定 sheet. Until then the worker is graded as not vetoed, shown as 待确认,
+    /// and its pay held.
+    #[serde(default)]
+    pub confirm: bool,
 }
 
 #[derive(Deserialize, Debug)]

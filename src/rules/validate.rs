@@ -185,6 +185,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             id: v.id.get_ref().clone(),
             label: v.label.clone(),
             test,
+            confirm: v.confirm,
         });
     }
 

@@ -295,3 +295,36 @@ pub fn run_fails(args: &[&str], input: &Path, out: &Path) -> String {
     assert!(!out.exists(), "nothing is written");
     String::from_utf8(a.get_output().stderr.clone()).unwrap()
 }
+
+/// A workbook sheet's rows as text (numbers as calamine shows them, blanks empty).
+pub fn sheet_text(book: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(book).unwrap_or_else(|e| panic!("{}: {e}", book.display()));
+    let range = wb
+        .worksheet_range(name)
+        .unwrap_or_else(|e| panic!("{}: sheet {name}: {e}", book.display()));
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A copy of the shipped yangkou example in `dir`, with `extra` files (name, text) beside it.
+pub fn yangkou_copy(dir: &Path, extra: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/yangkou");
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    for (name, text) in extra {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}

@@ -1,0 +1,579 @@
+//! The committee's decisions (决定 sheet): each row resolved against the rule set once, then
+//! applied at its stage of the run — exemptions (免扣) before the items count, adjustments
+//! (调整) to the items and the total before grading, a veto's revocation (撤销否决) or
+//! confirmation (确认否决) where vetoes are tested, tie rulings (名额裁定) where a quota group
+//! is graded, and adjustments in yuan after pay. Every decision applied leaves a trace line
+//! pointing at its 决定 row, with its reason, who decided and when; one that changes nothing
+//! (a revocation of a veto that was not raised) is said in the run's notes.
+//!
+//! Why a stage of its own: the documents leave these decisions to people (经集体讨论认定,
+//! 申诉), and an auditor must see each one beside the rule it overrides, never an input cell
+//! quietly edited.
+use super::quota::GroupResult;
+use crate::input::contract::DecisionKind;
+use crate::input::records::{Decision, OccurrenceRef, SheetKind};
+use crate::input::{InputProblem, Inputs};
+use crate::measure::Value;
+use crate::num::{show, show_money};
+use crate::rules::{ItemBody, ItemKind, RuleSet};
+use crate::trace::{Source, TraceLine, Unit};
+use rust_decimal::Decimal;
+
+/// What a decision does, its 项目 resolved to the rule set's index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    /// Points added to a top-level item (its column and, weighted, the total).
+    AdjustItem { top: usize },
+    /// Points added to the total.
+    AdjustTotal,
+    /// Yuan added to one of the run's pay rules (an index into `rules.pay`).
+    AdjustPay { pay: usize },
+    /// A veto (or, `None`, every veto of the worker) set aside.
+    RevokeVeto(Option<usize>),
+    /// A veto held for confirmation (or every held veto of the worker) confirmed.
+    ConfirmVeto(Option<usize>),
+    /// The occurrences of a measure at a row, or on a day, exempted.
+    Exempt { measure: usize, at: OccurrenceRef },
+    /// A worker tied across a quota line given the grade at this index of the grading.
+    Ruling { grade: usize },
+}
+
+/// One decision, resolved.
+#[derive(Debug, Clone)]
+pub struct Decided<'a> {
+    pub row: &'a Decision,
+    pub what: What,
+}
+
+impl Decided<'_> {
+    fn points(&self) -> Decimal {
+        self.row.points.unwrap_or_default()
+    }
+
+    /// The decision as a trace reads it: `决定 调整 +2 (理由: 申诉核实; 决定人 镇考核组, 2026-10-08)`.
+    pub fn rule_text(&self, what: &str) -> String {
+        format!(
+            "决定 {}{} (理由: {}; 决定人 {}, {})",
+            self.row.kind.label(),
+            if what.is_empty() {
+                String::new()
+            } else {
+                format!(" {what}")
+            },
+            self.row.reason,
+            self.row.decided_by,
+            self.row.date
+        )
+    }
+
+    fn source(&self) -> Vec<Source> {
+        vec![Source::Row(self.row.src)]
+    }
+
+    fn problem(&self, expected: String) -> InputProblem {
+        InputProblem {
+            file: self.row.file.clone(),
+            place: self.row.item_place.clone(),
+            found: self.row.item.clone(),
+            expected,
+        }
+    }
+}
+
+/// A decision as the run's 说明 sheet lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub worker: usize,
+    pub kind: DecisionKind,
+    pub item: String,
+    pub points: Option<Decimal>,
+    pub reason: String,
+    pub decided_by: String,
+    pub date: chrono::NaiveDate,
+    pub src: crate::input::records::Src,
+}
+
+/// Every worker's decisions resolved (one list per worker), or the problems at their cells.
+pub fn resolve<'a>(inputs: &'a Inputs, rules: &RuleSet, graded: bool) -> (Vec<Vec<Decided<'a>>>, Vec<InputProblem>) {
+    let mut problems = Vec::new();
+    let lists = inputs
+        .rows
+        .iter()
+        .map(|r| {
+            r.decisions
+                .iter()
+                .filter_map(|d| match what(d, rules, graded) {
+                    Ok(what) => Some(Decided { row: d, what }),
+                    Err(expected) => {
+                        problems.push(InputProblem {
+                            file: d.file.clone(),
+                            place: d.item_place.clone(),
+                            found: d.item.clone(),
+                            expected,
+                        });
+                        None
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (lists, problems)
+}
+
+/// Names, for a message: `a (A)、b (B)`.
+fn choices<'a>(names: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let v: Vec<String> = names.map(|(id, label)| format!("{label} ({id})")).collect();
+    if v.is_empty() {
+        "none in this rule set".into()
+    } else {
+        v.join("、")
+    }
+}
+
+fn what(d: &Decision, rules: &RuleSet, graded: bool) -> Result<What, String> {
+    let item = d.item.as_deref();
+    let is = |id: &str, label: &str, t: &str| id == t || label == t;
+    match d.kind {
+        DecisionKind::Adjust => {
+            let Some(t) = item else { return Ok(What::AdjustTotal) };
+            if let Some(top) = rules.items.iter().position(|i| is(&i.path, &i.label, t)) {
+                return Ok(What::AdjustItem { top });
+            }
+            if let Some(pay) = rules.pay.iter().position(|p| is(&p.id, &p.label, t)) {
+                let v = d.points.unwrap_or_default();
+                if !(v * Decimal::ONE_HUNDRED).fract().is_zero() {
+                    return Err("yuan to the fen (at most two decimal places) in 分值 for a pay rule".into());
+                }
+                return Ok(What::AdjustPay { pay });
+            }
+            let part = rules.items.iter().any(|i| match &i.body {
+                ItemBody::Parts(ps) => ps.iter().any(|p| is(&p.path, &p.label, t) || is(&p.id, &p.label, t)),
+                ItemBody::Leaf(_) => false,
+            });
+            let items = choices(rules.items.iter().map(|i| (i.path.as_str(), i.label.as_str())));
+            let pays = choices(rules.pay.iter().map(|p| (p.id.as_str(), p.label.as_str())));
+            Err(if part {
+                format!("a top-level item (a part is adjusted through its item, so that the item's own cap and the total agree): {items}")
+            } else {
+                format!(
+                    "an item or a pay rule of rule set {} (blank: the total): items {items}; pay {pays}",
+                    rules.meta.name
+                )
+            })
+        }
+        DecisionKind::RevokeVeto | DecisionKind::ConfirmVeto => {
+            let confirm = d.kind == DecisionKind::ConfirmVeto;
+            let held = |v: &&crate::rules::Veto| !confirm || v.confirm;
+            let known = || {
+                choices(
+                    rules
+                        .vetoes
+                        .iter()
+                        .filter(held)
+                        .map(|v| (v.id.as_str(), v.label.as_str())),
+                )
+            };
+            if confirm && !rules.vetoes.iter().any(|v| v.confirm) {
+                return Err(format!(
+                    "a veto held for confirmation (`confirm = true`), but rule set {} holds none: its vetoes apply without one",
+                    rules.meta.name
+                ));
+            }
+            let v = match item {
+                None => None,
+                Some(t) => match rules.vetoes.iter().position(|v| is(&v.id, &v.label, t)) {
+                    Some(v) if confirm && !rules.vetoes[v].confirm => {
+                        return Err(format!("a veto held for confirmation (`confirm = true`): {}", known()))
+                    }
+                    Some(v) => Some(v),
+                    None => {
+                        return Err(format!(
+                            "a veto of the rule set (blank: all of the worker's): {}",
+                            known()
+                        ))
+                    }
+                },
+            };
+            Ok(if confirm {
+                What::ConfirmVeto(v)
+            } else {
+                What::RevokeVeto(v)
+            })
+        }
+        DecisionKind::Exempt => {
+            let t = item.unwrap_or_default();
+            let Some(measure) = rules.measures.iter().position(|m| is(&m.id, &m.label, t)) else {
+                let known = choices(rules.measures.iter().map(|m| (m.id.as_str(), m.label.as_str())));
+                return Err(format!("the measure of the deduction exempted: {known}"));
+            };
+            let Some(at) = d.occurrence else {
+                return Err("a 扣分记录 (the read checks it; an internal error)".into());
+            };
+            Ok(What::Exempt { measure, at })
+        }
+        DecisionKind::QuotaRuling => {
+            let grades = rules.grading.as_ref().map(|g| g.grades()).unwrap_or_default();
+            if !graded {
+                return Err("a run that grades (this run grades no one, so there is no quota line to rule on)".into());
+            }
+            let t = item.unwrap_or_default();
+            grades
+                .iter()
+                .position(|g| g == t)
+                .map(|grade| What::Ruling { grade })
+                .ok_or_else(|| format!("a grade of the run: {}", grades.join("、")))
+        }
+    }
+}
+
+/// 免扣: removes the exempted occurrences from the worker's measures, each traced; one that
+/// names no occurrence is a problem at its 扣分记录 cell.
+pub fn exempt(
+    ds: &[Decided],
+    measures: &mut [Value],
+    rules: &RuleSet,
+    trace: &mut Vec<TraceLine>,
+    problems: &mut Vec<InputProblem>,
+) {
+    for d in ds {
+        let What::Exempt { measure, at } = d.what else { continue };
+        let m = &rules.measures[measure];
+        let Value::Occurrences(occs) = &mut measures[measure] else {
+            problems.push(d.problem(format!(
+                "a measure that counts occurrences: {} ({}) is a rate, which a 免扣 cannot exempt a row of (use 调整)",
+                m.label, m.id
+            )));
+            continue;
+        };
+        let hit = |o: &crate::measure::Occurrence| match (at, &o.source) {
+            (OccurrenceRef::Row(r), Source::Row(s)) => r == *s,
+            (OccurrenceRef::Day(day), Source::Missing { date, .. }) => day == *date,
+            (OccurrenceRef::Day(day), Source::Row(_)) => o.date == Some(day),
+            (OccurrenceRef::Row(_), Source::Missing { .. }) => false,
+        };
+        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(occs).into_iter().partition(|o| hit(o));
+        *occs = kept;
+        if gone.is_empty() {
+            let sheet_hint = match at {
+                OccurrenceRef::Row(s) if s.sheet == SheetKind::Decisions => {
+                    " (a row of the sheet the occurrence came from)"
+                }
+                _ => "",
+            };
+            problems.push(InputProblem {
+                file: d.row.file.clone(),
+                place: d.row.occurrence_place.clone(),
+                found: Some(at.to_string()),
+                expected: format!(
+                    "an occurrence of {} ({}) for this worker{sheet_hint}: none is at {at}",
+                    m.label, m.id
+                ),
+            });
+            continue;
+        }
+        let n: Decimal = gone.iter().map(|o| o.amount).sum();
+        trace.push(TraceLine {
+            item: format!("decision.{}", d.row.src.row),
+            item_label: m.label.clone(),
+            rule: d.rule_text(&format!("{} {at}: {} 次不计", m.label, show(n))),
+            count: n,
+            value: Decimal::ZERO,
+            unit: Unit::Note,
+            sources: gone.into_iter().map(|o| o.source).chain(d.source()).collect(),
+        });
+    }
+}
+
+/// 调整 of items and the total: the points each adds to the total (weighted for an item), the
+/// item's column and tie-breaking points moved too. Returns (the added points by item kind:
+/// score, bonus, deduction; the total's own adjustment).
+pub fn adjust_points(
+    ds: &[Decided],
+    rules: &RuleSet,
+    (values, top, columns_of_top): (&mut [Decimal], &mut [Decimal], &[usize]),
+    trace: &mut Vec<TraceLine>,
+) -> ([Decimal; 3], Decimal) {
+    let unit = if rules.meta.money { Unit::Yuan } else { Unit::Points };
+    let mut by_kind = [Decimal::ZERO; 3];
+    let mut total = Decimal::ZERO;
+    for d in ds {
+        match d.what {
+            What::AdjustItem { top: k } => {
+                let it = &rules.items[k];
+                let p = d.points();
+                top[k] += p;
+                values[columns_of_top[k]] += p;
+                let counted = p * it.weight;
+                by_kind[match it.kind {
+                    ItemKind::Score => 0,
+                    ItemKind::Bonus => 1,
+                    ItemKind::Deduction => 2,
+                }] += counted;
+                let weighted = if it.weight == Decimal::ONE {
+                    String::new()
+                } else {
+                    format!(" × 权重{} = {}", show(it.weight), signed(counted))
+                };
+                trace.push(TraceLine {
+                    item: it.path.clone(),
+                    item_label: it.label.clone(),
+                    rule: d.rule_text(&format!("{}{weighted}", signed(p))),
+                    count: p,
+                    value: counted,
+                    unit,
+                    sources: d.source(),
+                });
+            }
+            What::AdjustTotal => {
+                let p = d.points();
+                total += p;
+                trace.push(TraceLine {
+                    item: "decision".into(),
+                    item_label: "总分".into(),
+                    rule: d.rule_text(&signed(p)),
+                    count: p,
+                    value: p,
+                    unit,
+                    sources: d.source(),
+                });
+            }
+            _ => {}
+        }
+    }
+    (by_kind, total)
+}
+
+fn signed(v: Decimal) -> String {
+    if v.is_sign_negative() {
+        show(v)
+    } else {
+        format!("+{}", show(v))
+    }
+}
+
+/// How a raised veto stands after the decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VetoStands {
+    Applies,
+    /// Held for confirmation: graded as not vetoed, pay held.
+    Pending,
+    Revoked,
+}
+
+/// Whether a raised veto applies, is held or was revoked, with the decision's trace line.
+pub fn veto_stands(ds: &[Decided], rules: &RuleSet, veto: usize, trace: &mut Vec<TraceLine>) -> VetoStands {
+    let v = &rules.vetoes[veto];
+    let line = |d: &Decided, text: String| TraceLine {
+        item: format!("veto.{}", v.id),
+        item_label: "一票否决".into(),
+        rule: d.rule_text(&text),
+        count: Decimal::ZERO,
+        value: Decimal::ZERO,
+        unit: Unit::Note,
+        sources: d.source(),
+    };
+    let names = |w: Option<usize>| w.is_none_or(|w| w == veto);
+    if let Some(d) = ds.iter().find(|d| matches!(d.what, What::RevokeVeto(w) if names(w))) {
+        trace.push(line(d, format!("{} 不予否决", v.label)));
+        return VetoStands::Revoked;
+    }
+    if !v.confirm {
+        return VetoStands::Applies;
+    }
+    match ds.iter().find(|d| matches!(d.what, What::ConfirmVeto(w) if names(w))) {
+        Some(d) => {
+            trace.push(line(d, format!("{} 确认", v.label)));
+            VetoStands::Applies
+        }
+        None => {
+            trace.push(TraceLine {
+                item: format!("veto.{}", v.id),
+                item_label: "一票否决".into(),
+                rule: format!(
+                    "{} 待确认 (规则集: 须经集体讨论认定): 暂按未否决评定, 发放暂缓",
+                    v.label
+                ),
+                count: Decimal::ZERO,
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources: vec![],
+            });
+            VetoStands::Pending
+        }
+    }
+}
+
+/// The notes for revocations and confirmations that found no raised veto: they change
+/// nothing, which the committee should know.
+pub fn unused_veto_decisions(ds: &[Decided], raised: &[usize], worker: &str) -> Vec<String> {
+    ds.iter()
+        .filter_map(|d| {
+            let w = match d.what {
+                What::RevokeVeto(w) | What::ConfirmVeto(w) => w,
+                _ => return None,
+            };
+            let used = match w {
+                None => !raised.is_empty(),
+                Some(v) => raised.contains(&v),
+            };
+            (!used).then(|| {
+                format!(
+                    "{}: {} {} 未触发所指否决, 该决定未改变结果",
+                    d.row.src,
+                    worker,
+                    d.row.kind.label()
+                )
+            })
+        })
+        .collect()
+}
+
+/// 名额裁定 in one graded group: each ruled worker of a boundary tie takes the grade ruled
+/// (one of the tie's grades), the unruled keep the tie's (the higher) grade; within the tie the
+/// ruled-higher take the first positions, so that only a real overflow is marked as one. A
+/// ruling on a worker not tied across a line is a problem at its 项目 cell. Returns, per tie,
+/// how many of its workers were ruled and whether the tie is settled (nobody over a line).
+pub fn rule_ties(
+    r: &mut GroupResult,
+    rulings: &[(usize, &Decided)],
+    grades: &[String],
+    problems: &mut Vec<InputProblem>,
+    lines_out: &mut Vec<(usize, TraceLine)>,
+) -> Vec<(usize, bool)> {
+    let lines = r.lines.clone();
+    let last = lines.len().saturating_sub(1);
+    let grade_at = |pos: usize| lines.iter().position(|l| pos < *l).unwrap_or(last);
+    let mut ruled_counts = Vec::with_capacity(r.boundary_ties.len());
+    let mut used = vec![false; rulings.len()];
+    for tie in &r.boundary_ties {
+        let at: Vec<usize> = tie
+            .iter()
+            .filter_map(|w| r.placed.iter().position(|p| p.index == *w))
+            .collect();
+        let Some(&first) = at.first() else {
+            ruled_counts.push((0, false));
+            continue;
+        };
+        let first_pos = r.placed[first].position as usize - 1;
+        let (hi, lo) = (grade_at(first_pos), grade_at(first_pos + at.len() - 1));
+        let mut assigned: Vec<(usize, usize, usize)> = Vec::with_capacity(at.len());
+        let mut ruled = 0;
+        for (k, &pi) in at.iter().enumerate() {
+            let w = r.placed[pi].index;
+            let mut g = r.placed[pi].grade;
+            if let Some((ri, (_, d))) = rulings.iter().enumerate().find(|(_, (rw, _))| *rw == w) {
+                used[ri] = true;
+                let What::Ruling { grade } = d.what else { continue };
+                if grade < hi || grade > lo {
+                    problems.push(d.problem(format!(
+                        "one of the grades this tie spans: {}",
+                        grades[hi..=lo].join("、")
+                    )));
+                } else {
+                    g = grade;
+                    ruled += 1;
+                    lines_out.push((
+                        w,
+                        TraceLine {
+                            item: "quota".into(),
+                            item_label: "等次".into(),
+                            rule: d.rule_text(&format!("同分并列跨越名额线, 评为{}", grades[g])),
+                            count: Decimal::ZERO,
+                            value: Decimal::ZERO,
+                            unit: Unit::Note,
+                            sources: d.source(),
+                        },
+                    ));
+                }
+            }
+            assigned.push((g, k, pi));
+        }
+        // The ruled-higher first, then by the tie's own order (编号).
+        assigned.sort();
+        let placed: Vec<_> = assigned.iter().map(|(_, _, pi)| r.placed[*pi].clone()).collect();
+        for (n, ((g, _, _), mut p)) in assigned.iter().zip(placed).enumerate() {
+            let pos = first_pos + n;
+            p.position = pos as u32 + 1;
+            p.grade = *g;
+            let own = grade_at(pos);
+            p.lifted_from = (own != *g).then_some(own);
+            r.placed[at[n]] = p;
+        }
+        let settled = at.iter().all(|&pi| r.placed[pi].lifted_from.is_none());
+        ruled_counts.push((ruled, settled));
+    }
+    for (k, (_, d)) in rulings.iter().enumerate() {
+        if !used[k] {
+            problems.push(d.problem(
+                "a 名额裁定 for a worker tied with others across a quota line; the worker of this row is not (not tied at a line, or vetoed), so the rules' grade stands".into(),
+            ));
+        }
+    }
+    ruled_counts
+}
+
+/// 调整 in yuan: added to the pay rule's amount after pay and pools. A pay rule this run does
+/// not pay, or does not pay this worker, is a problem at the 项目 cell.
+pub fn adjust_pay(
+    ds: &[Decided],
+    rules: &RuleSet,
+    pays: &[usize],
+    (pay, pay_total): (&mut [Option<Decimal>], &mut Decimal),
+    trace: &mut Vec<TraceLine>,
+    problems: &mut Vec<InputProblem>,
+) {
+    for d in ds {
+        let What::AdjustPay { pay: pi } = d.what else { continue };
+        let rule = &rules.pay[pi];
+        let slot = pays.iter().position(|p| *p == pi).and_then(|col| pay[col].as_mut());
+        let Some(slot) = slot else {
+            problems.push(d.problem(format!(
+                "a pay rule that pays this worker in this run; {} ({}) does not",
+                rule.label, rule.id
+            )));
+            continue;
+        };
+        let p = d.points();
+        *slot += p;
+        *pay_total += p;
+        trace.push(TraceLine {
+            item: rule.id.clone(),
+            item_label: rule.label.clone(),
+            rule: d.rule_text(&format!("{}元", signed_money(p))),
+            count: Decimal::ONE,
+            value: p,
+            unit: Unit::Yuan,
+            sources: d.source(),
+        });
+    }
+}
+
+fn signed_money(v: Decimal) -> String {
+    if v.is_sign_negative() {
+        show_money(v)
+    } else {
+        format!("+{}", show_money(v))
+    }
+}
+
+/// The decisions of the run, for the 说明 sheet: every one, in sheet order.
+pub fn listed(lists: &[Vec<Decided>]) -> Vec<Listed> {
+    let mut out: Vec<Listed> = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(w, ds)| {
+            ds.iter().map(move |d| Listed {
+                worker: w,
+                kind: d.row.kind,
+                item: d.row.item.clone().unwrap_or_default(),
+                points: d.row.points,
+                reason: d.row.reason.clone(),
+                decided_by: d.row.decided_by.clone(),
+                date: d.row.date,
+                src: d.row.src,
+            })
+        })
+        .collect();
+    out.sort_by_key(|l| l.src);
+    out
+}
