@@ -119,6 +119,27 @@ pub struct Manifest {
     /// Files given that held no sheet the rule set reads: not read, not archived.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
+    /// The approved run this run corrects (`--corrects`), copied under [`CORRECTS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<CorrectsEntry>,
+}
+
+/// In a correction's run folder: the approved run it corrects, as copied there (its manifest
+/// and approval, its scores.csv and payouts.csv, its archived inputs), so that the correction
+/// re-runs from its own folder.
+pub const CORRECTS: &str = "corrects";
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectsEntry {
+    /// The approved run folder, as the correction was given it.
+    pub original: String,
+    pub approved_by: String,
+    pub approved_at: String,
+    /// The approved manifest's SHA-256, as its approval records it.
+    pub manifest_sha256: String,
+    /// The files copied under `corrects/`, each with its SHA-256.
+    pub files: Vec<OutputEntry>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]

@@ -107,6 +107,11 @@ pub struct RunArgs {
     /// Print nothing but errors (for cron).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Correct this approved run folder: the new set goes to its own folder (default: beside it,
+    /// <RUN_DIR>-更正1) with corrections-<period>.xlsx, each worker's 补发 or 扣回; its bank
+    /// file pays only the differences.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub corrects: Option<PathBuf>,
 }
 
 /// A command line that parsed but cannot be run as given (exit code 2).

@@ -4,9 +4,12 @@
 //! through [`rerun`] and compare or show it. Subcommands call this, never each other.
 use crate::archive::{self, Manifest};
 use crate::calendar::Calendar;
+use crate::compare::{row_changes, sheet_rows, KeyedRow};
+use crate::output::corrections::{self, Correction};
 use crate::period::Period;
 use crate::{engine, input, interrupt, output, progress, rules};
 use anyhow::Context;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What one run scored and rendered, before anything is written.
@@ -26,10 +29,11 @@ pub fn score_and_render(
     input_paths: &[PathBuf],
     inputs_as: &dyn Fn(&mut input::Inputs),
     history: &engine::History,
+    correction: Option<&Correction>,
 ) -> anyhow::Result<Scored> {
     let mut inputs = input::load(input_paths, &rules.read_plan(period.kind), period)?;
     inputs_as(&mut inputs);
-    score_and_render_read(inputs, rules, period, calendar, history)
+    score_and_render_read(inputs, rules, period, calendar, (history, correction))
 }
 
 /// [`score_and_render`] once the inputs are read.
@@ -38,7 +42,7 @@ pub fn score_and_render_read(
     rules: &rules::RuleSet,
     period: Period,
     (calendar, calendar_name): (&Calendar, &str),
-    history: &engine::History,
+    (history, correction): (&engine::History, Option<&Correction>),
 ) -> anyhow::Result<Scored> {
     interrupt::check()?;
     progress::phase(progress::Phase::Scoring);
@@ -56,7 +60,8 @@ pub fn score_and_render_read(
     } else {
         Vec::new()
     };
-    let report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
+    let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
+    report.correction = correction;
     let files = output::render(&report).context("rendering the workbooks")?;
     Ok(Scored { inputs, outcome, files })
 }
@@ -131,6 +136,14 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
             .map_err(|problems| anyhow::anyhow!("{}", problems.join("\n  ")))?;
         history.runs.push(run);
     }
+    // A correction re-runs against its own copy of the approved run.
+    let correction = match &m.corrects {
+        Some(c) => {
+            let approved = approved_run(&dir.join(archive::CORRECTS), &c.original)?;
+            Some(approved.correction(&archived_sheets(dir, m)))
+        }
+        None => None,
+    };
     let scored = score_and_render(
         &rules,
         period,
@@ -138,6 +151,134 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
         &paths,
         &shown_as,
         &history,
+        correction.as_ref(),
     )?;
     Ok((rules, scored))
+}
+
+/// Input sheets as a run archived them: sheet → (the file it came from, as the run was given
+/// it, and its rows). `files` lists each input's original name and archived files; `read`
+/// gives an archived file's bytes (from a run folder, or from a set being written).
+pub type Sheets = BTreeMap<String, (String, Vec<KeyedRow>)>;
+
+pub fn sheets_of(files: &[(String, Vec<String>)], read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Sheets {
+    let mut out = BTreeMap::new();
+    for (original, archived) in files {
+        for file in archived {
+            let bytes = read(file).unwrap_or_default();
+            for (sheet, rows) in sheet_rows(file, &bytes) {
+                out.insert(sheet, (original.clone(), rows));
+            }
+        }
+    }
+    out
+}
+
+/// Every sheet a run folder archived.
+pub fn archived_sheets(dir: &Path, m: &Manifest) -> Sheets {
+    let files: Vec<(String, Vec<String>)> = m
+        .inputs
+        .iter()
+        .map(|i| (i.original.clone(), i.archived().into_iter().map(|(f, _)| f).collect()))
+        .collect();
+    sheets_of(&files, &|f| archive::read_file(dir, f).ok())
+}
+
+/// The rows that differ between two runs' sheets, sheet by sheet (paired by key).
+pub fn sheet_changes(a: &Sheets, b: &Sheets) -> Vec<crate::compare::RowChange> {
+    let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let empty = (String::new(), Vec::new());
+    let mut rows = Vec::new();
+    for sheet in names {
+        let (x, y) = (a.get(sheet).unwrap_or(&empty), b.get(sheet).unwrap_or(&empty));
+        let file = if y.0.is_empty() { &x.0 } else { &y.0 };
+        rows.extend(row_changes(file, sheet, &x.1, &y.1));
+    }
+    rows
+}
+
+/// An approved run, as a correction reads it: its manifest and approval, what it gave each
+/// subject, and its input sheets.
+pub struct ApprovedRun {
+    pub shown: String,
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub approval: archive::Approval,
+    pub was: BTreeMap<String, corrections::Was>,
+    pub sheets: Sheets,
+    /// The files a correction copies under `corrects/`: (the file, its name in the run folder,
+    /// its SHA-256).
+    pub copies: Vec<(PathBuf, String, String)>,
+}
+
+impl ApprovedRun {
+    /// The correction of this run by a run whose inputs are `after`.
+    pub fn correction(&self, after: &Sheets) -> Correction {
+        Correction {
+            shown: self.shown.clone(),
+            approved_by: self.approval.by.clone(),
+            approved_at: self.approval.at.clone(),
+            was: self.was.clone(),
+            changes: sheet_changes(&self.sheets, after),
+        }
+    }
+}
+
+/// Reads the approved run in `dir` (a run folder, or a correction's copy of one); `shown` names
+/// it in messages and outputs. A run not approved, or whose manifest is not the one approved,
+/// is refused.
+pub fn approved_run(dir: &Path, shown: &str) -> anyhow::Result<ApprovedRun> {
+    let manifest = archive::read(dir)?;
+    let Some(approval) = archive::read_approval(dir)? else {
+        anyhow::bail!(
+            "{shown} is not approved: --corrects corrects an approved run (`gridscore approve`); a run not yet approved is scored again with --force instead"
+        );
+    };
+    let bytes = archive::read_file(dir, archive::MANIFEST)?;
+    if crate::rules::sha256_hex(&bytes) != approval.manifest_sha256 {
+        anyhow::bail!("{shown}: {} is not the manifest that was approved", archive::MANIFEST);
+    }
+    let read = |name: &str| -> anyhow::Result<Option<Vec<u8>>> {
+        match manifest.outputs.iter().find(|o| o.file == name) {
+            Some(o) => {
+                let b = archive::read_file(dir, name)?;
+                if crate::rules::sha256_hex(&b) != o.sha256 {
+                    anyhow::bail!("{shown}: {name} is not the one the approved run wrote");
+                }
+                Ok(Some(b))
+            }
+            None => Ok(None),
+        }
+    };
+    let scores = read("scores.csv")?.ok_or_else(|| anyhow::anyhow!("{shown}: the approved run has no scores.csv"))?;
+    let payouts = read("payouts.csv")?;
+    let was =
+        corrections::approved_subjects(&scores, payouts.as_deref()).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let sheets = archived_sheets(dir, &manifest);
+    let mut copies = Vec::new();
+    let mut add = |name: &str, sha: String| {
+        copies.push((dir.join(name), format!("{}/{name}", archive::CORRECTS), sha));
+    };
+    add(archive::MANIFEST, approval.manifest_sha256.clone());
+    let approval_bytes = archive::read_file(dir, archive::APPROVAL)?;
+    add(archive::APPROVAL, crate::rules::sha256_hex(&approval_bytes));
+    for o in manifest
+        .outputs
+        .iter()
+        .filter(|o| o.file == "scores.csv" || o.file == "payouts.csv")
+    {
+        add(&o.file, o.sha256.clone());
+    }
+    for (file, sha) in manifest.inputs.iter().flat_map(|i| i.archived()) {
+        add(&file, sha);
+    }
+    Ok(ApprovedRun {
+        shown: shown.to_string(),
+        dir: dir.to_path_buf(),
+        manifest,
+        approval,
+        was,
+        sheets,
+        copies,
+    })
 }

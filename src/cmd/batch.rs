@@ -100,6 +100,7 @@ fn run_job(archive: &Path, job: &Job, force: bool) -> Status {
             archive: Some(root.clone()),
             history_from: job.history_from.clone(),
             quiet: true,
+            corrects: None,
         };
         match super::score::run_one(job.kind, args) {
             Ok(d) => Status::Done(d),

@@ -2,8 +2,9 @@
 //! subject by subject — total, grade, rank, item and pay changes — and the input rows that
 //! differ. Printed as a table; `--xlsx FILE` writes the same as a workbook.
 use crate::archive::{self, Manifest};
-use crate::compare::{csv_changes, row_changes, sheet_rows, Change, KeyedRow, RowChange};
+use crate::compare::{csv_changes, Change, RowChange};
 use crate::output::sheet::{self, Cell, Table};
+use crate::pipeline::{archived_sheets, sheet_changes};
 use std::path::Path;
 
 fn results(dir: &Path, m: &Manifest) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
@@ -15,20 +16,6 @@ fn results(dir: &Path, m: &Manifest) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
             .flatten()
     };
     (read("scores.csv"), read("payouts.csv"))
-}
-
-/// Every sheet a run archived: sheet → (the file it came from, its rows).
-fn archived_sheets(dir: &Path, m: &Manifest) -> std::collections::BTreeMap<String, (String, Vec<KeyedRow>)> {
-    let mut out = std::collections::BTreeMap::new();
-    for input in &m.inputs {
-        for (file, _) in input.archived() {
-            let bytes = archive::read_file(dir, &file).unwrap_or_default();
-            for (sheet, rows) in sheet_rows(&file, &bytes) {
-                out.insert(sheet, (input.original.clone(), rows));
-            }
-        }
-    }
-    out
 }
 
 pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Result<()> {
@@ -56,17 +43,7 @@ pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Res
     // written before extracts, a sheet's extract in newer ones), so that an old run and a new
     // one of the same inputs show no difference.
     let (sa_rows, sb_rows) = (archived_sheets(a, &ma), archived_sheets(b, &mb));
-    let names: std::collections::BTreeSet<&String> = sa_rows.keys().chain(sb_rows.keys()).collect();
-    let empty = (String::new(), Vec::new());
-    let mut rows: Vec<RowChange> = Vec::new();
-    for sheet in names {
-        let (x, y) = (
-            sa_rows.get(sheet).unwrap_or(&empty),
-            sb_rows.get(sheet).unwrap_or(&empty),
-        );
-        let file = if y.0.is_empty() { &x.0 } else { &y.0 };
-        rows.extend(row_changes(file, sheet, &x.1, &y.1));
-    }
+    let rows: Vec<RowChange> = sheet_changes(&sa_rows, &sb_rows);
     println!("{} → {}", a.display(), b.display());
     if changes.is_empty() {
         println!("results: no subject changed");

@@ -27,6 +27,8 @@ struct Config {
     archive_root: PathBuf,
     /// The first period scored here, given by --history-from (to be remembered).
     history_from: Option<Period>,
+    /// The approved run this run corrects (`--corrects`).
+    corrects: Option<crate::pipeline::ApprovedRun>,
 }
 
 fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
@@ -82,9 +84,15 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
     } else {
         a.input
     };
-    let out = a
-        .out
-        .unwrap_or_else(|| PathBuf::from("out").join(format!("{}-{period}", rules.meta.name)));
+    let corrects = match &a.corrects {
+        Some(dir) => Some(corrected_run(dir, &rules.meta.name, period)?),
+        None => None,
+    };
+    let out = match (a.out, &corrects) {
+        (Some(out), _) => out,
+        (None, Some(c)) => correction_folder(&c.dir),
+        (None, None) => PathBuf::from("out").join(format!("{}-{period}", rules.meta.name)),
+    };
     refuse_overlap(&out, &inputs, named)?;
     // Earlier runs that look-back rules read, from the archive root (by default beside `out`).
     let mut wanted: Vec<Period> = rules.runs_read(period);
@@ -130,7 +138,41 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         quiet: a.quiet,
         archive_root: root,
         history_from,
+        corrects,
     })
+}
+
+/// The approved run `--corrects` names, which must be of this scheme and period.
+fn corrected_run(dir: &Path, scheme: &str, period: Period) -> anyhow::Result<crate::pipeline::ApprovedRun> {
+    let shown = dir.display().to_string();
+    let approved = crate::pipeline::approved_run(dir, &shown).map_err(|e| UsageError(format!("--corrects: {e:#}")))?;
+    let m = &approved.manifest;
+    if m.scheme != scheme || m.period != period.to_string() {
+        return Err(UsageError(format!(
+            "--corrects: {shown} is a run of {} {}; a correction is of the same scheme and period ({scheme} {period})",
+            m.scheme, m.period
+        ))
+        .into());
+    }
+    Ok(approved)
+}
+
+/// A correction's default folder: beside the approved run, `<run>-更正1` (or the next free
+/// number; a correction of a correction numbers on from the run's own name), never the
+/// approved folder itself.
+fn correction_folder(approved: &Path) -> PathBuf {
+    let name = approved
+        .file_name()
+        .map_or_else(|| "run".to_string(), |n| n.to_string_lossy().into_owned());
+    let name = match name.rsplit_once("-更正") {
+        Some((base, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => base.to_string(),
+        _ => name,
+    };
+    let parent = approved.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    (1..)
+        .map(|n| parent.join(format!("{name}-更正{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| parent.join(format!("{name}-更正")))
 }
 
 /// `path` made absolute without following what does not exist yet: the deepest existing
@@ -257,7 +299,36 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     // sheet is read (`input::extract`), and the run's other files join it later.
     let stage = reserved.begin()?;
     let mut inputs = input::load_with(&c.inputs, &c.rules.read_plan(c.period.kind), c.period, Some(&stage))?;
-    let copies = history_copies(&c);
+    let mut copies = history_copies(&c);
+    // A correction: the approved run's files are copied in (the set re-runs from its own
+    // folder), and the inputs just read are compared with the approved run's.
+    let correction = match &c.corrects {
+        Some(approved) => {
+            copies.extend(
+                approved
+                    .copies
+                    .iter()
+                    .map(|(from, name, sha256)| output::atomic::Copied {
+                        from: from.clone(),
+                        name: name.clone(),
+                        sha256: sha256.clone(),
+                    }),
+            );
+            let files: Vec<(String, Vec<String>)> = inputs
+                .files
+                .iter()
+                .map(|f| {
+                    (
+                        f.display.clone(),
+                        f.sheets.iter().map(|s| archive::extract_name(s)).collect(),
+                    )
+                })
+                .collect();
+            let after = crate::pipeline::sheets_of(&files, &|name| stage.read(name).ok());
+            Some(approved.correction(&after))
+        }
+        None => None,
+    };
     let written: Vec<(String, std::fs::File)> = std::mem::take(&mut inputs.extracts)
         .into_iter()
         .map(|x| (archive::extract_name(x.sheet), x.written.file))
@@ -272,7 +343,13 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
                 .map(|(name, file)| stage.seal(name, file).map(|sha| (name.clone(), sha)))
                 .collect::<Result<Vec<(String, String)>, _>>()
         });
-        let scored = score_and_render_read(inputs, &c.rules, c.period, (&c.calendar, &c.calendar_name), &c.history);
+        let scored = score_and_render_read(
+            inputs,
+            &c.rules,
+            c.period,
+            (&c.calendar, &c.calendar_name),
+            (&c.history, correction.as_ref()),
+        );
         (scored, copying.join())
     });
     let s = scored?;
@@ -378,6 +455,20 @@ fn manifest(
             .collect(),
         history: c.history_files.iter().map(|(e, _)| e.clone()).collect(),
         skipped: inputs.skipped.clone(),
+        corrects: c.corrects.as_ref().map(|a| archive::CorrectsEntry {
+            original: a.shown.clone(),
+            approved_by: a.approval.by.clone(),
+            approved_at: a.approval.at.clone(),
+            manifest_sha256: a.approval.manifest_sha256.clone(),
+            files: a
+                .copies
+                .iter()
+                .map(|(_, file, sha256)| archive::OutputEntry {
+                    file: file.clone(),
+                    sha256: sha256.clone(),
+                })
+                .collect(),
+        }),
     };
     output::Rendered {
         name: archive::MANIFEST.into(),

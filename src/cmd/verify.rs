@@ -60,6 +60,9 @@ pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Vec<String>)> 
     for h in &m.history {
         check(&h.file, &h.sha256, "earlier run's scores");
     }
+    for f in m.corrects.iter().flat_map(|c| &c.files) {
+        check(&f.file, &f.sha256, "copy of the approved run it corrects");
+    }
     if m.gridscore != crate::output::VERSION {
         found.push(format!(
             "note: the run was written by gridscore {}, this is {}; a difference may come from the version",

@@ -652,6 +652,12 @@ impl crate::input::extract::Sink for Stage {
 }
 
 impl Stage {
+    /// A file already in the set being written (an extract, once its sheet is read), read
+    /// back: a correction compares the inputs it read with the approved run's.
+    pub fn read(&self, name: &str) -> std::io::Result<Vec<u8>> {
+        fs::read(self.tmp.join(name))
+    }
+
     /// Seals a file written into the set by another (an extract, through [`Sink`]): syncs it
     /// and returns its SHA-256 for the manifest, read back while the run scores.
     ///
@@ -714,6 +720,7 @@ mod tests {
             outputs: files.iter().map(|f| archive::output_entry(&f.name, &f.bytes)).collect(),
             history: Vec::new(),
             skipped: Vec::new(),
+            corrects: None,
         };
         all.push(file(archive::MANIFEST, &m.to_toml()));
         all

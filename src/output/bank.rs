@@ -16,8 +16,17 @@ pub fn wanted(r: &Report) -> bool {
     !r.outcome.pays.is_empty() && r.inputs.workers.iter().any(|w| w.bank_account.is_some())
 }
 
+/// In a correction (`--corrects`), the file pays only the differences: what each payee is owed
+/// beyond the approved run's pay (补发); a recovery (扣回) cannot be paid and is listed in 核对.
 pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
-    let t = title(r, "代发");
+    let t = title(
+        r,
+        if r.correction.is_some() {
+            "代发 (更正差额)"
+        } else {
+            "代发"
+        },
+    );
     let mut wb = workbook(r, &t)?;
     let columns = &r.rules.bank;
     let ws = wb.add_worksheet();
@@ -40,13 +49,15 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut payout_total = Decimal::ZERO;
     for s in payees(r) {
         let w = &r.inputs.workers[s.worker];
-        let pay = crate::num::round_fen(s.pay_total);
+        let pay = crate::num::round_fen(s.pay_total) - r.correction.map_or(Decimal::ZERO, |c| c.approved_pay(&w.id));
         payout_total += pay;
         let account = w.bank_account.as_deref().map(str::trim).unwrap_or_default();
         let reason = if pay.is_zero() {
             continue;
         } else if !s.pending.is_empty() {
             "一票否决待确认, 暂缓发放"
+        } else if pay < Decimal::ZERO && r.correction.is_some() {
+            "扣回, 不能代发, 请另行扣回"
         } else if pay < Decimal::ZERO {
             "金额为负, 不能代发, 请另行处理"
         } else if account.is_empty() {
@@ -86,7 +97,11 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     }
     let mut rows = vec![
         vec![
-            Cell::text("发放表合计"),
+            Cell::text(if r.correction.is_some() {
+                "更正差额合计"
+            } else {
+                "发放表合计"
+            }),
             Cell::Blank,
             Cell::Money(payout_total),
             Cell::Blank,

@@ -2,6 +2,7 @@
 //! written as one set into the run folder by [`atomic::replace_dir`].
 pub mod atomic;
 mod bank;
+pub mod corrections;
 pub mod csv_out;
 pub mod layout;
 pub mod pack;
@@ -28,6 +29,9 @@ pub struct Report<'a> {
     pub calendar: &'a str,
     /// Each month of the run scored on its own, for a scheme scored month by month.
     pub months: &'a [Outcome],
+    /// The approved run this run corrects (`--corrects`): the bank file then pays the
+    /// differences, and `corrections-<period>.xlsx` lists them.
+    pub correction: Option<&'a corrections::Correction>,
     /// The subjects' print order, sorted once for every sheet and file that lists them.
     order: Vec<&'a Subject>,
 }
@@ -54,6 +58,7 @@ impl<'a> Report<'a> {
             outcome,
             calendar,
             months,
+            correction: None,
             order,
         }
     }
@@ -224,6 +229,13 @@ pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
                 let name = format!("publication-{p}.xlsx");
                 v.push(Rendered {
                     bytes: publication::publication_workbook(r).map_err(|e| named(&name, e))?,
+                    name,
+                });
+            }
+            if let Some(c) = r.correction {
+                let name = format!("corrections-{p}.xlsx");
+                v.push(Rendered {
+                    bytes: corrections::corrections_workbook(r, c).map_err(|e| named(&name, e))?,
                     name,
                 });
             }
