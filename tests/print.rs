@@ -403,3 +403,64 @@ fn issue20_a_workbook_resaved_by_libreoffice_shows_no_change_in_diff() {
         "{said}"
     );
 }
+
+#[test]
+fn issue20_a_correction_and_its_decisions_print_on_a4_with_nothing_over_anything() {
+    if !clients() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, fixed) = (dir.path().join("in"), dir.path().join("fixed"));
+    common::yangkou_copy(&plain, &[]);
+    common::yangkou_copy(
+        &fixed,
+        &[(
+            "决定.csv",
+            "编号,决定,项目,分值,扣分记录,理由,决定人,日期\n\
+             0306,撤销否决,,,,复查不属实 (镇党委 2026年第5次会议纪要),镇党委,2026-10-09\n\
+             0208,名额裁定,良好,,,集体讨论,镇党委,2026-10-09\n",
+        )],
+    );
+    let run = dir.path().join("yangkou-2026Q3");
+    let quarter = ["quarter", "--scheme", "yangkou", "--period", "2026Q3", "-q", "--input"];
+    gridscore()
+        .args(quarter)
+        .arg(&plain)
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    gridscore()
+        .arg("approve")
+        .arg(&run)
+        .args(["--by", "王主任"])
+        .assert()
+        .success();
+    gridscore()
+        .args(quarter)
+        .arg(&fixed)
+        .arg("--corrects")
+        .arg(&run)
+        .assert()
+        .success();
+    let printed = print_all(&dir.path().join("yangkou-2026Q3-更正1"), dir.path());
+    let mut seen = String::new();
+    for (book, pages) in &printed {
+        for (n, page) in pages.iter().enumerate() {
+            let title = page.title();
+            if book.starts_with("corrections-") || book.starts_with("bank-") || title.ends_with("说明") {
+                let over = page.overprinted();
+                assert!(
+                    over.is_empty(),
+                    "{book}.pdf page {}: text printed over other text: {over:?}",
+                    n + 1
+                );
+                seen.push_str(&page.text());
+                seen.push(' ');
+            }
+        }
+    }
+    for words in ["补发合计", "扣回", "输入变更", "撤销否决", "名额裁定", "更正差额合计"] {
+        assert!(seen.contains(words), "{words} not printed: {seen}");
+    }
+}

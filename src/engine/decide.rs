@@ -577,3 +577,165 @@ pub fn listed(lists: &[Vec<Decided>]) -> Vec<Listed> {
     out.sort_by_key(|l| l.src);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::quota::{place_at, Candidate};
+    use crate::input::records::Src;
+
+    fn decision(kind: DecisionKind, item: &str, row: u32) -> Decision {
+        Decision {
+            kind,
+            item: Some(item.into()),
+            points: None,
+            occurrence: None,
+            reason: "集体讨论".into(),
+            decided_by: "镇党委".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 10, 9).unwrap(),
+            src: Src {
+                sheet: SheetKind::Decisions,
+                row,
+            },
+            item_place: format!("决定!C{row}"),
+            occurrence_place: format!("决定!E{row}"),
+            file: "决定.csv".into(),
+        }
+    }
+
+    /// Ten candidates, 优秀 20% / 良好 60% / 合格 20% → lines 2, 8, 10; candidates 1 and 2 tie
+    /// at 90 on positions 2 and 3, across the 优秀 line.
+    fn tied() -> GroupResult {
+        let totals = [95, 90, 90, 85, 84, 83, 82, 81, 80, 79];
+        let cands = totals
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Candidate {
+                key: vec![Decimal::from(*t)],
+                id: format!("{i:03}"),
+                index: i,
+            })
+            .collect();
+        place_at(cands, vec![2, 8, 10])
+    }
+
+    fn grades() -> Vec<String> {
+        ["优秀", "良好", "合格"].map(String::from).to_vec()
+    }
+
+    fn grade_of(r: &GroupResult, i: usize) -> (usize, u32, Option<usize>) {
+        let p = r.placed.iter().find(|p| p.index == i).unwrap();
+        (p.grade, p.position, p.lifted_from)
+    }
+
+    #[test]
+    fn a_ruling_below_the_line_settles_a_tie_and_the_other_keeps_the_place() {
+        let mut r = tied();
+        // By default both are lifted to 优秀, candidate 2 over the line.
+        assert_eq!(grade_of(&r, 2), (0, 3, Some(1)));
+        let d = decision(DecisionKind::QuotaRuling, "良好", 5);
+        let ruled = Decided {
+            row: &d,
+            what: What::Ruling { grade: 1 },
+        };
+        let (mut problems, mut lines) = (Vec::new(), Vec::new());
+        // The committee places candidate 1 (the first by 编号) below the line.
+        let out = rule_ties(&mut r, &[(1, &ruled)], &grades(), &mut problems, &mut lines);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(out, vec![(1, true)], "one ruled; nobody over a line: settled");
+        // Candidate 2 takes position 2 (优秀, not lifted); candidate 1 position 3 (良好).
+        assert_eq!(grade_of(&r, 2), (0, 2, None));
+        assert_eq!(grade_of(&r, 1), (1, 3, None));
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].0, 1);
+        assert!(lines[0].1.rule.contains("评为良好"), "{}", lines[0].1.rule);
+    }
+
+    #[test]
+    fn a_ruling_outside_the_tie_s_grades_or_for_an_untied_worker_is_a_problem_at_its_cell() {
+        let mut r = tied();
+        let (low, untied) = (
+            decision(DecisionKind::QuotaRuling, "合格", 4),
+            decision(DecisionKind::QuotaRuling, "良好", 6),
+        );
+        let rulings = [
+            (
+                1,
+                &Decided {
+                    row: &low,
+                    what: What::Ruling { grade: 2 },
+                },
+            ),
+            (
+                5,
+                &Decided {
+                    row: &untied,
+                    what: What::Ruling { grade: 1 },
+                },
+            ),
+        ];
+        let (mut problems, mut lines) = (Vec::new(), Vec::new());
+        let out = rule_ties(&mut r, &rulings, &grades(), &mut problems, &mut lines);
+        assert_eq!(out, vec![(0, false)], "nothing ruled; candidate 2 still over the line");
+        let places: Vec<&str> = problems.iter().map(|p| p.place.as_str()).collect();
+        assert_eq!(places, ["决定!C4", "决定!C6"]);
+        assert!(problems[0].expected.contains("优秀、良好"), "{}", problems[0].expected);
+        assert!(lines.is_empty());
+    }
+
+    #[test]
+    fn an_exemption_by_day_takes_every_occurrence_of_that_day_and_one_by_row_only_its_row() {
+        use crate::measure::Occurrence;
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
+        let row = |n: u32| Src {
+            sheet: SheetKind::Patrol,
+            row: n,
+        };
+        let occ = |source: Source, date| Occurrence {
+            date: Some(date),
+            amount: Decimal::ONE,
+            level: None,
+            money: None,
+            source,
+        };
+        // Two missed patrols on 07-30 and one short one (巡查!9) on 07-31.
+        let value = || {
+            Value::Occurrences(vec![
+                occ(
+                    Source::Missing {
+                        sheet: SheetKind::Patrol,
+                        date: day(30),
+                        note: "上午".into(),
+                    },
+                    day(30),
+                ),
+                occ(
+                    Source::Missing {
+                        sheet: SheetKind::Patrol,
+                        date: day(30),
+                        note: "下午".into(),
+                    },
+                    day(30),
+                ),
+                occ(Source::Row(row(9)), day(31)),
+            ])
+        };
+        let rules = crate::rules::load_builtin("yangkou").unwrap();
+        let m = rules.measures.iter().position(|m| m.id == "missing_patrols").unwrap();
+        let mut measures: Vec<Value> = rules.measures.iter().map(|_| Value::Occurrences(vec![])).collect();
+        for (at, left) in [(OccurrenceRef::Day(day(30)), 1), (OccurrenceRef::Row(row(9)), 2)] {
+            measures[m] = value();
+            let mut d = decision(DecisionKind::Exempt, "missing_patrols", 2);
+            d.occurrence = Some(at);
+            let ds = [Decided {
+                row: &d,
+                what: What::Exempt { measure: m, at },
+            }];
+            let (mut trace, mut problems) = (Vec::new(), Vec::new());
+            exempt(&ds, &mut measures, &rules, &mut trace, &mut problems);
+            assert!(problems.is_empty());
+            assert_eq!(measures[m].occurrences().len(), left, "{at}");
+            assert_eq!(trace.len(), 1);
+        }
+    }
+}
