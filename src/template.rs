@@ -173,6 +173,13 @@ pub fn parameters(rules: &RuleSet, period: Period, graded: bool) -> Vec<(String,
             _ => {}
         }
     }
+    for it in &rules.items {
+        if let Some(name) = &it.weight_param {
+            if !out.iter().any(|(n, _, _)| n == name) {
+                out.push((name.clone(), format!("{}: 权重系数 (如 1.1)", it.label), true));
+            }
+        }
+    }
     let shares = match rules.grading.as_ref().map(|g| &g.method) {
         Some(crate::rules::GradeMethod::Quota(shares)) => shares.as_slice(),
         _ => &[],

@@ -574,3 +574,28 @@ fn an_unquoted_time_in_a_measure_is_named_with_what_to_write() {
         "{err}"
     );
 }
+
+/// Issue #16: what `check` says of the new shapes' misuse, at the line — a weight coefficient
+/// on a part, a ratio without what is required, a deduction item with `add` lines (pointing at
+/// the bonus item that may have both).
+#[test]
+fn issue16_check_places_the_new_shapes_misuse_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tutorial/xinhe.toml")).unwrap();
+    let broken = text
+        .replacen("  max = \"20\"\n", "  max = \"20\"\n  weight_param = \"季节系数\"\n", 1)
+        .replacen(", per_duty_day = \"1\" }", " }", 1)
+        .replacen("kind = \"bonus\"", "kind = \"deduction\"", 1);
+    assert_ne!(broken, text);
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, broken).unwrap();
+    let a = gridscore().arg("check").arg(&p).assert().code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    for says in [
+        "`weight_param` weighs a top-level item in the total; `daily.patrol` is a part",
+        "measure kind `ratio` needs what is required",
+        "an item that adds and deducts under one max is a bonus item",
+    ] {
+        assert!(err.contains(says), "{says}: {err}");
+    }
+}

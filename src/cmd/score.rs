@@ -254,7 +254,11 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
         archive::MANIFEST
     );
     for f in &done.skipped {
-        println!("skipped {f}: no sheet this rule set reads (not read, not archived)");
+        if input::is_own_output(Path::new(f)) {
+            println!("skipped {f}: gridscore's own output of an earlier run, not an input (not read, not archived)");
+        } else {
+            println!("skipped {f}: no sheet this rule set reads (not read, not archived)");
+        }
     }
     Ok(())
 }

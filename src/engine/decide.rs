@@ -284,15 +284,30 @@ pub fn exempt(
     }
 }
 
+/// A worker's top-level items as scored: every column's value, each top-level item's points,
+/// its column and its factor in the total (weight × coefficients).
+pub struct TopItems<'a> {
+    pub values: &'a mut [Decimal],
+    pub top: &'a mut [Decimal],
+    pub columns: &'a [usize],
+    pub factors: &'a [Decimal],
+}
+
 /// 调整 of items and the total: the points each adds to the total (weighted for an item), the
 /// item's column and tie-breaking points moved too. Returns (the added points by item kind:
 /// score, bonus, deduction; the total's own adjustment).
 pub fn adjust_points(
     ds: &[Decided],
     rules: &RuleSet,
-    (values, top, columns_of_top): (&mut [Decimal], &mut [Decimal], &[usize]),
+    items: TopItems,
     trace: &mut Vec<TraceLine>,
 ) -> ([Decimal; 3], Decimal) {
+    let TopItems {
+        values,
+        top,
+        columns: columns_of_top,
+        factors,
+    } = items;
     let unit = if rules.meta.money { Unit::Yuan } else { Unit::Points };
     let mut by_kind = [Decimal::ZERO; 3];
     let mut total = Decimal::ZERO;
@@ -303,16 +318,16 @@ pub fn adjust_points(
                 let p = d.points();
                 top[k] += p;
                 values[columns_of_top[k]] += p;
-                let counted = p * it.weight;
+                let counted = p * factors[k];
                 by_kind[match it.kind {
                     ItemKind::Score => 0,
                     ItemKind::Bonus => 1,
                     ItemKind::Deduction => 2,
                 }] += counted;
-                let weighted = if it.weight == Decimal::ONE {
+                let weighted = if factors[k] == Decimal::ONE {
                     String::new()
                 } else {
-                    format!(" × 权重{} = {}", show(it.weight), signed(counted))
+                    format!(" × {} = {}", show(factors[k]), signed(counted))
                 };
                 trace.push(TraceLine {
                     item: it.path.clone(),

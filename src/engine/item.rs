@@ -42,9 +42,21 @@ pub fn apply_line(line: &Line, value: &Value) -> (Decimal, Decimal, String) {
     if line.beyond.is_none() && line.up_to.is_none() && !per_bucket_cap {
         let count: Decimal = occs.iter().map(|o| o.amount).sum();
         let points: Decimal = occs.iter().map(|o| o.amount * line.rate.of(o)).sum();
-        let (points, capped) = cap(points, line.cap);
-        let rule = format!("{} {}{}", line.label, rate_text(&line.rate), capped);
-        return (count, points, rule);
+        let (capped_points, capped) = cap(points, line.cap);
+        // The arithmetic as the document states it: 按时办结 3件 × 3 = 9.
+        let rule = match line.rate {
+            Rate::Each(e) => format!(
+                "{} {}{} × {} = {}{}",
+                line.label,
+                show(count),
+                line.unit,
+                show(e),
+                show(points),
+                capped
+            ),
+            _ => format!("{} {}{}", line.label, rate_text(&line.rate), capped),
+        };
+        return (count, capped_points, rule);
     }
     let mut ordered: Vec<&Occurrence> = occs.iter().collect();
     ordered.sort_by_key(|o| o.date);
@@ -225,7 +237,7 @@ fn rate_of_measure(v: &Value) -> (Decimal, Vec<crate::trace::Source>, String) {
             let how = if *given {
                 "给定".to_string()
             } else {
-                format!("{yes}/{answered}")
+                format!("{}/{}", show(*yes), show(*answered))
             };
             (*rate, sources.clone(), how)
         }
@@ -322,18 +334,28 @@ fn score_leaf(
             let (rate, srcs, how) = rate_of_measure(&measures[sc.measure]);
             let points = scale_points(sc, rate);
             let label = &rules.measures[sc.measure].label;
-            trace.push(line_for(
-                item,
-                format!(
+            let rule = match (&rules.measures[sc.measure].kind, &measures[sc.measure]) {
+                // A computed rate reads as the document's 按比例: 10 × 18/22 = 8.18.
+                (crate::rules::MeasureKind::Ratio(_), Value::Rate { yes, answered, .. }) if !answered.is_zero() => {
+                    format!(
+                        "{label} 按比例: {} × {}/{} = {}",
+                        show(sc.points),
+                        show(*yes),
+                        show(*answered),
+                        show(points)
+                    )
+                }
+                (crate::rules::MeasureKind::Ratio(_), _) => {
+                    format!("{label} 无应完成, 按全额: {}", show(points))
+                }
+                _ => format!(
                     "{label} {} ({how}) × {} = {}",
                     value_text(rules, sc.measure, rate),
                     show(sc.points),
                     show(points)
                 ),
-                rate,
-                points,
-                srcs,
-            ));
+            };
+            trace.push(line_for(item, rule, rate, points, srcs));
             v = points;
         }
         Scoring::Lines(lines) => {
@@ -381,9 +403,15 @@ fn score_leaf(
     }
     if let Some(m) = item.max {
         if v > m {
+            // A score item's max is its full marks; a bonus item's, its cap (加分最多…).
+            let what = if item.kind == crate::rules::ItemKind::Score {
+                "不超过满分"
+            } else {
+                "封顶"
+            };
             trace.push(line_for(
                 item,
-                format!("不超过满分{}", show(m)),
+                format!("{what}{}", show(m)),
                 Decimal::ZERO,
                 m - v,
                 vec![],
@@ -419,6 +447,7 @@ mod tests {
     fn line(each: &str, beyond: Option<&str>, per: Bucket, cap: Option<&str>) -> Line {
         Line {
             label: "x".into(),
+            unit: "次".into(),
             measure: 0,
             sign: Decimal::NEGATIVE_ONE,
             rate: Rate::Each(d(each)),
@@ -458,6 +487,31 @@ mod tests {
         let v = Value::Occurrences(vec![o(7, 1, "1", None), o(7, 2, "3", None)]);
         let (count, points, _) = apply_line(&line("0.5", None, Bucket::Period, None), &v);
         assert_eq!((count, points), (d("4"), d("2.0")));
+    }
+
+    #[test]
+    fn a_line_s_trace_states_its_arithmetic_in_the_measure_s_unit() {
+        // 3 cases on time × 3 = 9 (issue #16: 按时办结 3件 × 3 = 9).
+        let v = Value::Occurrences(vec![o(7, 1, "2", None), o(7, 2, "1", None)]);
+        let l = Line {
+            label: "按时办结".into(),
+            unit: "件".into(),
+            sign: Decimal::ONE,
+            ..line("3", None, Bucket::Period, None)
+        };
+        let (count, points, rule) = apply_line(&l, &v);
+        assert_eq!((count, points), (d("3"), d("9")));
+        assert_eq!(rule, "按时办结 3件 × 3 = 9");
+        // Capped: the arithmetic, then the cap (12 × 3 = 36, 封顶30).
+        let v = Value::Occurrences(vec![o(7, 1, "12", None)]);
+        let (_, points, rule) = apply_line(
+            &Line {
+                cap: Some(d("30")),
+                ..l
+            },
+            &v,
+        );
+        assert_eq!((points, rule.as_str()), (d("30"), "按时办结 12件 × 3 = 36, 封顶30"));
     }
 
     #[test]

@@ -184,7 +184,23 @@ pub fn score_with(
     // 项目 (resolved here, against the rule set) and the 参数 values the quota and the pay
     // rules read below.
     let (decisions, mut problems) = decide::resolve(inputs, rules, graded);
-    let mut scored = score_workers(inputs, rules, (&mctx, history), (&working, &decisions), &kept)?;
+    let coefficients: Vec<Coefficient> = rules
+        .items
+        .iter()
+        .map(|it| {
+            let name = it.weight_param.as_ref()?;
+            let why = format!("item {}'s weight (`weight_param`)", it.path);
+            let expect = (crate::rules::ParamValue::Coefficient, None);
+            pay::run_param(&inputs.params, name, period, expect, (&mut problems, &why))
+        })
+        .collect();
+    let mut scored = score_workers(
+        inputs,
+        rules,
+        (&mctx, history),
+        (&working, &decisions, &coefficients),
+        &kept,
+    )?;
     let mut warnings: Vec<String> = Vec::new();
     for s in &mut scored {
         problems.append(&mut s.problems);
@@ -245,7 +261,7 @@ fn score_workers(
     inputs: &Inputs,
     rules: &RuleSet,
     (mctx, history): (&MeasureCtx, &History),
-    (working, decisions): (&[chrono::NaiveDate], &[Vec<decide::Decided>]),
+    (working, decisions, coefficients): (&[chrono::NaiveDate], &[Vec<decide::Decided>], &[Coefficient]),
     kept: &[bool],
 ) -> Result<Vec<Scored>, InputErrors> {
     let n = inputs.workers.len();
@@ -259,7 +275,10 @@ fn score_workers(
             .map(|part| {
                 s.spawn(|| {
                     part.iter()
-                        .map(|&i| score_worker(i, inputs, rules, (mctx, &history.runs), (working, &decisions[i]), kept))
+                        .map(|&i| {
+                            let days = (working, &decisions[i][..], coefficients);
+                            score_worker(i, inputs, rules, (mctx, &history.runs), days, kept)
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -505,7 +524,13 @@ fn pay_all(
         };
         if let Some((param, expect, needed)) = param {
             let v = if needed {
-                pay::run_param(&inputs.params, param, period, expect, problems)
+                pay::run_param(
+                    &inputs.params,
+                    param,
+                    period,
+                    expect,
+                    (problems, "a pay rule of this run"),
+                )
             } else {
                 None
             };
@@ -610,12 +635,44 @@ fn kept_measures(rules: &RuleSet) -> Vec<bool> {
     kept
 }
 
+/// A top-level item's 参数 coefficient for the run (`weight_param`): its value and row.
+type Coefficient = Option<(Decimal, Source)>;
+
+/// An item's factor in the total for a worker: its weight × the worker's 区域 coefficient × the
+/// run's 参数 coefficient; with the trace's words (` × 权重0.3 × 区域系数(社区)1.2`, empty for a
+/// factor of plain 1) and the 参数 row it read.
+fn weight_of(it: &Item, w: &crate::input::records::Worker, param: &Coefficient) -> (Decimal, String, Vec<Source>) {
+    let mut factor = it.weight;
+    let mut how = String::new();
+    if it.weight != Decimal::ONE || !it.weight_by_area.is_empty() || it.weight_param.is_some() {
+        how.push_str(&format!(" × 权重{}", show(it.weight)));
+    }
+    if !it.weight_by_area.is_empty() {
+        let area = w.area.trim();
+        let c = it
+            .weight_by_area
+            .iter()
+            .find(|(a, _)| a == area)
+            .map_or(Decimal::ONE, |(_, c)| *c);
+        factor *= c;
+        let shown = if area.is_empty() { "未填" } else { area };
+        how.push_str(&format!(" × 区域系数({shown}){}", show(c)));
+    }
+    let mut sources = Vec::new();
+    if let (Some(name), Some((c, src))) = (&it.weight_param, param) {
+        factor *= *c;
+        how.push_str(&format!(" × {name}{}", show(*c)));
+        sources.push(src.clone());
+    }
+    (factor, how, sources)
+}
+
 fn score_worker(
     i: usize,
     inputs: &Inputs,
     rules: &RuleSet,
     (mctx, past): (&MeasureCtx, &[PastRun]),
-    (working, decided): (&[chrono::NaiveDate], &[decide::Decided]),
+    (working, decided, coefficients): (&[chrono::NaiveDate], &[decide::Decided], &[Coefficient]),
     kept: &[bool],
 ) -> Scored {
     let w = &inputs.workers[i];
@@ -629,7 +686,8 @@ fn score_worker(
     let mut top = Vec::with_capacity(rules.items.len());
     let mut columns_of_top = Vec::with_capacity(rules.items.len());
     let (mut base, mut bonus, mut deduction) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    for it in &rules.items {
+    let mut factors = Vec::with_capacity(rules.items.len());
+    for (k, it) in rules.items.iter().enumerate() {
         let who = item::Who {
             role: w.role,
             worker: w,
@@ -640,17 +698,20 @@ fn score_worker(
         columns_of_top.push(values.len());
         let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
         top.push(v);
-        // A weighted item (基础工作占80%) counts weight × its points; its column shows the points.
-        let counted = v * it.weight;
-        if it.weight != Decimal::ONE {
+        // A weighted item (基础工作占80%) counts weight × its points, the weight times its
+        // coefficients (社区类型系数 by 区域, 季节系数 from 参数); its column shows the points.
+        let (factor, how, sources) = weight_of(it, w, &coefficients[k]);
+        factors.push(factor);
+        let counted = v * factor;
+        if !how.is_empty() {
             trace.push(TraceLine {
                 item: it.path.clone(),
                 item_label: it.label.clone(),
-                rule: format!("计入总分: {} × 权重{} = {}", show(v), show(it.weight), show(counted)),
+                rule: format!("计入总分: {}{how} = {}", show(v), show(counted)),
                 count: v,
                 value: counted,
                 unit: Unit::Points,
-                sources: vec![],
+                sources,
             });
         }
         match it.kind {
@@ -660,8 +721,13 @@ fn score_worker(
         }
     }
     // 调整: the committee's points, after the rules and before vetoes and grades.
-    let (by_kind, on_total) =
-        decide::adjust_points(decided, rules, (&mut values, &mut top, &columns_of_top), &mut trace);
+    let items = decide::TopItems {
+        values: &mut values,
+        top: &mut top,
+        columns: &columns_of_top,
+        factors: &factors,
+    };
+    let (by_kind, on_total) = decide::adjust_points(decided, rules, items, &mut trace);
     let (base, bonus, deduction) = (base + by_kind[0], bonus + by_kind[1], deduction + by_kind[2]);
     let total = base + bonus + deduction + on_total;
     let mut vetoes = Vec::new();
@@ -1131,5 +1197,64 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
         assert_eq!(o.unwrap().subjects[0].pay[1], None);
         let (_, o) = run(vec![(worker("1", 0), rows())], vec![rank_param("第一")]);
         assert!(o.unwrap_err().to_string().contains("参数!C2"));
+    }
+}
+
+#[cfg(test)]
+mod weight_tests {
+    use super::*;
+    use crate::input::records::{SheetKind, Src, Worker};
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    fn item(weight: &str, by_area: &[(&str, &str)], param: Option<&str>) -> Item {
+        Item {
+            id: "daily".into(),
+            path: "daily".into(),
+            label: "日常工作".into(),
+            kind: ItemKind::Score,
+            max: Some(d("60")),
+            roles: None,
+            weight: d(weight),
+            weight_by_area: by_area.iter().map(|(a, c)| (a.to_string(), d(c))).collect(),
+            weight_param: param.map(String::from),
+            periods: None,
+            body: ItemBody::Parts(vec![]),
+        }
+    }
+
+    fn in_area(area: &str) -> Worker {
+        Worker {
+            area: area.into(),
+            ..Worker::for_test("0001", 0, 2)
+        }
+    }
+
+    #[test]
+    fn a_weight_is_times_the_area_s_coefficient_and_the_run_s_parameter() {
+        let param: Coefficient = Some((
+            d("1.1"),
+            Source::Row(Src {
+                sheet: SheetKind::Params,
+                row: 2,
+            }),
+        ));
+        let it = item("1", &[("社区", "1.2"), ("农村", "1.0")], Some("季节系数"));
+        // 1 × 1.2 × 1.1 = 1.32, the 参数 row its source.
+        let (f, how, sources) = weight_of(&it, &in_area("社区"), &param);
+        assert_eq!(f, d("1.32"));
+        assert_eq!(how, " × 权重1 × 区域系数(社区)1.2 × 季节系数1.1");
+        assert_eq!(sources.len(), 1);
+        // An area not listed (or blank) is 1.
+        assert_eq!(weight_of(&it, &in_area("园区"), &param).0, d("1.1"));
+        assert!(weight_of(&it, &in_area(""), &param).1.contains("区域系数(未填)1"));
+        // A plain weight of 1 says nothing; 0.8 says so.
+        assert_eq!(weight_of(&item("1", &[], None), &in_area("社区"), &None).1, "");
+        assert_eq!(
+            weight_of(&item("0.8", &[], None), &in_area("社区"), &None),
+            (d("0.8"), " × 权重0.8".to_string(), vec![])
+        );
     }
 }

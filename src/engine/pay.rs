@@ -311,16 +311,14 @@ pub(super) fn run_param(
     name: &str,
     period: Period,
     (value, at_most): (crate::rules::ParamValue, Option<Decimal>),
-    problems: &mut Vec<InputProblem>,
+    (problems, needed_by): (&mut Vec<InputProblem>, &str),
 ) -> Option<(Decimal, Source)> {
     let Some(p) = one_param(params_for(params, name, period, None), problems) else {
         problems.push(InputProblem {
             file: "参数".into(),
             place: "参数".into(),
             found: None,
-            expected: format!(
-                "a row 名称 = {name}, 月份 = {period} in the 参数 sheet: a pay rule of this run needs it"
-            ),
+            expected: format!("a row 名称 = {name}, 月份 = {period} in the 参数 sheet: {needed_by} needs it"),
         });
         return None;
     };

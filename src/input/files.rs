@@ -67,6 +67,46 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<InputProblem>> {
     }
 }
 
+/// The CSV files gridscore writes into a run folder or an archive.
+const OWN_CSV: [&str; 3] = ["scores.csv", "payouts.csv", "batch-summary.csv"];
+
+/// Whether a CSV file is one gridscore wrote: by its name, and either the run folder's
+/// manifest (run.toml beside it) lists it as an output, or its header is gridscore's own.
+pub fn is_own_output(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if !OWN_CSV.contains(&name) {
+        return false;
+    }
+    #[derive(serde::Deserialize)]
+    struct Output {
+        file: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        #[serde(default)]
+        outputs: Vec<Output>,
+    }
+    let manifest = path.with_file_name(crate::archive::MANIFEST);
+    let listed = std::fs::read_to_string(manifest)
+        .ok()
+        .and_then(|t| toml::from_str::<Listed>(&t).ok())
+        .is_some_and(|m| m.outputs.iter().any(|o| o.file == name));
+    if listed {
+        return true;
+    }
+    // The first line only: a header gridscore writes (id,name,village,… or the batch's).
+    use std::io::{BufRead, Read};
+    let Ok(f) = std::fs::File::open(path) else { return false };
+    let mut first = String::new();
+    if std::io::BufReader::new(f.take(4096)).read_line(&mut first).is_err() {
+        return false;
+    }
+    let first = first.trim_start_matches('\u{feff}');
+    first.starts_with(&crate::columns::PAYOUTS[..4].join(",")) || first.starts_with("名称,方案,期间,状态")
+}
+
 /// What a path that is neither a folder nor a regular file is, for a message.
 pub(super) fn special_kind(m: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]

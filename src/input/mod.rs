@@ -21,7 +21,7 @@ use crate::period::Period;
 use calamine::{Data, Reader};
 use contract::SheetSpec;
 use files::*;
-pub use files::{discover, MAX_CSV_LINE};
+pub use files::{discover, is_own_output, MAX_CSV_LINE};
 use grouping::*;
 use jobs::*;
 pub use plan::ReadPlan;
@@ -361,11 +361,21 @@ pub fn load_with(
                 let stem = file.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
                 match spec_named(stem) {
                     Some(s) => found.push((s, None)),
+                    // A run's own scores.csv in a folder of inputs (an earlier run's folder
+                    // given as input) holds no sheet: skipped, like a workbook without one.
+                    None if files::is_own_output(&file.path) => {}
                     None => problems.push(InputProblem {
                         file: file.display.clone(),
                         place: String::new(),
                         found: Some(stem.to_string()),
-                        expected: "a CSV file named after its sheet (花名册.csv, 考勤.csv, 巡查.csv, 事件.csv, 测评.csv, 参数.csv or the English names)".into(),
+                        expected: format!(
+                            "a CSV file named after its sheet ({}, or the English names)",
+                            contract::ALL_SHEETS
+                                .iter()
+                                .map(|s| format!("{}.csv", s.label()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     }),
                 }
             }

@@ -1,11 +1,12 @@
-//! `case_deadline`: assigned cases (交办) unhandled or overdue at the period's end.
+//! `case_deadline`: assigned cases (交办) unhandled, overdue or handled on time at the period's end.
 //!
 //! ```toml
 //! [measures.overdue]
 //! kind = "case_deadline"
 //! label = "交办事项超时"
 //! types = ["交办"]
-//! outcome = "overdue"              # or "unhandled" (not accepted or not closed)
+//! outcome = "overdue"              # or "unhandled" (not accepted or not closed by the period's
+//!                                  # end), or "on_time" (accepted and closed within the limits)
 //! accept_within_hours = "2"        # overdue: 交办→受理
 //! close_within_hours = "72"        # overdue: 交办→办结
 //! complex_close_within_hours = "168"  # a 复杂 case (default: close_within_hours)
@@ -33,6 +34,8 @@ pub struct Raw {
 pub enum CaseOutcome {
     Unhandled,
     Overdue,
+    /// Accepted and closed within the limits: the credit "24小时内妥善处理得3分" gives.
+    OnTime,
 }
 
 /// Exact durations in seconds.
@@ -59,7 +62,7 @@ fn hours(cx: &mut CheckCx, v: Option<Dec>, key: &str) -> i64 {
             0
         }
         None => {
-            cx.say(format!("kind `case_deadline` with outcome `overdue` needs `{key}`"));
+            cx.say(format!("kind `case_deadline` with outcome `overdue` or `on_time` needs `{key}`"));
             0
         }
     }
@@ -79,16 +82,17 @@ impl Kind for CaseDeadline {
         let outcome = match raw.outcome.as_ref().map(|o| o.get_ref().as_str()) {
             Some("unhandled") => CaseOutcome::Unhandled,
             Some("overdue") => CaseOutcome::Overdue,
+            Some("on_time") => CaseOutcome::OnTime,
             _ => {
                 let msg = format!(
                     "case_deadline needs `outcome`, one of {}",
-                    one_of(&["unhandled", "overdue"])
+                    one_of(&["unhandled", "overdue", "on_time"])
                 );
                 cx.refuse(&raw.outcome, msg);
                 return None;
             }
         };
-        let deadlines = if outcome == CaseOutcome::Overdue {
+        let deadlines = if outcome != CaseOutcome::Unhandled {
             let close_within = hours(cx, raw.close_within_hours, "close_within_hours");
             Deadlines {
                 accept_within: hours(cx, raw.accept_within_hours, "accept_within_hours"),
@@ -124,12 +128,15 @@ impl Kind for CaseDeadline {
             let (acc, closed) = (seen(e.accepted_at), seen(e.closed_at));
             let hit = match (self.outcome, acc, closed) {
                 (CaseOutcome::Unhandled, _, _) => acc.is_none() || closed.is_none(),
-                (CaseOutcome::Overdue, Some(a), Some(c)) => {
+                (CaseOutcome::Overdue | CaseOutcome::OnTime, Some(a), Some(c)) => {
                     let d = &self.deadlines;
                     let close_limit = if e.complex { d.complex_close_within } else { d.close_within };
-                    (a - assigned).num_seconds() > d.accept_within || (c - assigned).num_seconds() > close_limit
+                    let late =
+                        (a - assigned).num_seconds() > d.accept_within || (c - assigned).num_seconds() > close_limit;
+                    late == (self.outcome == CaseOutcome::Overdue)
                 }
-                (CaseOutcome::Overdue, _, _) => false,
+                // Not both accepted and closed: unhandled, neither overdue nor on time.
+                (CaseOutcome::Overdue | CaseOutcome::OnTime, _, _) => false,
             };
             if hit {
                 out.push(Occurrence {

@@ -61,8 +61,8 @@ impl Kind for Indicator {
             cx.rows.indicators.iter().filter(|i| &i.name == name).collect();
         let given = |rate: Decimal, sources| Value::Rate {
             rate,
-            yes: 0,
-            answered: 0,
+            yes: Decimal::ZERO,
+            answered: Decimal::ZERO,
             given: true,
             sources,
         };

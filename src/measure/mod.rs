@@ -90,6 +90,8 @@ kinds! {
     "indicator" => indicator::Indicator,
     "minimum" => minimum::Minimum,
     "union" => union::Union,
+    "daily_hours" => daily_hours::DailyHours,
+    "ratio" => ratio::Ratio,
 }
 
 /// When a kind is computed: from the worker's rows, or from measures computed before it.
@@ -124,6 +126,9 @@ fn read_checked<K: Kind>(rest: Spanned<Node>, cx: &mut CheckCx) -> Option<K> {
 pub struct Measure {
     pub id: String,
     pub label: String,
+    /// What one occurrence is called in a trace (`3件 × 3 = 9`): the measure's `unit`, 次 by
+    /// default.
+    pub unit: String,
     pub kind: MeasureKind,
 }
 
@@ -236,6 +241,14 @@ pub fn check_all(
         let span = node.span();
         let kind = node.get_mut().take("kind");
         let label = node.get_mut().take("label");
+        let unit = match node.get_mut().take("unit").map(|u| (u.span(), u.into_inner())) {
+            None => "次".to_string(),
+            Some((_, Node::Str(s))) if !s.trim().is_empty() && s.chars().count() <= 4 => s.trim().to_string(),
+            Some((at, _)) => {
+                c.span(Some(at), "`unit` is a short word in quotes (件, 天, 次)");
+                "次".to_string()
+            }
+        };
         let name = kind
             .as_ref()
             .and_then(|k| k.get_ref().as_str())
@@ -260,12 +273,12 @@ pub fn check_all(
                 None
             }
         };
-        tables.push((id, kind, name, label, node));
+        tables.push((id, kind, name, (label, unit), node));
     }
     let measure_ids: HashMap<String, usize> = tables.iter().enumerate().map(|(i, t)| (t.0.clone(), i)).collect();
     let kinds: Vec<String> = tables.iter().map(|t| t.2.clone()).collect();
     let mut out = Vec::new();
-    for (id, kind, name, label, node) in tables {
+    for (id, kind, name, (label, unit), node) in tables {
         let mut cx = CheckCx {
             at: node.span(),
             c,
@@ -288,7 +301,11 @@ pub fn check_all(
             }
             (_, found) => found.flatten(),
         };
-        out.push(checked.zip(label).map(|(kind, label)| Measure { id, label, kind }));
+        out.push(
+            checked
+                .zip(label)
+                .map(|(kind, label)| Measure { id, label, unit, kind }),
+        );
     }
     out
 }
@@ -309,8 +326,10 @@ pub enum Value {
     Occurrences(Vec<Occurrence>),
     Rate {
         rate: Decimal,
-        yes: u32,
-        answered: u32,
+        /// The rate's numerator and denominator (respondents' yes and answers; a ratio's
+        /// done and required), for the trace.
+        yes: Decimal,
+        answered: Decimal,
         given: bool,
         sources: Vec<Source>,
     },

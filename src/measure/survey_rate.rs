@@ -50,8 +50,8 @@ impl Kind for SurveyRate {
         if let Some(g) = given.first() {
             return Value::Rate {
                 rate: g.rates[f].unwrap_or_default(),
-                yes: 0,
-                answered: 0,
+                yes: Decimal::ZERO,
+                answered: Decimal::ZERO,
                 given: true,
                 sources: vec![row(g.src)],
             };
@@ -67,8 +67,8 @@ impl Kind for SurveyRate {
         };
         Value::Rate {
             rate,
-            yes,
-            answered: n,
+            yes: Decimal::from(yes),
+            answered: Decimal::from(n),
             given: false,
             sources: answered.iter().map(|s| row(s.src)).collect(),
         }

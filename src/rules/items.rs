@@ -41,7 +41,7 @@ pub(super) fn rate(
     match (each, by_level) {
         (Some(e), None) => {
             if e.0 < Decimal::ZERO {
-                c.at(at, "`each` cannot be negative: use `deduct` to take points off");
+                c.at(at, "`each` cannot be negative: list the line under `deduct` to take points off (a bonus item may have both `add` and `deduct`)");
             }
             Rate::Each(e.0)
         }
@@ -147,6 +147,33 @@ pub(super) fn item(
         }
         None => Decimal::ONE,
     };
+    let weight_by_area: Vec<(String, Decimal)> = match &it.weight_by_area {
+        Some(by) if !parent.is_empty() => {
+            c.at(
+                by,
+                format!("`weight_by_area` weighs a top-level item in the total; `{path}` is a part"),
+            );
+            Vec::new()
+        }
+        Some(by) => {
+            for v in by.get_ref().values() {
+                if v.0 < Decimal::ZERO {
+                    c.at(by, "a coefficient cannot be negative");
+                }
+            }
+            by.get_ref().iter().map(|(k, v)| (k.trim().to_string(), v.0)).collect()
+        }
+        None => Vec::new(),
+    };
+    let weight_param = it.weight_param.as_ref().map(|p| {
+        if !parent.is_empty() {
+            c.at(
+                p,
+                format!("`weight_param` weighs a top-level item in the total; `{path}` is a part"),
+            );
+        }
+        p.get_ref().trim().to_string()
+    });
     let periods = it.periods.as_ref().map(|ps| {
         if !parent.is_empty() {
             c.at(
@@ -239,6 +266,8 @@ pub(super) fn item(
         max,
         roles,
         weight,
+        weight_by_area,
+        weight_param,
         periods,
         body,
     }
@@ -298,14 +327,14 @@ fn leaf_scoring(
             let sc = it.scale.as_ref().map(|sc| {
                 let mi = measure(c, &sc.measure);
                 let rate_like = match measures.get(mi).map(|m| &m.kind) {
-                    Some(MeasureKind::SurveyRate(_)) => true,
+                    Some(MeasureKind::SurveyRate(_) | MeasureKind::Ratio(_)) => true,
                     Some(MeasureKind::Indicator(i)) => i.mode != IndicatorMode::Count,
                     _ => false,
                 };
                 if !rate_like {
                     c.at(
                         &sc.measure,
-                        "`scale` scores a rate or a given number: a `survey_rate`, or an `indicator` read as a rate or a number",
+                        "`scale` scores a rate or a given number: a `survey_rate`, a `ratio`, or an `indicator` read as a rate or a number",
                     );
                 }
                 if let Some(m) = max {
@@ -356,11 +385,10 @@ fn leaf_scoring(
             if kind == ItemKind::Deduction && a.is_some() {
                 c.at(
                     &it.id,
-                    format!("deduction item `{path}` takes `deduct` lines, not `add`"),
+                    format!(
+                        "deduction item `{path}` takes `deduct` lines, not `add`; an item that adds and deducts under one max is a bonus item (`kind = \"bonus\"`) with both"
+                    ),
                 );
-            }
-            if kind == ItemKind::Bonus && d.is_some() {
-                c.at(&it.id, format!("bonus item `{path}` takes `add` lines, not `deduct`"));
             }
             let mut lines = Vec::new();
             for (sign, list) in [(Decimal::NEGATIVE_ONE, d), (Decimal::ONE, a)] {
@@ -404,14 +432,18 @@ fn leaf_scoring(
                             c.at(&l.measure, "`beyond` cannot be negative");
                         }
                     }
-                    if matches!(measures.get(mi).map(|m| &m.kind), Some(MeasureKind::SurveyRate { .. })) {
-                        c.at(&l.measure, "a survey rate is a ratio: score it with `tier`, not a line");
+                    if matches!(
+                        measures.get(mi).map(|m| &m.kind),
+                        Some(MeasureKind::SurveyRate { .. } | MeasureKind::Ratio { .. })
+                    ) {
+                        c.at(&l.measure, "a rate is scored with `tier` or `scale`, not a line");
                     }
                     lines.push(Line {
                         label: l
                             .label
                             .clone()
                             .unwrap_or_else(|| measures.get(mi).map(|m| m.label.clone()).unwrap_or_default()),
+                        unit: measures.get(mi).map(|m| m.unit.clone()).unwrap_or_default(),
                         measure: mi,
                         sign,
                         rate: if l.from_row {

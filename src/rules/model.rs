@@ -140,6 +140,10 @@ pub struct Item {
     pub roles: Option<Vec<RoleId>>,
     /// Its weight in the total (top-level items only; 1 unless the document weighs parts).
     pub weight: Decimal,
+    /// Coefficients on the weight: by the roster's 区域, and a run parameter (动态权重 =
+    /// 基础权重 × 社区类型系数 × 季节系数).
+    pub weight_by_area: Vec<(String, Decimal)>,
+    pub weight_param: Option<String>,
     /// Scored only in these runs (top-level items only); `None` for every run.
     pub periods: Option<Vec<PeriodKind>>,
     pub body: ItemBody,
@@ -206,6 +210,8 @@ pub struct Tier {
 #[derive(Debug, Clone)]
 pub struct Line {
     pub label: String,
+    /// The measure's unit (件), for the trace.
+    pub unit: String,
     pub measure: MeasureId,
     /// +1 for `add`, −1 for `deduct`.
     pub sign: Decimal,
@@ -357,6 +363,8 @@ pub enum ParamValue {
     Number,
     /// Yuan: from 0, to the fen (at most two decimal places).
     Amount,
+    /// A coefficient on a weight (季节系数): a number from 0 to 100.
+    Coefficient,
 }
 
 impl ParamValue {
@@ -370,6 +378,9 @@ impl ParamValue {
             ParamValue::Count if !whole || v.is_sign_negative() => Some("a count: a whole number from 0"),
             ParamValue::Amount if v.is_sign_negative() || v.normalize().scale() > 2 => {
                 Some("an amount in yuan from 0, to the fen (at most two decimal places)")
+            }
+            ParamValue::Coefficient if v.is_sign_negative() || v > rust_decimal::Decimal::ONE_HUNDRED => {
+                Some("a coefficient: a number from 0 to 100")
             }
             _ => None,
         }
@@ -618,6 +629,8 @@ impl RuleSet {
                     | MeasureKind::DailyDeadline(_)
                     | MeasureKind::AttendanceStatus(_)
                     | MeasureKind::Minimum(_)
+                    | MeasureKind::DailyHours(_)
+                    | MeasureKind::Ratio(_)
             )
         });
         fn monthly(it: &Item) -> bool {
@@ -630,9 +643,11 @@ impl RuleSet {
     }
 
     pub fn counts_weeks(&self) -> bool {
-        self.measures
-            .iter()
-            .any(|m| matches!(&m.kind, MeasureKind::Minimum(x) if x.per == Bucket::Week))
+        self.measures.iter().any(|m| match &m.kind {
+            MeasureKind::Minimum(x) => x.per == Bucket::Week,
+            MeasureKind::Ratio(x) => x.per == Bucket::Week,
+            _ => false,
+        })
     }
 
     /// Each 指标 a measure reads, and how it reads it.
@@ -669,7 +684,7 @@ impl RuleSet {
         // A county-set quota count is optional, and read when the sheet is there.
         plan.params_needed = self.pay.iter().any(|p| {
             p.periods.contains(&kind) && matches!(p.amount, PayAmount::ParamBands { .. } | PayAmount::GradeParam { .. })
-        });
+        }) || self.items.iter().any(|it| it.weight_param.is_some());
         plan.roles = self
             .roles
             .iter()

@@ -197,6 +197,11 @@ pub struct RawItem {
     pub roles: Option<Vec<Name>>,
     /// A top-level item's weight in the total (基础工作占80%): total = Σ weight × points.
     pub weight: Option<Spanned<Dec>>,
+    /// The weight × the coefficient of the worker's 区域 on the roster (社区类型系数); a 区域
+    /// not listed is 1.
+    pub weight_by_area: Option<Spanned<BTreeMap<String, Dec>>>,
+    /// The weight × the value of the 参数 row of this name for the run's period (季节系数).
+    pub weight_param: Option<Name>,
     /// A top-level item scored only in these runs (a year-end item); 0 in the others.
     pub periods: Option<Vec<Name>>,
     pub tier: Option<RawTier>,

@@ -93,6 +93,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         m.unwrap_or_else(|| Measure {
             id: String::new(),
             label: String::new(),
+            unit: String::new(),
             kind: MeasureKind::Union(crate::measure::union::Union { of: vec![] }),
         })
     })
