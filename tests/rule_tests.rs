@@ -127,7 +127,7 @@ fn issue16_the_tutorial_works_as_written() {
         .assert()
         .success();
     let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
-    assert!(out.contains("4 passed, 0 failed"), "{out}");
+    assert!(out.contains("5 passed, 0 failed"), "{out}");
     let dir = tempfile::tempdir().unwrap();
     gridscore()
         .args([
