@@ -392,16 +392,22 @@ fn a_header_merged_over_two_rows_is_read_as_displayed() {
     );
 }
 
+/// Issue #17: rows with one kind of error in one column are one line — their count, their rows
+/// as ranges and the first values found — not 250 lines (more than 200 distinct lines are still
+/// listed to 200 and summarised: `InputErrors`'s own test).
 #[test]
-fn more_than_200_errors_are_listed_to_200_then_summarised() {
+fn many_rows_with_one_kind_of_error_are_one_line_with_their_count() {
     let mut f = Fixture::minimal();
     for n in 0..250 {
         f.push("考勤", &["001", &format!("2026-07-{}", 40 + n), "出勤", "", ""]);
     }
     let err = fixture_fails(&f);
-    assert!(err.contains("250 input errors"), "{err}");
-    assert_eq!(err.matches("expected a date").count(), 200, "200 listed one by one");
-    assert!(err.contains("… and 50 more:") && err.contains("50 in"), "{err}");
+    assert!(err.contains("250 input errors, in 1 line;"), "{err}");
+    assert_eq!(err.matches("expected a date").count(), 1, "{err}");
+    assert!(
+        err.contains("250 rows (考勤!B5–B254): found \"2026-07-40\", \"2026-07-41\", \"2026-07-42\", …"),
+        "{err}"
+    );
 }
 
 #[test]

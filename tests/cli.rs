@@ -599,3 +599,55 @@ fn issue16_check_places_the_new_shapes_misuse_at_its_line() {
         assert!(err.contains(says), "{says}: {err}");
     }
 }
+
+/// Issue #17: a county's many ties across quota lines are one line of the run summary (each is
+/// on the 说明 sheet), and `--quiet` prints nothing at all on success.
+#[test]
+fn issue17_many_ties_are_one_summary_line_and_quiet_is_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    // Four villages of three part-time workers with identical (empty) ledgers: every group
+    // ties across its 优秀 line.
+    let mut roster = String::from("编号,姓名,村(社区),岗位\n");
+    let mut survey = String::from("编号,知晓率,覆盖率,满意率\n");
+    for v in 1..=4 {
+        for w in 1..=3 {
+            roster.push_str(&format!("0{v}0{w},人{v}{w},村{v},兼职网格员\n"));
+            survey.push_str(&format!("0{v}0{w},100%,100%,100%\n"));
+        }
+    }
+    common::write_sheets(
+        &input,
+        &[
+            ("花名册", &roster),
+            ("考勤", "编号,日期,状态\n"),
+            ("巡查", "编号,日期,时段\n"),
+            ("事件", "事件编号,编号,类型,日期\n"),
+            ("测评", &survey),
+            ("参数", "名称,月份,值\n"),
+        ],
+    );
+    let run = |out: &str, quiet: bool| {
+        let mut c = gridscore();
+        c.args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
+            .arg(&input)
+            .arg("--out")
+            .arg(dir.path().join(out));
+        if quiet {
+            c.arg("-q");
+        }
+        let a = c.assert().success();
+        (
+            String::from_utf8(a.get_output().stdout.clone()).unwrap(),
+            String::from_utf8(a.get_output().stderr.clone()).unwrap(),
+        )
+    };
+    let (_, err) = run("a", false);
+    assert!(
+        err.contains("note: 4 个组同分并列跨越名额线, 见评分表的说明表和名额表"),
+        "{err}"
+    );
+    assert!(!err.contains("村1/兼职网格员: 同分并列"), "the ties one by one: {err}");
+    let (out, err) = run("b", true);
+    assert_eq!((out.as_str(), err.as_str()), ("", ""), "quiet on success");
+}

@@ -228,13 +228,24 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     if quiet {
         return Ok(());
     }
-    for w in done.notes.iter().take(NOTES_SHOWN) {
+    // A county's ties across quota lines are one line (each is on the 说明 sheet); a few are
+    // shown as they are.
+    let (ties, others): (Vec<&String>, Vec<&String>) = done.notes.iter().partition(|n| n.contains(TIE_NOTE));
+    if ties.len() > TIES_SHOWN {
+        eprintln!("note: {} 个组{TIE_NOTE}, 见评分表的说明表和名额表", ties.len());
+    }
+    let shown = if ties.len() > TIES_SHOWN {
+        others
+    } else {
+        done.notes.iter().collect()
+    };
+    for w in shown.iter().take(NOTES_SHOWN) {
         eprintln!("note: {w}");
     }
-    if done.notes.len() > NOTES_SHOWN {
+    if shown.len() > NOTES_SHOWN {
         eprintln!(
             "note: … and {} more notes, all in the 说明 sheet of the score workbook",
-            done.notes.len() - NOTES_SHOWN
+            shown.len() - NOTES_SHOWN
         );
     }
     let mut counts = format!("{} vetoed", done.vetoed);
@@ -391,6 +402,10 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
 
 /// How many of a run's notes are printed (the 说明 sheet holds them all).
 const NOTES_SHOWN: usize = 10;
+/// The words of a tie across a quota line's note (engine), and how many such are printed one
+/// by one before they are one line.
+const TIE_NOTE: &str = "同分并列跨越名额线";
+const TIES_SHOWN: usize = 3;
 
 /// The earlier runs a look-back rule read, copied into the run's archive.
 fn history_copies(c: &Config) -> Vec<output::atomic::Copied> {

@@ -66,6 +66,77 @@ pub(super) fn grouped_unknown_workers(problems: Vec<InputProblem>) -> Vec<InputP
     front
 }
 
+/// How many problems of one kind, in one column, are listed one by one before they are one
+/// line.
+const ALIKE_LISTED: usize = 3;
+
+/// Many rows with one kind of error in one column (a date column all in another month, a
+/// 类型 misspelt the same way down the sheet) are one line: the rows as ranges, their count, and
+/// the first few values found — `事件!D2 (…): 10234 rows (事件!D2–D10235): found "2026-11-09",
+/// "2026-11-16", "2026-11-18", …; expected a date within 2026Q3`. A kind met three times or
+/// fewer is listed row by row. The groups keep the place of their first row.
+pub(super) fn grouped_alike(problems: Vec<InputProblem>) -> Vec<InputProblem> {
+    let column = |p: &InputProblem| -> Option<(String, String)> {
+        let (sheet, cell) = p.place.split_once('!')?;
+        let letters = cell.bytes().take_while(u8::is_ascii_uppercase).count();
+        (letters > 0 && cell[letters..].parse::<u64>().is_ok())
+            .then(|| (sheet.to_string(), cell[..letters].to_string()))
+    };
+    // (file, sheet, column, expected): one kind of error in one column.
+    type Kind = (String, String, String, String);
+    let mut groups: Vec<(Option<Kind>, Vec<InputProblem>)> = Vec::new();
+    let mut index: HashMap<Kind, usize> = HashMap::new();
+    for p in problems {
+        let key = column(&p).map(|(s, c)| (p.file.clone(), s, c, p.expected.clone()));
+        match key.as_ref().and_then(|k| index.get(k)) {
+            Some(&i) => groups[i].1.push(p),
+            None => {
+                if let Some(k) = &key {
+                    index.insert(k.clone(), groups.len());
+                }
+                groups.push((key, vec![p]));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (key, members) in groups {
+        if key.is_none() || members.len() <= ALIKE_LISTED {
+            out.extend(members);
+            continue;
+        }
+        let n = members.len();
+        let places: Vec<&str> = members.iter().map(|p| p.place.as_str()).collect();
+        let mut seen: Vec<&str> = Vec::new();
+        for f in members.iter().filter_map(|p| p.found.as_deref()) {
+            if !seen.contains(&f) {
+                seen.push(f);
+            }
+            if seen.len() > ALIKE_LISTED {
+                break;
+            }
+        }
+        let examples: Vec<String> = seen
+            .iter()
+            .take(ALIKE_LISTED)
+            .map(|f| format!("\"{}\"", super::cell::escaped(f)))
+            .collect();
+        let more = if seen.len() > ALIKE_LISTED { ", …" } else { "" };
+        let first = &members[0];
+        out.push(InputProblem {
+            file: first.file.clone(),
+            place: first.place.clone(),
+            found: None,
+            expected: format!(
+                "{n} rows ({}): found {}{more}; expected {}",
+                ranges(&places),
+                examples.join(", "),
+                first.expected
+            ),
+        });
+    }
+    out
+}
+
 /// Cell places as runs of consecutive rows per sheet and column: `考勤!A300–A319, 巡查!A4`.
 pub(super) fn ranges(places: &[&str]) -> String {
     let mut runs: Vec<(String, String, u64, u64)> = Vec::new();
@@ -131,4 +202,49 @@ pub(super) fn all_out_of_period(problems: &[InputProblem], period: Period) -> Op
             problems.len()
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(place: &str, found: &str, expected: &str) -> InputProblem {
+        InputProblem {
+            file: "in.xlsx".into(),
+            place: place.into(),
+            found: Some(found.into()),
+            expected: expected.into(),
+        }
+    }
+
+    #[test]
+    fn many_rows_with_one_kind_of_error_in_one_column_are_one_line_a_few_are_not() {
+        let late = "a date within 2026Q3 (the input period of this run)";
+        let mut problems: Vec<InputProblem> = (2..=6).map(|r| p(&format!("考勤!B{r}"), "2026-11-02", late)).collect();
+        problems.push(p("考勤!B9", "2026-11-03", late));
+        // Another kind, and the same kind in another column: listed row by row.
+        problems.push(p("考勤!C4", "休假", "a 状态"));
+        problems.push(p("巡查!B2", "2026-11-02", late));
+        let out = grouped_alike(problems);
+        assert_eq!(out.len(), 3, "{out:?}");
+        // Six rows, two runs; the values found once each, in order.
+        assert_eq!(out[0].place, "考勤!B2");
+        assert_eq!(
+            out[0].expected,
+            format!("6 rows (考勤!B2–B6, 考勤!B9): found \"2026-11-02\", \"2026-11-03\"; expected {late}")
+        );
+        assert_eq!(rows_of_test(&out[0]), 6);
+        assert_eq!((out[1].place.as_str(), out[2].place.as_str()), ("考勤!C4", "巡查!B2"));
+    }
+
+    fn rows_of_test(p: &InputProblem) -> usize {
+        // As the error list counts it (problem.rs): the count the grouped line states.
+        let errors = InputErrors(vec![p.clone()]);
+        errors
+            .to_string()
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
 }

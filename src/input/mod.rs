@@ -580,7 +580,9 @@ pub fn load_with(
         problems.sort();
         problems.dedup();
         let mut problems = grouped_unknown_workers(problems);
-        if let Some(cause) = all_out_of_period(&problems, period) {
+        let cause = all_out_of_period(&problems, period);
+        problems = grouped_alike(problems);
+        if let Some(cause) = cause {
             problems.insert(0, cause);
         }
         Err(InputErrors(problems))

@@ -73,14 +73,42 @@ pub struct InputErrors(pub Vec<InputProblem>);
 /// How many problems are listed one by one; the rest are summarised.
 pub const LISTED: usize = 200;
 
+/// How many rows a problem stands for: the count of one that groups alike rows
+/// (`9810 rows (事件!D2–D9811): …`), else 1.
+fn rows_of(p: &InputProblem) -> usize {
+    let alike = p
+        .expected
+        .split_once(" rows (")
+        .and_then(|(n, _)| n.parse::<usize>().ok());
+    // A worker not on the roster: `… — 213 rows name it: …`.
+    let unknown = p
+        .expected
+        .split_once(" rows name it")
+        .and_then(|(left, _)| left.rsplit(' ').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    alike.or(unknown).unwrap_or(1)
+}
+
 impl fmt::Display for InputErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        write!(
-            f,
-            "{n} input error{}; nothing was written:",
-            if n == 1 { "" } else { "s" }
-        )?;
+        // The cause line (every row in another period) stands for none of them.
+        let rows: usize = self
+            .0
+            .iter()
+            .filter(|p| !p.place.is_empty() || !p.file.is_empty())
+            .map(rows_of)
+            .sum();
+        if rows > n {
+            let lines = if n == 1 { "line" } else { "lines" };
+            write!(f, "{rows} input errors, in {n} {lines}; nothing was written:")?;
+        } else {
+            write!(
+                f,
+                "{n} input error{}; nothing was written:",
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
         for p in self.0.iter().take(LISTED) {
             write!(f, "\n  {p}")?;
         }
@@ -129,5 +157,14 @@ mod tests {
             places,
             ["事件!C2", "考勤", "考勤!B9", "考勤!AA9", "考勤!B10", "考勤!B100"]
         );
+    }
+
+    #[test]
+    fn more_than_200_lines_are_listed_to_200_then_summarised_by_sheet() {
+        let errors = InputErrors((2..252).map(|r| at(&format!("考勤!B{r}"))).collect());
+        let text = errors.to_string();
+        assert!(text.starts_with("250 input errors; nothing was written:"), "{text}");
+        assert_eq!(text.matches("考勤!B").count(), 200, "200 listed one by one");
+        assert!(text.contains("… and 50 more:\n    50 in 台账.xlsx 考勤"), "{text}");
     }
 }
