@@ -9,8 +9,36 @@ use std::path::PathBuf;
     about = "网格员绩效考核: score grid workers from the office's sheets by a township's rule set"
 )]
 pub struct Cli {
+    /// The language of help and messages: zh (the default) or en; without it, an English
+    /// locale (LANG=en_US.UTF-8) chooses English.
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line with its help in the language it asks for (`--lang`, else the
+    /// locale): the language must be known before clap renders any help.
+    pub fn parse_localized() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let flag = args.iter().enumerate().find_map(|(i, a)| {
+            let a = a.to_str()?;
+            match a.strip_prefix("--lang") {
+                Some("") => args.get(i + 1).and_then(|v| v.to_str()).map(String::from),
+                Some(rest) => rest.strip_prefix('=').map(String::from),
+                None => None,
+            }
+        });
+        crate::i18n::set(
+            flag.as_deref()
+                .and_then(crate::i18n::Lang::parse)
+                .unwrap_or_else(crate::i18n::Lang::from_env),
+        );
+        let matches = crate::i18n::localized(Cli::command()).get_matches_from(args);
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -16,6 +16,7 @@ pub mod columns;
 pub mod compare;
 pub mod digest;
 pub mod engine;
+pub mod i18n;
 pub mod input;
 pub mod interrupt;
 pub mod measure;

@@ -1,4 +1,3 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -10,12 +9,12 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     gridscore::alloc::keep_freed_memory();
-    let cli = gridscore::cli::Cli::parse();
+    let cli = gridscore::cli::Cli::parse_localized();
     gridscore::interrupt::install();
     match gridscore::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{} {e:#}", gridscore::i18n::t("error-prefix"));
             if e.downcast_ref::<gridscore::cli::UsageError>().is_some() {
                 ExitCode::from(2)
             } else if gridscore::interrupt::requested() {

@@ -644,7 +644,9 @@ fn issue17_many_ties_are_one_summary_line_and_quiet_is_silent() {
     };
     let (_, err) = run("a", false);
     assert!(
-        err.contains("note: 4 个组同分并列跨越名额线, 见评分表的说明表和名额表"),
+        err.contains(
+            "note: 4 quota groups tie across a quota line: see the 说明 and 名额 sheets of the score workbook"
+        ),
         "{err}"
     );
     assert!(!err.contains("村1/兼职网格员: 同分并列"), "the ties one by one: {err}");

@@ -2,6 +2,7 @@
 use super::rule_set_on;
 use crate::calendar::Calendar;
 use crate::cli::{RunArgs, UsageError};
+use crate::i18n;
 use crate::period::{Period, PeriodKind};
 use crate::pipeline::score_and_render_read;
 use crate::{archive, engine, input, interrupt, output, progress, rules};
@@ -231,8 +232,9 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
     // A county's ties across quota lines are one line (each is on the 说明 sheet); a few are
     // shown as they are.
     let (ties, others): (Vec<&String>, Vec<&String>) = done.notes.iter().partition(|n| n.contains(TIE_NOTE));
+    let note = i18n::t("note-prefix");
     if ties.len() > TIES_SHOWN {
-        eprintln!("note: {} 个组{TIE_NOTE}, 见评分表的说明表和名额表", ties.len());
+        eprintln!("{note} {}", i18n::tr("note-ties", &[("count", ties.len().into())]));
     }
     let shown = if ties.len() > TIES_SHOWN {
         others
@@ -240,36 +242,39 @@ pub fn run(kind: PeriodKind, a: RunArgs) -> anyhow::Result<()> {
         done.notes.iter().collect()
     };
     for w in shown.iter().take(NOTES_SHOWN) {
-        eprintln!("note: {w}");
+        eprintln!("{note} {w}");
     }
     if shown.len() > NOTES_SHOWN {
-        eprintln!(
-            "note: … and {} more notes, all in the 说明 sheet of the score workbook",
-            shown.len() - NOTES_SHOWN
-        );
+        let more = shown.len() - NOTES_SHOWN;
+        eprintln!("{note} {}", i18n::tr("note-more", &[("count", more.into())]));
     }
-    let mut counts = format!("{} vetoed", done.vetoed);
+    let mut counts = vec![i18n::tr("run-counts-vetoed", &[("count", done.vetoed.into())])];
     if done.pending > 0 {
-        counts.push_str(&format!(", {} 否决待确认 (pay held)", done.pending));
+        counts.push(i18n::tr("run-counts-pending", &[("count", done.pending.into())]));
     }
     if done.decisions > 0 {
-        counts.push_str(&format!(", {} 决定 applied", done.decisions));
+        counts.push(i18n::tr("run-counts-decisions", &[("count", done.decisions.into())]));
     }
-    println!(
-        "{} {}: {} scored ({counts}); wrote {}: {} (and the run's archive: {})",
-        done.scheme,
-        done.period,
-        done.subjects,
-        done.out.display(),
-        done.files.join(", "),
-        archive::MANIFEST
+    let summary = i18n::tr(
+        "run-summary",
+        &[
+            ("scheme", done.scheme.as_str().into()),
+            ("period", done.period.to_string().into()),
+            ("subjects", done.subjects.into()),
+            ("counts", counts.join(", ").into()),
+            ("out", done.out.display().to_string().into()),
+            ("files", done.files.join(", ").into()),
+            ("manifest", archive::MANIFEST.into()),
+        ],
     );
+    println!("{summary}");
     for f in &done.skipped {
-        if input::is_own_output(Path::new(f)) {
-            println!("skipped {f}: gridscore's own output of an earlier run, not an input (not read, not archived)");
+        let id = if input::is_own_output(Path::new(f)) {
+            "run-skipped-own"
         } else {
-            println!("skipped {f}: no sheet this rule set reads (not read, not archived)");
-        }
+            "run-skipped"
+        };
+        println!("{}", i18n::tr(id, &[("file", f.as_str().into())]));
     }
     Ok(())
 }
@@ -303,9 +308,11 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     let quiet = c.quiet;
     let reserved = output::atomic::Stage::reserve(&c.out, c.force, &|| {
         if !quiet {
+            let out = c.out.display().to_string();
             eprintln!(
-                "note: another gridscore run is writing beside {}; waiting for it to finish",
-                c.out.display()
+                "{} {}",
+                i18n::t("note-prefix"),
+                i18n::tr("note-waiting", &[("out", out.into())])
             );
         }
     })?;

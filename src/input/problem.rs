@@ -99,15 +99,12 @@ impl fmt::Display for InputErrors {
             .filter(|p| !p.place.is_empty() || !p.file.is_empty())
             .map(rows_of)
             .sum();
+        use crate::i18n;
         if rows > n {
-            let lines = if n == 1 { "line" } else { "lines" };
-            write!(f, "{rows} input errors, in {n} {lines}; nothing was written:")?;
+            let args = [("rows", rows.into()), ("lines", n.into())];
+            write!(f, "{}", i18n::tr("input-errors-heading-lines", &args))?;
         } else {
-            write!(
-                f,
-                "{n} input error{}; nothing was written:",
-                if n == 1 { "" } else { "s" }
-            )?;
+            write!(f, "{}", i18n::tr("input-errors-heading", &[("count", n.into())]))?;
         }
         for p in self.0.iter().take(LISTED) {
             write!(f, "\n  {p}")?;
@@ -118,7 +115,8 @@ impl fmt::Display for InputErrors {
                 let sheet = p.place.split('!').next().unwrap_or("").to_string();
                 *by_place.entry(format!("{} {}", p.file, sheet)).or_default() += 1;
             }
-            write!(f, "\n  … and {} more:", n - LISTED)?;
+            let more = crate::i18n::tr("input-errors-more", &[("count", (n - LISTED).into())]);
+            write!(f, "\n  {more}")?;
             for (k, c) in by_place {
                 write!(f, "\n    {c} in {k}")?;
             }
@@ -163,8 +161,12 @@ mod tests {
     fn more_than_200_lines_are_listed_to_200_then_summarised_by_sheet() {
         let errors = InputErrors((2..252).map(|r| at(&format!("考勤!B{r}"))).collect());
         let text = errors.to_string();
-        assert!(text.starts_with("250 input errors; nothing was written:"), "{text}");
+        // In either language the heading opens with the count.
+        assert!(text.starts_with("250 "), "{text}");
         assert_eq!(text.matches("考勤!B").count(), 200, "200 listed one by one");
-        assert!(text.contains("… and 50 more:\n    50 in 台账.xlsx 考勤"), "{text}");
+        assert!(
+            text.contains(" 50 ") && text.contains(":\n    50 in 台账.xlsx 考勤"),
+            "{text}"
+        );
     }
 }

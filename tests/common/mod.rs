@@ -9,6 +9,11 @@ pub type Row = BTreeMap<String, String>;
 pub fn gridscore() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("gridscore").unwrap();
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // The tests read gridscore's English messages; Chinese, the default, has tests of its own
+    // (tests/language.rs).
+    c.env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     c
 }
 

@@ -1,0 +1,92 @@
+# gridscore's interface in English (`--lang en`, or an English locale). Every id here is also
+# in zh-CN.ftl; a test holds the two files to each other and to the command line.
+
+## Help: layout
+help-layout = {"{"}about-with-newline{"}"}
+    Usage: {"{"}usage{"}"}
+
+    {"{"}all-args{"}"}
+heading-commands = Commands
+heading-command = COMMAND
+heading-arguments = Arguments
+heading-options = Options
+help-flag = Print help
+help-version = Print version
+
+## Help: commands and their arguments
+help-gridscore = 网格员绩效考核: score grid workers from the office's sheets by a township's rule set
+help-gridscore-lang = The language of help and messages: zh (the default) or en; without it, an English locale (LANG=en_US.UTF-8) chooses English
+help-quarter = Score a quarter: grades, quota, and the quarter's pay (季度考核)
+help-month = Score a month and its monthly pay (月度考核)
+help-year = Score a year (年度考核), for schemes that define one
+help-run-scheme = Built-in scheme name (see `gridscore schemes`)
+help-run-rules = A rule-set file to use instead of a built-in scheme
+help-run-period = The period: 2026Q3, 2026-07 or 2026. Default: the last completed one
+help-run-input = Input folders or files (workbooks, CSV). Default: the current folder
+help-run-out = Output folder. Default: out/<scheme>-<period>/
+help-run-calendar = A duty-day calendar file instead of the rule set's built-in one
+help-run-force = Replace an existing run folder (the whole set, at once)
+help-run-archive = Where earlier runs are (for rules that look back). Default: the output folder's parent
+help-run-history_from = The first period gridscore scored this scheme: earlier runs are not looked for, and a look-back rule that needs them cannot fire. Without it, a missing earlier run is an error
+help-run-quiet = Print nothing but errors (for cron)
+help-run-corrects = Correct this approved run folder: the new set goes to its own folder (default: beside it, <RUN_DIR>-更正1) with corrections-<period>.xlsx, each worker's 补发 or 扣回; its bank file pays only the differences
+help-schemes = List the built-in rule sets
+help-sample = Write a realistic sample input for a rule set (for trying gridscore, and the benchmark)
+help-sample-scheme = Built-in scheme name
+help-sample-rules = A rule-set file instead
+help-sample-period = The period: 2026Q3, 2026-07 or 2026 [default: the last completed period of the scheme's first kind of run]
+help-sample-size = town (150 workers), county (5,000), province (50,000), or a number of workers
+help-sample-csv = Write one CSV per sheet instead of a workbook (needed past Excel's 1,048,576 rows)
+help-sample-seed = Seed of the generator: the same seed gives the same files
+help-sample-out = Output folder [default: <scheme>-sample]; an existing folder must be empty
+help-batch = Run every township's appraisal of a batch file (the month-end job), each on its own
+help-batch-file = The batch file (TOML): the archive folder and a [[run]] per township
+help-batch-jobs = Runs at a time [default: the number of cores]
+help-batch-force = Re-score runs already done, and replace runs whose inputs changed since
+help-batch-quiet = Print only the failed runs' errors (for cron)
+help-template = Write blank input workbooks for a rule set and period (台账模板), with drop-down lists
+help-template-scheme = Built-in scheme name
+help-template-rules = A rule-set file instead
+help-template-period = The period the sheets are for: 2026Q3, 2026-07 or 2026 [default: the last completed period of the scheme's first kind of run]
+help-template-roster = Last period's roster (a workbook with a 花名册 sheet, or 花名册.csv): its rows are copied into the new roster
+help-template-out = Output folder [default: <scheme>-template]; the template is 台账-<period>.xlsx in it, never written over an existing file
+help-check = Validate a rule-set file and report every error with its line and column
+help-check-file = The rule-set TOML file
+help-verify = Re-run an archived run folder and compare every output byte (exit 1 on a difference)
+help-verify-run = A run folder (out/<scheme>-<period>)
+help-approve = Record who approved a run and when (审批); an approved run is final
+help-approve-run = A run folder (out/<scheme>-<period>)
+help-approve-by = Who approves (审核人)
+help-approve-note = A note kept with the approval (会议, 文号 …)
+help-diff = Compare two runs subject by subject, and their inputs row by row
+help-diff-a = The run before (a run folder)
+help-diff-b = The run after (a run folder)
+help-diff-xlsx = Also write the comparison as a workbook
+help-explain = Show how one subject's numbers were derived, from a run folder
+help-explain-run = A run folder (out/<scheme>-<period>)
+help-explain-id = The subject's 编号 (or its name, or the 编号 without its leading zeros)
+help-test = Run a rule set's test cases: small inputs with expected results, written in TOML
+help-test-ruleset = A built-in scheme name, or a rule-set TOML file
+help-test-cases = The cases file. Default: the built-in cases, or <stem>.tests.toml beside the file
+
+## Messages
+error-prefix = error:
+note-prefix = note:
+note-ties = { $count } quota groups tie across a quota line: see the 说明 and 名额 sheets of the score workbook
+note-more = … and { $count } more notes, all in the 说明 sheet of the score workbook
+note-waiting = another gridscore run is writing beside { $out }; waiting for it to finish
+run-counts-vetoed = { $count } vetoed
+run-counts-pending = { $count } 否决待确认 (pay held)
+run-counts-decisions = { $count } 决定 applied
+run-summary = { $scheme } { $period }: { $subjects } scored ({ $counts }); wrote { $out }: { $files } (and the run's archive: { $manifest })
+run-skipped-own = skipped { $file }: gridscore's own output of an earlier run, not an input (not read, not archived)
+run-skipped = skipped { $file }: no sheet this rule set reads (not read, not archived)
+input-errors-heading = { $count ->
+    [one] 1 input error; nothing was written:
+   *[other] { $count } input errors; nothing was written:
+}
+input-errors-heading-lines = { $rows } input errors, in { $lines ->
+    [one] 1 line
+   *[other] { $lines } lines
+}; nothing was written:
+input-errors-more = … and { $count } more:
