@@ -90,3 +90,15 @@ input-errors-heading-lines = { $rows } input errors, in { $lines ->
    *[other] { $lines } lines
 }; nothing was written:
 input-errors-more = … and { $count } more:
+approve-done = { $dir }: { $scheme } { $period } approved by { $by } at { $at }; final: { $finals }
+approve-no-finals = (no notice or bank file)
+batch-waiting = another batch is running on { $archive }; waiting for it to finish
+batch-failed = 失败 failed: { $error }
+batch-skipped = 跳过 skipped, already done in { $out }
+batch-pay = , pay ¥{ $pay }
+batch-done = 完成 done, { $subjects } scored ({ $vetoed } vetoed){ $pay } → { $out }
+check-ok = { $file }: ok — scheme { $scheme } ({ $document }), { $roles } roles, { $types } event types, { $measures } measures, { $items } items, { $vetoes } vetoes, { $pay } pay rules; SHA-256 { $sha }
+sample-wrote = wrote { $out } ({ $workers } workers, { $period }): { $rows }
+template-wrote = wrote { $path } ({ $title } { $period })
+verify-identical = { $dir }: identical — { $scheme } { $period } re-run from its archived inputs and rule set ({ $rules }) gives the same bytes in all { $files } files
+verify-differences = { $dir }: { $count } differences

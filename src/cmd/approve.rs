@@ -64,18 +64,22 @@ pub fn run(dir: &Path, by: &str, note: &Option<String>) -> anyhow::Result<()> {
         }
     }
     let finals: Vec<&str> = approval.final_files.iter().map(|f| f.file.as_str()).collect();
-    println!(
-        "{}: {} {} approved by {} at {}; final: {}",
-        dir.display(),
-        m.scheme,
-        m.period,
-        approval.by,
-        approval.at,
-        if finals.is_empty() {
-            "(no notice or bank file)".to_string()
-        } else {
-            finals.join(", ")
-        }
+    let finals = if finals.is_empty() {
+        crate::i18n::t("approve-no-finals")
+    } else {
+        finals.join(", ")
+    };
+    let said = crate::i18n::tr(
+        "approve-done",
+        &[
+            ("dir", dir.display().to_string().into()),
+            ("scheme", m.scheme.as_str().into()),
+            ("period", m.period.as_str().into()),
+            ("by", approval.by.as_str().into()),
+            ("at", approval.at.as_str().into()),
+            ("finals", finals.into()),
+        ],
     );
+    println!("{said}");
     Ok(())
 }

@@ -14,10 +14,9 @@ pub fn run(a: BatchArgs) -> anyhow::Result<()> {
     let lock = std::fs::File::create(b.archive.join(".batch.lock"))?;
     if lock.try_lock().is_err() {
         if !a.quiet {
-            eprintln!(
-                "note: another batch is running on {}; waiting for it to finish",
-                b.archive.display()
-            );
+            let on = b.archive.display().to_string();
+            let note = crate::i18n::tr("batch-waiting", &[("archive", on.into())]);
+            eprintln!("{} {note}", crate::i18n::t("note-prefix"));
         }
         lock.lock()?;
     }
@@ -140,20 +139,32 @@ fn say(job: &Job, s: &Status, quiet: bool) {
     };
     let head = format!("{} {scheme} {}", job.name, job.period);
     match s {
-        Status::Failed { error, .. } => eprintln!("{head}: 失败 failed: {error}"),
+        Status::Failed { error, .. } => {
+            eprintln!(
+                "{head}: {}",
+                crate::i18n::tr("batch-failed", &[("error", error.as_str().into())])
+            )
+        }
         _ if quiet => {}
-        Status::Skipped { out } => println!("{head}: 跳过 skipped, already done in {}", out.display()),
+        Status::Skipped { out } => {
+            let out = out.display().to_string();
+            println!("{head}: {}", crate::i18n::tr("batch-skipped", &[("out", out.into())]));
+        }
         Status::Done(d) => {
             let pay = d
                 .pay
-                .map(|p| format!(", pay ¥{}", crate::num::show_money_grouped(p)))
+                .map(|p| crate::i18n::tr("batch-pay", &[("pay", crate::num::show_money_grouped(p).into())]))
                 .unwrap_or_default();
-            println!(
-                "{head}: 完成 done, {} scored ({} vetoed){pay} → {}",
-                d.subjects,
-                d.vetoed,
-                d.out.display()
+            let said = crate::i18n::tr(
+                "batch-done",
+                &[
+                    ("subjects", d.subjects.into()),
+                    ("vetoed", d.vetoed.into()),
+                    ("pay", pay.into()),
+                    ("out", d.out.display().to_string().into()),
+                ],
             );
+            println!("{head}: {said}");
         }
     }
 }

@@ -4,18 +4,21 @@ use std::path::Path;
 
 pub fn run(file: &Path) -> anyhow::Result<()> {
     let r = rules::load_file(file)?;
-    println!(
-        "{}: ok — scheme {} ({}), {} roles, {} event types, {} measures, {} items, {} vetoes, {} pay rules; SHA-256 {}",
-        file.display(),
-        r.meta.name,
-        r.meta.document,
-        r.roles.len(),
-        r.event_types.len(),
-        r.measures.len(),
-        r.leaves().len(),
-        r.vetoes.len(),
-        r.pay.len(),
-        r.sha256
+    let said = crate::i18n::tr(
+        "check-ok",
+        &[
+            ("file", file.display().to_string().into()),
+            ("scheme", r.meta.name.as_str().into()),
+            ("document", r.meta.document.as_str().into()),
+            ("roles", r.roles.len().into()),
+            ("types", r.event_types.len().into()),
+            ("measures", r.measures.len().into()),
+            ("items", r.leaves().len().into()),
+            ("vetoes", r.vetoes.len().into()),
+            ("pay", r.pay.len().into()),
+            ("sha", r.sha256.as_str().into()),
+        ],
     );
+    println!("{said}");
     Ok(())
 }

@@ -31,11 +31,15 @@ pub fn run(a: SampleArgs) -> anyhow::Result<()> {
     let format = if a.csv { SampleFormat::Csv } else { SampleFormat::Xlsx };
     let w = sample::generate(&rules, &cal, period, workers, format, &out, a.seed)?;
     let rows: Vec<String> = w.rows.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    println!(
-        "wrote {} ({} workers, {period}): {}",
-        out.display(),
-        workers,
-        rows.join(", ")
+    let said = crate::i18n::tr(
+        "sample-wrote",
+        &[
+            ("out", out.display().to_string().into()),
+            ("workers", workers.into()),
+            ("period", period.to_string().into()),
+            ("rows", rows.join(", ").into()),
+        ],
     );
+    println!("{said}");
     Ok(())
 }

@@ -43,7 +43,15 @@ pub fn run(a: TemplateArgs) -> anyhow::Result<()> {
             anyhow::anyhow!("{}: {e}", path.display())
         }
     })?;
-    println!("wrote {} ({} {})", path.display(), rules.meta.title, period.chinese());
+    let said = crate::i18n::tr(
+        "template-wrote",
+        &[
+            ("path", path.display().to_string().into()),
+            ("title", rules.meta.title.as_str().into()),
+            ("period", period.chinese().into()),
+        ],
+    );
+    println!("{said}");
     Ok(())
 }
 

@@ -14,18 +14,21 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
         for f in &found {
             println!("{f}");
         }
-        println!(
-            "{}: identical — {} {} re-run from its archived inputs and rule set ({} {}) gives the same bytes in all {} files",
-            dir.display(),
-            m.scheme,
-            m.period,
-            m.rules.name,
-            m.rules.version,
-            m.outputs.len()
+        let said = crate::i18n::tr(
+            "verify-identical",
+            &[
+                ("dir", dir.display().to_string().into()),
+                ("scheme", m.scheme.as_str().into()),
+                ("period", m.period.as_str().into()),
+                ("rules", format!("{} {}", m.rules.name, m.rules.version).into()),
+                ("files", m.outputs.len().into()),
+            ],
         );
+        println!("{said}");
         return Ok(());
     }
-    println!("{}: {differences} differences", dir.display());
+    let args = [("dir", dir.display().to_string().into()), ("count", differences.into())];
+    println!("{}", crate::i18n::tr("verify-differences", &args));
     for f in &found {
         println!("  {f}");
     }
