@@ -10,22 +10,7 @@ const PHONE: &str = "13912345678";
 const ID_CARD: &str = "32068219900101123X";
 const ACCOUNT: &str = "6228480300029000087";
 
-/// A sheet's rows as text (numbers as calamine shows them).
-fn sheet(book: &Path, name: &str) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> = open_workbook(book).unwrap_or_else(|e| panic!("{}: {e}", book.display()));
-    let range = wb.worksheet_range(name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
-}
+use common::sheet_text as sheet;
 
 /// Every part of a workbook, inflated, as one text.
 fn inflated(book: &Path) -> String {

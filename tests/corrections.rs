@@ -3,17 +3,8 @@
 //! corrected total, grade and pay, and the difference: 补发 or 扣回) and a bank file that pays
 //! only the differences; the approved run is never touched.
 mod common;
-use common::{gridscore, sheet_text, yangkou_copy};
+use common::{gridscore, sheet_text, yangkou_copy, YANGKOU_DECISIONS as DECISIONS};
 use std::path::Path;
-
-/// The committee's decisions after approval: one each of the kinds that move pay.
-const DECISIONS: &str = "编号,决定,项目,分值,扣分记录,理由,决定人,日期
-0101,免扣,not_logged,,巡查!178,系统故障经认定,镇考核组,2026-10-08
-0103,调整,民意测评,1,,申诉复核: 测评漏计一份,镇考核组,2026-10-08
-0306,撤销否决,,,,复查不属实,镇党委,2026-10-09
-0208,名额裁定,良好,,,集体讨论,镇党委,2026-10-09
-0101,调整,稿件录用奖励,-50,,重复计发,镇考核组,2026-10-09
-";
 
 /// Every file of a folder with its bytes, for "nothing changed".
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -35,8 +26,8 @@ fn walkdir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// An approved yangkou 2026Q3 in `<root>/yangkou-2026Q3`; returns its folder.
-fn approved(root: &Path) -> std::path::PathBuf {
+/// The shipped yangkou 2026Q3 scored into `<root>/yangkou-2026Q3`; returns its folder.
+fn scored(root: &Path) -> std::path::PathBuf {
     let input = root.join("in");
     yangkou_copy(&input, &[]);
     let run = root.join("yangkou-2026Q3");
@@ -47,12 +38,22 @@ fn approved(root: &Path) -> std::path::PathBuf {
         .arg(&run)
         .assert()
         .success();
+    run
+}
+
+fn approve(run: &Path) {
     gridscore()
         .arg("approve")
-        .arg(&run)
+        .arg(run)
         .args(["--by", "王主任"])
         .assert()
         .success();
+}
+
+/// That run, approved.
+fn approved(root: &Path) -> std::path::PathBuf {
+    let run = scored(root);
+    approve(&run);
     run
 }
 
@@ -154,12 +155,7 @@ fn issue20_a_correction_pays_exactly_the_difference_in_a_folder_of_its_own() {
     let v = gridscore().arg("verify").arg(&fix).assert().success();
     let v = String::from_utf8(v.get_output().stdout.clone()).unwrap();
     assert!(v.contains("identical"), "{v}");
-    gridscore()
-        .arg("approve")
-        .arg(&fix)
-        .args(["--by", "王主任"])
-        .assert()
-        .success();
+    approve(&fix);
     // A correction of the correction numbers on: 更正2, against the approved 更正1.
     correct(dir.path(), &fix, "编号,决定,项目,分值,扣分记录,理由,决定人,日期\n").success();
     let second = dir.path().join("yangkou-2026Q3-更正2");
@@ -175,26 +171,13 @@ fn issue20_a_correction_pays_exactly_the_difference_in_a_folder_of_its_own() {
 #[test]
 fn issue20_only_an_approved_run_of_the_same_scheme_and_period_is_corrected() {
     let dir = tempfile::tempdir().unwrap();
+    let run = scored(dir.path());
     let input = dir.path().join("in");
-    yangkou_copy(&input, &[]);
-    let run = dir.path().join("yangkou-2026Q3");
-    gridscore()
-        .args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "-q", "--input"])
-        .arg(&input)
-        .arg("--out")
-        .arg(&run)
-        .assert()
-        .success();
     let a = correct(dir.path(), &run, DECISIONS).code(2);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
     assert!(err.contains("is not approved") && err.contains("--force"), "{err}");
     assert!(!dir.path().join("yangkou-2026Q3-更正1").exists());
-    gridscore()
-        .arg("approve")
-        .arg(&run)
-        .args(["--by", "王主任"])
-        .assert()
-        .success();
+    approve(&run);
     let a = gridscore()
         .args(["month", "--scheme", "yangkou", "--period", "2026-07", "--input"])
         .arg(&input)

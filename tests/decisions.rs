@@ -3,18 +3,8 @@
 //! diff, 说明, the run summary); and a veto the rule set holds for confirmation, which grades
 //! the worker as not vetoed and holds the pay until a 确认否决 row confirms it.
 mod common;
-use common::{csv_rows, gridscore, sheet_text, yangkou_copy, Row};
+use common::{csv_rows, gridscore, sheet_text, yangkou_copy, Row, YANGKOU_DECISIONS as DECISIONS};
 use std::path::Path;
-
-/// One of each decision, on workers of the example whose numbers the yangkou tests compute by
-/// hand (tests/yangkou_quarter.rs).
-const DECISIONS: &str = "编号,决定,项目,分值,扣分记录,理由,决定人,日期
-0101,免扣,not_logged,,巡查!178,系统故障经认定,镇考核组,2026-10-08
-0103,调整,民意测评,1,,申诉复核: 测评漏计一份,镇考核组,2026-10-08
-0306,撤销否决,,,,复查不属实,镇党委,2026-10-09
-0208,名额裁定,良好,,,集体讨论,镇党委,2026-10-09
-0101,调整,稿件录用奖励,-50,,重复计发,镇考核组,2026-10-09
-";
 
 fn run(input: &Path, out: &Path, rules: Option<&Path>) -> String {
     let mut c = gridscore();

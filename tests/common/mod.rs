@@ -333,3 +333,13 @@ pub fn yangkou_copy(dir: &Path, extra: &[(&str, &str)]) {
         std::fs::write(dir.join(name), text).unwrap();
     }
 }
+
+/// A 决定 sheet for the shipped yangkou example: one of each decision, on workers whose numbers
+/// the yangkou tests compute by hand (tests/yangkou_quarter.rs).
+pub const YANGKOU_DECISIONS: &str = "编号,决定,项目,分值,扣分记录,理由,决定人,日期
+0101,免扣,not_logged,,巡查!178,系统故障经认定,镇考核组,2026-10-08
+0103,调整,民意测评,1,,申诉复核: 测评漏计一份,镇考核组,2026-10-08
+0306,撤销否决,,,,复查不属实,镇党委,2026-10-09
+0208,名额裁定,良好,,,集体讨论,镇党委,2026-10-09
+0101,调整,稿件录用奖励,-50,,重复计发,镇考核组,2026-10-09
+";
