@@ -100,9 +100,39 @@ pub fn resolve<'a>(inputs: &'a Inputs, rules: &RuleSet, graded: bool) -> (Vec<Ve
         .rows
         .iter()
         .map(|r| {
+            let mut made: Vec<Decided> = Vec::new();
             r.decisions
                 .iter()
                 .filter_map(|d| match what(d, rules, graded) {
+                    // The same ruling twice (a row copied, or two rulings of one tie for one
+                    // worker) would leave one unused and unexplained: the second is refused.
+                    // Adjustments may repeat (two appeals of one item add up).
+                    Ok(what)
+                        if !matches!(
+                            what,
+                            What::AdjustItem { .. } | What::AdjustTotal | What::AdjustPay { .. }
+                        ) =>
+                    {
+                        let same = |x: &Decided| match (x.what, what) {
+                            (What::Ruling { .. }, What::Ruling { .. }) => true,
+                            (a, b) => a == b,
+                        };
+                        if let Some(first) = made.iter().find(|x| same(x)) {
+                            problems.push(InputProblem {
+                                file: d.file.clone(),
+                                place: d.item_place.clone(),
+                                found: d.item.clone(),
+                                expected: format!(
+                                    "one {} of this worker for this, but {} already is one",
+                                    d.kind.label(),
+                                    first.row.src
+                                ),
+                            });
+                            return None;
+                        }
+                        made.push(Decided { row: d, what });
+                        Some(Decided { row: d, what })
+                    }
                     Ok(what) => Some(Decided { row: d, what }),
                     Err(expected) => {
                         problems.push(InputProblem {
