@@ -5,8 +5,9 @@
 //!
 //! Why Fluent rather than a table of our own: plural and argument handling, and a format
 //! translators know. What is localised so far: every subcommand's `--help`, the run summary,
-//! its notes and the input-error heading; the messages of individual problems (an input
-//! cell, a rule-set key) are still English with Chinese nouns, and are the next to move here.
+//! its notes, the input-error heading, the commands' result lines and the usage errors (exit
+//! 2); the messages of individual problems (an input cell, a rule-set key) are still English
+//! with Chinese nouns, and are the next to move here.
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::OnceLock;

@@ -10,16 +10,15 @@ use std::path::Path;
 pub fn run(dir: &Path, by: &str, note: &Option<String>) -> anyhow::Result<()> {
     let by = by.trim();
     if by.is_empty() {
-        return Err(UsageError("--by: the name of who approves, not blank".into()).into());
+        return Err(UsageError(crate::i18n::t("usage-by-blank")).into());
     }
     if let Some(a) = archive::read_approval(dir)? {
-        return Err(UsageError(format!(
-            "{} was approved already, by {} at {}",
-            dir.display(),
-            a.by,
-            a.at
-        ))
-        .into());
+        let args = [
+            ("dir", dir.display().to_string().into()),
+            ("by", a.by.as_str().into()),
+            ("at", a.at.as_str().into()),
+        ];
+        return Err(UsageError(crate::i18n::tr("usage-approved-already", &args)).into());
     }
     let (m, found) = super::verify::findings(dir)?;
     let differences: Vec<&String> = found.iter().filter(|f| !f.starts_with("note:")).collect();

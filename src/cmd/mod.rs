@@ -33,31 +33,24 @@ pub fn rule_set_on(
                 (Some(n), _) => n.clone(),
                 (None, [one]) => one.clone(),
                 (None, _) => {
-                    return Err(UsageError(format!(
-                        "{} holds rule sets of several schemes ({}); name one with --scheme",
-                        dir.display(),
-                        names.join(", ")
-                    ))
-                    .into())
+                    let args = [
+                        ("dir", dir.display().to_string().into()),
+                        ("names", names.join(", ").into()),
+                    ];
+                    return Err(UsageError(crate::i18n::tr("usage-several-schemes", &args)).into());
                 }
             };
             rules::version_on(versions, &name, day).map_err(usage_if_unknown)?
         }
         (Some(_), Some(file)) => {
-            return Err(UsageError(format!(
-                "name either --scheme or --rules {}, not both (--scheme picks a scheme among the files of a --rules folder)",
-                file.display()
-            ))
-            .into())
+            let args = [("file", file.display().to_string().into())];
+            return Err(UsageError(crate::i18n::tr("usage-scheme-and-rules", &args)).into());
         }
         (None, Some(file)) => rules::load_file(file)?,
         (Some(name), None) => rules::version_on(rules::builtin_all()?, name, day).map_err(usage_if_unknown)?,
         (None, None) => {
-            return Err(UsageError(format!(
-                "name a scheme with --scheme (built-in: {}) or a rule-set file with --rules",
-                rules::builtin_names().join(", ")
-            ))
-            .into())
+            let args = [("names", rules::builtin_names().join(", ").into())];
+            return Err(UsageError(crate::i18n::tr("usage-no-scheme", &args)).into());
         }
     };
     Ok(rules)
@@ -81,8 +74,9 @@ pub fn rule_set(scheme: &Option<String>, file: &Option<PathBuf>) -> anyhow::Resu
 pub fn input_period(rules: &rules::RuleSet, given: &Option<String>) -> anyhow::Result<crate::period::Period> {
     use crate::period::{Period, PeriodKind};
     match given {
-        Some(p) => Ok(Period::parse_any(p)
-            .ok_or_else(|| crate::cli::UsageError(format!("`{p}` is not a period like 2026Q3, 2026-07 or 2026")))?),
+        Some(p) => Ok(Period::parse_any(p).ok_or_else(|| {
+            crate::cli::UsageError(crate::i18n::tr("usage-not-a-period", &[("period", p.as_str().into())]))
+        })?),
         None => {
             let kind = rules.meta.periods.first().copied().unwrap_or(PeriodKind::Quarter);
             Ok(Period::last_completed(kind, chrono::Local::now().date_naive()))

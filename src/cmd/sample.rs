@@ -13,16 +13,16 @@ pub fn run(a: SampleArgs) -> anyhow::Result<()> {
     // A sample is written beside nothing: an existing folder with files in it may hold a
     // clerk's own input.xlsx, which a sample must never replace.
     if std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_some()) {
-        return Err(UsageError(format!(
-            "{} already holds files; give --out an empty or new folder",
-            out.display()
+        return Err(UsageError(crate::i18n::tr(
+            "usage-sample-not-empty",
+            &[("out", out.display().to_string().into())],
         ))
         .into());
     }
     let workers = sample::size_of(&a.size).ok_or_else(|| {
-        UsageError(format!(
-            "--size `{}`: town, county, province or a number of workers",
-            a.size
+        UsageError(crate::i18n::tr(
+            "usage-sample-size",
+            &[("size", a.size.as_str().into())],
         ))
     })?;
     let cal = Calendar::builtin(&rules.meta.calendar)

@@ -41,14 +41,13 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
     let rules = rule_set_on(&a.scheme, &a.rules, Some(period.last_day()))?;
     if !rules.defines(kind) {
         let defined: Vec<&str> = rules.meta.periods.iter().map(|p| p.name()).collect();
-        return Err(UsageError(format!(
-            "scheme {} ({}) defines no {} appraisal; it defines: {}",
-            rules.meta.name,
-            rules.meta.document,
-            kind.name(),
-            defined.join(", ")
-        ))
-        .into());
+        let args = [
+            ("scheme", rules.meta.name.as_str().into()),
+            ("document", rules.meta.document.as_str().into()),
+            ("kind", kind.name().into()),
+            ("defined", defined.join(", ").into()),
+        ];
+        return Err(UsageError(i18n::tr("usage-no-such-appraisal", &args)).into());
     }
     if period.last_day() < rules.meta.effective_from {
         anyhow::bail!(
@@ -104,11 +103,10 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
     });
     let history_from = match &a.history_from {
         // Any kind of period: a year run reads month runs from a month on.
-        Some(from) => Some(Period::parse_any(from).ok_or_else(|| {
-            UsageError(format!(
-                "--history-from: `{from}` is not a period like 2026-07, 2026Q3 or 2026"
-            ))
-        })?),
+        Some(from) => Some(
+            Period::parse_any(from)
+                .ok_or_else(|| UsageError(i18n::tr("usage-history-from", &[("period", from.as_str().into())])))?,
+        ),
         None => None,
     };
     // Without the flag, the first period this scheme was scored here, as an earlier run
@@ -213,11 +211,12 @@ fn refuse_overlap(out: &Path, inputs: &[PathBuf], named: bool) -> Result<(), Usa
         } else {
             continue;
         };
-        return Err(UsageError(format!(
-            "the output folder {} {what} the input {}; gridscore never writes where it reads: name an --out outside the inputs",
-            out.display(),
-            input.display()
-        )));
+        let args = [
+            ("out", out.display().to_string().into()),
+            ("how", what.into()),
+            ("input", input.display().to_string().into()),
+        ];
+        return Err(UsageError(i18n::tr("usage-out-overlaps", &args)));
     }
     Ok(())
 }

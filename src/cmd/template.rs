@@ -56,8 +56,8 @@ pub fn run(a: TemplateArgs) -> anyhow::Result<()> {
 }
 
 fn exists(path: &std::path::Path) -> UsageError {
-    UsageError(format!(
-        "{} already exists (it may hold what a clerk typed); give --out another folder",
-        path.display()
+    UsageError(crate::i18n::tr(
+        "usage-template-exists",
+        &[("path", path.display().to_string().into())],
     ))
 }
