@@ -114,3 +114,6 @@ usage-approved-already = { $dir } was approved already, by { $by } at { $at }
 usage-template-exists = { $path } already exists (it may hold what a clerk typed); give --out another folder
 usage-sample-not-empty = { $out } already holds files; give --out an empty or new folder
 usage-sample-size = --size `{ $size }`: town, county, province or a number of workers
+corrects-not-approved = { $run } is not approved: --corrects corrects an approved run (`gridscore approve`); a run not yet approved is scored again with --force instead
+corrects-manifest-changed = { $run }: { $manifest } is not the manifest that was approved
+usage-corrects-other-run = --corrects: { $run } is a run of { $was }; a correction is of the same scheme and period ({ $now })

@@ -107,3 +107,6 @@ usage-approved-already = { $dir } 已于 { $at } 由 { $by } 审批
 usage-template-exists = { $path } 已存在 (其中可能有已填的内容); 用 --out 指定别的文件夹
 usage-sample-not-empty = { $out } 中已有文件; 用 --out 指定空的或新的文件夹
 usage-sample-size = --size `{ $size }`: 应为 town、county、province 或人数
+corrects-not-approved = { $run } 尚未审批: --corrects 只更正已审批的结果 (`gridscore approve`); 未审批的结果直接加 --force 重新计算
+corrects-manifest-changed = { $run }: { $manifest } 已不是审批时的清单
+usage-corrects-other-run = --corrects: { $run } 是 { $was } 的结果; 更正须为同一方案、同一期间 ({ $now })

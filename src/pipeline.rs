@@ -230,13 +230,12 @@ impl ApprovedRun {
 pub fn approved_run(dir: &Path, shown: &str) -> anyhow::Result<ApprovedRun> {
     let manifest = archive::read(dir)?;
     let Some(approval) = archive::read_approval(dir)? else {
-        anyhow::bail!(
-            "{shown} is not approved: --corrects corrects an approved run (`gridscore approve`); a run not yet approved is scored again with --force instead"
-        );
+        anyhow::bail!("{}", crate::i18n::tr("corrects-not-approved", &[("run", shown.into())]));
     };
     let bytes = archive::read_file(dir, archive::MANIFEST)?;
     if crate::rules::sha256_hex(&bytes) != approval.manifest_sha256 {
-        anyhow::bail!("{shown}: {} is not the manifest that was approved", archive::MANIFEST);
+        let args = [("run", shown.into()), ("manifest", archive::MANIFEST.into())];
+        anyhow::bail!("{}", crate::i18n::tr("corrects-manifest-changed", &args));
     }
     let read = |name: &str| -> anyhow::Result<Option<Vec<u8>>> {
         match manifest.outputs.iter().find(|o| o.file == name) {

@@ -187,7 +187,7 @@ fn issue20_a_veto_held_for_confirmation_grades_the_worker_and_holds_the_pay_unti
     assert!(row.iter().any(|c| c.contains("待确认: 网格内发生五类事件")), "{row:?}");
     let payout = sheet_text(&out.join("payout-2026Q3.xlsx"), "发放表");
     let row = payout.iter().find(|r| r.iter().any(|c| c == "0205")).unwrap();
-    assert!(row.iter().any(|c| c.starts_with("暂缓发放: 否决待确认")), "{row:?}");
+    assert!(row.iter().any(|c| c == "暂缓发放 (否决待确认)"), "{row:?}");
     assert!(row.iter().any(|c| c == "600"), "优秀 600 yuan: {row:?}");
     let bank = out.join("bank-2026Q3.xlsx");
     let listed = sheet_text(&bank, "代发");

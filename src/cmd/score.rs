@@ -147,11 +147,12 @@ fn corrected_run(dir: &Path, scheme: &str, period: Period) -> anyhow::Result<cra
     let approved = crate::pipeline::approved_run(dir, &shown).map_err(|e| UsageError(format!("--corrects: {e:#}")))?;
     let m = &approved.manifest;
     if m.scheme != scheme || m.period != period.to_string() {
-        return Err(UsageError(format!(
-            "--corrects: {shown} is a run of {} {}; a correction is of the same scheme and period ({scheme} {period})",
-            m.scheme, m.period
-        ))
-        .into());
+        let args = [
+            ("run", shown.as_str().into()),
+            ("was", format!("{} {}", m.scheme, m.period).into()),
+            ("now", format!("{scheme} {period}").into()),
+        ];
+        return Err(UsageError(i18n::tr("usage-corrects-other-run", &args)).into());
     }
     Ok(approved)
 }

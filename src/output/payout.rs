@@ -109,7 +109,8 @@ fn payout_table<'a>(r: &Report<'a>, pays: &[&crate::rules::PayRule], t: String) 
         row.push(if s.pending.is_empty() {
             Cell::Blank
         } else {
-            Cell::text(format!("暂缓发放: 否决待确认 ({})", s.pending.join("；")))
+            // Short, so the sheet still prints one page wide: which veto is on 排名 and 明细.
+            Cell::text("暂缓发放 (否决待确认)")
         });
         row.push(Cell::Blank);
         rows.push(row);
