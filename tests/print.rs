@@ -464,3 +464,53 @@ fn issue20_a_correction_and_its_decisions_print_on_a4_with_nothing_over_anything
         assert!(seen.contains(words), "{words} not printed: {seen}");
     }
 }
+
+/// Issue #20: a payout with a payee held for a veto awaiting confirmation still prints one page
+/// wide — every page has the 姓名 and the 签字 columns (a 备注 listing the vetoes once pushed 签字
+/// onto pages of its own).
+#[test]
+fn issue20_a_payout_with_a_held_payee_prints_one_page_wide() {
+    if !clients() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/yangkou.toml")).unwrap();
+    let held = text.replace(
+        "measure = \"veto_incidents\"\n",
+        "measure = \"veto_incidents\"\nconfirm = true\n",
+    );
+    assert_ne!(held, text);
+    let rules = dir.path().join("held.toml");
+    std::fs::write(&rules, held).unwrap();
+    let run = dir.path().join("run");
+    gridscore()
+        .args([
+            "quarter",
+            "--period",
+            "2026Q3",
+            "-q",
+            "--input",
+            "examples/yangkou",
+            "--rules",
+        ])
+        .arg(&rules)
+        .arg("--out")
+        .arg(&run)
+        .assert()
+        .success();
+    let printed = print_all(&run, dir.path());
+    let (_, pages) = printed.iter().find(|(b, _)| b.starts_with("payout-")).unwrap();
+    let listing: Vec<&Page> = pages.iter().filter(|p| p.text().contains("编号")).collect();
+    assert!(
+        listing.iter().any(|p| p.text().contains("暂缓发放")),
+        "the held payee is marked"
+    );
+    for (n, p) in listing.iter().enumerate() {
+        let t = p.text();
+        assert!(
+            t.contains("姓名") && t.contains("签字"),
+            "发放表 page {}: not one page wide: {t}",
+            n + 1
+        );
+    }
+}
