@@ -117,3 +117,50 @@ usage-sample-size = --size `{ $size }`: town, county, province or a number of wo
 corrects-not-approved = { $run } is not approved: --corrects corrects an approved run (`gridscore approve`); a run not yet approved is scored again with --force instead
 corrects-manifest-changed = { $run }: { $manifest } is not the manifest that was approved
 usage-corrects-other-run = --corrects: { $run } is a run of { $was }; a correction is of the same scheme and period ({ $now })
+
+## Input problems: each names its cell; `expected` is what the cell should hold
+in-found-expected = found "{ $found }", expected { $expected }
+input-errors-more-in = { $count } in { $place }
+in-duplicate-id-costs = ; so rows of other sheets may name a worker this row was meant for: { $count ->
+        [1] this id is
+       *[other] these ids are
+    } not on the roster ({ $ids })
+in-unknown-rows = { $expected } — { $count } rows name it: { $places }
+in-alike-rows = { $count } rows ({ $places }): found { $found }; expected { $expected }
+in-out-of-period-hint-quarter = { " " }— in { $quarter }: run that period (--period { $quarter }, or one of its months), or give { $window }'s sheets
+in-out-of-period-hint = ; give { $window }'s sheets
+in-out-of-period-cause = the cause of all { $count } errors below: this { $period } run reads rows dated in { $window }, and every dated row lies outside it, from { $first } to { $last }{ $hint }
+in-decision-kind = a 决定: { $known }
+in-decision-points = the 分值 of a 调整: points (or yuan) to add, negative to take off
+in-decision-points-range = a 分值 other than 0, at most { $most } either way
+in-decision-points-blank = a blank 分值: only a 调整 adds points, not a { $kind }
+in-decision-exempt-item = the measure a 免扣 exempts (its id or label)
+in-decision-exempt-occurrence = the 扣分记录 a 免扣 exempts: its source row (巡查!17) or its date
+in-decision-ruling-grade = the grade a 名额裁定 gives the worker (one of the tie's grades)
+in-decision-occurrence-blank = a blank 扣分记录: only a 免扣 names one, not a { $kind }
+in-window-with-weeks = { $window } or the weeks it counts ({ $from } to { $to })
+in-date-within = a date within { $within } (the input period of this run)
+in-duplicate-id = a unique 编号; it is already used at { $first }
+in-unknown-worker-zero = { " " }(the roster has { $id }: was the leading zero lost when the cell became a number?)
+in-unknown-worker = a worker 编号 on the roster (花名册){ $hint }
+in-role = a role (岗位) the rule set declares: { $known }{ $hint }
+in-end-after-start = a 离岗日期 on or after the 到岗日期 { $start }
+in-amount = an amount from 0 to { $most }
+in-status-count = at most { $most } statuses in one cell
+in-status = statuses joined by 、 from: { $known }
+in-session = a session: 上午 (am) or 下午 (pm)
+in-hours = a number of hours from 0 to 24
+in-end-time = an end time (结束) after the start time (开始) { $start }
+in-did-you-mean = { " " }— did you mean { $near }?
+in-did-you-mean-many = { " " }— did you mean one of { $near }?
+in-type = a 类型 the rule set declares: { $known }{ $hint }
+in-level = a 级别 for { $event_type }: { $known }{ $hint }
+in-count = a whole number of occurrences from 0 to { $most } (blank means 1)
+in-type-amount = a 金额 from { $low } to { $high } for this 类型 (the rule set pays the row's own amount)
+in-survey-both = either a respondent's answers (知晓/覆盖/满意) or given rates (知晓率/覆盖率/满意率) on one row, not both
+in-indicator = an 指标 the rule set reads: { $known }
+in-numerator = a 分子 from 0 to the 分母, and a 分母 above 0
+in-rate-value = a rate: a 值 (95%, 0.95) or a 分子 and a 分母
+in-value-whole = a whole number of occurrences from 0 to { $most }
+in-value-number = a number from 0 to { $most }
+in-period = a period: a month 2026-07, a quarter 2026Q3 or a year 2026

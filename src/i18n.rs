@@ -60,8 +60,13 @@ pub fn set(lang: Lang) {
     let _ = LANG.set(lang);
 }
 
-/// The language in use (from the environment when nothing set it).
+/// The language in use (from the environment when nothing set it). The library's own unit
+/// tests read English, whatever the machine's locale, since they assert English texts; the
+/// Chinese ones are asserted through the binary (tests/language.rs).
 pub fn lang() -> Lang {
+    #[cfg(test)]
+    return *LANG.get_or_init(|| Lang::En);
+    #[cfg(not(test))]
     *LANG.get_or_init(Lang::from_env)
 }
 
@@ -100,6 +105,24 @@ pub fn tr_in(lang: Lang, id: &str, args: &[(&str, FluentValue)]) -> String {
     }
     let mut errors = Vec::new();
     b.format_pattern(pattern, Some(&fa), &mut errors).into_owned()
+}
+
+/// A message argument: its text as shown (numbers too, so a count or an amount is never
+/// regrouped or rounded by the formatter).
+pub fn arg(v: impl std::fmt::Display) -> FluentValue<'static> {
+    FluentValue::from(v.to_string())
+}
+
+/// `msg!("id")` or `msg!("id", name = value, …)`: the message in the language in use, each
+/// value shown with `Display`.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal) => {
+        $crate::i18n::t($id)
+    };
+    ($id:literal, $($k:ident = $v:expr),+ $(,)?) => {
+        $crate::i18n::tr($id, &[$((stringify!($k), $crate::i18n::arg($v))),+])
+    };
 }
 
 /// [`tr`] without arguments.
@@ -279,7 +302,7 @@ mod tests {
                     scan(&p, asked);
                 } else if p.extension().is_some_and(|x| x == "rs") {
                     let text = std::fs::read_to_string(&p).unwrap();
-                    for pat in ["i18n::t(", "i18n::tr("] {
+                    for pat in ["i18n::t(", "i18n::tr(", "msg!("] {
                         for piece in text.split(pat).skip(1) {
                             // A literal id, perhaps on the next line; a variable is checked
                             // where its literals are.

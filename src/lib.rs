@@ -5,6 +5,9 @@
 //! file per measure kind) turns each worker's records into values; `engine` scores, grades and
 //! pays them with traces, which `output` renders (workbooks, CSV). `cmd` holds one module per
 //! subcommand. The README's "Architecture" section draws the stages.
+// First, so that `msg!` is in scope in every module after it.
+#[macro_use]
+pub mod i18n;
 pub mod alloc;
 pub mod archive;
 pub mod batch;
@@ -16,7 +19,6 @@ pub mod columns;
 pub mod compare;
 pub mod digest;
 pub mod engine;
-pub mod i18n;
 pub mod input;
 pub mod interrupt;
 pub mod measure;

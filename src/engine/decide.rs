@@ -76,6 +76,7 @@ impl Decided<'_> {
             place: self.row.item_place.clone(),
             found: self.row.item.clone(),
             expected,
+            ..Default::default()
         }
     }
 }
@@ -127,6 +128,7 @@ pub fn resolve<'a>(inputs: &'a Inputs, rules: &RuleSet, graded: bool) -> (Vec<Ve
                                     d.kind.label(),
                                     first.row.src
                                 ),
+                                ..Default::default()
                             });
                             return None;
                         }
@@ -140,6 +142,7 @@ pub fn resolve<'a>(inputs: &'a Inputs, rules: &RuleSet, graded: bool) -> (Vec<Ve
                             place: d.item_place.clone(),
                             found: d.item.clone(),
                             expected,
+                            ..Default::default()
                         });
                         None
                     }
@@ -298,6 +301,7 @@ pub fn exempt(
                     "an occurrence of {} ({}) for this worker{sheet_hint}: none is at {at}",
                     m.label, m.id
                 ),
+                ..Default::default()
             });
             continue;
         }

@@ -297,6 +297,7 @@ fn score_workers(
             place: String::new(),
             found: None,
             expected: "a scoring pass that completes (an internal error: please report it with the inputs)".into(),
+            ..Default::default()
         }]));
     }
     Ok(scored)
@@ -606,7 +607,7 @@ fn missing_months(
                     "a year's inputs: rule set {} counts the year month by month, and no sheet has a row in {}: these months would be scored as months of nothing done; give the whole year's sheets",
                     rules.meta.name,
                     empty.join(", ")
-                ),
+                ), ..Default::default()
             });
         } else if year {
             warnings.push(format!(

@@ -284,6 +284,7 @@ fn param_value(p: &Param, problems: &mut Vec<InputProblem>) -> Option<Decimal> {
             place: p.place.clone(),
             found: Some(p.value.clone()),
             expected: format!("a number for the parameter {}", p.name),
+            ..Default::default()
         });
     }
     v
@@ -299,6 +300,7 @@ fn one_param<'a>(found: Vec<&'a Param>, problems: &mut Vec<InputProblem>) -> Opt
                 "one row for the parameter {} in this period (another is at {})",
                 found[1].name, found[0].place
             ),
+            ..Default::default()
         });
     }
     found.first().copied()
@@ -319,6 +321,7 @@ pub(super) fn run_param(
             place: "参数".into(),
             found: None,
             expected: format!("a row 名称 = {name}, 月份 = {period} in the 参数 sheet: {needed_by} needs it"),
+            ..Default::default()
         });
         return None;
     };
@@ -334,6 +337,7 @@ pub(super) fn run_param(
             place: p.place.clone(),
             found: Some(p.value.clone()),
             expected: format!("{expected} for the parameter {name}"),
+            ..Default::default()
         });
         return None;
     }
@@ -356,6 +360,7 @@ pub(super) fn count_param(
             place: p.place.clone(),
             found: Some(p.value.clone()),
             expected: format!("a whole number of places for {name}"),
+            ..Default::default()
         });
         return None;
     }

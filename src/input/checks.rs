@@ -33,6 +33,7 @@ fn assigned_cases(rows: &WorkerRows, plan: &ReadPlan, file: &str, problems: &mut
             place: e.src.to_string(),
             found: Some(format!("事件编号 {} with a blank 交办时间", e.event_id)),
             expected: "a 交办时间 (assigned at) for an assigned case, so its deadlines can be checked".into(),
+            ..Default::default()
         });
     }
 }
@@ -48,6 +49,7 @@ fn indicators(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, proble
                 place: found[1].src.to_string(),
                 found: Some(format!("a second row 指标 = {name} for {}", w.id)),
                 expected: format!("one row per subject and 指标 (the first is at {})", found[0].src),
+                ..Default::default()
             });
         }
         if found.is_empty() && *mode != IndicatorMode::Count {
@@ -56,6 +58,7 @@ fn indicators(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, proble
                 place: "指标".into(),
                 found: Some(format!("no row 指标 = {name} for {} {}", w.id, w.name)),
                 expected: "a row for every subject and every 指标 the rule set reads as a rate or a number".into(),
+                ..Default::default()
             });
         }
     }
@@ -74,6 +77,7 @@ fn given_rates(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, probl
                     "one given rate per worker and period (the first is at {})",
                     given[0].src
                 ),
+                ..Default::default()
             });
         }
     }
@@ -91,6 +95,7 @@ fn subsidy(w: &Worker, plan: &ReadPlan, file: &str, problems: &mut Vec<InputProb
                 place: w.src.to_string(),
                 found: Some(format!("{} {} with a blank 月补贴", w.id, w.name)),
                 expected: format!("a 月补贴 (monthly subsidy): pay rule {label} pays from it"),
+                ..Default::default()
             });
         }
     }

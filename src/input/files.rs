@@ -29,6 +29,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<InputProblem>> {
             place: String::new(),
             found: None,
             expected,
+            ..Default::default()
         };
         match std::fs::metadata(p) {
             Err(e) => problems.push(prob(format!("cannot read it: {e}"))),
@@ -203,6 +204,7 @@ impl Lazy {
                 place: String::new(),
                 found: None,
                 expected: expected.clone(),
+                ..Default::default()
             }),
         }
     }
@@ -234,6 +236,7 @@ pub(super) fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
         place: String::new(),
         found: None,
         expected,
+        ..Default::default()
     };
     let e = ext_of(path);
     if is_extract(path) {
@@ -296,6 +299,7 @@ pub(super) fn guarded<T>(file: &str, f: impl FnOnce() -> Result<T, InputProblem>
             expected:
                 "an undamaged workbook: the reader failed on this file's contents; open it in Excel and save it again"
                     .into(),
+            ..Default::default()
         }),
     }
 }
@@ -330,7 +334,7 @@ pub(super) fn csv_body<'a>(bytes: &'a [u8], display: &str) -> Result<&'a [u8], I
             expected: format!(
                 "UTF-8 text; byte {} is not UTF-8 — the file is probably GBK (what Excel's plain \"CSV\" writes on a Chinese Windows); save it as \"CSV UTF-8\"",
                 e.valid_up_to() + 1
-            ),
+            ), ..Default::default()
         });
     }
     Ok(body)

@@ -2,7 +2,7 @@
 //! naming a worker not on the roster are one line per id with their rows as ranges, a 编号
 //! used twice on the roster comes first with the ids it may have cost, and a ledger whose every
 //! row lies in another period is said in one line.
-use super::problem::InputProblem;
+use super::problem::{InputProblem, ProblemKind};
 use super::*;
 
 /// Rows naming a worker not on the roster, one line per id, with its rows as ranges
@@ -10,34 +10,25 @@ use super::*;
 /// the roster — the likeliest cause (the worker whose id was overwritten) — shown first, with
 /// the ids it may have cost.
 pub(super) fn grouped_unknown_workers(problems: Vec<InputProblem>) -> Vec<InputProblem> {
-    const UNKNOWN: &str = "a worker 编号 on the roster";
     let mut by_id: BTreeMap<String, Vec<InputProblem>> = BTreeMap::new();
     let mut rest = Vec::new();
     for p in problems {
         match &p.found {
-            Some(id) if p.expected.starts_with(UNKNOWN) => by_id.entry(id.clone()).or_default().push(p),
+            Some(id) if p.kind == ProblemKind::UnknownWorker => by_id.entry(id.clone()).or_default().push(p),
             _ => rest.push(p),
         }
     }
     let unknown_ids: Vec<String> = by_id.keys().cloned().collect();
     let mut out: Vec<InputProblem> = Vec::new();
     // The roster's duplicated ids first: the cause.
-    let (dups, others): (Vec<InputProblem>, Vec<InputProblem>) = rest
-        .into_iter()
-        .partition(|p| p.expected.starts_with("a unique 编号; it is already used at 花名册"));
+    let (dups, others): (Vec<InputProblem>, Vec<InputProblem>) =
+        rest.into_iter().partition(|p| p.kind == ProblemKind::DuplicateId);
     for mut d in dups {
         if !unknown_ids.is_empty() {
             let shown: Vec<&str> = unknown_ids.iter().take(5).map(String::as_str).collect();
-            d.expected.push_str(&format!(
-                "; so rows of other sheets may name a worker this row was meant for: {} not on the roster ({}{})",
-                if unknown_ids.len() == 1 {
-                    "this id is"
-                } else {
-                    "these ids are"
-                },
-                shown.join(", "),
-                if unknown_ids.len() > 5 { ", …" } else { "" }
-            ));
+            let ids = format!("{}{}", shown.join(", "), if unknown_ids.len() > 5 { ", …" } else { "" });
+            d.expected
+                .push_str(&msg!("in-duplicate-id-costs", count = unknown_ids.len(), ids = ids));
         }
         out.push(d);
     }
@@ -54,14 +45,19 @@ pub(super) fn grouped_unknown_workers(problems: Vec<InputProblem>) -> Vec<InputP
             file: first.file.clone(),
             place: String::new(),
             found: first.found.clone(),
-            expected: format!("{} — {n} rows name it: {}", first.expected, ranges(&places)),
+            expected: msg!(
+                "in-unknown-rows",
+                expected = &first.expected,
+                count = n,
+                places = ranges(&places)
+            ),
+            kind: ProblemKind::UnknownWorker,
+            rows: n,
         });
     }
     out.sort();
     // The duplicates (the cause) stay in front.
-    let (mut front, back): (Vec<_>, Vec<_>) = out
-        .into_iter()
-        .partition(|p| p.expected.starts_with("a unique 编号; it is already used at 花名册"));
+    let (mut front, back): (Vec<_>, Vec<_>) = out.into_iter().partition(|p| p.kind == ProblemKind::DuplicateId);
     front.extend(back);
     front
 }
@@ -126,12 +122,15 @@ pub(super) fn grouped_alike(problems: Vec<InputProblem>) -> Vec<InputProblem> {
             file: first.file.clone(),
             place: first.place.clone(),
             found: None,
-            expected: format!(
-                "{n} rows ({}): found {}{more}; expected {}",
-                ranges(&places),
-                examples.join(", "),
-                first.expected
+            expected: msg!(
+                "in-alike-rows",
+                count = n,
+                places = ranges(&places),
+                found = format!("{}{more}", examples.join(", ")),
+                expected = &first.expected
             ),
+            kind: first.kind,
+            rows: n,
         });
     }
     out
@@ -170,8 +169,7 @@ pub(super) fn ranges(places: &[&str]) -> String {
 /// the wrong `--period`), one line that says so first, naming where the data is: thousands of
 /// "a date within 2026Q4" are one mistake.
 pub(super) fn all_out_of_period(problems: &[InputProblem], period: Period) -> Option<InputProblem> {
-    const SAID: &str = "(the input period of this run)";
-    if problems.len() < 2 || !problems.iter().all(|p| p.expected.contains(SAID)) {
+    if problems.len() < 2 || !problems.iter().all(|p| p.kind == ProblemKind::OutOfPeriod) {
         return None;
     }
     let dates: Vec<chrono::NaiveDate> = problems
@@ -188,19 +186,21 @@ pub(super) fn all_out_of_period(problems: &[InputProblem], period: Period) -> Op
     let same_quarter = of.is_some_and(|q| q.contains(*last));
     let window = period.input_window();
     let hint = match of {
-        Some(q) if same_quarter => {
-            format!(" — in {q}: run that period (--period {q}, or one of its months), or give {window}'s sheets")
-        }
-        _ => format!("; give {window}'s sheets"),
+        Some(q) if same_quarter => msg!("in-out-of-period-hint-quarter", quarter = q, window = window),
+        _ => msg!("in-out-of-period-hint", window = window),
     };
     Some(InputProblem {
-        file: String::new(),
-        place: String::new(),
-        found: None,
-        expected: format!(
-            "the cause of all {} errors below: this {period} run reads rows dated in {window}, and every dated row lies outside it, from {first} to {last}{hint}",
-            problems.len()
+        expected: msg!(
+            "in-out-of-period-cause",
+            count = problems.len(),
+            period = period,
+            window = window,
+            first = first,
+            last = last,
+            hint = hint
         ),
+        kind: ProblemKind::Cause,
+        ..Default::default()
     })
 }
 
@@ -214,6 +214,7 @@ mod tests {
             place: place.into(),
             found: Some(found.into()),
             expected: expected.into(),
+            ..Default::default()
         }
     }
 

@@ -122,6 +122,7 @@ pub(super) fn run_job<'a>(
         place: job.spec.label().to_string(),
         found: None,
         expected,
+        ..Default::default()
     };
     let mut problems = Vec::new();
     let parsed = match (src, &job.sheet) {

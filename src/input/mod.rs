@@ -212,6 +212,7 @@ fn too_long(cells: &[Data], r: u32, file: &str, spec: &SheetSpec, p: &mut Vec<In
                     place: format!("{}!{}", spec.label(), table::cell_name(r, c as u32)),
                     found: Some(format!("a text of {} characters", s.chars().count())),
                     expected: format!("a cell of at most {} characters (Excel's limit)", xlsx::MAX_CELL_CHARS),
+                    ..Default::default()
                 });
             }
         }
@@ -236,6 +237,7 @@ fn read_sheet(
         place: spec.label().to_string(),
         found: None,
         expected: e,
+        ..Default::default()
     };
     let mut first: Vec<(u32, Vec<Data>)> = Vec::new();
     while let Some((r, cells)) = src.next_row().map_err(fail)? {
@@ -250,6 +252,7 @@ fn read_sheet(
         place: spec.label().to_string(),
         found: None,
         expected: format!("a run folder the sheet can be archived into (cannot write its copy: {e})"),
+        ..Default::default()
     };
     let mut extract = match (ctx.keep, first.iter().find(|(r, _)| *r == header.row)) {
         (Some(sink), Some((_, cells))) => Some(extract::Writer::new(
@@ -285,7 +288,7 @@ fn read_sheet(
                 found: None,
                 expected: format!(
                     "a roster of at most {MAX_SUBJECTS} subjects, what one run scores (its workbooks and memory are sized for it); this one has more: split the run, by village or by township"
-                ),
+                ), ..Default::default()
             });
         }
         too_long(cells, r, file, spec, p);
@@ -354,6 +357,7 @@ pub fn load_with(
                         place: String::new(),
                         found: Some(name.to_string()),
                         expected: format!("an archived sheet named after its sheet (花名册{})", extract::SUFFIX),
+                        ..Default::default()
                     }),
                 }
             }
@@ -376,6 +380,7 @@ pub fn load_with(
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
+                        ..Default::default()
                     }),
                 }
             }
@@ -387,6 +392,7 @@ pub fn load_with(
                         place: String::new(),
                         found: None,
                         expected,
+                        ..Default::default()
                     })
             }) {
                 Err(p) => problems.push(p),
@@ -411,6 +417,7 @@ pub fn load_with(
                         "one sheet {} across the inputs, but {other} has one too; remove one of them",
                         spec.label()
                     ),
+                    ..Default::default()
                 });
                 continue;
             }
@@ -442,6 +449,7 @@ pub fn load_with(
                         sheet_lists.join("; ")
                     }
                 ),
+                ..Default::default()
             });
         }
     }
@@ -520,6 +528,7 @@ pub fn load_with(
             place: String::new(),
             found: None,
             expected: "input files that hash (an internal error)".into(),
+            ..Default::default()
         }])
     })?;
     for ((file, src), h) in sources.iter_mut().zip(hashes) {
@@ -596,6 +605,7 @@ fn internal(what: &str) -> InputProblem {
         place: String::new(),
         found: None,
         expected: format!("{what} (an internal error)"),
+        ..Default::default()
     }
 }
 
@@ -660,6 +670,7 @@ fn resolve(
                     place: format!("{}", record.src),
                     found: Some(record.event_id.clone()),
                     expected,
+                    ..Default::default()
                 });
                 continue;
             }

@@ -2,13 +2,33 @@
 //! expected. A run collects all of them, reports them, and writes nothing.
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InputProblem {
     pub file: String,
     /// `考勤!C17`, a sheet name, or empty for a whole-file problem.
     pub place: String,
     pub found: Option<String>,
+    /// What the cell should hold, in the language in use.
     pub expected: String,
+    /// What the grouping of causes and consequences needs to know, whatever the language.
+    pub kind: ProblemKind,
+    /// How many rows the problem stands for when it groups alike rows (0 or 1: itself).
+    pub rows: usize,
+}
+
+/// The problems the report groups or puts first ([`super::grouping`]); the rest are `Other`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProblemKind {
+    #[default]
+    Other,
+    /// A row naming a worker 编号 the roster does not have.
+    UnknownWorker,
+    /// A roster 编号 used a second time: the likeliest cause of unknown workers.
+    DuplicateId,
+    /// A row dated outside the run's input window.
+    OutOfPeriod,
+    /// The one line saying every dated row lies in another period: it stands for no row.
+    Cause,
 }
 
 /// A place as a clerk reads down a sheet: the sheet, then the row as a number (考勤!B9 before
@@ -60,7 +80,14 @@ impl fmt::Display for InputProblem {
             write!(f, "{} ({}): ", self.place, self.file)?;
         }
         match &self.found {
-            Some(v) => write!(f, "found \"{}\", expected {}", super::cell::escaped(v), self.expected),
+            Some(v) => {
+                let found = super::cell::escaped(v);
+                write!(
+                    f,
+                    "{}",
+                    msg!("in-found-expected", found = found, expected = &self.expected)
+                )
+            }
             None => write!(f, "{}", self.expected),
         }
     }
@@ -76,17 +103,7 @@ pub const LISTED: usize = 200;
 /// How many rows a problem stands for: the count of one that groups alike rows
 /// (`9810 rows (事件!D2–D9811): …`), else 1.
 fn rows_of(p: &InputProblem) -> usize {
-    let alike = p
-        .expected
-        .split_once(" rows (")
-        .and_then(|(n, _)| n.parse::<usize>().ok());
-    // A worker not on the roster: `… — 213 rows name it: …`.
-    let unknown = p
-        .expected
-        .split_once(" rows name it")
-        .and_then(|(left, _)| left.rsplit(' ').next())
-        .and_then(|n| n.parse::<usize>().ok());
-    alike.or(unknown).unwrap_or(1)
+    p.rows.max(1)
 }
 
 impl fmt::Display for InputErrors {
@@ -96,7 +113,7 @@ impl fmt::Display for InputErrors {
         let rows: usize = self
             .0
             .iter()
-            .filter(|p| !p.place.is_empty() || !p.file.is_empty())
+            .filter(|p| p.kind != ProblemKind::Cause)
             .map(rows_of)
             .sum();
         use crate::i18n;
@@ -118,7 +135,7 @@ impl fmt::Display for InputErrors {
             let more = crate::i18n::tr("input-errors-more", &[("count", (n - LISTED).into())]);
             write!(f, "\n  {more}")?;
             for (k, c) in by_place {
-                write!(f, "\n    {c} in {k}")?;
+                write!(f, "\n    {}", msg!("input-errors-more-in", count = c, place = k))?;
             }
         }
         Ok(())
@@ -134,7 +151,7 @@ mod tests {
             file: "台账.xlsx".into(),
             place: place.into(),
             found: None,
-            expected: String::new(),
+            ..Default::default()
         }
     }
 

@@ -254,7 +254,7 @@ pub fn decisions(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Reso
     let kind = row.require("kind", cell::text, p).and_then(|t| {
         let k = DecisionKind::parse(&t);
         if k.is_none() {
-            p.push(row.problem("kind", format!("a 决定: {}", DecisionKind::known())));
+            p.push(row.problem("kind", msg!("in-decision-kind", known = DecisionKind::known())));
         }
         k
     });
@@ -272,39 +272,25 @@ pub fn decisions(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Reso
     let before = p.len();
     match kind {
         DecisionKind::Adjust => match points {
-            None => p.push(row.problem(
-                "points",
-                "the 分值 of a 调整: points (or yuan) to add, negative to take off",
-            )),
-            Some(v) if v.is_zero() || v.abs() > Decimal::from(MAX_AMOUNT) => p.push(row.problem(
-                "points",
-                format!("a 分值 other than 0, at most {MAX_AMOUNT} either way"),
-            )),
+            None => p.push(row.problem("points", msg!("in-decision-points"))),
+            Some(v) if v.is_zero() || v.abs() > Decimal::from(MAX_AMOUNT) => {
+                p.push(row.problem("points", msg!("in-decision-points-range", most = MAX_AMOUNT)))
+            }
             Some(_) => {}
         },
-        _ if points.is_some() => p.push(row.problem(
-            "points",
-            format!("a blank 分值: only a 调整 adds points, not a {}", kind.label()),
-        )),
+        _ if points.is_some() => p.push(row.problem("points", msg!("in-decision-points-blank", kind = kind.label()))),
         _ => {}
     }
     match kind {
-        DecisionKind::Exempt if item.is_none() => {
-            p.push(row.problem("item", "the measure a 免扣 exempts (its id or label)"))
+        DecisionKind::Exempt if item.is_none() => p.push(row.problem("item", msg!("in-decision-exempt-item"))),
+        DecisionKind::Exempt if occurrence.is_none() => {
+            p.push(row.problem("occurrence", msg!("in-decision-exempt-occurrence")))
         }
-        DecisionKind::Exempt if occurrence.is_none() => p.push(row.problem(
-            "occurrence",
-            "the 扣分记录 a 免扣 exempts: its source row (巡查!17) or its date",
-        )),
-        DecisionKind::QuotaRuling if item.is_none() => p.push(row.problem(
-            "item",
-            "the grade a 名额裁定 gives the worker (one of the tie's grades)",
-        )),
+        DecisionKind::QuotaRuling if item.is_none() => p.push(row.problem("item", msg!("in-decision-ruling-grade"))),
         DecisionKind::Exempt => {}
-        _ if occurrence.is_some() => p.push(row.problem(
-            "occurrence",
-            format!("a blank 扣分记录: only a 免扣 names one, not a {}", kind.label()),
-        )),
+        _ if occurrence.is_some() => {
+            p.push(row.problem("occurrence", msg!("in-decision-occurrence-blank", kind = kind.label())))
+        }
         _ => {}
     }
     if p.len() != before {
@@ -361,16 +347,18 @@ impl Ctx<'_> {
         if !self.window.contains(d) && !self.reached(d) {
             let within = match self.reach {
                 Some((a, b)) if a < self.window.first_day() || b > self.window.last_day() => {
-                    format!(
-                        "{} or the weeks it counts ({} to {})",
-                        self.window,
-                        a.min(self.window.first_day()),
-                        b.max(self.window.last_day())
+                    msg!(
+                        "in-window-with-weeks",
+                        window = self.window,
+                        from = a.min(self.window.first_day()),
+                        to = b.max(self.window.last_day())
                     )
                 }
                 _ => self.window.to_string(),
             };
-            problems.push(row.problem("date", format!("a date within {within} (the input period of this run)")));
+            let mut problem = row.problem("date", msg!("in-date-within", within = within));
+            problem.kind = super::problem::ProblemKind::OutOfPeriod;
+            problems.push(problem);
             return None;
         }
         Some(d)
@@ -413,7 +401,9 @@ impl Roster {
                     file: file.to_string(),
                     place: format!("{}", w.src),
                     found: Some(w.id.clone()),
-                    expected: format!("a unique 编号; it is already used at {}", workers[first].src),
+                    expected: msg!("in-duplicate-id", first = workers[first].src),
+                    kind: super::problem::ProblemKind::DuplicateId,
+                    rows: 1,
                 }),
                 None => {
                     index.insert(w.id.clone(), i);
@@ -450,7 +440,7 @@ impl Roster {
             });
             unzeroed
                 .get(id.trim_start_matches('0'))
-                .map(|k| format!(" (the roster has {k}: was the leading zero lost when the cell became a number?)"))
+                .map(|k| msg!("in-unknown-worker-zero", id = k))
                 .unwrap_or_default()
         } else {
             String::new()
@@ -459,7 +449,9 @@ impl Roster {
             file,
             place,
             found: Some(id.to_string()),
-            expected: format!("a worker 编号 on the roster (花名册){hint}"),
+            expected: msg!("in-unknown-worker", hint = hint),
+            kind: super::problem::ProblemKind::UnknownWorker,
+            rows: 1,
         }
     }
 }
@@ -549,11 +541,7 @@ pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Wor
             let known: Vec<&str> = ctx.plan.roles.iter().map(|r| r.label.as_str()).collect();
             p.push(row.problem(
                 "role",
-                format!(
-                    "a role (岗位) the rule set declares: {}{}",
-                    known.join(", "),
-                    did_you_mean(r, &known)
-                ),
+                msg!("in-role", known = known.join(", "), hint = did_you_mean(r, &known)),
             ));
         }
         i
@@ -562,12 +550,12 @@ pub fn roster(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Vec<Wor
     let end = row.read("end", cell::date, p);
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            p.push(row.problem("end", format!("a 离岗日期 on or after the 到岗日期 {s}")));
+            p.push(row.problem("end", msg!("in-end-after-start", start = s)));
         }
     }
     let monthly_subsidy = row.read("monthly_subsidy", cell::decimal, p);
     if monthly_subsidy.is_some_and(|m| m < Decimal::ZERO || m > Decimal::from(MAX_AMOUNT)) {
-        p.push(row.problem("monthly_subsidy", format!("an amount from 0 to {MAX_AMOUNT}")));
+        p.push(row.problem("monthly_subsidy", msg!("in-amount", most = MAX_AMOUNT)));
     }
     let w = Worker {
         id: id.unwrap_or_default(),
@@ -598,11 +586,11 @@ fn statuses(row: &Row, p: &mut Vec<InputProblem>) -> Option<StatusList> {
             Some(s) if out.push(s) => {}
             Some(_) => {
                 let most = StatusList::MAX;
-                p.push(row.problem("status", format!("at most {most} statuses in one cell")));
+                p.push(row.problem("status", msg!("in-status-count", most = most)));
                 return None;
             }
             None => {
-                p.push(row.problem("status", format!("statuses joined by 、 from: {}", Status::known())));
+                p.push(row.problem("status", msg!("in-status", known = Status::known())));
                 return None;
             }
         }
@@ -636,7 +624,7 @@ pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolve
     let session = row.require("session", cell::text_ref, p).and_then(|s| {
         let v = Session::parse(&s);
         if v.is_none() {
-            p.push(row.problem("session", "a session: 上午 (am) or 下午 (pm)"));
+            p.push(row.problem("session", msg!("in-session")));
         }
         v
     });
@@ -644,11 +632,11 @@ pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolve
     let end = row.read("end", cell::time, p);
     let hours = row.read("hours", cell::decimal, p);
     if hours.is_some_and(|h| h < Decimal::ZERO || h > Decimal::from(24)) {
-        p.push(row.problem("hours", "a number of hours from 0 to 24"));
+        p.push(row.problem("hours", msg!("in-hours")));
     }
     let seconds = match (start, end) {
         (Some(s), Some(e)) if e < s => {
-            p.push(row.problem("end", format!("an end time (结束) after the start time (开始) {s}")));
+            p.push(row.problem("end", msg!("in-end-time", start = s)));
             None
         }
         (Some(s), Some(e)) => Some(Decimal::from((e - s).num_seconds())),
@@ -676,8 +664,8 @@ fn did_you_mean(found: &str, known: &[&str]) -> String {
     let near = super::table::near_misses(found, known.iter().copied());
     match near.as_slice() {
         [] => String::new(),
-        [one] => format!(" — did you mean {one}?"),
-        many => format!(" — did you mean one of {}?", many.join("、")),
+        [one] => msg!("in-did-you-mean", near = one),
+        many => msg!("in-did-you-mean-many", near = many.join("、")),
     }
 }
 
@@ -690,11 +678,7 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
             let known: Vec<&str> = ctx.plan.event_types.iter().map(|e| e.name.as_str()).collect();
             p.push(row.problem(
                 "type",
-                format!(
-                    "a 类型 the rule set declares: {}{}",
-                    known.join("、"),
-                    did_you_mean(&ty, &known)
-                ),
+                msg!("in-type", known = known.join("、"), hint = did_you_mean(&ty, &known)),
             ));
         }
         i
@@ -707,7 +691,15 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
             _ => {
                 let levels: Vec<&str> = et.levels.iter().map(String::as_str).collect();
                 let hint = level.as_deref().map(|l| did_you_mean(l, &levels)).unwrap_or_default();
-                p.push(row.problem("level", format!("a 级别 for {}: {}{hint}", et.name, levels.join("、"))));
+                p.push(row.problem(
+                    "level",
+                    msg!(
+                        "in-level",
+                        event_type = &et.name,
+                        known = levels.join("、"),
+                        hint = hint
+                    ),
+                ));
                 None
             }
         },
@@ -715,14 +707,11 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
     };
     let count = row.read("count", cell::decimal, p).unwrap_or(Decimal::ONE);
     if count < Decimal::ZERO || !count.fract().is_zero() || count > Decimal::from(MAX_COUNT) {
-        p.push(row.problem(
-            "count",
-            format!("a whole number of occurrences from 0 to {MAX_COUNT} (blank means 1)"),
-        ));
+        p.push(row.problem("count", msg!("in-count", most = MAX_COUNT)));
     }
     let amount = row.read("amount", cell::decimal, p);
     if amount.is_some_and(|a| a < Decimal::ZERO || a > Decimal::from(MAX_AMOUNT)) {
-        p.push(row.problem("amount", format!("an amount from 0 to {MAX_AMOUNT}")));
+        p.push(row.problem("amount", msg!("in-amount", most = MAX_AMOUNT)));
     }
     // Read every cell before deciding, so that all of a row's problems are reported.
     let valid = row.read("valid", cell::yes_no, p).unwrap_or(true);
@@ -732,10 +721,10 @@ pub fn events(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Keyed<E
             Some(a) if a >= lo && a <= hi => {}
             _ => p.push(row.problem(
                 "amount",
-                format!(
-                    "a 金额 from {} to {} for this 类型 (the rule set pays the row's own amount)",
-                    crate::num::show(lo),
-                    crate::num::show(hi)
+                msg!(
+                    "in-type-amount",
+                    low = crate::num::show(lo),
+                    high = crate::num::show(hi)
                 ),
             )),
         }
@@ -785,10 +774,7 @@ pub fn survey(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolve
         row.read("satisfied_rate", cell::rate, p),
     ];
     if answers.iter().any(Option::is_some) && rates.iter().any(Option::is_some) {
-        p.push(row.problem(
-            "id",
-            "either a respondent's answers (知晓/覆盖/满意) or given rates (知晓率/覆盖率/满意率) on one row, not both",
-        ));
+        p.push(row.problem("id", msg!("in-survey-both")));
     }
     if let (Some(id), Some(true)) = (id, in_period) {
         out.push(
@@ -812,7 +798,7 @@ pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Res
         let m = ctx.plan.indicator_mode(n);
         if m.is_none() {
             let known = ctx.plan.indicator_names();
-            p.push(row.problem("indicator", format!("an 指标 the rule set reads: {}", known.join("、"))));
+            p.push(row.problem("indicator", msg!("in-indicator", known = known.join("、"))));
         }
         m
     });
@@ -826,11 +812,11 @@ pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Res
                 match (num, den) {
                     (Some(n), Some(d)) if d > Decimal::ZERO && n >= Decimal::ZERO && n <= d => Some(n / d),
                     (Some(_), Some(_)) => {
-                        p.push(row.problem("numerator", "a 分子 from 0 to the 分母, and a 分母 above 0"));
+                        p.push(row.problem("numerator", msg!("in-numerator")));
                         None
                     }
                     _ => {
-                        p.push(row.problem("value", "a rate: a 值 (95%, 0.95) or a 分子 and a 分母"));
+                        p.push(row.problem("value", msg!("in-rate-value")));
                         None
                     }
                 }
@@ -842,11 +828,11 @@ pub fn indicators(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Res
             match v {
                 Some(x) if x < Decimal::ZERO || x > Decimal::from(MAX_AMOUNT) || (whole && !x.fract().is_zero()) => {
                     let what = if whole {
-                        "a whole number of occurrences"
+                        msg!("in-value-whole", most = MAX_AMOUNT)
                     } else {
-                        "a number"
+                        msg!("in-value-number", most = MAX_AMOUNT)
                     };
-                    p.push(row.problem("value", format!("{what} from 0 to {MAX_AMOUNT}")));
+                    p.push(row.problem("value", what));
                     None
                 }
                 v => v,
@@ -874,7 +860,7 @@ pub fn params(row: &Row, p: &mut Vec<InputProblem>, out: &mut Vec<Param>) {
             Some(s) => {
                 let v = Period::parse_any(&s);
                 if v.is_none() {
-                    p.push(row.problem("month", "a period: a month 2026-07, a quarter 2026Q3 or a year 2026"));
+                    p.push(row.problem("month", msg!("in-period")));
                 }
                 v
             }

@@ -96,6 +96,7 @@ impl Header {
             place,
             found: None,
             expected,
+            ..Default::default()
         };
         if first.is_empty() {
             return Err(problem(
@@ -259,6 +260,7 @@ impl<'a> Row<'a> {
             place: self.place(key),
             found: Some(super::cell::shown(self.get(key))),
             expected: expected.into(),
+            ..Default::default()
         }
     }
 
