@@ -107,10 +107,17 @@ pub fn tr_in(lang: Lang, id: &str, args: &[(&str, FluentValue)]) -> String {
     b.format_pattern(pattern, Some(&fa), &mut errors).into_owned()
 }
 
-/// A message argument: its text as shown (numbers too, so a count or an amount is never
-/// regrouped or rounded by the formatter).
+/// A message argument: its text as shown, so an amount or an id is never regrouped or
+/// rounded by the formatter. A whole number (digits, no leading zero, at most 15 of them) is
+/// passed as a number, which shows the same and lets a message choose its plural form.
 pub fn arg(v: impl std::fmt::Display) -> FluentValue<'static> {
-    FluentValue::from(v.to_string())
+    let s = v.to_string();
+    let whole =
+        !s.is_empty() && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    match s.parse::<u64>() {
+        Ok(n) if whole => FluentValue::from(n),
+        _ => FluentValue::from(s),
+    }
 }
 
 /// `msg!("id")` or `msg!("id", name = value, …)`: the message in the language in use, each
@@ -121,7 +128,7 @@ macro_rules! msg {
         $crate::i18n::t($id)
     };
     ($id:literal, $($k:ident = $v:expr),+ $(,)?) => {
-        $crate::i18n::tr($id, &[$((stringify!($k), $crate::i18n::arg($v))),+])
+        $crate::i18n::tr($id, &[$((stringify!($k), $crate::i18n::arg(&$v))),+])
     };
 }
 
@@ -332,6 +339,35 @@ mod tests {
         for id in asked.into_iter().filter(|id| is_id(id)) {
             assert!(has(Lang::Zh, &id) && has(Lang::En, &id), "no message {id}");
         }
+    }
+
+    #[test]
+    fn an_argument_shows_as_given_and_a_whole_number_chooses_the_plural() {
+        // An id keeps its leading zero, an amount its decimals, a large count all its digits.
+        for shown in ["0102", "3.50", "1234567", "2026Q3", "-5"] {
+            assert_eq!(
+                tr_in(Lang::En, "in-missing-sheet-none-test", &[]),
+                "in-missing-sheet-none-test",
+                "a missing id is itself"
+            );
+            let got = tr_in(Lang::En, "in-status", &[("known", arg(shown))]);
+            assert_eq!(got, format!("statuses joined by 、 from: {shown}"));
+        }
+        // 1 error, 2 errors: the count is a number to Fluent.
+        let one = tr_in(
+            Lang::En,
+            "rs-errors-heading",
+            &[("name", arg("a.toml")), ("count", arg(1))],
+        );
+        let two = tr_in(
+            Lang::En,
+            "rs-errors-heading",
+            &[("name", arg("a.toml")), ("count", arg(2))],
+        );
+        assert_eq!(
+            (one.as_str(), two.as_str()),
+            ("rule set a.toml has 1 error:", "rule set a.toml has 2 errors:")
+        );
     }
 
     #[test]

@@ -43,8 +43,56 @@ impl Checker {
     }
     /// Reads `T` from a buffered table; a serde error becomes a problem at its key.
     pub fn read<T: DeserializeOwned>(&mut self, node: Spanned<Node>) -> Option<T> {
-        from_node(node).map_err(|e| self.span(e.span, e.message)).ok()
+        from_node(node)
+            .map_err(|e| self.span(e.span, serde_message(&e.message)))
+            .ok()
     }
+}
+
+/// A message of serde or toml in the language in use. Theirs are English and fixed in form
+/// (`unknown field `x`, expected one of `a`, `b``); the common forms are said again in Chinese
+/// with the same names, the rest pass as they are (gridscore's own are already localised).
+pub fn serde_message(m: &str) -> String {
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return m.to_string();
+    }
+    let quoted = |rest: &str| -> Option<(String, String)> {
+        let rest = rest.strip_prefix('`')?;
+        let (name, after) = rest.split_once('`')?;
+        Some((name.to_string(), after.to_string()))
+    };
+    if let Some((name, after)) = m.strip_prefix("unknown field ").and_then(quoted) {
+        let choices = after
+            .strip_prefix(", expected one of ")
+            .or_else(|| after.strip_prefix(", expected "))
+            .map(str::to_string);
+        return match choices {
+            Some(c) => msg!("rs-serde-unknown-key", key = name, known = c),
+            None => msg!("rs-serde-unknown-key-none", key = name),
+        };
+    }
+    if let Some((name, after)) = m.strip_prefix("unknown variant ").and_then(quoted) {
+        let c = after
+            .strip_prefix(", expected one of ")
+            .or_else(|| after.strip_prefix(", expected "))
+            .unwrap_or("");
+        return msg!("rs-serde-unknown-choice", value = name, known = c);
+    }
+    if let Some((name, _)) = m.strip_prefix("missing field ").and_then(quoted) {
+        return msg!("rs-serde-missing-key", key = name);
+    }
+    for prefix in ["duplicate field ", "duplicate key "] {
+        if let Some((name, _)) = m.strip_prefix(prefix).and_then(quoted) {
+            return msg!("rs-serde-duplicate-key", key = name);
+        }
+    }
+    if let Some((found, expected)) = m
+        .strip_prefix("invalid type: ")
+        .and_then(|r| r.split_once(", expected "))
+    {
+        return msg!("rs-serde-invalid-type", found = found, expected = expected);
+    }
+    m.to_string()
 }
 
 /// `a`, `b`, `c`: the choices of a key, for a message.
@@ -99,7 +147,7 @@ impl<'de> Deserialize<'de> for Node {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
                 i64::try_from(v)
                     .map(Node::Int)
-                    .map_err(|_| E::custom("a whole number this large cannot be a rule's value"))
+                    .map_err(|_| E::custom(msg!("rs-whole-number-large-cannot-rule")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
                 Ok(Node::Float(v))
@@ -160,7 +208,7 @@ const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
 fn unquoted_datetime<E: de::Error>(e: E) -> E {
     if e.to_string().contains(TOML_DATETIME_KEY) {
-        E::custom("a time or date is written in quotes here, like \"09:00\" or \"2026-07-01\"")
+        E::custom(msg!("rs-time-date-written-quotes-here"))
     } else {
         e
     }
@@ -276,7 +324,7 @@ impl<'de> de::Deserializer<'de> for NodeDe {
         match self.node {
             // A unit variant written as its name (`part_month = "pro_rata"`).
             Node::Str(s) => v.visit_enum(de::value::StringDeserializer::<NodeError>::new(s)),
-            _ => Err(de::Error::custom("expected the name of one of the choices, in quotes")),
+            _ => Err(de::Error::custom(msg!("rs-expected-name-one-choices-quotes"))),
         }
         .map_err(|e| e.at(&span))
     }
@@ -312,7 +360,7 @@ impl<'de> de::MapAccess<'de> for TableDe {
         let value = self
             .value
             .take()
-            .ok_or_else(|| <NodeError as de::Error>::custom("a value without its key"))?;
+            .ok_or_else(|| <NodeError as de::Error>::custom(msg!("rs-value-without-key")))?;
         seed.deserialize(NodeDe::from(value))
     }
 }

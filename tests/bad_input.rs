@@ -445,6 +445,7 @@ fn fails_unreadable(dir: &Path, input: &Path, locked: &Path) -> String {
     } else {
         std::process::Command::new(&bin)
     };
+    cmd.env("LANG", "en_US.UTF-8");
     // A place the unprivileged run may write its set (it begins it before reading).
     let place = dir.join("runs");
     std::fs::create_dir_all(&place).unwrap();

@@ -15,6 +15,8 @@ const LIMIT: u64 = 1 << 30;
 fn limited(args: &[&std::ffi::OsStr]) -> Output {
     use std::os::unix::process::CommandExt;
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("gridscore"));
+    // The messages asserted are the English ones.
+    c.env("LANG", "en_US.UTF-8");
     c.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::null())

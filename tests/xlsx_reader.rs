@@ -391,6 +391,8 @@ fn two_parts_equal_but_for_case_are_refused() {
         z.write_all(sheet.replace("001", "999").as_bytes()).unwrap();
         z.finish().unwrap().into_inner()
     };
+    // The English message is asserted; this test runs the library in its own process.
+    gridscore::i18n::set(gridscore::i18n::Lang::En);
     let e = gridscore::input::xlsx::check_parts(&doubled).unwrap_err();
     assert!(
         e.contains("xl/worksheets/sheet1.xml and xl/worksheets/Sheet1.xml differ only in case"),

@@ -123,11 +123,7 @@ pub fn resolve<'a>(inputs: &'a Inputs, rules: &RuleSet, graded: bool) -> (Vec<Ve
                                 file: d.file.clone(),
                                 place: d.item_place.clone(),
                                 found: d.item.clone(),
-                                expected: format!(
-                                    "one {} of this worker for this, but {} already is one",
-                                    d.kind.label(),
-                                    first.row.src
-                                ),
+                                expected: msg!("dec-twice", kind = d.kind.label(), first = first.row.src),
                                 ..Default::default()
                             });
                             return None;
@@ -157,7 +153,7 @@ pub fn resolve<'a>(inputs: &'a Inputs, rules: &RuleSet, graded: bool) -> (Vec<Ve
 fn choices<'a>(names: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     let v: Vec<String> = names.map(|(id, label)| format!("{label} ({id})")).collect();
     if v.is_empty() {
-        "none in this rule set".into()
+        msg!("dec-none-in-rules")
     } else {
         v.join("、")
     }
@@ -175,7 +171,7 @@ fn what(d: &Decision, rules: &RuleSet, graded: bool) -> Result<What, String> {
             if let Some(pay) = rules.pay.iter().position(|p| is(&p.id, &p.label, t)) {
                 let v = d.points.unwrap_or_default();
                 if !(v * Decimal::ONE_HUNDRED).fract().is_zero() {
-                    return Err("yuan to the fen (at most two decimal places) in 分值 for a pay rule".into());
+                    return Err(msg!("dec-pay-fen"));
                 }
                 return Ok(What::AdjustPay { pay });
             }
@@ -186,12 +182,9 @@ fn what(d: &Decision, rules: &RuleSet, graded: bool) -> Result<What, String> {
             let items = choices(rules.items.iter().map(|i| (i.path.as_str(), i.label.as_str())));
             let pays = choices(rules.pay.iter().map(|p| (p.id.as_str(), p.label.as_str())));
             Err(if part {
-                format!("a top-level item (a part is adjusted through its item, so that the item's own cap and the total agree): {items}")
+                msg!("dec-adjust-part", items = items)
             } else {
-                format!(
-                    "an item or a pay rule of rule set {} (blank: the total): items {items}; pay {pays}",
-                    rules.meta.name
-                )
+                msg!("dec-adjust-what", rules = &rules.meta.name, items = items, pays = pays)
             })
         }
         DecisionKind::RevokeVeto | DecisionKind::ConfirmVeto => {
@@ -207,24 +200,16 @@ fn what(d: &Decision, rules: &RuleSet, graded: bool) -> Result<What, String> {
                 )
             };
             if confirm && !rules.vetoes.iter().any(|v| v.confirm) {
-                return Err(format!(
-                    "a veto held for confirmation (`confirm = true`), but rule set {} holds none: its vetoes apply without one",
-                    rules.meta.name
-                ));
+                return Err(msg!("dec-confirm-none", rules = &rules.meta.name));
             }
             let v = match item {
                 None => None,
                 Some(t) => match rules.vetoes.iter().position(|v| is(&v.id, &v.label, t)) {
                     Some(v) if confirm && !rules.vetoes[v].confirm => {
-                        return Err(format!("a veto held for confirmation (`confirm = true`): {}", known()))
+                        return Err(msg!("dec-confirm-which", known = known()))
                     }
                     Some(v) => Some(v),
-                    None => {
-                        return Err(format!(
-                            "a veto of the rule set (blank: all of the worker's): {}",
-                            known()
-                        ))
-                    }
+                    None => return Err(msg!("dec-veto-which", known = known())),
                 },
             };
             Ok(if confirm {
@@ -237,24 +222,24 @@ fn what(d: &Decision, rules: &RuleSet, graded: bool) -> Result<What, String> {
             let t = item.unwrap_or_default();
             let Some(measure) = rules.measures.iter().position(|m| is(&m.id, &m.label, t)) else {
                 let known = choices(rules.measures.iter().map(|m| (m.id.as_str(), m.label.as_str())));
-                return Err(format!("the measure of the deduction exempted: {known}"));
+                return Err(msg!("dec-exempt-measure", known = known));
             };
             let Some(at) = d.occurrence else {
-                return Err("a 扣分记录 (the read checks it; an internal error)".into());
+                return Err(msg!("in-internal", what = msg!("dec-internal-occurrence")));
             };
             Ok(What::Exempt { measure, at })
         }
         DecisionKind::QuotaRuling => {
             let grades = rules.grading.as_ref().map(|g| g.grades()).unwrap_or_default();
             if !graded {
-                return Err("a run that grades (this run grades no one, so there is no quota line to rule on)".into());
+                return Err(msg!("dec-ruling-ungraded"));
             }
             let t = item.unwrap_or_default();
             grades
                 .iter()
                 .position(|g| g == t)
                 .map(|grade| What::Ruling { grade })
-                .ok_or_else(|| format!("a grade of the run: {}", grades.join("、")))
+                .ok_or_else(|| msg!("dec-ruling-grade", grades = grades.join("、")))
         }
     }
 }
@@ -272,10 +257,7 @@ pub fn exempt(
         let What::Exempt { measure, at } = d.what else { continue };
         let m = &rules.measures[measure];
         let Value::Occurrences(occs) = &mut measures[measure] else {
-            problems.push(d.problem(format!(
-                "a measure that counts occurrences: {} ({}) is a rate, which a 免扣 cannot exempt a row of (use 调整)",
-                m.label, m.id
-            )));
+            problems.push(d.problem(msg!("dec-exempt-rate", label = &m.label, id = &m.id)));
             continue;
         };
         let hit = |o: &crate::measure::Occurrence| match (at, &o.source) {
@@ -288,18 +270,19 @@ pub fn exempt(
         *occs = kept;
         if gone.is_empty() {
             let sheet_hint = match at {
-                OccurrenceRef::Row(s) if s.sheet == SheetKind::Decisions => {
-                    " (a row of the sheet the occurrence came from)"
-                }
-                _ => "",
+                OccurrenceRef::Row(s) if s.sheet == SheetKind::Decisions => msg!("dec-exempt-sheet-hint"),
+                _ => String::new(),
             };
             problems.push(InputProblem {
                 file: d.row.file.clone(),
                 place: d.row.occurrence_place.clone(),
                 found: Some(at.to_string()),
-                expected: format!(
-                    "an occurrence of {} ({}) for this worker{sheet_hint}: none is at {at}",
-                    m.label, m.id
+                expected: msg!(
+                    "dec-exempt-nothing",
+                    label = &m.label,
+                    id = &m.id,
+                    hint = sheet_hint,
+                    at = at
                 ),
                 ..Default::default()
             });
@@ -514,10 +497,7 @@ pub fn rule_ties(
                 used[ri] = true;
                 let What::Ruling { grade } = d.what else { continue };
                 if grade < hi || grade > lo {
-                    problems.push(d.problem(format!(
-                        "one of the grades this tie spans: {}",
-                        grades[hi..=lo].join("、")
-                    )));
+                    problems.push(d.problem(msg!("dec-ruling-span", grades = grades[hi..=lo].join("、"))));
                 } else {
                     g = grade;
                     ruled += 1;
@@ -553,9 +533,7 @@ pub fn rule_ties(
     }
     for (k, (_, d)) in rulings.iter().enumerate() {
         if !used[k] {
-            problems.push(d.problem(
-                "a 名额裁定 for a worker tied with others across a quota line; the worker of this row is not (not tied at a line, or vetoed), so the rules' grade stands".into(),
-            ));
+            problems.push(d.problem(msg!("dec-ruling-untied")));
         }
     }
     ruled_counts
@@ -576,10 +554,7 @@ pub fn adjust_pay(
         let rule = &rules.pay[pi];
         let slot = pays.iter().position(|p| *p == pi).and_then(|col| pay[col].as_mut());
         let Some(slot) = slot else {
-            problems.push(d.problem(format!(
-                "a pay rule that pays this worker in this run; {} ({}) does not",
-                rule.label, rule.id
-            )));
+            problems.push(d.problem(msg!("dec-pay-not-paid", label = &rule.label, id = &rule.id)));
             continue;
         };
         let p = d.points();

@@ -296,7 +296,7 @@ fn score_workers(
             file: String::new(),
             place: String::new(),
             found: None,
-            expected: "a scoring pass that completes (an internal error: please report it with the inputs)".into(),
+            expected: msg!("in-internal", what = msg!("in-internal-scoring")),
             ..Default::default()
         }]));
     }
@@ -600,14 +600,22 @@ fn missing_months(
         if empty.is_empty() {
         } else if year && !rules.meta.year_from_present_months {
             problems.push(InputProblem {
-                file: inputs.sheet_files.values().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", "),
+                file: inputs
+                    .sheet_files
+                    .values()
+                    .cloned()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 place: String::new(),
                 found: None,
-                expected: format!(
-                    "a year's inputs: rule set {} counts the year month by month, and no sheet has a row in {}: these months would be scored as months of nothing done; give the whole year's sheets",
-                    rules.meta.name,
-                    empty.join(", ")
-                ), ..Default::default()
+                expected: msg!(
+                    "in-year-months-missing",
+                    rules = &rules.meta.name,
+                    months = empty.join(", ")
+                ),
+                ..Default::default()
             });
         } else if year {
             warnings.push(format!(

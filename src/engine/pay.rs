@@ -283,7 +283,7 @@ fn param_value(p: &Param, problems: &mut Vec<InputProblem>) -> Option<Decimal> {
             file: p.file.clone(),
             place: p.place.clone(),
             found: Some(p.value.clone()),
-            expected: format!("a number for the parameter {}", p.name),
+            expected: msg!("par-number", name = &p.name),
             ..Default::default()
         });
     }
@@ -296,10 +296,7 @@ fn one_param<'a>(found: Vec<&'a Param>, problems: &mut Vec<InputProblem>) -> Opt
             file: found[1].file.clone(),
             place: found[1].place.clone(),
             found: Some(found[1].value.clone()),
-            expected: format!(
-                "one row for the parameter {} in this period (another is at {})",
-                found[1].name, found[0].place
-            ),
+            expected: msg!("par-twice", name = &found[1].name, first = &found[0].place),
             ..Default::default()
         });
     }
@@ -320,23 +317,23 @@ pub(super) fn run_param(
             file: "参数".into(),
             place: "参数".into(),
             found: None,
-            expected: format!("a row 名称 = {name}, 月份 = {period} in the 参数 sheet: {needed_by} needs it"),
+            expected: msg!("par-missing", name = name, period = period, needed_by = needed_by),
             ..Default::default()
         });
         return None;
     };
     let v = param_value(p, problems)?;
-    let refused = value.refuses(v).map(str::to_string).or_else(|| {
+    let refused = value.refuses(v).or_else(|| {
         at_most
             .filter(|m| v > *m)
-            .map(|m| format!("an amount from 0 to {} (the most the rule set allows)", show_money(m)))
+            .map(|m| msg!("par-at-most", most = show_money(m)))
     });
     if let Some(expected) = refused {
         problems.push(InputProblem {
             file: p.file.clone(),
             place: p.place.clone(),
             found: Some(p.value.clone()),
-            expected: format!("{expected} for the parameter {name}"),
+            expected: msg!("par-refused", expected = expected, name = name),
             ..Default::default()
         });
         return None;
@@ -359,7 +356,7 @@ pub(super) fn count_param(
             file: p.file.clone(),
             place: p.place.clone(),
             found: Some(p.value.clone()),
-            expected: format!("a whole number of places for {name}"),
+            expected: msg!("par-places", name = name),
             ..Default::default()
         });
         return None;

@@ -42,9 +42,7 @@ fn dt_is_1904(dt: &calamine::ExcelDateTime) -> bool {
 
 fn error_cell(d: &Data) -> Option<String> {
     match d {
-        Data::Error(e) => Some(format!(
-            "a value, not the Excel error {e} (fix the formula or type the value)"
-        )),
+        Data::Error(e) => Some(msg!("in-excel-error", error = e)),
         _ => None,
     }
 }
@@ -89,10 +87,7 @@ pub fn text_ref(d: &Data) -> CellResult<Cow<'_, str>> {
         Data::Empty => None,
         Data::String(s) => {
             if let Some(c) = s.chars().find(|c| is_control(*c)) {
-                return Err(format!(
-                    "text without control characters (this cell holds U+{:04X}; only tabs and line breaks may stand in text); retype the cell",
-                    c as u32
-                ));
+                return Err(msg!("in-control-char", code = format!("U+{:04X}", c as u32)));
             }
             let t = s.trim();
             (!t.is_empty()).then_some(Cow::Borrowed(t))
@@ -120,10 +115,7 @@ pub fn is_invisible(c: char) -> bool {
 fn visible<'a>(t: Option<Cow<'a, str>>) -> CellResult<Cow<'a, str>> {
     match &t {
         Some(v) => match v.chars().find(|c| is_invisible(*c)) {
-            Some(c) => Err(format!(
-                "an id or name without invisible characters (this cell holds U+{:04X}, which shows as nothing; delete it and retype the text)",
-                c as u32
-            )),
+            Some(c) => Err(msg!("in-invisible-char", code = format!("U+{:04X}", c as u32))),
             None => Ok(t),
         },
         None => Ok(t),
@@ -161,7 +153,7 @@ const YES: [&str; 11] = ["是", "y", "yes", "true", "1", "√", "✓", "有", "t
 const NO: [&str; 10] = ["否", "n", "no", "false", "0", "×", "✗", "无", "f", "x"];
 
 pub fn yes_no(d: &Data) -> CellResult<bool> {
-    const EXPECTED: &str = "yes or no (是/否, Y/N, yes/no, true/false, 1/0, √/×)";
+    let expected = || msg!("in-yes-no");
     if let Some(e) = error_cell(d) {
         return Err(e);
     }
@@ -184,14 +176,12 @@ pub fn yes_no(d: &Data) -> CellResult<bool> {
             } else if is(&NO) {
                 Ok(Some(false))
             } else {
-                Err(EXPECTED.to_string())
+                Err(expected())
             }
         }
-        _ => Err(EXPECTED.to_string()),
+        _ => Err(expected()),
     }
 }
-
-const DATE_EXPECTED: &str = "a date (an Excel date, 2026-07-01, 2026/7/1 or 2026年7月1日)";
 
 /// `n` ASCII digits as a number; `None` for anything else (or more than 4 digits).
 fn digits(p: &str) -> Option<u32> {
@@ -265,10 +255,10 @@ fn serial_date(v: f64) -> Option<NaiveDateTime> {
 }
 
 pub fn date(d: &Data) -> CellResult<NaiveDate> {
-    Ok(datetime_any(d, DATE_EXPECTED)?.map(|x| x.date()))
+    Ok(datetime_any(d, || msg!("in-date"))?.map(|x| x.date()))
 }
 
-fn datetime_any(d: &Data, expected: &str) -> CellResult<NaiveDateTime> {
+fn datetime_any(d: &Data, expected: impl FnOnce() -> String) -> CellResult<NaiveDateTime> {
     if let Some(e) = error_cell(d) {
         return Err(e);
     }
@@ -282,15 +272,15 @@ fn datetime_any(d: &Data, expected: &str) -> CellResult<NaiveDateTime> {
         Data::String(s) => parse_datetime_text(s),
         _ => None,
     };
-    v.map(Some).ok_or_else(|| expected.to_string())
+    v.map(Some).ok_or_else(expected)
 }
 
 pub fn datetime(d: &Data) -> CellResult<NaiveDateTime> {
-    datetime_any(d, "a date and time (an Excel date-time, or 2026-07-01 08:30)")
+    datetime_any(d, || msg!("in-datetime"))
 }
 
 pub fn time(d: &Data) -> CellResult<NaiveTime> {
-    const EXPECTED: &str = "a time (an Excel time, or 08:30)";
+    let expected = || msg!("in-time");
     if let Some(e) = error_cell(d) {
         return Err(e);
     }
@@ -303,45 +293,43 @@ pub fn time(d: &Data) -> CellResult<NaiveTime> {
         Data::String(s) => parse_time_text(s).or_else(|| parse_datetime_text(s).map(|x| x.time())),
         _ => None,
     };
-    v.map(Some).ok_or_else(|| EXPECTED.to_string())
+    v.map(Some).ok_or_else(expected)
 }
 
 pub fn decimal(d: &Data) -> CellResult<Decimal> {
-    const EXPECTED: &str = "a number";
+    let expected = || msg!("in-number");
     if let Some(e) = error_cell(d) {
         return Err(e);
     }
     match d {
         Data::Empty => Ok(None),
         Data::Int(i) => Ok(Some(Decimal::from(*i))),
-        Data::Float(f) => decimal_from_cell_number(*f)
-            .map(Some)
-            .ok_or_else(|| EXPECTED.to_string()),
+        Data::Float(f) => decimal_from_cell_number(*f).map(Some).ok_or_else(expected),
         Data::String(s) if s.trim().is_empty() => Ok(None),
-        Data::String(s) => parse_decimal(s).map(Some).ok_or_else(|| EXPECTED.to_string()),
-        _ => Err(EXPECTED.to_string()),
+        Data::String(s) => parse_decimal(s).map(Some).ok_or_else(expected),
+        _ => Err(expected()),
     }
 }
 
 /// A rate 0..1: `95%`, 95 (a percent, since > 1), or 0.95 (a fraction, as a %-formatted cell
 /// stores it). Anything above 100% is refused.
 pub fn rate(d: &Data) -> CellResult<Decimal> {
-    const EXPECTED: &str = "a rate between 0% and 100% (95%, 95 or 0.95)";
+    let expected = || msg!("in-rate");
     let v = match d {
         Data::String(s) if s.trim().ends_with(['%', '％']) => {
             let t = s.trim().trim_end_matches(['%', '％']);
             parse_decimal(t)
                 .map(|p| p / Decimal::ONE_HUNDRED)
-                .ok_or_else(|| EXPECTED.to_string())?
+                .ok_or_else(expected)?
         }
-        _ => match decimal(d).map_err(|_| EXPECTED.to_string())? {
+        _ => match decimal(d).map_err(|_| expected())? {
             None => return Ok(None),
             Some(v) if v > Decimal::ONE => v / Decimal::ONE_HUNDRED,
             Some(v) => v,
         },
     };
     if v < Decimal::ZERO || v > Decimal::ONE {
-        return Err(EXPECTED.to_string());
+        return Err(expected());
     }
     Ok(Some(v))
 }
@@ -388,9 +376,7 @@ pub fn halfwidth(t: Cow<'_, str>) -> Cow<'_, str> {
 /// by Excel (it keeps 15 significant digits): refuse it rather than pay into a wrong account.
 pub fn bank_account(d: &Data) -> CellResult<String> {
     match d {
-        Data::Float(f) if f.abs() >= 1e15 => Err(format!(
-            "the account as text: Excel stored it as the number {f:e} and has already lost its last digits; format the column as 文本 and type it again"
-        )),
+        Data::Float(f) if f.abs() >= 1e15 => Err(msg!("in-account-number", number = format!("{f:e}"))),
         Data::Int(i) if i.unsigned_abs() >= 1_000_000_000_000_000 => Ok(Some(i.to_string())),
         _ => id(d),
     }

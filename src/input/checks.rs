@@ -31,8 +31,8 @@ fn assigned_cases(rows: &WorkerRows, plan: &ReadPlan, file: &str, problems: &mut
         problems.push(InputProblem {
             file: file.to_string(),
             place: e.src.to_string(),
-            found: Some(format!("事件编号 {} with a blank 交办时间", e.event_id)),
-            expected: "a 交办时间 (assigned at) for an assigned case, so its deadlines can be checked".into(),
+            found: Some(msg!("in-case-blank-assigned-found", event = &e.event_id)),
+            expected: msg!("in-case-blank-assigned"),
             ..Default::default()
         });
     }
@@ -47,8 +47,8 @@ fn indicators(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, proble
             problems.push(InputProblem {
                 file: file.to_string(),
                 place: found[1].src.to_string(),
-                found: Some(format!("a second row 指标 = {name} for {}", w.id)),
-                expected: format!("one row per subject and 指标 (the first is at {})", found[0].src),
+                found: Some(msg!("in-indicator-twice-found", indicator = name, id = &w.id)),
+                expected: msg!("in-indicator-twice", first = found[0].src),
                 ..Default::default()
             });
         }
@@ -56,8 +56,13 @@ fn indicators(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, proble
             problems.push(InputProblem {
                 file: file.to_string(),
                 place: "指标".into(),
-                found: Some(format!("no row 指标 = {name} for {} {}", w.id, w.name)),
-                expected: "a row for every subject and every 指标 the rule set reads as a rate or a number".into(),
+                found: Some(msg!(
+                    "in-indicator-missing-found",
+                    indicator = name,
+                    id = &w.id,
+                    name = &w.name
+                )),
+                expected: msg!("in-indicator-missing"),
                 ..Default::default()
             });
         }
@@ -72,11 +77,8 @@ fn given_rates(w: &Worker, rows: &WorkerRows, plan: &ReadPlan, file: &str, probl
             problems.push(InputProblem {
                 file: file.to_string(),
                 place: given[1].src.to_string(),
-                found: Some(format!("a second given rate for {}", w.id)),
-                expected: format!(
-                    "one given rate per worker and period (the first is at {})",
-                    given[0].src
-                ),
+                found: Some(msg!("in-rate-twice-found", id = &w.id)),
+                expected: msg!("in-rate-twice", first = given[0].src),
                 ..Default::default()
             });
         }
@@ -93,8 +95,8 @@ fn subsidy(w: &Worker, plan: &ReadPlan, file: &str, problems: &mut Vec<InputProb
             problems.push(InputProblem {
                 file: file.to_string(),
                 place: w.src.to_string(),
-                found: Some(format!("{} {} with a blank 月补贴", w.id, w.name)),
-                expected: format!("a 月补贴 (monthly subsidy): pay rule {label} pays from it"),
+                found: Some(msg!("in-subsidy-blank-found", id = &w.id, name = &w.name)),
+                expected: msg!("in-subsidy-blank", rule = label),
                 ..Default::default()
             });
         }

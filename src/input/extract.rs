@@ -326,7 +326,7 @@ impl<'a> ExtractRows<'a> {
 
 impl super::source::RowSource for ExtractRows<'_> {
     fn next_row(&mut self) -> Result<Option<(u32, &[Data])>, String> {
-        let bad = |line: u64| format!("an archived sheet as gridscore writes it; line {line} is not");
+        let bad = |line: u64| msg!("in-extract-line", line = line);
         loop {
             if !self
                 .reader

@@ -32,9 +32,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<InputProblem>> {
             ..Default::default()
         };
         match std::fs::metadata(p) {
-            Err(e) => problems.push(prob(format!("cannot read it: {e}"))),
+            Err(e) => problems.push(prob(msg!("in-path-unreadable", error = e))),
             Ok(m) if m.is_dir() => match std::fs::read_dir(p) {
-                Err(e) => problems.push(prob(format!("cannot list the folder: {e}"))),
+                Err(e) => problems.push(prob(msg!("in-folder-unlistable", error = e))),
                 Ok(rd) => {
                     let mut files: Vec<PathBuf> = rd
                         .filter_map(|e| e.ok())
@@ -43,22 +43,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<InputProblem>> {
                         .collect();
                     files.sort();
                     if files.is_empty() {
-                        problems.push(prob(
-                            "a folder holding the input workbooks (.xlsx, .xls, .ods) or CSV files; it has none".into(),
-                        ));
+                        problems.push(prob(msg!("in-folder-empty")));
                     }
                     out.extend(files);
                 }
             },
             // A named pipe would make the read wait for ever, a device read without end.
-            Ok(m) if !m.is_file() => problems.push(prob(format!(
-                "a regular file (a workbook or a .csv file); this is {}",
-                special_kind(&m)
-            ))),
+            Ok(m) if !m.is_file() => problems.push(prob(msg!("in-not-regular", kind = special_kind(&m)))),
             Ok(_) if wanted(p) => out.push(p.clone()),
-            Ok(_) => problems.push(prob(
-                "a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) or a .csv file".into(),
-            )),
+            Ok(_) => problems.push(prob(msg!("in-not-input-file"))),
         }
     }
     if problems.is_empty() {
@@ -109,23 +102,23 @@ pub fn is_own_output(path: &Path) -> bool {
 }
 
 /// What a path that is neither a folder nor a regular file is, for a message.
-pub(super) fn special_kind(m: &std::fs::Metadata) -> &'static str {
+pub(super) fn special_kind(m: &std::fs::Metadata) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let t = m.file_type();
         if t.is_fifo() {
-            return "a named pipe (FIFO)";
+            return msg!("in-kind-fifo");
         }
         if t.is_socket() {
-            return "a socket";
+            return msg!("in-kind-socket");
         }
         if t.is_char_device() || t.is_block_device() {
-            return "a device";
+            return msg!("in-kind-device");
         }
     }
     let _ = m;
-    "not a regular file"
+    msg!("in-kind-other")
 }
 
 pub(super) enum Source {
@@ -152,7 +145,7 @@ pub const MAX_CSV_LINE: usize = 4 << 20;
 /// Reads a CSV file, refusing a line longer than [`MAX_CSV_LINE`] as soon as it is seen.
 pub(super) fn read_csv_file(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut f = std::fs::File::open(path).map_err(|e| msg!("in-file-unreadable", error = e))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     // Room for the whole file at once where it can be had (untouched room costs nothing),
     // else grown as it is read: a hostile file is refused long before its end.
@@ -165,7 +158,7 @@ pub(super) fn read_csv_file(path: &Path) -> Result<Vec<u8>, String> {
             Ok(0) => return Ok(out),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("cannot read the file: {e}")),
+            Err(e) => return Err(msg!("in-file-unreadable", error = e)),
         };
         let chunk = &buf[..n];
         match memchr::memrchr(b'\n', chunk) {
@@ -188,10 +181,7 @@ pub(super) fn read_csv_file(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 pub(super) fn long_line(line: u64) -> String {
-    format!(
-        "a CSV file whose lines are at most {} MiB; line {line} is longer (a damaged file, or not a sheet saved as CSV)",
-        MAX_CSV_LINE >> 20
-    )
+    msg!("in-csv-long-line", mib = MAX_CSV_LINE >> 20, line = line)
 }
 
 impl Lazy {
@@ -251,9 +241,9 @@ pub(super) fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
             bytes: std::sync::OnceLock::new(),
         }));
     }
-    let bytes = std::fs::read(path).map_err(|e| prob(format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| prob(msg!("in-file-unreadable", error = e)))?;
     if bytes.is_empty() {
-        return Err(prob("a workbook; the file is empty (0 bytes)".into()));
+        return Err(prob(msg!("in-workbook-empty")));
     }
     let zip = bytes.starts_with(b"PK\x03\x04");
     let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
@@ -263,17 +253,15 @@ pub(super) fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
         .to_ascii_lowercase();
     if !zip && !ole {
         let what = if head.starts_with('<') {
-            "an HTML or XML page"
+            msg!("in-fake-workbook-html")
         } else {
-            "text (probably CSV)"
+            msg!("in-fake-workbook-text")
         };
-        return Err(prob(format!(
-            "a real .{e} workbook, but the file is {what} saved under a workbook name (a common \"export to Excel\"); open it in Excel and save it as .xlsx, or rename it to .csv"
-        )));
+        return Err(prob(msg!("in-fake-workbook", ext = e, what = what)));
     }
     if ole && matches!(e.as_str(), "xlsx" | "xlsm" | "xlsb") {
         // An OOXML workbook inside an OLE container is an encrypted one.
-        return Err(prob("a workbook without a password: this one is encrypted; remove the password (文件 → 信息 → 保护工作簿) and save again".into()));
+        return Err(prob(msg!("in-workbook-encrypted")));
     }
     if zip {
         // calamine reads the shared strings, styles and the workbook whole when it opens the
@@ -296,9 +284,7 @@ pub(super) fn guarded<T>(file: &str, f: impl FnOnce() -> Result<T, InputProblem>
             file: file.to_string(),
             place: String::new(),
             found: None,
-            expected:
-                "an undamaged workbook: the reader failed on this file's contents; open it in Excel and save it again"
-                    .into(),
+            expected: msg!("in-workbook-damaged"),
             ..Default::default()
         }),
     }
@@ -315,10 +301,9 @@ pub(super) fn open_workbook<'a>(bytes: &'a [u8], ext: &str) -> Result<calamine::
     };
     r.map_err(|e| {
         if e.to_lowercase().contains("password") || e.to_lowercase().contains("encrypt") {
-            "a workbook without a password: this one is password-protected; remove the password and save again"
-                .to_string()
+            msg!("in-workbook-password")
         } else {
-            format!("a readable workbook ({e})")
+            msg!("in-workbook-unreadable", error = e)
         }
     })
 }
@@ -331,10 +316,8 @@ pub(super) fn csv_body<'a>(bytes: &'a [u8], display: &str) -> Result<&'a [u8], I
             file: display.to_string(),
             place: String::new(),
             found: None,
-            expected: format!(
-                "UTF-8 text; byte {} is not UTF-8 — the file is probably GBK (what Excel's plain \"CSV\" writes on a Chinese Windows); save it as \"CSV UTF-8\"",
-                e.valid_up_to() + 1
-            ), ..Default::default()
+            expected: msg!("in-csv-not-utf8", byte = e.valid_up_to() + 1),
+            ..Default::default()
         });
     }
     Ok(body)

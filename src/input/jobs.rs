@@ -64,7 +64,7 @@ pub(super) fn parse_all(
         .into_inner()
         .unwrap_or_default()
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(internal("a sheet reader that finished"))))
+        .map(|r| r.unwrap_or_else(|| Err(internal(&msg!("in-internal-reader")))))
         .collect()
 }
 
@@ -92,7 +92,7 @@ pub(super) fn read_fast(
 /// Checks every worksheet of a workbook whose layout the fast reader does not know, before
 /// calamine reads one ([`xlsx::check_part`]).
 pub(super) fn check_all_sheets(bytes: &[u8]) -> Result<(), String> {
-    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
     let names: Vec<String> = zip
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.into_owned()))
@@ -174,7 +174,7 @@ pub(super) fn run_job<'a>(
                             check()?;
                             x.worksheet_cells_reader(name)
                                 .map(|r| r.dimensions().end.0)
-                                .map_err(|e| prob(format!("a readable sheet ({e})")))?
+                                .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?
                         }
                     };
                     let merges = if rows <= MERGE_SEARCH_ROWS {
@@ -193,7 +193,7 @@ pub(super) fn run_job<'a>(
                             check()?;
                             let reader = x
                                 .worksheet_cells_reader(name)
-                                .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                                .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
                             read_sheet(
                                 &mut source::XlsxRows::new(reader, merges),
                                 &file.display,
@@ -215,7 +215,7 @@ pub(super) fn run_job<'a>(
                             problems.clear();
                             let reader = x
                                 .worksheet_cells_reader(name)
-                                .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                                .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
                             read_sheet(
                                 &mut source::XlsxRows::new(reader, Some(merges)),
                                 &file.display,
@@ -230,7 +230,7 @@ pub(super) fn run_job<'a>(
                 other => {
                     let range = other
                         .worksheet_range(name)
-                        .map_err(|e| prob(format!("a readable sheet ({e})")))?;
+                        .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
                     read_sheet(
                         &mut source::RangeRows::new(range),
                         &file.display,
@@ -241,7 +241,7 @@ pub(super) fn run_job<'a>(
                 }
             }
         }
-        _ => return Err(prob("a readable file".into())),
+        _ => return Err(prob(msg!("in-file-unreadable-kind"))),
     };
     Ok((parsed, problems))
 }

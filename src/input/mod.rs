@@ -210,8 +210,8 @@ fn too_long(cells: &[Data], r: u32, file: &str, spec: &SheetSpec, p: &mut Vec<In
                 p.push(InputProblem {
                     file: file.to_string(),
                     place: format!("{}!{}", spec.label(), table::cell_name(r, c as u32)),
-                    found: Some(format!("a text of {} characters", s.chars().count())),
-                    expected: format!("a cell of at most {} characters (Excel's limit)", xlsx::MAX_CELL_CHARS),
+                    found: Some(msg!("in-long-text-found", count = s.chars().count())),
+                    expected: msg!("in-long-text", most = xlsx::MAX_CELL_CHARS),
                     ..Default::default()
                 });
             }
@@ -251,7 +251,7 @@ fn read_sheet(
         file: file.to_string(),
         place: spec.label().to_string(),
         found: None,
-        expected: format!("a run folder the sheet can be archived into (cannot write its copy: {e})"),
+        expected: msg!("in-archive-unwritable", error = e),
         ..Default::default()
     };
     let mut extract = match (ctx.keep, first.iter().find(|(r, _)| *r == header.row)) {
@@ -286,9 +286,8 @@ fn read_sheet(
                 file: file.to_string(),
                 place: format!("{}!{}", spec.label(), r + 1),
                 found: None,
-                expected: format!(
-                    "a roster of at most {MAX_SUBJECTS} subjects, what one run scores (its workbooks and memory are sized for it); this one has more: split the run, by village or by township"
-                ), ..Default::default()
+                expected: msg!("in-roster-too-long", most = MAX_SUBJECTS),
+                ..Default::default()
             });
         }
         too_long(cells, r, file, spec, p);
@@ -356,7 +355,7 @@ pub fn load_with(
                         file: file.display.clone(),
                         place: String::new(),
                         found: Some(name.to_string()),
-                        expected: format!("an archived sheet named after its sheet (花名册{})", extract::SUFFIX),
+                        expected: msg!("in-extract-name", suffix = extract::SUFFIX),
                         ..Default::default()
                     }),
                 }
@@ -372,9 +371,9 @@ pub fn load_with(
                         file: file.display.clone(),
                         place: String::new(),
                         found: Some(stem.to_string()),
-                        expected: format!(
-                            "a CSV file named after its sheet ({}, or the English names)",
-                            contract::ALL_SHEETS
+                        expected: msg!(
+                            "in-csv-name",
+                            names = contract::ALL_SHEETS
                                 .iter()
                                 .map(|s| format!("{}.csv", s.label()))
                                 .collect::<Vec<_>>()
@@ -413,10 +412,7 @@ pub fn load_with(
                     file: file.display.clone(),
                     place: spec.label().to_string(),
                     found: None,
-                    expected: format!(
-                        "one sheet {} across the inputs, but {other} has one too; remove one of them",
-                        spec.label()
-                    ),
+                    expected: msg!("in-sheet-twice", sheet = spec.label(), other = other),
                     ..Default::default()
                 });
                 continue;
@@ -438,13 +434,13 @@ pub fn load_with(
                     .join(", "),
                 place: String::new(),
                 found: None,
-                expected: format!(
-                    "a sheet named {} ({}), needed by rule set {}; sheets found: {}",
-                    spec.label(),
-                    spec.key,
-                    plan.scheme,
-                    if sheet_lists.is_empty() {
-                        "none".to_string()
+                expected: msg!(
+                    "in-sheet-missing",
+                    sheet = spec.label(),
+                    key = spec.key,
+                    scheme = &plan.scheme,
+                    found = if sheet_lists.is_empty() {
+                        msg!("in-sheet-missing-none")
                     } else {
                         sheet_lists.join("; ")
                     }
@@ -527,7 +523,7 @@ pub fn load_with(
             file: String::new(),
             place: String::new(),
             found: None,
-            expected: "input files that hash (an internal error)".into(),
+            expected: msg!("in-internal", what = msg!("in-internal-hash")),
             ..Default::default()
         }])
     })?;
@@ -541,7 +537,7 @@ pub fn load_with(
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
     let mut extracts: Vec<(usize, &'static str, extract::Written)> = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
-        match result.unwrap_or_else(|| Err(internal("a sheet reader that finished"))) {
+        match result.unwrap_or_else(|| Err(internal(&msg!("in-internal-reader")))) {
             Ok(((p, extract), mut probs)) => {
                 problems.append(&mut probs);
                 by_kind.insert(job.spec.key, p);
@@ -604,7 +600,7 @@ fn internal(what: &str) -> InputProblem {
         file: String::new(),
         place: String::new(),
         found: None,
-        expected: format!("{what} (an internal error)"),
+        expected: msg!("in-internal", what = what),
         ..Default::default()
     }
 }
@@ -661,9 +657,9 @@ fn resolve(
             };
             if let Some(first) = ids.insert(key, record.src) {
                 let expected = if shared.contains(&record.type_id) {
-                    format!("one row per worker and 级别 for an event; this 事件编号, worker and 级别 are already at {first}")
+                    msg!("in-event-level-twice", first = first)
                 } else {
-                    format!("a unique 事件编号; it is already used at {first}")
+                    msg!("in-event-id-twice", first = first)
                 };
                 problems.push(InputProblem {
                     file: file("events"),

@@ -232,7 +232,7 @@ impl RowSource for CsvRows<'_> {
             if !self
                 .reader
                 .read_record(&mut self.record)
-                .map_err(|e| format!("a well-formed CSV file ({e})"))?
+                .map_err(|e| msg!("in-csv-malformed", error = e))?
             {
                 return Ok(None);
             }

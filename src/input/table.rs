@@ -101,11 +101,7 @@ impl Header {
         if first.is_empty() {
             return Err(problem(
                 spec.label().to_string(),
-                format!(
-                    "sheet {} is empty; expected a header row with {}",
-                    spec.label(),
-                    required_list(spec)
-                ),
+                msg!("in-sheet-empty", sheet = spec.label(), columns = required_list(spec)),
             ));
         }
         let header_texts = |row: &[Data]| -> Vec<String> {
@@ -163,16 +159,17 @@ impl Header {
                     })
                     .min();
                 match near {
-                    Some((_, t)) => format!("{} ({}) — did you mean the header \"{t}\"?", c.headers[0], c.key),
+                    Some((_, t)) => msg!("in-header-near", header = c.headers[0], key = c.key, near = t),
                     None => format!("{} ({})", c.headers[0], c.key),
                 }
             })
             .collect();
         Err(problem(
             format!("{}!{}", spec.label(), r + 1),
-            format!(
-                "a header row within the first {HEADER_SEARCH_ROWS} rows with every required column; missing: {}",
-                missing.join("; ")
+            msg!(
+                "in-header-missing",
+                rows = HEADER_SEARCH_ROWS,
+                missing = missing.join("; ")
             ),
         ))
     }
@@ -284,7 +281,10 @@ impl<'a> Row<'a> {
         match parse(self.get(key)) {
             Ok(v) => v,
             Err(expected) => {
-                problems.push(self.problem(key, format!("{expected} in column {}", self.column_name(key))));
+                problems.push(self.problem(
+                    key,
+                    msg!("in-in-column", expected = expected, column = self.column_name(key)),
+                ));
                 None
             }
         }
@@ -300,7 +300,7 @@ impl<'a> Row<'a> {
         let before = problems.len();
         let v = self.read(key, parse, problems);
         if v.is_none() && problems.len() == before {
-            problems.push(self.problem(key, format!("a value in the required column {}", self.column_name(key))));
+            problems.push(self.problem(key, msg!("in-required", column = self.column_name(key))));
         }
         v
     }

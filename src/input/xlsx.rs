@@ -67,11 +67,9 @@ pub fn normal_name(name: &str) -> String {
 pub fn part_names(zip: &zip::ZipArchive<Cursor<&[u8]>>) -> Result<HashMap<String, String>, String> {
     let mut names: HashMap<String, String> = HashMap::with_capacity(zip.len());
     for n in zip.file_names() {
-        let n = n.map_err(|e| format!("a readable workbook ({e})"))?;
+        let n = n.map_err(|e| msg!("in-workbook-unreadable", error = e))?;
         if let Some(other) = names.insert(normal_name(&n), n.to_string()) {
-            return Err(format!(
-                "a workbook whose parts have distinct names; {other} and {n} differ only in case, which the standard forbids (open it in Excel and save it again)"
-            ));
+            return Err(msg!("in-parts-case", first = other, second = n));
         }
     }
     Ok(names)
@@ -417,10 +415,7 @@ impl Bounds {
     pub fn take(&mut self, chunk: &[u8], part: &str, limit: u64, sheet: Option<&str>) -> Result<(), String> {
         self.total += chunk.len() as u64;
         if self.total > limit {
-            return Err(format!(
-                "a workbook part of at most {} MiB when inflated; {part} inflates to more (a damaged or hostile file): open it in Excel and save it again",
-                limit >> 20
-            ));
+            return Err(msg!("in-part-too-big-hostile", mib = limit >> 20, part = part));
         }
         match (memchr::memchr(b'<', chunk), memchr::memrchr(b'<', chunk)) {
             (Some(first), Some(last)) => {
@@ -450,13 +445,17 @@ impl Bounds {
             std::str::from_utf8(&rest[..end]).ok()
         });
         match (sheet, cell) {
-            (Some(sheet), Some(cell)) => format!(
-                "a cell of at most {MAX_CELL_CHARS} characters (Excel's limit); {sheet}!{cell} holds a longer text (more than {} KB of XML)",
-                MAX_TEXT_BYTES / 1000
+            (Some(sheet), Some(cell)) => msg!(
+                "in-cell-xml-too-long",
+                most = MAX_CELL_CHARS,
+                place = format!("{sheet}!{cell}"),
+                kb = MAX_TEXT_BYTES / 1000
             ),
-            _ => format!(
-                "a text of at most {MAX_CELL_CHARS} characters (Excel's limit); {part} holds a longer one (more than {} KB of XML), which no cell can hold: a damaged or hostile file",
-                MAX_TEXT_BYTES / 1000
+            _ => msg!(
+                "in-part-text-too-long",
+                most = MAX_CELL_CHARS,
+                part = part,
+                kb = MAX_TEXT_BYTES / 1000
             ),
         }
     }
@@ -477,8 +476,10 @@ fn part_limit(name: &str) -> u64 {
 /// Inflates one part of a workbook, keeping nothing, to check it against its limits before a
 /// reader that holds whole values (calamine) reads it. `sheet` names the sheet, for messages.
 pub fn check_part(bytes: &[u8], name: &str, sheet: Option<&str>) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
-    let entry = zip.by_name(name).map_err(|e| format!("a readable workbook ({e})"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
+    let entry = zip
+        .by_name(name)
+        .map_err(|e| msg!("in-workbook-unreadable", error = e))?;
     check_entry(entry, name, sheet)
 }
 
@@ -492,17 +493,14 @@ fn check_entry(mut entry: impl Read, name: &str, sheet: Option<&str>) -> Result<
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("an undamaged workbook: {name} does not inflate ({e})")),
+            Err(e) => return Err(msg!("in-part-not-inflating", part = name, error = e)),
         };
         if xml {
             bounds.take(&buf[..n], name, limit, sheet)?;
         } else {
             bounds.total += n as u64;
             if bounds.total > limit {
-                return Err(format!(
-                    "a workbook part of at most {} MiB when inflated; {name} inflates to more",
-                    limit >> 20
-                ));
+                return Err(msg!("in-part-too-big", mib = limit >> 20, part = name));
             }
         }
     }
@@ -512,10 +510,10 @@ fn check_entry(mut entry: impl Read, name: &str, sheet: Option<&str>) -> Result<
 /// read, or before calamine reads them): calamine reads the shared strings, styles and the
 /// workbook whole when it opens a file.
 pub fn check_parts(bytes: &[u8]) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
     part_names(&zip)?;
     for i in 0..zip.len() {
-        let entry = zip.by_index(i).map_err(|e| format!("a readable workbook ({e})"))?;
+        let entry = zip.by_index(i).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         if normal_name(&name).starts_with("xl/worksheets/") || entry.is_dir() {
             continue;
@@ -528,15 +526,17 @@ pub fn check_parts(bytes: &[u8]) -> Result<(), String> {
 /// The last row (zero-based) a worksheet's `<dimension>` declares, read as calamine's
 /// `dimensions()` gives it (0 without one), inflating only the part before `<sheetData>`.
 pub fn declared_rows(bytes: &[u8], name: &str, sheet: &str) -> Result<u32, String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
-    let mut entry = zip.by_name(name).map_err(|e| format!("a readable workbook ({e})"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
+    let mut entry = zip
+        .by_name(name)
+        .map_err(|e| msg!("in-workbook-unreadable", error = e))?;
     let mut bounds = Bounds::default();
     let mut head: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; 16 * 1024];
     loop {
         let n = entry
             .read(&mut buf)
-            .map_err(|e| format!("an undamaged workbook: {name} does not inflate ({e})"))?;
+            .map_err(|e| msg!("in-part-not-inflating", part = name, error = e))?;
         if n == 0 {
             break;
         }

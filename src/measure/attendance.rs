@@ -40,7 +40,7 @@ impl Kind for AttendanceStatus {
 
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<AttendanceStatus> {
         let Some(names) = &raw.status else {
-            cx.say("measure kind `attendance` needs `status`");
+            cx.say(msg!("rs-measure-kind-attendance-needs-status"));
             return None;
         };
         let weights = raw.weights.as_ref().map(|w| w.get_ref().clone()).unwrap_or_default();
@@ -57,7 +57,7 @@ impl Kind for AttendanceStatus {
             .collect();
         for k in weights.keys() {
             if !statuses.iter().any(|(st, _)| Status::parse(k) == Some(*st)) {
-                let msg = format!("weights names `{k}`, which is not one of this measure's statuses");
+                let msg = msg!("rs-weights-names-which-one-measure", k = k);
                 cx.c.at(raw.weights.as_ref()?, msg);
             }
         }

@@ -58,11 +58,11 @@ fn hours(cx: &mut CheckCx, v: Option<Dec>, key: &str) -> i64 {
     match v {
         Some(h) if h.0 > Decimal::ZERO => (h.0 * Decimal::from(3600)).trunc().try_into().unwrap_or(i64::MAX),
         Some(_) => {
-            cx.say(format!("`{key}` must be a positive number of hours"));
+            cx.say(msg!("rs-must-positive-number-hours", key = key));
             0
         }
         None => {
-            cx.say(format!("kind `case_deadline` with outcome `overdue` or `on_time` needs `{key}`"));
+            cx.say(msg!("rs-kind-case-deadline-outcome-overdue", key = key));
             0
         }
     }
@@ -75,7 +75,7 @@ impl Kind for CaseDeadline {
 
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<CaseDeadline> {
         let Some(names) = &raw.types else {
-            cx.say("measure kind `case_deadline` needs `types`");
+            cx.say(msg!("rs-measure-kind-case-deadline-needs"));
             return None;
         };
         let types = cx.types(names);
@@ -84,10 +84,7 @@ impl Kind for CaseDeadline {
             Some("overdue") => CaseOutcome::Overdue,
             Some("on_time") => CaseOutcome::OnTime,
             _ => {
-                let msg = format!(
-                    "case_deadline needs `outcome`, one of {}",
-                    one_of(&["unhandled", "overdue", "on_time"])
-                );
+                let msg = msg!("rs-case-deadline-needs-outcome-one", one_of = one_of(&["unhandled", "overdue", "on_time"]));
                 cx.refuse(&raw.outcome, msg);
                 return None;
             }

@@ -38,10 +38,7 @@ impl Kind for DailyDeadline {
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<DailyDeadline> {
         let field = raw.field.as_ref().and_then(|f| DailyField::parse(f.get_ref()));
         if field.is_none() {
-            let msg = format!(
-                "daily_deadline needs `field`, one of {}",
-                one_of(&["sign_in", "report_at"])
-            );
+            let msg = msg!("rs-daily-deadline-needs-field-one", one_of = one_of(&["sign_in", "report_at"]));
             cx.refuse(&raw.field, msg);
         }
         let by = raw.by.as_ref().and_then(|b| {
@@ -50,7 +47,7 @@ impl Kind for DailyDeadline {
                 .ok()
         });
         if by.is_none() {
-            let msg = "daily_deadline needs `by`, a time like \"09:00\"";
+            let msg = msg!("rs-daily-deadline-by");
             cx.refuse(&raw.by, msg);
         }
         Some(DailyDeadline { field: field?, by: by? })

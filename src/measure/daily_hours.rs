@@ -46,7 +46,7 @@ impl Kind for DailyHours {
             None | Some("short") => false,
             Some("met") => true,
             Some(other) => {
-                let msg = format!("count `{other}`; expected {}", one_of(&["short", "met"]));
+                let msg = msg!("rs-count-expected", other = other, one_of = one_of(&["short", "met"]));
                 cx.c.at(raw.count.as_ref()?, msg);
                 return None;
             }
@@ -57,7 +57,7 @@ impl Kind for DailyHours {
                 met,
             }),
             _ => {
-                cx.say("daily_hours needs `at_least_hours`, a number of hours above 0 and at most 24");
+                cx.say(msg!("rs-daily-hours-needs-least-hours"));
                 None
             }
         }

@@ -64,18 +64,18 @@ impl Kind for Events {
         let amount = raw.amount_between.as_ref().map(|r| (r.get_ref().0 .0, r.get_ref().1 .0));
         if let (Some(at), Some((lo, hi))) = (&raw.amount_between, amount) {
             if lo > hi || lo < Decimal::ZERO {
-                cx.c.at(at, "amount_between is [min, max] with 0 ≤ min ≤ max");
+                cx.c.at(at, msg!("rs-amount-between-min-max-min"));
             }
         }
         let Some(names) = &raw.types else {
-            cx.say("measure kind `events` needs `types`");
+            cx.say(msg!("rs-measure-kind-events-needs-types"));
             return None;
         };
         let types = cx.types(names);
         let mut levels = Vec::new();
         for l in raw.levels.iter().flatten() {
             if !types.iter().any(|t| cx.type_levels[*t].contains(l.get_ref())) {
-                cx.c.at(l, format!("level `{}` is not declared by the measure's event types", l.get_ref()));
+                cx.c.at(l, msg!("rs-level-declared-measure-s-event", l = l.get_ref()));
             }
             levels.push(l.get_ref().clone());
         }
@@ -84,9 +84,7 @@ impl Kind for Events {
             Some("grid") => EventScope::Grid,
             Some("village") => EventScope::Village,
             Some(other) => {
-                let msg = format!(
-                    "an event scope is `grid` or `village` (the rows of the worker's 网格 or 村), not `{other}`"
-                );
+                let msg = msg!("rs-event-scope-grid-village-rows", other = other);
                 cx.c.at(raw.scope.as_ref()?, msg);
                 EventScope::Own
             }

@@ -41,13 +41,13 @@ impl Kind for Indicator {
             Some("number") => IndicatorMode::Number,
             Some("count") => IndicatorMode::Count,
             Some(other) => {
-                let msg = format!("value `{other}`; expected {}", one_of(&["rate", "number", "count"]));
+                let msg = msg!("rs-value-expected", other = other, one_of = one_of(&["rate", "number", "count"]));
                 cx.c.at(raw.value.as_ref()?, msg);
                 IndicatorMode::Rate
             }
         };
         let Some(name) = raw.indicator.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {
-            cx.say("measure kind `indicator` needs `indicator`, the 指标 name in the indicators sheet");
+            cx.say(msg!("rs-measure-kind-indicator-needs-indicator"));
             return None;
         };
         Some(Indicator { name, mode })

@@ -59,15 +59,15 @@ impl Kind for Minimum {
 
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<Minimum> {
         let Some(of) = &raw.of else {
-            cx.say("measure kind `minimum` needs `of`, the measure it counts per bucket");
+            cx.say(msg!("rs-measure-kind-minimum-needs-measure"));
             return None;
         };
-        let of = cx.measure(of, &["minimum", "survey_rate"], "`of` must be a measure that counts rows");
+        let of = cx.measure(of, &["minimum", "survey_rate"], &msg!("rs-minimum-of-counts-rows"));
         let per = match raw.per.as_ref().map(|p| p.get_ref().as_str()) {
             Some("week") => Some(Bucket::Week),
             Some("month") => Some(Bucket::Month),
             _ => {
-                let msg = format!("measure kind `minimum` needs `per`, one of {}", one_of(&["week", "month"]));
+                let msg = msg!("rs-measure-kind-minimum-needs-per", one_of = one_of(&["week", "month"]));
                 cx.refuse(&raw.per, msg);
                 None
             }
@@ -76,13 +76,13 @@ impl Kind for Minimum {
             None | Some("shortfall") => ShortCount::Shortfall,
             Some("bucket") => ShortCount::Bucket,
             Some(other) => {
-                let msg = format!("count `{other}`; expected {}", one_of(&["shortfall", "bucket"]));
+                let msg = msg!("rs-count-expected", other = other, one_of = one_of(&["shortfall", "bucket"]));
                 cx.c.at(raw.count.as_ref()?, msg);
                 ShortCount::Shortfall
             }
         };
         if raw.at_least.is_none() && raw.at_least_by_area.is_none() {
-            cx.say("measure kind `minimum` needs `at_least` (and may add `at_least_by_area`)");
+            cx.say(msg!("rs-measure-kind-minimum-needs-least"));
         }
         let by_area: Vec<(String, Decimal)> = raw
             .at_least_by_area
@@ -92,7 +92,7 @@ impl Kind for Minimum {
             .collect();
         let at_least = raw.at_least.map(|d| d.0);
         if at_least.iter().chain(by_area.iter().map(|(_, n)| n)).any(|n| *n < Decimal::ZERO) {
-            cx.say("a minimum cannot be negative");
+            cx.say(msg!("rs-minimum-cannot-negative"));
         }
         Some(Minimum {
             of: of?,

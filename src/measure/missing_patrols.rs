@@ -34,7 +34,7 @@ impl Kind for MissingPatrols {
         match raw.per_duty_day {
             Some(d) if d.0 > Decimal::ZERO => Some(MissingPatrols { per_duty_day: d.0 }),
             _ => {
-                cx.say("missing_patrols needs `per_duty_day`, a positive number");
+                cx.say(msg!("rs-missing-patrols-needs-per-duty"));
                 None
             }
         }

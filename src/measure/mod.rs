@@ -181,7 +181,11 @@ impl CheckCx<'_> {
                     let known: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
                     self.c.at(
                         t,
-                        format!("unknown event type `{}`; declared: {}", t.get_ref(), known.join(", ")),
+                        msg!(
+                            "rs-unknown-event-type-declared",
+                            value = t.get_ref(),
+                            list = known.join(", ")
+                        ),
                     );
                 }
             }
@@ -192,7 +196,12 @@ impl CheckCx<'_> {
     pub fn measure(&mut self, name: &Spanned<String>, not: &[&str], why: &str) -> Option<usize> {
         match self.measure_ids.get(name.get_ref()) {
             Some(i) if not.contains(&self.kinds[*i].as_str()) => {
-                let msg = format!("{why}, and `{}` is a {}", name.get_ref(), self.kinds[*i]);
+                let msg = msg!(
+                    "rs-key-belongs-to-kind",
+                    why = why,
+                    name = name.get_ref(),
+                    value = self.kinds[*i]
+                );
                 self.c.at(name, msg);
                 None
             }
@@ -200,7 +209,7 @@ impl CheckCx<'_> {
             None => {
                 self.c.at(
                     name,
-                    format!("unknown measure `{}`; define it under [measures]", name.get_ref()),
+                    msg!("rs-unknown-measure-define-under-measures", name = name.get_ref()),
                 );
                 None
             }
@@ -218,10 +227,10 @@ pub fn status(c: &mut Checker, n: &Spanned<String>) -> Option<Status> {
     if s.is_none() {
         c.at(
             n,
-            format!(
-                "unknown attendance status `{}`; known: {}",
-                n.get_ref(),
-                Status::known()
+            msg!(
+                "rs-unknown-attendance-status-known",
+                name = n.get_ref(),
+                known = Status::known()
             ),
         );
     }
@@ -245,7 +254,7 @@ pub fn check_all(
             None => "次".to_string(),
             Some((_, Node::Str(s))) if !s.trim().is_empty() && s.chars().count() <= 4 => s.trim().to_string(),
             Some((at, _)) => {
-                c.span(Some(at), "`unit` is a short word in quotes (件, 天, 次)");
+                c.span(Some(at), msg!("rs-unit-short-word-quotes"));
                 "次".to_string()
             }
         };
@@ -257,19 +266,19 @@ pub fn check_all(
         match &kind {
             None => c.span(
                 Some(span.clone()),
-                format!("measure `{id}` needs `kind`, one of {}", one_of(KINDS)),
+                msg!("rs-measure-needs-kind-one", id = id, one_of = one_of(KINDS)),
             ),
-            Some(k) if k.get_ref().as_str().is_none() => c.at(k, "`kind` is a name in quotes"),
+            Some(k) if k.get_ref().as_str().is_none() => c.at(k, msg!("rs-kind-name-quotes")),
             _ => {}
         }
         let label = match label.map(|l| (l.span(), l.into_inner())) {
             Some((_, Node::Str(s))) => Some(s),
             Some((at, _)) => {
-                c.span(Some(at), "`label` is a text in quotes");
+                c.span(Some(at), msg!("rs-label-text-quotes"));
                 None
             }
             None => {
-                c.span(Some(span.clone()), format!("measure `{id}` needs `label`"));
+                c.span(Some(span.clone()), msg!("rs-measure-needs-label", id = id));
                 None
             }
         };
@@ -291,11 +300,16 @@ pub fn check_all(
         let checked = match (kind, check_kind(&name, node, &mut cx)) {
             (Some(k), None) if k.get_ref().as_str().is_some() => {
                 let near = crate::input::table::nearest(&name, KINDS.iter().copied())
-                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .map(|n| msg!("rs-did-you-mean", n = n))
                     .unwrap_or_default();
                 cx.c.at(
                     &k,
-                    format!("unknown measure kind `{name}`{near}; expected {}", one_of(KINDS)),
+                    msg!(
+                        "rs-unknown-measure-kind-expected",
+                        name = name,
+                        near = near,
+                        one_of = one_of(KINDS)
+                    ),
                 );
                 None
             }

@@ -34,10 +34,7 @@ impl Kind for PatrolFinding {
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<PatrolFinding> {
         let f = raw.finding.as_ref().and_then(|f| Finding::parse(f.get_ref()));
         if f.is_none() {
-            let msg = format!(
-                "patrol_finding needs `finding`, one of {}",
-                one_of(&["not_logged", "no_uniform"])
-            );
+            let msg = msg!("rs-patrol-finding-needs-finding-one", one_of = one_of(&["not_logged", "no_uniform"]));
             cx.refuse(&raw.finding, msg);
         }
         Some(PatrolFinding { finding: f? })

@@ -70,11 +70,11 @@ impl Kind for Ratio {
 
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<Ratio> {
         const NOT: &[&str] = &["ratio", "minimum", "survey_rate", "indicator"];
-        const WHY: &str = "a ratio counts a measure of occurrences";
+        let why = msg!("rs-ratio-counts-occurrences");
         let done = match &raw.done {
-            Some(d) => cx.measure(d, NOT, WHY),
+            Some(d) => cx.measure(d, NOT, &why),
             None => {
-                cx.say("measure kind `ratio` needs `done`, the measure of what was done");
+                cx.say(msg!("rs-measure-kind-ratio-needs-done"));
                 None
             }
         };
@@ -83,7 +83,7 @@ impl Kind for Ratio {
             Some("week") => Bucket::Week,
             Some("month") => Bucket::Month,
             Some(other) => {
-                let msg = format!("per `{other}`; expected {}", one_of(&["period", "week", "month"]));
+                let msg = msg!("rs-per-expected", other = other, one_of = one_of(&["period", "week", "month"]));
                 cx.refuse(&raw.per, msg);
                 return None;
             }
@@ -93,20 +93,20 @@ impl Kind for Ratio {
             (Some(n), None, None) if positive(n) => Required::PerDutyDay(n.0),
             (None, Some(n), None) if positive(n) && per != Bucket::Period => Required::PerBucket(n.0),
             (None, Some(_), None) if per == Bucket::Period => {
-                cx.say("`per_bucket` is n per week or month: give `per = \"week\"` or `\"month\"` (or use `per_duty_day`)");
+                cx.say(msg!("rs-per-bucket-n-per-week"));
                 return None;
             }
-            (None, None, Some(m)) => Required::OutOf(cx.measure(m, NOT, WHY)?),
+            (None, None, Some(m)) => Required::OutOf(cx.measure(m, NOT, &why)?),
             (None, None, None) => {
-                cx.say("measure kind `ratio` needs what is required: `per_duty_day`, `per_bucket` or `out_of`");
+                cx.say(msg!("rs-measure-kind-ratio-needs-what"));
                 return None;
             }
             (Some(_), None, None) | (None, Some(_), None) => {
-                cx.say("`per_duty_day` and `per_bucket` are a positive number");
+                cx.say(msg!("rs-per-duty-day-per-bucket"));
                 return None;
             }
             _ => {
-                cx.say("a ratio takes one of `per_duty_day`, `per_bucket` and `out_of`");
+                cx.say(msg!("rs-ratio-takes-one-per-duty"));
                 return None;
             }
         };

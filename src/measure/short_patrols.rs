@@ -38,7 +38,7 @@ impl Kind for ShortPatrols {
             match mins.get(r) {
                 Some(h) => out.push(h.0),
                 None => {
-                    let msg = format!("short_patrols needs `minimum_hours` for role `{r}`");
+                    let msg = msg!("rs-short-patrols-needs-minimum-hours", r = r);
                     cx.c.span(Some(cx.at.clone()), msg);
                     out.push(Decimal::ZERO);
                 }
@@ -46,7 +46,7 @@ impl Kind for ShortPatrols {
         }
         for k in mins.keys() {
             if !cx.roles.contains(k) {
-                let msg = format!("minimum_hours names unknown role `{k}`");
+                let msg = msg!("rs-minimum-hours-names-unknown-role", k = k);
                 cx.c.at(raw.minimum_hours.as_ref()?, msg);
             }
         }

@@ -34,10 +34,7 @@ impl Kind for SurveyRate {
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<SurveyRate> {
         let f = raw.field.as_ref().and_then(|f| SurveyField::parse(f.get_ref()));
         if f.is_none() {
-            let msg = format!(
-                "survey_rate needs `field`, one of {}",
-                one_of(&["aware", "covered", "satisfied"])
-            );
+            let msg = msg!("rs-survey-rate-needs-field-one", one_of = one_of(&["aware", "covered", "satisfied"]));
             cx.refuse(&raw.field, msg);
         }
         Some(SurveyRate { field: f? })

@@ -33,7 +33,7 @@ impl Kind for Union {
 
     fn check(raw: Raw, cx: &mut CheckCx) -> Option<Union> {
         let Some(list) = &raw.measures else {
-            cx.say("measure kind `union` needs `measures`, the measures it counts together");
+            cx.say(msg!("rs-measure-kind-union-needs-measures"));
             return None;
         };
         let of: Vec<usize> = list
@@ -43,12 +43,12 @@ impl Kind for Union {
                 cx.measure(
                     name,
                     &["minimum", "union", "survey_rate", "indicator"],
-                    "a union counts measures of rows",
+                    &msg!("rs-union-counts-rows"),
                 )
             })
             .collect();
         if list.get_ref().len() < 2 {
-            cx.c.at(list, "a union names two measures or more");
+            cx.c.at(list, msg!("rs-union-names-two-measures-more"));
         }
         Some(Union { of })
     }

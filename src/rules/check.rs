@@ -15,9 +15,10 @@ pub(super) fn period_kind(c: &mut Checker, n: &Name) -> Option<PeriodKind> {
         other => {
             c.at(
                 n,
-                format!(
-                    "unknown period `{other}`; expected {}",
-                    one_of(&["month", "quarter", "year"])
+                msg!(
+                    "rs-unknown-period-expected",
+                    other = other,
+                    one_of = one_of(&["month", "quarter", "year"])
                 ),
             );
             None
@@ -27,6 +28,6 @@ pub(super) fn period_kind(c: &mut Checker, n: &Name) -> Option<PeriodKind> {
 
 pub(super) fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &Dec, what: &str) {
     if v.0 < Decimal::ZERO {
-        c.at(at, format!("{what} cannot be negative (found {})", v.0));
+        c.at(at, msg!("rs-cannot-negative-found", what = what, value = v.0));
     }
 }

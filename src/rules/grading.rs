@@ -22,10 +22,10 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
             if f.is_none() {
                 c.at(
                     s,
-                    format!(
-                        "unknown scope `{}`; expected {}",
-                        s.get_ref(),
-                        one_of(&["village", "role", "grid", "area"])
+                    msg!(
+                        "rs-unknown-scope-expected",
+                        value = s.get_ref(),
+                        one_of = one_of(&["village", "role", "grid", "area"])
                     ),
                 );
             }
@@ -47,10 +47,10 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
                     .collect();
                 c.at(
                     t,
-                    format!(
-                        "tie breaker `{}` is not a score item; score items: {}",
-                        t.get_ref(),
-                        one_of(&known)
+                    msg!(
+                        "rs-tie-breaker-score-item-score",
+                        value = t.get_ref(),
+                        one_of = one_of(&known)
                     ),
                 );
             }
@@ -58,16 +58,10 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
         })
         .collect();
     if g.rounding.get_ref() != "half_up" {
-        c.at(
-            &g.rounding,
-            "quota rounding must be `half_up` (the only one the documents use)",
-        );
+        c.at(&g.rounding, msg!("rs-quota-rounding-must-half-up"));
     }
     if g.ties.get_ref() != "higher_grade_and_report" {
-        c.at(
-            &g.ties,
-            "ties must be `higher_grade_and_report`: tied workers take the better grade and the overflow is listed",
-        );
+        c.at(&g.ties, msg!("rs-ties-must-higher-grade-report"));
     }
     let mut names = HashSet::new();
     // A quota's grades are places a vetoed worker never takes; a band may be the vetoed grade
@@ -76,7 +70,7 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
         if !names.insert(grade.to_string()) || (grade == g.vetoed_grade && !may_be_vetoed) {
             c.problems.push(Problem {
                 span: Some(at),
-                message: format!("grade `{grade}` appears twice"),
+                message: msg!("rs-grade-appears-twice", grade = grade),
             });
         }
     };
@@ -93,10 +87,10 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
                 .collect();
             let total: Decimal = q.iter().map(|q| q.share).sum();
             if total != Decimal::ONE {
-                c.at(quota, format!("quota shares add up to {total}, not 1 (100%)"));
+                c.at(quota, msg!("rs-quota-shares-add-up", total = total));
             }
             if q.iter().any(|q| q.share < Decimal::ZERO) {
-                c.at(quota, "a quota share cannot be negative");
+                c.at(quota, msg!("rs-quota-share-cannot-negative"));
             }
             for x in &q {
                 grade_name(c, quota.span(), &x.grade, false);
@@ -109,17 +103,11 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
             for (k, b) in list.iter().enumerate() {
                 grade_name(c, bands.span(), &b.grade, true);
                 match (b.at_least, k + 1 == list.len()) {
-                    (Some(_), true) => c.at(bands, "the last band takes everything below: give it no `at_least`"),
-                    (None, false) => c.at(
-                        bands,
-                        format!("band `{}` needs `at_least` (only the last band has none)", b.grade),
-                    ),
+                    (Some(_), true) => c.at(bands, msg!("rs-last-band-takes-everything-below")),
+                    (None, false) => c.at(bands, msg!("rs-band-needs-least-only-last", grade = b.grade)),
                     (Some(t), false) => {
                         if prev.is_some_and(|p| t.0 >= p) {
-                            c.at(
-                                bands,
-                                "bands must be listed best first, each threshold lower than the one before",
-                            );
+                            c.at(bands, msg!("rs-bands-must-listed-best-first"));
                         }
                         prev = Some(t.0);
                     }
@@ -127,12 +115,12 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
                 }
                 if let Some(sh) = b.max_share {
                     if sh.0 < Decimal::ZERO || sh.0 > Decimal::ONE {
-                        c.at(bands, "a band's max_share is a share from 0 to 1");
+                        c.at(bands, msg!("rs-band-s-max-share-share"));
                     }
                 }
             }
             if list.len() < 2 {
-                c.at(bands, "bands need at least two grades");
+                c.at(bands, msg!("rs-bands-need-least-two-grades"));
             }
             GradeMethod::Bands(
                 list.iter()
@@ -145,10 +133,7 @@ pub(super) fn grading(c: &mut Checker, g: &RawGrading, items: &[Item], scheme_pe
             )
         }
         _ => {
-            c.at(
-                &g.rounding,
-                "[grading] takes exactly one of `quota` (forced shares) or `bands` (score bands)",
-            );
+            c.at(&g.rounding, msg!("rs-grading-takes-exactly-one-quota"));
             GradeMethod::Quota(vec![])
         }
     };

@@ -41,49 +41,40 @@ pub(super) fn rate(
     match (each, by_level) {
         (Some(e), None) => {
             if e.0 < Decimal::ZERO {
-                c.at(at, "`each` cannot be negative: list the line under `deduct` to take points off (a bonus item may have both `add` and `deduct`)");
+                c.at(at, msg!("rs-each-cannot-negative-list-line"));
             }
             Rate::Each(e.0)
         }
         (None, Some(bl)) => {
             match measures.get(m).and_then(|mm| measure_levels(mm, types)) {
-                None => c.at(
-                    bl,
-                    format!("by_level needs an `events` measure, and `{}` is not one", at.get_ref()),
-                ),
+                None => c.at(bl, msg!("rs-level-needs-events-measure-one", at = at.get_ref())),
                 Some(levels) => {
                     if levels.is_empty() {
-                        c.at(
-                            bl,
-                            "by_level is used, but the measure's event types declare no `levels`",
-                        );
+                        c.at(bl, msg!("rs-level-used-but-measure-s"));
                     }
                     for l in &levels {
                         if !bl.get_ref().contains_key(l) {
-                            c.at(bl, format!("by_level has no amount for level `{l}`"));
+                            c.at(bl, msg!("rs-level-has-amount-level", l = l));
                         }
                     }
                     for l in bl.get_ref().keys() {
                         if !levels.contains(l) {
                             c.at(
                                 bl,
-                                format!(
-                                    "by_level names level `{l}`, which the event types do not declare; declared: {}",
-                                    levels.join(", ")
-                                ),
+                                msg!("rs-level-names-level-which-event", l = l, list = levels.join(", ")),
                             );
                         }
                     }
                 }
             }
             for v in bl.get_ref().values() {
-                non_negative(c, bl, v, "a rate");
+                non_negative(c, bl, v, &msg!("rs-what-rate"));
             }
             // Keep the order the event types declare, so traces read naturally.
             Rate::ByLevel(bl.get_ref().iter().map(|(k, v)| (k.clone(), v.0)).collect())
         }
         _ => {
-            c.at(at, "give exactly one of `each` or `by_level`");
+            c.at(at, msg!("rs-give-exactly-one-each-level"));
             Rate::Each(Decimal::ZERO)
         }
     }
@@ -111,54 +102,42 @@ pub(super) fn item(
         format!("{parent}.{id}")
     };
     if !seen.insert(path.clone()) {
-        c.at(&it.id, format!("item `{path}` is declared twice"));
+        c.at(&it.id, msg!("rs-item-declared-twice", path = path));
     }
     if id.contains('.') || id.is_empty() {
-        c.at(&it.id, "an item id must be non-empty and contain no `.`");
+        c.at(&it.id, msg!("rs-item-id-must-non-empty"));
     }
     let reserved = crate::columns::reserved_for_items();
     if parent.is_empty() && reserved.contains(&id.as_str()) {
         c.at(
             &it.id,
-            format!(
-                "item id `{id}` is a column scores.csv already has; the reserved names: {}",
-                one_of(&reserved)
-            ),
+            msg!("rs-item-id-column-scores-csv", id = id, one_of = one_of(&reserved)),
         );
     }
     if let (false, Some(k)) = (parent.is_empty(), &it.kind) {
-        c.at(
-            k,
-            format!("`kind` belongs to a top-level item; `{path}` is a part and counts as its parent does"),
-        );
+        c.at(k, msg!("rs-kind-belongs-top-level-item", path = path));
     }
     let roles = resolve_roles(c, &it.roles);
     let weight = match &it.weight {
         Some(w) if !parent.is_empty() => {
-            c.at(
-                w,
-                format!("`weight` weighs a top-level item in the total; `{path}` is a part"),
-            );
+            c.at(w, msg!("rs-weight-weighs-top-level-item", path = path));
             Decimal::ONE
         }
         Some(w) => {
-            non_negative(c, w, w.get_ref(), "a weight");
+            non_negative(c, w, w.get_ref(), &msg!("rs-what-weight"));
             w.get_ref().0
         }
         None => Decimal::ONE,
     };
     let weight_by_area: Vec<(String, Decimal)> = match &it.weight_by_area {
         Some(by) if !parent.is_empty() => {
-            c.at(
-                by,
-                format!("`weight_by_area` weighs a top-level item in the total; `{path}` is a part"),
-            );
+            c.at(by, msg!("rs-weight-area-weighs-top-level", path = path));
             Vec::new()
         }
         Some(by) => {
             for v in by.get_ref().values() {
                 if v.0 < Decimal::ZERO {
-                    c.at(by, "a coefficient cannot be negative");
+                    c.at(by, msg!("rs-coefficient-cannot-negative"));
                 }
             }
             by.get_ref().iter().map(|(k, v)| (k.trim().to_string(), v.0)).collect()
@@ -167,28 +146,22 @@ pub(super) fn item(
     };
     let weight_param = it.weight_param.as_ref().map(|p| {
         if !parent.is_empty() {
-            c.at(
-                p,
-                format!("`weight_param` weighs a top-level item in the total; `{path}` is a part"),
-            );
+            c.at(p, msg!("rs-weight-param-weighs-top-level", path = path));
         }
         p.get_ref().trim().to_string()
     });
     let periods = it.periods.as_ref().map(|ps| {
         if !parent.is_empty() {
-            c.at(
-                &it.id,
-                format!("`periods` limits a top-level item to some runs; `{path}` is a part"),
-            );
+            c.at(&it.id, msg!("rs-periods-limits-top-level-item", path = path));
         }
         ps.iter().filter_map(|p| period_kind(c, p)).collect::<Vec<_>>()
     });
     let max = it.max.map(|m| m.0);
     if let (ItemKind::Score, None, None) = (kind, max, &it.monthly) {
-        c.at(&it.id, format!("score item `{path}` needs `max`"));
+        c.at(&it.id, msg!("rs-score-item-needs-max", path = path));
     }
     if let Some(cap) = &it.cap {
-        non_negative(c, cap, cap.get_ref(), "a cap");
+        non_negative(c, cap, cap.get_ref(), &msg!("rs-what-cap"));
     }
     let body = if !it.part.is_empty() {
         if it.tier.is_some()
@@ -198,19 +171,11 @@ pub(super) fn item(
             || it.deduct.is_some()
             || it.add.is_some()
         {
-            c.at(
-                &it.id,
-                format!("item `{path}` has parts, so it cannot also have tier/scale/deduct/add"),
-            );
+            c.at(&it.id, msg!("rs-item-has-parts-so-cannot", path = path));
         }
         // A floor or cap bounds a leaf's own points; an item with parts has none of its own.
         for key in [&it.floor, &it.cap].into_iter().flatten() {
-            c.at(
-                key,
-                format!(
-                    "`floor` and `cap` bound a leaf's points; `{path}` has parts, so put them on the part they bound"
-                ),
-            );
+            c.at(key, msg!("rs-floor-cap-bound-leaf-s", path = path));
         }
         let parts: Vec<Item> = it
             .part
@@ -220,10 +185,7 @@ pub(super) fn item(
         if let (Some(m), ItemKind::Score) = (max, kind) {
             let sum: Decimal = parts.iter().filter_map(|p| p.max).sum();
             if sum != m {
-                c.at(
-                    &it.id,
-                    format!("the parts of `{path}` add up to {sum}, but its max is {m}"),
-                );
+                c.at(&it.id, msg!("rs-parts-add-up-but-max", path = path, sum = sum, m = m));
             }
         }
         ItemBody::Parts(parts)
@@ -233,18 +195,10 @@ pub(super) fn item(
         // The cap counts what deduct lines take off: anywhere else it would limit nothing.
         let deducts = matches!(&scoring, Scoring::Lines(ls) if ls.iter().any(|l| l.sign < Decimal::ZERO));
         if let (Some(cap), false) = (&it.cap, deducts) {
-            c.at(
-                cap,
-                format!(
-                    "`cap` limits what `deduct` lines take off together; `{path}` has none, so it would limit nothing"
-                ),
-            );
+            c.at(cap, msg!("rs-cap-limits-what-deduct-lines", path = path));
         }
         if it.part_period != super::model::PartPeriod::Whole && kind != ItemKind::Score {
-            c.at(
-                &it.id,
-                "`part_period` scales a score item's starting points (its `max`); this item starts at 0",
-            );
+            c.at(&it.id, msg!("rs-part-period-scales-score-item"));
         }
         ItemBody::Leaf(Leaf {
             start: if kind == ItemKind::Score {
@@ -308,12 +262,12 @@ fn leaf_scoring(
                 let n = resolved.iter().max().map_or(0, |m| m + 1);
                 let mut by_role = vec![None; n];
                 for (ri, (_, amount)) in resolved.iter().zip(f.by_role.get_ref()) {
-                    non_negative(c, &f.by_role, amount, "an amount");
+                    non_negative(c, &f.by_role, amount, &msg!("rs-what-amount"));
                     by_role[*ri] = Some(amount.0);
                 }
                 let share = f.share.map_or(Decimal::ONE, |s| s.0);
                 if share < Decimal::ZERO {
-                    c.at(&f.by_role, "a share cannot be negative");
+                    c.at(&f.by_role, msg!("rs-share-cannot-negative"));
                 }
                 Scoring::Monthly {
                     by_role,
@@ -332,21 +286,18 @@ fn leaf_scoring(
                     _ => false,
                 };
                 if !rate_like {
-                    c.at(
-                        &sc.measure,
-                        "`scale` scores a rate or a given number: a `survey_rate`, a `ratio`, or an `indicator` read as a rate or a number",
-                    );
+                    c.at(&sc.measure, msg!("rs-scale-scores-rate-given-number"));
                 }
                 if let Some(m) = max {
                     if sc.points.0 > m {
                         c.at(
                             &sc.measure,
-                            format!("scale points {} exceed the item's max {m}", sc.points.0),
+                            msg!("rs-scale-points-exceed-item-s", value = sc.points.0, m = m),
                         );
                     }
                 }
                 if sc.dp > 10 {
-                    c.at(&sc.measure, "`dp` keeps at most 10 decimal places");
+                    c.at(&sc.measure, msg!("rs-dp-keeps-most-decimal-places"));
                 }
                 Scale {
                     measure: mi,
@@ -363,14 +314,11 @@ fn leaf_scoring(
             let mut prev: Option<Decimal> = None;
             for (th, pts) in t.at_least.get_ref() {
                 if prev.is_some_and(|p| th.0 >= p) {
-                    c.at(
-                        &t.at_least,
-                        "tier thresholds must be listed highest first, each lower than the one before",
-                    );
+                    c.at(&t.at_least, msg!("rs-tier-thresholds-must-listed-highest"));
                 }
                 if let Some(m) = max {
                     if pts.0 > m {
-                        c.at(&t.at_least, format!("tier points {} exceed the item's max {m}", pts.0));
+                        c.at(&t.at_least, msg!("rs-tier-points-exceed-item-s", value = pts.0, m = m));
                     }
                 }
                 prev = Some(th.0);
@@ -383,12 +331,7 @@ fn leaf_scoring(
         }
         (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() && it.monthly.is_none() => {
             if kind == ItemKind::Deduction && a.is_some() {
-                c.at(
-                    &it.id,
-                    format!(
-                        "deduction item `{path}` takes `deduct` lines, not `add`; an item that adds and deducts under one max is a bonus item (`kind = \"bonus\"`) with both"
-                    ),
-                );
+                c.at(&it.id, msg!("rs-deduction-item-takes-deduct-lines", path = path));
             }
             let mut lines = Vec::new();
             for (sign, list) in [(Decimal::NEGATIVE_ONE, d), (Decimal::ONE, a)] {
@@ -402,41 +345,39 @@ fn leaf_scoring(
                             // may reach outside it. Weeks are counted by a `minimum` measure.
                             c.at(
                                 l.per.as_ref().unwrap_or(&l.measure),
-                                format!(
-                                    "per `{other}`; expected {} (count weeks with a measure of kind `minimum`)",
-                                    one_of(&["period", "month"])
+                                msg!(
+                                    "rs-per-expected-count-weeks-measure",
+                                    other = other,
+                                    one_of = one_of(&["period", "month"])
                                 ),
                             );
                             Bucket::Period
                         }
                     };
                     if l.per.is_some() && l.beyond.is_none() && l.up_to.is_none() && l.cap.is_none() {
-                        c.at(
-                            &l.measure,
-                            "`per` only matters with `beyond`, `up_to` or `cap` (which then apply per bucket)",
-                        );
+                        c.at(&l.measure, msg!("rs-per-only-matters-beyond-up"));
                     }
                     if let (Some(b), Some(u)) = (l.beyond, l.up_to) {
                         if u.0 < b.0 {
-                            c.at(&l.measure, "`up_to` must not be below `beyond`");
+                            c.at(&l.measure, msg!("rs-up-must-below-beyond"));
                         }
                     }
                     if l.up_to.is_some_and(|u| u.0 < Decimal::ZERO) {
-                        c.at(&l.measure, "`up_to` cannot be negative");
+                        c.at(&l.measure, msg!("rs-up-cannot-negative"));
                     }
                     if let Some(cap) = &l.cap {
-                        non_negative(c, cap, cap.get_ref(), "a cap");
+                        non_negative(c, cap, cap.get_ref(), &msg!("rs-what-cap"));
                     }
                     if let Some(b) = l.beyond {
                         if b.0 < Decimal::ZERO {
-                            c.at(&l.measure, "`beyond` cannot be negative");
+                            c.at(&l.measure, msg!("rs-beyond-cannot-negative"));
                         }
                     }
                     if matches!(
                         measures.get(mi).map(|m| &m.kind),
                         Some(MeasureKind::SurveyRate { .. } | MeasureKind::Ratio { .. })
                     ) {
-                        c.at(&l.measure, "a rate is scored with `tier` or `scale`, not a line");
+                        c.at(&l.measure, msg!("rs-rate-scored-tier-scale-line"));
                     }
                     lines.push(Line {
                         label: l
@@ -448,16 +389,16 @@ fn leaf_scoring(
                         sign,
                         rate: if l.from_row {
                             if l.each.is_some() || l.by_level.is_some() {
-                                c.at(&l.measure, "`from_row` pays the row's 金额: give no `each` or `by_level`");
+                                c.at(&l.measure, msg!("rs-from-row-pays-row-s"));
                             }
                             if !matches!(
                                 measures.get(mi).map(|m| &m.kind),
-                                Some(MeasureKind::Events(crate::measure::events::Events { amount: Some(_), .. }))
+                                Some(MeasureKind::Events(crate::measure::events::Events {
+                                    amount: Some(_),
+                                    ..
+                                }))
                             ) {
-                                c.at(
-                                    &l.measure,
-                                    "`from_row` needs an `events` measure with `amount_between` (the range each 金额 must lie in)",
-                                );
+                                c.at(&l.measure, msg!("rs-from-row-needs-events-measure"));
                             }
                             Rate::FromRow
                         } else {
@@ -474,10 +415,7 @@ fn leaf_scoring(
             Scoring::Lines(lines)
         }
         _ => {
-            c.at(
-                &it.id,
-                format!("leaf item `{path}` needs exactly one of `tier`, `scale`, or `deduct`/`add` lines, or `part`s"),
-            );
+            c.at(&it.id, msg!("rs-leaf-item-needs-exactly-one", path = path));
             Scoring::Lines(vec![])
         }
     }

@@ -26,12 +26,7 @@ pub struct RuleErrors {
 impl fmt::Display for RuleErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(
-            f,
-            "rule set {} has {n} error{}:",
-            self.source_name,
-            if n == 1 { "" } else { "s" }
-        )?;
+        write!(f, "{}", msg!("rs-errors-heading", name = self.source_name, count = n))?;
         for (pos, msg) in &self.problems {
             match pos {
                 Some((l, c)) => write!(f, "\n  {}:{l}:{c}: {msg}", self.source_name)?,
@@ -64,7 +59,7 @@ pub fn parse(text: &str, source_name: &str) -> Result<RuleSet, RuleErrors> {
     };
     let raw: raw::RawRuleSet = toml::from_str(text).map_err(|e| {
         let pos = e.span().map(|s| line_col(text, s.start));
-        fail(vec![(pos, e.message().trim().to_string())])
+        fail(vec![(pos, crate::positioned::serde_message(e.message().trim()))])
     })?;
     let mut rules = validate::validate(raw, source_name.to_string(), sha256_hex(text.as_bytes())).map_err(|ps| {
         fail(
@@ -79,14 +74,14 @@ pub fn parse(text: &str, source_name: &str) -> Result<RuleSet, RuleErrors> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("no scheme `{name}`{near}; the schemes: {known}")]
+    #[error("{}", msg!("rs-unknown-scheme", name = name, near = near, known = known))]
     UnknownScheme { name: String, near: String, known: String },
     // The OS error follows in the error chain (`main` prints it with `{:#}`), once.
-    #[error("cannot read rule set {path}")]
+    #[error("{}", msg!("rs-cannot-read", path = path))]
     Read { path: String, source: std::io::Error },
     #[error(transparent)]
     Invalid(#[from] RuleErrors),
-    #[error("no version of {name} is in force on {day}; its versions: {versions}")]
+    #[error("{}", msg!("rs-not-in-force", name = name, day = day, versions = versions))]
     NotInForce {
         name: String,
         day: String,
@@ -135,14 +130,20 @@ pub fn version_on(versions: Vec<RuleSet>, name: &str, day: Option<chrono::NaiveD
         let near = crate::input::table::nearest(name, names.iter().map(String::as_str));
         return Err(LoadError::UnknownScheme {
             name: name.to_string(),
-            near: near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(),
+            near: near.map(|n| msg!("rs-did-you-mean", n = n)).unwrap_or_default(),
             known: names.join(", "),
         });
     }
     of_name.sort_by_key(|r| r.meta.effective_from);
     let listed: Vec<String> = of_name
         .iter()
-        .map(|r| format!("{} (in force from {})", r.meta.version, r.meta.effective_from))
+        .map(|r| {
+            msg!(
+                "rs-force-from",
+                version = r.meta.version,
+                effective_from = r.meta.effective_from
+            )
+        })
         .collect();
     let chosen = match day {
         None => of_name.pop(),

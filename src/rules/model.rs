@@ -369,18 +369,14 @@ pub enum ParamValue {
 
 impl ParamValue {
     /// `None` when `v` is such a value, else what was expected instead.
-    pub fn refuses(self, v: rust_decimal::Decimal) -> Option<&'static str> {
+    pub fn refuses(self, v: rust_decimal::Decimal) -> Option<String> {
         let whole = v.fract().is_zero();
         match self {
-            ParamValue::Rank if !whole || v < rust_decimal::Decimal::ONE => {
-                Some("a rank: a whole number from 1 (1 is first)")
-            }
-            ParamValue::Count if !whole || v.is_sign_negative() => Some("a count: a whole number from 0"),
-            ParamValue::Amount if v.is_sign_negative() || v.normalize().scale() > 2 => {
-                Some("an amount in yuan from 0, to the fen (at most two decimal places)")
-            }
+            ParamValue::Rank if !whole || v < rust_decimal::Decimal::ONE => Some(msg!("par-rank")),
+            ParamValue::Count if !whole || v.is_sign_negative() => Some(msg!("par-count")),
+            ParamValue::Amount if v.is_sign_negative() || v.normalize().scale() > 2 => Some(msg!("par-amount")),
             ParamValue::Coefficient if v.is_sign_negative() || v > rust_decimal::Decimal::ONE_HUNDRED => {
-                Some("a coefficient: a number from 0 to 100")
+                Some(msg!("par-coefficient"))
             }
             _ => None,
         }

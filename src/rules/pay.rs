@@ -36,15 +36,15 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
     let mut pay_ids = HashSet::new();
     for p in raw {
         if !pay_ids.insert(p.id.get_ref().clone()) {
-            c.at(&p.id, format!("pay `{}` is declared twice", p.id.get_ref()));
+            c.at(&p.id, msg!("rs-pay-declared-twice", id = p.id.get_ref()));
         }
         if columns::PAYOUTS.contains(&p.id.get_ref().as_str()) {
             c.at(
                 &p.id,
-                format!(
-                    "pay id `{}` is a column payouts.csv already has; the reserved names: {}",
-                    p.id.get_ref(),
-                    one_of(&columns::PAYOUTS)
+                msg!(
+                    "rs-pay-id-column-payouts-csv",
+                    id = p.id.get_ref(),
+                    one_of = one_of(&columns::PAYOUTS)
                 ),
             );
         }
@@ -53,11 +53,7 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             if !meta.periods.contains(pk) {
                 c.at(
                     n,
-                    format!(
-                        "pay `{}` is for {} runs, but the scheme does not define that period",
-                        p.id.get_ref(),
-                        pk.name()
-                    ),
+                    msg!("rs-pay-runs-but-scheme-does", id = p.id.get_ref(), pk = pk.name()),
                 );
             }
         }
@@ -75,10 +71,7 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
         .filter(|x| **x)
         .count();
         if chosen != 1 {
-            c.at(
-                &p.id,
-                "a pay rule takes exactly one of `by_grade`, `per_event`, `param_bands`, `subsidy`, `pool`, `item`, `grade_param`",
-            );
+            c.at(&p.id, msg!("rs-pay-rule-takes-exactly-one"));
             continue;
         }
         let vetoed_grade = grading.as_ref().map(|g| g.vetoed_grade.clone()).unwrap_or_default();
@@ -86,10 +79,11 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             if !grades.iter().any(|x| x == g) && g != vetoed_grade {
                 c.at(
                     at,
-                    format!(
-                        "pay `{}` names grade `{g}`, which the grading does not give; grades: {}",
-                        at.get_ref(),
-                        grades.join(", ")
+                    msg!(
+                        "rs-pay-names-grade-which-grading",
+                        at = at.get_ref(),
+                        g = g,
+                        list = grades.join(", ")
                     ),
                 );
             }
@@ -104,11 +98,11 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             let mut by_grade = Vec::new();
             if let Some(bg) = &sub.by_grade {
                 if grading.is_none() {
-                    c.at(bg, "a subsidy by grade needs a [grading] section");
+                    c.at(bg, msg!("rs-subsidy-grade-needs-grading-section"));
                 }
                 for (g, f) in bg.get_ref() {
                     known_grade(c, &p.id, g);
-                    non_negative(c, bg, f, "a factor");
+                    non_negative(c, bg, f, &msg!("rs-what-factor"));
                     by_grade.push((g.clone(), f.0));
                 }
             }
@@ -132,13 +126,7 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             }
         } else if let Some(path) = &p.item {
             if !seen_items.contains(path.get_ref()) {
-                c.at(
-                    path,
-                    format!(
-                        "pay item `{}` is not an item of the rule set (write its path, like `base` or `base.records`)",
-                        path.get_ref()
-                    ),
-                );
+                c.at(path, msg!("rs-pay-item-item-rule-set", path = path.get_ref()));
             }
             PayAmount::Item(path.get_ref().clone())
         } else if let Some(pb) = &p.param_bands {
@@ -168,11 +156,11 @@ fn by_grade(
 ) -> PayAmount {
     let grades: Vec<String> = grading.map(Grading::grades).unwrap_or_default();
     if grading.is_none() {
-        c.at(bg, "pay by_grade needs a [grading] section");
+        c.at(bg, msg!("rs-pay-grade-needs-grading-section"));
     }
     for g in &grades {
         if !bg.get_ref().contains_key(g) {
-            c.at(bg, format!("pay `{}` has no amount for grade `{g}`", p.id.get_ref()));
+            c.at(bg, msg!("rs-pay-has-amount-grade", id = p.id.get_ref(), g = g));
         }
     }
     let vetoed = grading.map(|g| g.vetoed_grade.clone()).unwrap_or_default();
@@ -180,14 +168,15 @@ fn by_grade(
         if !grades.contains(g) && *g != vetoed {
             c.at(
                 bg,
-                format!(
-                    "pay `{}` names grade `{g}`, which the grading does not give; grades: {}",
-                    p.id.get_ref(),
-                    grades.join(", ")
+                msg!(
+                    "rs-pay-names-grade-which-grading-2",
+                    id = p.id.get_ref(),
+                    g = g,
+                    list = grades.join(", ")
                 ),
             );
         }
-        non_negative(c, bg, a, "an amount");
+        non_negative(c, bg, a, &msg!("rs-what-amount"));
     }
     PayAmount::ByGrade(bg.get_ref().iter().map(|(g, a)| (g.clone(), a.0)).collect())
 }
@@ -199,15 +188,9 @@ fn pool(c: &mut Checker, pool: &RawPool, earlier: &[PayRule], periods: &[PeriodK
     match from {
         None => c.at(
             &pool.from,
-            format!(
-                "pool `from` must name a pay rule declared above it; `{}` is not one",
-                pool.from.get_ref()
-            ),
+            msg!("rs-pool-from-must-name-pay", from = pool.from.get_ref()),
         ),
-        Some(f) if earlier[f].periods != periods => c.at(
-            &pool.from,
-            "a pool and the pay rule it shares must be paid in the same periods",
-        ),
+        Some(f) if earlier[f].periods != periods => c.at(&pool.from, msg!("rs-pool-pay-rule-shares-must")),
         Some(_) => {}
     }
     PayAmount::Pool {
@@ -221,19 +204,13 @@ fn param_bands(c: &mut Checker, pb: &RawParamBands) -> PayAmount {
     let mut last: Option<Decimal> = None;
     for (from, to, amount) in pb.bands.get_ref() {
         if to.0 < from.0 || last.is_some_and(|l| from.0 <= l) {
-            c.at(
-                &pb.bands,
-                "param bands must be [from, to, amount] with from ≤ to, in increasing order, not overlapping",
-            );
+            c.at(&pb.bands, msg!("rs-param-bands-must-from-amount"));
         }
-        non_negative(c, &pb.bands, amount, "an amount");
+        non_negative(c, &pb.bands, amount, &msg!("rs-what-amount"));
         last = Some(to.0);
     }
     if pb.value == super::model::ParamValue::Amount {
-        c.at(
-            &pb.bands,
-            "param bands read a `rank`, a `count` or a `number`, not an `amount`",
-        );
+        c.at(&pb.bands, msg!("rs-param-bands-read-rank-count"));
     }
     PayAmount::ParamBands {
         param: pb.param.clone(),

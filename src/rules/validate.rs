@@ -25,7 +25,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     let mut role_ids: HashMap<String, usize> = HashMap::new();
     for r in &raw.role {
         if role_ids.insert(r.id.get_ref().clone(), roles.len()).is_some() {
-            c.at(&r.id, format!("role `{}` is declared twice", r.id.get_ref()));
+            c.at(&r.id, msg!("rs-role-declared-twice", id = r.id.get_ref()));
         }
         roles.push(Role {
             id: r.id.get_ref().clone(),
@@ -33,7 +33,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         });
     }
     if roles.is_empty() {
-        c.say("the rule set declares no [[role]]; every roster 岗位 must map to one");
+        c.say(msg!("rs-rule-set-declares-role-every"));
     }
     let role_list: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
     let resolve_roles = |c: &mut Checker, names: &Option<Vec<Name>>| -> Option<Vec<usize>> {
@@ -44,7 +44,11 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
                     if i.is_none() {
                         c.at(
                             n,
-                            format!("unknown role `{}`; declared roles: {}", n.get_ref(), one_of(&role_list)),
+                            msg!(
+                                "rs-unknown-role-declared-roles",
+                                name = n.get_ref(),
+                                one_of = one_of(&role_list)
+                            ),
                         );
                     }
                     i
@@ -66,7 +70,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     for t in &raw.event_type {
         let nm = t.name.get_ref().trim().to_string();
         if type_ids.insert(nm.clone(), event_types.len()).is_some() {
-            c.at(&t.name, format!("event type `{nm}` is declared twice"));
+            c.at(&t.name, msg!("rs-event-type-declared-twice", nm = nm));
         }
         event_types.push(EventType {
             name: nm,
@@ -102,10 +106,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         match measure_ids.get(n.get_ref()) {
             Some(i) => *i,
             None => {
-                c.at(
-                    n,
-                    format!("unknown measure `{}`; define it under [measures]", n.get_ref()),
-                );
+                c.at(n, msg!("rs-unknown-measure-define-under-measures", name = n.get_ref()));
                 0
             }
         }
@@ -122,9 +123,10 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             Some(other) => {
                 c.at(
                     it.kind.as_ref().unwrap_or(&it.id),
-                    format!(
-                        "item kind `{other}`; expected {}",
-                        one_of(&["score", "bonus", "deduction"])
+                    msg!(
+                        "rs-item-kind-expected",
+                        other = other,
+                        one_of = one_of(&["score", "bonus", "deduction"])
                     ),
                 );
                 ItemKind::Score
@@ -144,7 +146,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         items.push(built);
     }
     if items.is_empty() {
-        c.say("the rule set has no [[item]]");
+        c.say(msg!("rs-rule-set-has-item"));
     }
 
     // The items a sum over runs names must exist (they are columns of the earlier runs).
@@ -158,10 +160,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     raw.item.iter().for_each(|it| summed(it, &mut names));
     for n in names {
         if !seen_items.contains(n.get_ref()) {
-            c.at(
-                n,
-                format!("sum_of_runs item `{}` is not an item of the rule set", n.get_ref()),
-            );
+            c.at(n, msg!("rs-sum-runs-item-item-rule", name = n.get_ref()));
         }
     }
 
@@ -175,10 +174,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
             },
             (None, Some(t)) => VetoTest::TotalBelow(t.0),
             _ => {
-                c.at(
-                    &v.id,
-                    "a veto takes either `measure` (with optional `at_least`) or `total_below`",
-                );
+                c.at(&v.id, msg!("rs-veto-takes-either-measure-optional"));
                 VetoTest::TotalBelow(Decimal::ZERO)
             }
         };
@@ -263,12 +259,9 @@ fn signatures(c: &mut Checker, office: Option<&super::raw::RawOffice>) -> Vec<(S
     for s in given {
         let label = s.label.get_ref().trim();
         if label.is_empty() {
-            c.at(
-                &s.label,
-                "office.signatures: a label is blank; write what the line is for, as 审核人",
-            );
+            c.at(&s.label, msg!("rs-office-signatures-label-blank-write"));
         } else if out.iter().any(|(l, _)| l == label) {
-            c.at(&s.label, format!("office.signatures: `{label}` is listed twice"));
+            c.at(&s.label, msg!("rs-office-signatures-listed-twice", label = label));
         } else {
             out.push((label.to_string(), s.name.trim().to_string()));
         }
@@ -302,7 +295,11 @@ fn publication(
         } else {
             c.at(
                 id,
-                format!("office.public_items: no item `{id_text}`; expected {}", one_of(&paths)),
+                msg!(
+                    "rs-office-public-items-item-expected",
+                    id_text = id_text,
+                    one_of = one_of(&paths)
+                ),
             );
         }
     }
@@ -313,10 +310,10 @@ fn publication(
                 let ids: Vec<&str> = vetoes.iter().map(|v| v.id.as_str()).collect();
                 c.at(
                     id,
-                    format!(
-                        "office.public_vetoes: no veto `{}`; expected {}",
-                        id.get_ref(),
-                        one_of(&ids)
+                    msg!(
+                        "rs-office-public-vetoes-veto-expected",
+                        id = id.get_ref(),
+                        one_of = one_of(&ids)
                     ),
                 );
             }
@@ -347,7 +344,11 @@ fn bank(c: &mut Checker, bank: Option<&super::raw::RawBank>) -> Vec<BankColumn> 
                 None => {
                     c.at(
                         f,
-                        format!("bank.columns: no field `{}`; expected {}", f.get_ref(), one_of(&names)),
+                        msg!(
+                            "rs-bank-columns-field-expected",
+                            value = f.get_ref(),
+                            one_of = one_of(&names)
+                        ),
                     );
                     continue;
                 }
@@ -357,7 +358,7 @@ fn bank(c: &mut Checker, bank: Option<&super::raw::RawBank>) -> Vec<BankColumn> 
             }
             (None, Some(_)) => {
                 let at = col.header.as_ref();
-                let message = "bank.columns: a fixed column needs a header and a value that is not blank (a bank refuses empty cells)";
+                let message = msg!("rs-bank-fixed-blank");
                 match at {
                     Some(h) => c.at(h, message),
                     None => c.say(message),
@@ -365,11 +366,11 @@ fn bank(c: &mut Checker, bank: Option<&super::raw::RawBank>) -> Vec<BankColumn> 
                 continue;
             }
             (Some(f), Some(_)) => {
-                c.at(f, "bank.columns: a column is a `field` or a fixed `value`, not both");
+                c.at(f, msg!("rs-bank-columns-column-field-fixed"));
                 continue;
             }
             (None, None) => {
-                let message = "bank.columns: a column needs a `field` (账号, 户名, 金额 …) or a fixed `value`";
+                let message = msg!("rs-bank-column-empty");
                 match col.header.as_ref() {
                     Some(h) => c.at(h, message),
                     None => c.say(message),
@@ -389,9 +390,7 @@ fn bank(c: &mut Checker, bank: Option<&super::raw::RawBank>) -> Vec<BankColumn> 
                 .iter()
                 .find(|(_, f)| *f == needed)
                 .map_or("", |(n, _)| *n);
-            c.say(format!(
-                "bank.columns: no `{name}` column; a payroll file needs 账号, 户名 and 金额"
-            ));
+            c.say(msg!("rs-bank-columns-column-payroll-file", name = name));
         }
     }
     out
@@ -406,10 +405,10 @@ fn payout_account(c: &mut Checker, office: Option<&super::raw::RawOffice>) -> bo
         Some(n) => {
             c.at(
                 n,
-                format!(
-                    "office.payout_account `{}`; expected {}",
-                    n.get_ref(),
-                    one_of(&["last4", "full"])
+                msg!(
+                    "rs-office-payout-account-expected",
+                    name = n.get_ref(),
+                    one_of = one_of(&["last4", "full"])
                 ),
             );
             false
@@ -420,11 +419,11 @@ fn payout_account(c: &mut Checker, office: Option<&super::raw::RawOffice>) -> bo
 /// `[scheme]`: name, document, version, the date it is in force from, its periods and units.
 fn scheme(c: &mut Checker, s: &RawScheme) -> Meta {
     let effective_from = NaiveDate::parse_from_str(s.effective_from.get_ref(), "%Y-%m-%d")
-        .map_err(|_| c.at(&s.effective_from, "effective_from must be a date like \"2022-05-06\""))
+        .map_err(|_| c.at(&s.effective_from, msg!("rs-effective-from-must-date-like")))
         .unwrap_or_default();
     let periods: Vec<PeriodKind> = s.periods.iter().filter_map(|p| period_kind(c, p)).collect();
     if s.periods.is_empty() {
-        c.at(&s.name, "scheme.periods must name at least one of month, quarter, year");
+        c.at(&s.name, msg!("rs-scheme-periods-must-name-least"));
     }
     let units = match s.subject.as_ref().map(|x| x.get_ref().as_str()) {
         None | Some("worker") => false,
@@ -432,7 +431,11 @@ fn scheme(c: &mut Checker, s: &RawScheme) -> Meta {
         Some(other) => {
             c.at(
                 s.subject.as_ref().unwrap_or(&s.name),
-                format!("subject `{other}`; expected {}", one_of(&["worker", "unit"])),
+                msg!(
+                    "rs-subject-expected",
+                    other = other,
+                    one_of = one_of(&["worker", "unit"])
+                ),
             );
             false
         }
@@ -443,10 +446,7 @@ fn scheme(c: &mut Checker, s: &RawScheme) -> Meta {
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
     {
-        c.at(
-            &s.name,
-            "scheme.name must be a short ASCII name (letters, digits, - or _), used in folder names",
-        );
+        c.at(&s.name, msg!("rs-scheme-name-must-short-ascii"));
     }
     Meta {
         name,
@@ -465,7 +465,7 @@ fn scheme(c: &mut Checker, s: &RawScheme) -> Meta {
             Some(other) => {
                 c.at(
                     s.unit.as_ref().unwrap_or(&s.name),
-                    format!("unit `{other}`; expected {}", one_of(&["points", "yuan"])),
+                    msg!("rs-unit-expected", other = other, one_of = one_of(&["points", "yuan"])),
                 );
                 false
             }
@@ -482,15 +482,12 @@ fn flags(c: &mut Checker, raw: &[RawFlag], names: &Names, grading: Option<&Gradi
             (a, None) => FlagTest::AtLeast(a.map_or(Decimal::ONE, |d| d.0)),
             (None, Some(b)) => FlagTest::Below(b.0),
             (Some(_), Some(_)) => {
-                c.at(&f.id, "a flag takes `at_least` or `below`, not both");
+                c.at(&f.id, msg!("rs-flag-takes-least-below-both"));
                 FlagTest::AtLeast(Decimal::ONE)
             }
         };
         let Some(m) = &f.measure else {
-            c.at(
-                &f.id,
-                "a flag needs `measure` (a count this run) or `history` (earlier runs)",
-            );
+            c.at(&f.id, msg!("rs-flag-needs-measure-count-run"));
             continue;
         };
         flags.push(Flag {
@@ -506,14 +503,11 @@ fn flags(c: &mut Checker, raw: &[RawFlag], names: &Names, grading: Option<&Gradi
     for f in raw.iter() {
         let Some(h) = &f.history else { continue };
         if f.measure.is_some() || f.at_least.is_some() || f.below.is_some() {
-            c.at(&f.id, "a history flag takes no `measure`, `at_least` or `below`");
+            c.at(&f.id, msg!("rs-history-flag-takes-measure-least"));
         }
         let per = period_kind(c, &h.per).unwrap_or(PeriodKind::Quarter);
         if !meta.periods.contains(&per) {
-            c.at(
-                &h.per,
-                format!("history per {}: the scheme defines no such runs", per.name()),
-            );
+            c.at(&h.per, msg!("rs-history-per-scheme-defines-such", per = per.name()));
         }
         let holds = match (&h.grade, &h.flags) {
             (Some(g), None) => {
@@ -526,10 +520,10 @@ fn flags(c: &mut Checker, raw: &[RawFlag], names: &Names, grading: Option<&Gradi
                 if !given.iter().any(|x| x == g.get_ref()) {
                     c.at(
                         g,
-                        format!(
-                            "history names grade `{}`, which the grading does not give; grades: {}",
-                            g.get_ref(),
-                            given.join(", ")
+                        msg!(
+                            "rs-history-names-grade-which-grading",
+                            g = g.get_ref(),
+                            list = given.join(", ")
                         ),
                     );
                 }
@@ -540,31 +534,22 @@ fn flags(c: &mut Checker, raw: &[RawFlag], names: &Names, grading: Option<&Gradi
                     .filter_map(|id| {
                         let found = flags.iter().find(|x| x.id == *id.get_ref()).map(|x| x.label.clone());
                         if found.is_none() {
-                            c.at(
-                                id,
-                                format!(
-                                    "history names flag `{}`, which is not a flag of a measure",
-                                    id.get_ref()
-                                ),
-                            );
+                            c.at(id, msg!("rs-history-names-flag-which-flag", id = id.get_ref()));
                         }
                         found
                     })
                     .collect(),
             ),
             _ => {
-                c.at(&f.id, "a history takes `grade` or `flags`");
+                c.at(&f.id, msg!("rs-history-takes-grade-flags"));
                 HistoryCondition::Flags(vec![])
             }
         };
         if h.consecutive.is_none() == h.in_year.is_none() || h.consecutive == Some(0) || h.in_year == Some(0) {
-            c.at(
-                &f.id,
-                "a history takes one of `consecutive` or `in_year`, a number of runs from 1",
-            );
+            c.at(&f.id, msg!("rs-history-takes-one-consecutive-year"));
         }
         if h.consecutive.is_some_and(|k| k > 36) {
-            c.at(&f.id, "`consecutive` reaches back at most 36 runs");
+            c.at(&f.id, msg!("rs-consecutive-reaches-back-most-runs"));
         }
         flags.push(Flag {
             id: f.id.get_ref().clone(),
@@ -590,16 +575,12 @@ fn honors(c: &mut Checker, raw: &[RawHonor], resolve_roles: &RoleResolver, meta:
                 if !meta.periods.contains(pk) {
                     c.at(
                         n,
-                        format!(
-                            "honour `{}` is for {} runs, which the scheme does not define",
-                            h.id.get_ref(),
-                            pk.name()
-                        ),
+                        msg!("rs-honour-runs-which-scheme-does", id = h.id.get_ref(), pk = pk.name()),
                     );
                 }
             }
             if h.share.0 < Decimal::ZERO || h.share.0 > Decimal::ONE {
-                c.at(&h.id, "an honour's share is from 0 to 1");
+                c.at(&h.id, msg!("rs-honour-s-share-from"));
             }
             let roles = resolve_roles(c, &Some(h.roles.clone())).unwrap_or_default();
             let base_roles = match &h.base_roles {
