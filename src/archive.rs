@@ -72,8 +72,13 @@ pub fn remembered_history_from(root: &Path, scheme: &str) -> anyhow::Result<Opti
         None => Ok(None),
         Some(p) => crate::period::Period::parse_any(p).map(Some).ok_or_else(|| {
             anyhow::anyhow!(
-                "{}: `{scheme} = \"{p}\"` is not a period like 2026-07, 2026Q3 or 2026",
-                root.join(HISTORY_FROM).display()
+                "{}",
+                msg!(
+                    "cmd-period-like-q-2",
+                    list = root.join(HISTORY_FROM).display(),
+                    scheme = scheme,
+                    p = p
+                )
             )
         }),
     }
@@ -167,14 +172,16 @@ pub fn past_run(
     let mut r = csv::Reader::from_reader(body);
     let header: Vec<String> = match r.headers() {
         Ok(h) => h.iter().map(str::to_string).collect(),
-        Err(e) => return Err(vec![format!("{file}: not a scores.csv gridscore can read ({e})")]),
+        Err(e) => return Err(vec![msg!("cmd-scores-csv-gridscore-can-read", file = file, e = e)]),
     };
     let mut problems = Vec::new();
     for path in summed {
         if !header.contains(path) {
-            problems.push(format!(
-                "{file} has no column `{path}`, which this run sums over its {} runs: it was scored with another rule set, so its `{path}` is unknown, not 0",
-                period.kind.name()
+            problems.push(msg!(
+                "cmd-has-column-which-run-sums",
+                file = file,
+                path = path,
+                kind = period.kind.name()
             ));
         }
     }
@@ -188,7 +195,7 @@ pub fn past_run(
         let rec = match rec {
             Ok(rec) => rec,
             Err(e) => {
-                problems.push(format!("{file}: row {row} cannot be read ({e})"));
+                problems.push(msg!("cmd-row-cannot-read", file = file, row = row, e = e));
                 continue;
             }
         };
@@ -215,8 +222,12 @@ pub fn past_run(
                 Some(v) => {
                     subject.values.insert(name.clone(), v);
                 }
-                None => problems.push(format!(
-                    "{file}: row {row}, column `{name}`: found `{text}`, expected a number (that run's points for the item)"
+                None => problems.push(msg!(
+                    "cmd-row-column-found-expected-number",
+                    file = file,
+                    row = row,
+                    name = name,
+                    text = text
                 )),
             }
         }
@@ -267,17 +278,15 @@ pub fn load_history(
         }
     }
     if !unreadable.is_empty() {
-        return Err(format!(
-            "an earlier run this run looks back on cannot be read as it stands:\n  {}",
-            unreadable.join("\n  ")
-        ));
+        return Err(format!("{}\n  {}", msg!("history-unreadable"), unreadable.join("\n  ")));
     }
     if missing.is_empty() {
         Ok(out)
     } else {
-        Err(format!(
-            "a rule of {scheme} looks back on earlier runs, and these are not in the archive: {}; run them first, or name the folder that holds them with --archive",
-            missing.join(", ")
+        Err(msg!(
+            "cmd-rule-looks-back-earlier-runs",
+            scheme = scheme,
+            list = missing.join(", ")
         ))
     }
 }
@@ -372,11 +381,11 @@ pub struct OutputEntry {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error("{0} is not a run folder: it has no {MANIFEST} (runs written before gridscore archived them cannot be verified)")]
+    #[error("{}", msg!("archive-not-a-run", dir = .0, manifest = MANIFEST))]
     NotARun(String),
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", msg!("archive-cannot-read", path = path, error = source))]
     Read { path: String, source: std::io::Error },
-    #[error("{path}: not a manifest gridscore can read: {message}")]
+    #[error("{}", msg!("archive-bad-manifest", path = path, message = message))]
     Bad { path: String, message: String },
 }
 

@@ -96,7 +96,7 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<Batch, Vec<String>>
     let base = path.parent().unwrap_or(Path::new(""));
     let mut problems = Vec::new();
     if raw.run.is_empty() {
-        problems.push(format!("{file}: no [[run]]: a batch names at least one township's run"));
+        problems.push(msg!("cmd-run-batch-names-least-one", file = file));
     }
     let mut say = |span: std::ops::Range<usize>, m: String| problems.push(at(&file, &text, span, &m));
     let archive = base.join(raw.archive.as_ref().map_or("archive", |a| a.get_ref().as_str()));
@@ -104,17 +104,11 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<Batch, Vec<String>>
     for r in &raw.run {
         let name = r.name.get_ref().trim().to_string();
         if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
-            say(
-                r.name.span(),
-                "name: a township's name, not blank and without a slash (it names its folder)".into(),
-            );
+            say(r.name.span(), msg!("batch-name-blank"));
             continue;
         }
         if jobs.iter().any(|j| j.name == name) {
-            say(
-                r.name.span(),
-                format!("name `{name}` is given twice; each run of a batch is one township"),
-            );
+            say(r.name.span(), msg!("cmd-name-given-twice-each-run", name = name));
             continue;
         }
         let kind = match r.kind.get_ref().as_str() {
@@ -124,7 +118,7 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<Batch, Vec<String>>
             other => {
                 say(
                     r.kind.span(),
-                    format!("kind `{other}`; expected `month`, `quarter` or `year`"),
+                    msg!("cmd-kind-expected-month-quarter-year", other = other),
                 );
                 continue;
             }
@@ -140,21 +134,12 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<Batch, Vec<String>>
             },
         };
         if r.scheme.is_some() == r.rules.is_some() {
-            say(
-                r.name.span(),
-                format!("run `{name}`: give `scheme` (a built-in rule set) or `rules` (a file), one of them"),
-            );
+            say(r.name.span(), msg!("cmd-run-give-scheme-built-rule", name = name));
             continue;
         }
         if let Some(h) = &r.history_from {
             if Period::parse_any(h.get_ref()).is_none() {
-                say(
-                    h.span(),
-                    format!(
-                        "history_from `{}` is not a period like 2026-07, 2026Q3 or 2026",
-                        h.get_ref()
-                    ),
-                );
+                say(h.span(), msg!("cmd-history-from-period-like-q", h = h.get_ref()));
                 continue;
             }
         }
@@ -163,7 +148,10 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<Batch, Vec<String>>
             Paths::Many(ps) => ps.iter().map(|p| base.join(p)).collect(),
         };
         if let Some(missing) = input.iter().find(|p| !p.exists()) {
-            say(r.input.span(), format!("input {} does not exist", missing.display()));
+            say(
+                r.input.span(),
+                msg!("cmd-input-does-exist", missing = missing.display()),
+            );
             continue;
         }
         jobs.push(Job {
@@ -216,10 +204,10 @@ pub fn already_done(out: &Path, job: &Job, rules_sha: &str) -> Result<bool, Stri
         return Ok(false);
     };
     if m.rules.sha256 != rules_sha {
-        return Err(format!(
-            "{} holds a run scored by another rule set (version {}); --force replaces it",
-            out.display(),
-            m.rules.version
+        return Err(msg!(
+            "cmd-holds-run-scored-another-rule",
+            out = out.display(),
+            version = m.rules.version
         ));
     }
     let mut changed = Vec::new();
@@ -244,7 +232,7 @@ pub fn already_done(out: &Path, job: &Job, rules_sha: &str) -> Result<bool, Stri
     }
     for i in &m.inputs {
         if !seen.contains(&i.sha256) {
-            changed.push(format!("{} (gone or changed)", i.original));
+            changed.push(msg!("cmd-gone-changed", original = i.original));
         }
     }
     if changed.is_empty() {
@@ -252,10 +240,10 @@ pub fn already_done(out: &Path, job: &Job, rules_sha: &str) -> Result<bool, Stri
     } else {
         changed.sort();
         changed.dedup();
-        Err(format!(
-            "{} holds a run of other inputs; changed since: {}; --force re-scores it",
-            out.display(),
-            changed.join(", ")
+        Err(msg!(
+            "cmd-holds-run-other-inputs-changed",
+            out = out.display(),
+            list = changed.join(", ")
         ))
     }
 }

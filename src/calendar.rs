@@ -20,9 +20,9 @@ struct Year {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarError {
-    #[error("calendar {source_name}: {message}")]
+    #[error("{}", msg!("calendar-invalid", name = source_name, message = message))]
     Invalid { source_name: String, message: String },
-    #[error("calendar `{name}` has no year {year}; add the State Council's holiday notice for {year} to a calendar file and pass it with --calendar")]
+    #[error("{}", msg!("calendar-missing-year", name = name, year = year))]
     MissingYear { name: String, year: i32 },
 }
 
@@ -66,17 +66,13 @@ impl Calendar {
             let mut entry = Year::default();
             for (list, target) in [(&y.holidays, &mut entry.holidays), (&y.workdays, &mut entry.workdays)] {
                 for spec in list {
-                    let days = expand(y.year, spec).ok_or_else(|| {
-                        invalid(format!(
-                            "year {}: `{spec}` is not a day (07-01) or a range (01-28..02-04)",
-                            y.year
-                        ))
-                    })?;
+                    let days = expand(y.year, spec)
+                        .ok_or_else(|| invalid(msg!("cmd-year-day-range", year = y.year, spec = spec)))?;
                     target.extend(days);
                 }
             }
             if years.insert(y.year, entry).is_some() {
-                return Err(invalid(format!("year {} is listed twice", y.year)));
+                return Err(invalid(msg!("cmd-year-listed-twice", year = y.year)));
             }
         }
         Ok(Calendar {
@@ -90,7 +86,7 @@ impl Calendar {
         crate::rules::builtin::CALENDARS
             .iter()
             .find(|(stem, _)| *stem == name)
-            .and_then(|(stem, text)| Calendar::parse(text, &format!("built-in calendar {stem}")).ok())
+            .and_then(|(stem, text)| Calendar::parse(text, &msg!("cmd-built-calendar", stem = stem)).ok())
     }
 
     /// The exact text of a built-in calendar (archived with every run).

@@ -12,7 +12,7 @@ static SIGNALS: AtomicUsize = AtomicUsize::new(0);
 pub const EXIT_CODE: u8 = 130;
 
 #[derive(Debug, thiserror::Error)]
-#[error("interrupted; nothing was written and any earlier run folder is untouched")]
+#[error("{}", msg!("interrupted"))]
 pub struct Interrupted;
 
 /// Installs the handler. Failing to install it (a handler already set by an embedding

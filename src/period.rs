@@ -37,11 +37,11 @@ pub struct Period {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
-#[error("`{text}` is not a {kind} period; expected {example}")]
+#[error("{}", msg!("period-bad", text = text, kind = kind, example = example))]
 pub struct PeriodError {
     pub text: String,
     pub kind: &'static str,
-    pub example: &'static str,
+    pub example: String,
 }
 
 impl Period {
@@ -52,9 +52,9 @@ impl Period {
             text: text.to_string(),
             kind: kind.name(),
             example: match kind {
-                PeriodKind::Month => "a month like 2026-07",
-                PeriodKind::Quarter => "a quarter like 2026Q3",
-                PeriodKind::Year => "a year like 2026",
+                PeriodKind::Month => msg!("period-example-month"),
+                PeriodKind::Quarter => msg!("period-example-quarter"),
+                PeriodKind::Year => msg!("period-example-year"),
             },
         };
         match Period::parse_any(t) {

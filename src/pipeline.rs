@@ -62,24 +62,26 @@ pub fn score_and_render_read(
     };
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     report.correction = correction;
-    let files = output::render(&report).context("rendering the workbooks")?;
+    let files = output::render(&report).context(msg!("cmd-rendering-workbooks"))?;
     Ok(Scored { inputs, outcome, files })
 }
 
 /// Re-runs an archived run in memory: the archived inputs, shown by the paths the run was
 /// given, with the archived rule set and calendar.
 pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored)> {
-    let text =
-        String::from_utf8(archive::read_file(dir, &m.rules.file)?).context("the archived rule set is not UTF-8")?;
+    let text = String::from_utf8(archive::read_file(dir, &m.rules.file)?).context(msg!("cmd-archived-rule-set-utf"))?;
     let rules = rules::parse(&text, &m.rules.source)?;
     let cal_text =
-        String::from_utf8(archive::read_file(dir, &m.calendar.file)?).context("the archived calendar is not UTF-8")?;
+        String::from_utf8(archive::read_file(dir, &m.calendar.file)?).context(msg!("cmd-archived-calendar-utf"))?;
     let calendar = Calendar::parse(&cal_text, &m.calendar.file)?;
     let period = Period::parse_any(&m.period).ok_or_else(|| {
         anyhow::anyhow!(
-            "{}: period `{}` is not one gridscore reads",
-            archive::MANIFEST,
-            m.period
+            "{}",
+            msg!(
+                "cmd-period-one-gridscore-reads",
+                manifest = archive::MANIFEST,
+                period = m.period
+            )
         )
     })?;
     let paths: Vec<PathBuf> = m
@@ -126,9 +128,12 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
     for h in &m.history {
         let p = Period::parse_any(&h.period).ok_or_else(|| {
             anyhow::anyhow!(
-                "{}: history period `{}` is not one gridscore reads",
-                archive::MANIFEST,
-                h.period
+                "{}",
+                msg!(
+                    "cmd-history-period-one-gridscore-reads",
+                    manifest = archive::MANIFEST,
+                    period = h.period
+                )
             )
         })?;
         let bytes = archive::read_file(dir, &h.file)?;
@@ -242,14 +247,14 @@ pub fn approved_run(dir: &Path, shown: &str) -> anyhow::Result<ApprovedRun> {
             Some(o) => {
                 let b = archive::read_file(dir, name)?;
                 if crate::rules::sha256_hex(&b) != o.sha256 {
-                    anyhow::bail!("{shown}: {name} is not the one the approved run wrote");
+                    anyhow::bail!("{}", msg!("cmd-one-approved-run-wrote", shown = shown, name = name));
                 }
                 Ok(Some(b))
             }
             None => Ok(None),
         }
     };
-    let scores = read("scores.csv")?.ok_or_else(|| anyhow::anyhow!("{shown}: the approved run has no scores.csv"))?;
+    let scores = read("scores.csv")?.ok_or_else(|| anyhow::anyhow!("{}", msg!("corrects-no-scores", shown = shown)))?;
     let payouts = read("payouts.csv")?;
     let was =
         corrections::approved_subjects(&scores, payouts.as_deref()).map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;

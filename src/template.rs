@@ -554,12 +554,12 @@ pub fn read_rows(path: &std::path::Path, spec: &'static SheetSpec) -> Result<Row
         collect(&mut CsvRows::new(body))?;
     } else {
         let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| format!("{display}: not a workbook gridscore can read ({e})"))?;
+            .map_err(|e| msg!("cmd-workbook-gridscore-can-read", display = display, e = e))?;
         let name = wb
             .sheet_names()
             .into_iter()
             .find(|n| spec.names.iter().any(|s| s == n))
-            .ok_or_else(|| format!("{display}: no sheet named {}", spec.label()))?;
+            .ok_or_else(|| msg!("cmd-sheet-named", display = display, label = spec.label()))?;
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| format!("{display} {name}: {e}"))?;

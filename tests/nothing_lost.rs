@@ -77,6 +77,8 @@ fn setup(run_first: bool) -> Setup {
 
 fn command(input: &Path, out: &Path, env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("gridscore"));
+    // The messages asserted are the English ones.
+    c.env("LANG", "en_US.UTF-8");
     c.args([
         "quarter", "--scheme", "yangkou", "--period", "2026Q3", "--force", "--input",
     ])
@@ -245,6 +247,7 @@ diff -r "$W/before" "$D/run" >/dev/null && echo same-as-before
 "#;
     let (mnt, work) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let o = Command::new("unshare")
+        .env("LANG", "en_US.UTF-8")
         .args(["-m", "--propagation", "private", "sh", "-c", SCRIPT, "sh"])
         .arg(assert_cmd::cargo::cargo_bin("gridscore"))
         .arg(mnt.path())
@@ -317,6 +320,7 @@ fn of_two_runs_without_force_one_writes_and_a_bad_run_cannot_harm_a_good_one() {
     let parent = s.out.parent().unwrap().to_path_buf();
     let plain = |input: &Path| {
         let mut c = Command::new(assert_cmd::cargo::cargo_bin("gridscore"));
+        c.env("LANG", "en_US.UTF-8");
         c.args(["quarter", "--scheme", "yangkou", "--period", "2026Q3", "--input"])
             .arg(input)
             .arg("--out")

@@ -24,11 +24,13 @@ pub fn run(dir: &Path, by: &str, note: &Option<String>) -> anyhow::Result<()> {
     let differences: Vec<&String> = found.iter().filter(|f| !f.starts_with("note:")).collect();
     if !differences.is_empty() {
         anyhow::bail!(
-            "{} does not verify ({} differences, the first: {}); an approval certifies the numbers a re-run gives — run `gridscore verify {}`",
-            dir.display(),
-            differences.len(),
-            differences[0],
-            dir.display()
+            "{}",
+            msg!(
+                "cmd-does-verify-differences-first-approval",
+                dir = dir.display(),
+                count = differences.len(),
+                value = differences[0]
+            )
         );
     }
     let manifest = archive::read_file(dir, archive::MANIFEST)?;

@@ -32,7 +32,7 @@ pub fn run(a: BatchArgs) -> anyhow::Result<()> {
                 let status = if crate::interrupt::requested() {
                     Status::Failed {
                         out: PathBuf::new(),
-                        error: "not run: the batch was stopped".into(),
+                        error: msg!("batch-stopped"),
                     }
                 } else {
                     run_job(&b.archive, job, a.force)
@@ -49,7 +49,7 @@ pub fn run(a: BatchArgs) -> anyhow::Result<()> {
         .map(|m| {
             m.into_inner().ok().flatten().unwrap_or(Status::Failed {
                 out: PathBuf::new(),
-                error: "the run did not finish".into(),
+                error: msg!("batch-unfinished"),
             })
         })
         .collect();
@@ -58,9 +58,13 @@ pub fn run(a: BatchArgs) -> anyhow::Result<()> {
     drop(lock);
     if failed > 0 {
         anyhow::bail!(
-            "{failed} of {} runs failed; every run is listed in {}",
-            statuses.len(),
-            b.archive.join("batch-summary.csv").display()
+            "{}",
+            msg!(
+                "cmd-runs-failed-every-run-listed",
+                failed = failed,
+                count = statuses.len(),
+                list = b.archive.join("batch-summary.csv").display()
+            )
         );
     }
     Ok(())
@@ -111,7 +115,7 @@ fn run_job(archive: &Path, job: &Job, force: bool) -> Status {
     }));
     attempt.unwrap_or_else(|_| Status::Failed {
         out: root,
-        error: "gridscore failed on this run (a bug: please report it with the inputs)".into(),
+        error: msg!("batch-panicked"),
     })
 }
 

@@ -22,14 +22,26 @@ pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Res
     let (ma, mb) = (archive::read(a)?, archive::read(b)?);
     if ma.scheme != mb.scheme || ma.period != mb.period {
         println!(
-            "note: the runs are of {} {} and {} {}; comparing them all the same",
-            ma.scheme, ma.period, mb.scheme, mb.period
+            "{}",
+            msg!(
+                "cmd-note-runs-are-comparing-them",
+                scheme = ma.scheme,
+                period = ma.period,
+                scheme2 = mb.scheme,
+                period2 = mb.period
+            )
         );
     }
     if ma.rules.sha256 != mb.rules.sha256 {
         println!(
-            "note: the rule sets differ ({} {} → {} {})",
-            ma.rules.name, ma.rules.version, mb.rules.name, mb.rules.version
+            "{}",
+            msg!(
+                "cmd-note-rule-sets-differ",
+                name = ma.rules.name,
+                version = ma.rules.version,
+                name2 = mb.rules.name,
+                version2 = mb.rules.version
+            )
         );
     }
     let ((sa, pa), (sb, pb)) = (results(a, &ma), results(b, &mb));
@@ -46,18 +58,18 @@ pub fn run(a: &Path, b: &Path, xlsx: &Option<std::path::PathBuf>) -> anyhow::Res
     let rows: Vec<RowChange> = sheet_changes(&sa_rows, &sb_rows);
     println!("{} → {}", a.display(), b.display());
     if changes.is_empty() {
-        println!("results: no subject changed");
+        println!("{}", msg!("cmd-results-subject-changed"));
     } else {
-        println!("results: {} changes", changes.len());
+        println!("{}", msg!("cmd-results-changes", count = changes.len()));
         println!("  编号       姓名     字段                                  A → B");
         for c in &changes {
             println!("  {:<10} {:<8} {:<24} {:>14} → {}", c.id, c.name, c.field, c.old, c.new);
         }
     }
     if rows.is_empty() {
-        println!("inputs: no row differs");
+        println!("{}", msg!("cmd-inputs-row-differs"));
     } else {
-        println!("inputs: {} rows differ", rows.len());
+        println!("{}", msg!("cmd-inputs-rows-differ", count = rows.len()));
         for r in &rows {
             println!(
                 "  {} {}: {} → {}",

@@ -50,16 +50,28 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
         [] => {
             let ids: Vec<&str> = inputs.workers.iter().take(12).map(|w| w.id.as_str()).collect();
             anyhow::bail!(
-                "no subject {id} in {} (an id, an id without its leading zeros, or a name; {} subjects: {}{})",
-                dir.display(),
-                inputs.workers.len(),
-                ids.join(", "),
-                if inputs.workers.len() > 12 { ", …" } else { "" }
+                "{}",
+                msg!(
+                    "cmd-subject-id-id-without-leading",
+                    id = id,
+                    dir = dir.display(),
+                    count = inputs.workers.len(),
+                    list = ids.join(", "),
+                    value = if inputs.workers.len() > 12 { ", …" } else { "" }
+                )
             );
         }
         many => {
             let list: Vec<String> = many.iter().map(|x| format!("{} {}", who(x).id, who(x).name)).collect();
-            anyhow::bail!("{id} names {} subjects: {}; give the 编号", many.len(), list.join(", "));
+            anyhow::bail!(
+                "{}",
+                msg!(
+                    "cmd-names-subjects-give",
+                    id = id,
+                    count = many.len(),
+                    list = list.join(", ")
+                )
+            );
         }
     };
     let w = &inputs.workers[subject.worker];

@@ -26,7 +26,7 @@ pub fn run(a: SampleArgs) -> anyhow::Result<()> {
         ))
     })?;
     let cal = Calendar::builtin(&rules.meta.calendar)
-        .ok_or_else(|| anyhow::anyhow!("calendar `{}` is not built in", rules.meta.calendar))?;
+        .ok_or_else(|| anyhow::anyhow!("{}", msg!("cmd-calendar-built", calendar = rules.meta.calendar)))?;
     cal.covers(period.first_day(), period.last_day())?;
     let format = if a.csv { SampleFormat::Csv } else { SampleFormat::Xlsx };
     let w = sample::generate(&rules, &cal, period, workers, format, &out, a.seed)?;

@@ -51,14 +51,19 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
     }
     if period.last_day() < rules.meta.effective_from {
         anyhow::bail!(
-            "rule set {} is in force from {}; period {period} ends before that",
-            rules.meta.name,
-            rules.meta.effective_from
+            "{}",
+            msg!(
+                "cmd-rule-set-force-from-period",
+                name = rules.meta.name,
+                effective_from = rules.meta.effective_from,
+                period = period
+            )
         );
     }
     let (calendar, calendar_name, calendar_text) = match &a.calendar {
         Some(f) => {
-            let text = std::fs::read_to_string(f).with_context(|| format!("cannot read calendar {}", f.display()))?;
+            let text =
+                std::fs::read_to_string(f).with_context(|| msg!("cmd-cannot-read-calendar", value = f.display()))?;
             let c = Calendar::parse(&text, &f.display().to_string())?;
             let n = format!("{} ({})", c.name, f.display());
             (c, n, text)
@@ -68,9 +73,12 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
                 .zip(Calendar::builtin_text(&rules.meta.calendar))
                 .ok_or_else(|| {
                     anyhow::anyhow!(
-                        "rule set {} names calendar `{}`, which is not built in; pass --calendar FILE",
-                        rules.meta.name,
-                        rules.meta.calendar
+                        "{}",
+                        msg!(
+                            "cmd-rule-set-names-calendar-which",
+                            name = rules.meta.name,
+                            calendar = rules.meta.calendar
+                        )
                     )
                 })?;
             let n = format!("{} (built-in rulesets/calendars/{}.toml)", c.name, rules.meta.calendar);
@@ -204,11 +212,11 @@ fn refuse_overlap(out: &Path, inputs: &[PathBuf], named: bool) -> Result<(), Usa
     for input in inputs {
         let i = resolved(input);
         let what = if o == i {
-            "is"
+            i18n::t("usage-out-is")
         } else if i.starts_with(&o) {
-            "holds"
+            i18n::t("usage-out-holds")
         } else if named && i.is_dir() && o.starts_with(&i) {
-            "lies inside"
+            i18n::t("usage-out-inside")
         } else {
             continue;
         };
@@ -375,7 +383,7 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
         (scored, copying.join())
     });
     let s = scored?;
-    let extracts = copied.map_err(|_| anyhow::anyhow!("copying the inputs into the run's archive failed"))??;
+    let extracts = copied.map_err(|_| anyhow::anyhow!("{}", msg!("cmd-copying-inputs-into-run-s")))??;
     let mut files = s.files;
     files.push(manifest(&c, &s.inputs, &files, &extracts));
     files.extend(archive_texts(&c));

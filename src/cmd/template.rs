@@ -8,11 +8,11 @@ pub fn run(a: TemplateArgs) -> anyhow::Result<()> {
     let rules = super::rule_set(&a.scheme, &a.rules)?;
     let period = super::input_period(&rules, &a.period)?;
     if !rules.meta.periods.contains(&period.kind) {
-        return Err(UsageError(format!(
-            "{} does not define {} runs; its runs are {}",
-            rules.meta.name,
-            period.kind.chinese(),
-            rules
+        return Err(UsageError(msg!(
+            "cmd-does-define-runs-runs-are",
+            name = rules.meta.name,
+            chinese = period.kind.chinese(),
+            value = rules
                 .meta
                 .periods
                 .iter()

@@ -73,7 +73,7 @@ pub fn run(ruleset: &str, cases: &Option<PathBuf>) -> anyhow::Result<()> {
         anyhow::anyhow!("{source}{pos}: {}", e.message().trim())
     })?;
     let cal = Calendar::builtin(&rules.meta.calendar)
-        .ok_or_else(|| anyhow::anyhow!("calendar `{}` is not built in", rules.meta.calendar))?;
+        .ok_or_else(|| anyhow::anyhow!("{}", msg!("cmd-calendar-built", calendar = rules.meta.calendar)))?;
     println!("{} ({source}): {} cases", rules.meta.name, file.case.len());
     let (mut passed, mut failed) = (0, 0);
     for (n, case) in file.case.iter().enumerate() {
@@ -90,9 +90,12 @@ pub fn run(ruleset: &str, cases: &Option<PathBuf>) -> anyhow::Result<()> {
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    println!("{}", msg!("cmd-passed-failed", passed = passed, failed = failed));
     if failed > 0 {
-        anyhow::bail!("{failed} of {} cases failed", passed + failed);
+        anyhow::bail!(
+            "{}",
+            msg!("cmd-cases-failed", failed = failed, failed2 = passed + failed)
+        );
     }
     Ok(())
 }
@@ -114,18 +117,12 @@ fn load(ruleset: &str, cases: &Option<PathBuf>) -> anyhow::Result<(RuleSet, Stri
     };
     let (text, source) = match cases.clone().or(default_cases) {
         Some(p) => (
-            std::fs::read_to_string(&p).with_context(|| format!("cannot read the cases {}", p.display()))?,
+            std::fs::read_to_string(&p).with_context(|| msg!("cmd-cannot-read-cases", value = p.display()))?,
             p.display().to_string(),
         ),
         None => match rules::builtin_cases(&rules.meta.name) {
             Some(t) => (t.to_string(), format!("rulesets/tests/{}.toml", rules.meta.name)),
-            None => {
-                return Err(UsageError(format!(
-                    "the built-in scheme {} ships no cases; name a file with --cases",
-                    rules.meta.name
-                ))
-                .into())
-            }
+            None => return Err(UsageError(msg!("cmd-built-scheme-ships-cases-name", name = rules.meta.name)).into()),
         },
     };
     Ok((rules, text, source))
@@ -143,7 +140,7 @@ impl Drop for Scratch {
 /// Runs one case; returns what did not match.
 fn run_case(rules: &RuleSet, cal: &Calendar, case: &Case, n: usize) -> anyhow::Result<Vec<String>> {
     let period = Period::parse_any(&case.period)
-        .ok_or_else(|| anyhow::anyhow!("period `{}` is not like 2026Q3, 2026-07 or 2026", case.period))?;
+        .ok_or_else(|| anyhow::anyhow!("{}", msg!("cmd-period-like-q", period = case.period)))?;
     let dir = Scratch(std::env::temp_dir().join(format!("gridscore-test-{}-{n}", std::process::id())));
     std::fs::create_dir_all(&dir.0)?;
     for (sheet, csv) in &case.sheets {
@@ -165,9 +162,16 @@ fn run_case(rules: &RuleSet, cal: &Calendar, case: &Case, n: usize) -> anyhow::R
         });
     Ok(match (result, &case.error) {
         (Err(e), Some(want)) if e.contains(want.as_str()) => vec![],
-        (Err(e), Some(want)) => vec![format!("expected an error containing {want:?}, got: {e}")],
-        (Err(e), None) => vec![format!("the run failed: {e}")],
-        (Ok(_), Some(want)) => vec![format!("expected an error containing {want:?}, but the run succeeded")],
+        (Err(e), Some(want)) => vec![msg!(
+            "cmd-expected-error-containing-got",
+            want = format!("{:?}", want),
+            e = e
+        )],
+        (Err(e), None) => vec![msg!("cmd-run-failed", e = e)],
+        (Ok(_), Some(want)) => vec![msg!(
+            "cmd-expected-error-containing-but-run",
+            want = format!("{:?}", want)
+        )],
         (Ok((inputs, out)), None) => case
             .expect
             .iter()
@@ -186,7 +190,7 @@ fn same(expected: &str, got: &str) -> bool {
 
 fn compare(rules: &RuleSet, inputs: &Inputs, out: &Outcome, x: &Expect) -> Vec<String> {
     let Some(s) = out.subjects.iter().find(|s| inputs.workers[s.worker].id == x.id) else {
-        return vec![format!("{}: no such subject on the roster", x.id)];
+        return vec![msg!("cmd-such-subject-roster", id = x.id)];
     };
     // (what, expected, got) for every field the case names.
     let mut pairs: Vec<(String, String, String)> = Vec::new();
@@ -216,13 +220,19 @@ fn compare(rules: &RuleSet, inputs: &Inputs, out: &Outcome, x: &Expect) -> Vec<S
             got.contains(v.as_str())
         };
         if !ok {
-            problems.push(format!("{} {what}: expected {v:?}, got {got:?}", x.id));
+            problems.push(msg!(
+                "cmd-expected-got",
+                id = x.id,
+                what = what,
+                v = format!("{:?}", v),
+                got = format!("{:?}", got)
+            ));
         }
     }
     for (path, want) in &x.items {
         match out.columns.iter().position(|c| c.path == *path) {
             Some(i) => pairs.push((path.clone(), want.clone(), show(s.values[i]))),
-            None => problems.push(format!("{}: the rule set has no item `{path}`", x.id)),
+            None => problems.push(msg!("cmd-rule-set-has-item", id = x.id, path = path)),
         }
     }
     for (id, want) in &x.pay {
@@ -232,16 +242,23 @@ fn compare(rules: &RuleSet, inputs: &Inputs, out: &Outcome, x: &Expect) -> Vec<S
                 want.clone(),
                 s.pay.get(i).copied().flatten().map_or("—".to_string(), show),
             )),
-            None => problems.push(format!(
-                "{}: pay `{id}` is not paid in a {} run",
-                x.id,
-                out.period.kind.name()
+            None => problems.push(msg!(
+                "cmd-pay-paid-run",
+                id = x.id,
+                id2 = id,
+                kind = out.period.kind.name()
             )),
         }
     }
     for (what, expected, got) in pairs {
         if !same(&expected, &got) {
-            problems.push(format!("{} {what}: expected {expected}, got {got}", x.id));
+            problems.push(msg!(
+                "cmd-expected-got-2",
+                id = x.id,
+                what = what,
+                expected = expected,
+                got = got
+            ));
         }
     }
     problems

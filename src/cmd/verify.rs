@@ -32,7 +32,14 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     for f in &found {
         println!("  {f}");
     }
-    anyhow::bail!("{} does not verify: {differences} differences", dir.display())
+    anyhow::bail!(
+        "{}",
+        msg!(
+            "cmd-does-verify-differences",
+            dir = dir.display(),
+            differences = differences
+        )
+    )
 }
 
 /// Everything that differs between a run folder and its re-run (and, for an approved run,
@@ -44,38 +51,40 @@ pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Vec<String>)> 
     // The archive as the manifest recorded it.
     let mut check = |file: &str, want: &str, what: &str| match archive::read_file(dir, file) {
         Ok(bytes) if sha256_hex(&bytes) == want => {}
-        Ok(bytes) => found.push(format!(
-            "{file}: the archived {what} is not the one the run used (SHA-256 {} in {}, {} now)",
-            short(want),
-            archive::MANIFEST,
-            short(&sha256_hex(&bytes))
+        Ok(bytes) => found.push(msg!(
+            "cmd-archived-one-run-used-sha",
+            file = file,
+            what = what,
+            short = short(want),
+            manifest = archive::MANIFEST,
+            short2 = short(&sha256_hex(&bytes))
         )),
         Err(e) => found.push(format!("{file}: {e}")),
     };
-    check(&m.rules.file, &m.rules.sha256, "rule set");
-    check(&m.calendar.file, &m.calendar.sha256, "calendar");
+    check(&m.rules.file, &m.rules.sha256, &msg!("cmd-archived-rule-set"));
+    check(&m.calendar.file, &m.calendar.sha256, &msg!("cmd-archived-calendar"));
     for (file, sha) in m.inputs.iter().flat_map(|i| i.archived()) {
         check(&file, &sha, "input");
     }
     for o in &m.outputs {
-        check(&o.file, &o.sha256, "output");
+        check(&o.file, &o.sha256, &msg!("cmd-archived-output"));
     }
     for h in &m.history {
-        check(&h.file, &h.sha256, "earlier run's scores");
+        check(&h.file, &h.sha256, &msg!("cmd-archived-history"));
     }
     for f in m.corrects.iter().flat_map(|c| &c.files) {
-        check(&f.file, &f.sha256, "copy of the approved run it corrects");
+        check(&f.file, &f.sha256, &msg!("cmd-archived-corrected"));
     }
     if m.gridscore != crate::output::VERSION {
-        found.push(format!(
-            "note: the run was written by gridscore {}, this is {}; a difference may come from the version",
-            m.gridscore,
-            crate::output::VERSION
+        found.push(msg!(
+            "cmd-note-run-was-written-gridscore",
+            gridscore = m.gridscore,
+            version = crate::output::VERSION
         ));
     }
     // The re-run, compared file by file.
     match rerun(dir, &m) {
-        Err(e) => found.push(format!("the archived run no longer runs: {e:#}")),
+        Err(e) => found.push(msg!("cmd-archived-run-longer-runs", e = format!("{:#}", e))),
         Ok((_, s)) => {
             for f in &s.files {
                 let old = archive::read_file(dir, &f.name).ok();
@@ -88,15 +97,15 @@ pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Vec<String>)> 
                         found.push(format!("{} {} {}: {} → {}", c.id, c.name, c.field, c.old, c.new));
                     }
                     if changes.is_empty() {
-                        found.push(format!("{}: the bytes differ", f.name));
+                        found.push(msg!("cmd-bytes-differ", name = f.name));
                     }
                 } else {
-                    found.push(format!("{}: the bytes differ from the re-run's", f.name));
+                    found.push(msg!("cmd-bytes-differ-from-re-run", name = f.name));
                 }
             }
             for o in &m.outputs {
                 if !s.files.iter().any(|f| f.name == o.file) {
-                    found.push(format!("{}: the re-run writes no such file", o.file));
+                    found.push(msg!("cmd-re-run-writes-such-file", file = o.file));
                 }
             }
         }
@@ -115,17 +124,17 @@ fn approval_findings(dir: &Path, found: &mut Vec<String>) -> anyhow::Result<()> 
     } else {
         format!(" ({})", a.note)
     };
-    found.push(format!("note: approved by {} at {}{note}", a.by, a.at));
+    found.push(msg!("cmd-note-approved", by = a.by, at = a.at, note = note));
     let manifest = archive::read_file(dir, archive::MANIFEST)
         .map(|b| sha256_hex(&b))
         .unwrap_or_default();
     if manifest != a.manifest_sha256 {
-        found.push(format!("{}: not the manifest that was approved", archive::MANIFEST));
+        found.push(msg!("cmd-manifest-was-approved", manifest = archive::MANIFEST));
     }
     for f in &a.final_files {
         match archive::read_file(dir, &f.file) {
             Ok(bytes) if sha256_hex(&bytes) == f.sha256 => {}
-            _ => found.push(format!("{}: not the file that was approved as final", f.file)),
+            _ => found.push(msg!("cmd-file-was-approved-final", file = f.file)),
         }
     }
     Ok(())

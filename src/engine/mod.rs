@@ -189,7 +189,7 @@ pub fn score_with(
         .iter()
         .map(|it| {
             let name = it.weight_param.as_ref()?;
-            let why = format!("item {}'s weight (`weight_param`)", it.path);
+            let why = msg!("cmd-item-s-weight-weight-param", path = it.path);
             let expect = (crate::rules::ParamValue::Coefficient, None);
             pay::run_param(&inputs.params, name, period, expect, (&mut problems, &why))
         })

@@ -35,22 +35,20 @@ pub const PARTIAL: &str = ".gridscore-partial";
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error(
-        "{dir} already holds a gridscore run ({what}); pass --force to replace it (the whole set is replaced at once)"
-    )]
+    #[error("{}", msg!("out-exists", dir = dir, what = what))]
     Exists { dir: String, what: String },
-    #[error("{dir} holds files gridscore did not write ({listed}); gridscore replaces only a folder it wrote itself, --force or not: name another --out, or move those files away")]
+    #[error("{}", msg!("out-foreign", dir = dir, listed = listed))]
     Foreign { dir: String, listed: String },
-    #[error("{dir} is an approved run ({what}): an approved run is final and is never replaced, --force or not; score the correction into another --out")]
+    #[error("{}", msg!("out-approved", dir = dir, what = what))]
     Approved { dir: String, what: String },
-    #[error("{dir} is a file, not a folder; gridscore writes a run as a folder: name another --out")]
+    #[error("{}", msg!("out-not-a-folder", dir = dir))]
     NotAFolder { dir: String },
     // The OS error follows in the error chain (`main` prints it with `{:#}`).
-    #[error("cannot write {path} (any earlier run folder is untouched)")]
+    #[error("{}", msg!("out-cannot-write", path = path))]
     Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Interrupted(#[from] interrupt::Interrupted),
-    #[error("{path} changed while the run was reading it (its SHA-256 is no longer the one scored); nothing was written — run again")]
+    #[error("{}", msg!("out-input-changed", path = path))]
     Changed { path: String },
 }
 
@@ -87,8 +85,8 @@ fn inspect_with(dir: &Path, hashes: bool) -> Result<Found, WriteError> {
     }
     if dir.join(crate::archive::APPROVAL).exists() {
         let what = match crate::archive::read_approval(dir) {
-            Ok(Some(a)) => format!("approved by {} at {}", a.by, a.at),
-            _ => format!("it holds {}", crate::archive::APPROVAL),
+            Ok(Some(a)) => msg!("cmd-approved", by = a.by, at = a.at),
+            _ => msg!("cmd-holds", approval = crate::archive::APPROVAL),
         };
         return Ok(Found::Approved(what));
     }
@@ -116,7 +114,7 @@ fn inspect_with(dir: &Path, hashes: bool) -> Result<Found, WriteError> {
             Some((_, Some(sha))) if hashes => {
                 let same = hash_file(&dir.join(&name)).is_ok_and(|h| h == *sha);
                 if !same {
-                    unlisted.push((format!("{name} (changed since gridscore wrote it)"), false));
+                    unlisted.push((msg!("cmd-changed-since-gridscore-wrote", name = name), false));
                 }
             }
             Some(_) => {}
@@ -200,7 +198,7 @@ fn allowed_as(dir: &Path, force: bool, found: Found) -> Result<(), WriteError> {
             let n = names.len();
             let mut listed: Vec<String> = names.into_iter().take(5).collect();
             if n > 5 {
-                listed.push(format!("and {} more", n - 5));
+                listed.push(msg!("cmd-more", value = n - 5));
             }
             Err(WriteError::Foreign {
                 dir: shown,

@@ -91,8 +91,11 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     }
     // The file and what was left out make up the payout, to the fen.
     if listed_total + left_out_total != payout_total {
-        return Err(XlsxError::ParameterError(format!(
-            "the bank file's total {listed_total} and the {left_out_total} left out do not make the payout's {payout_total}"
+        return Err(XlsxError::ParameterError(msg!(
+            "cmd-bank-file-s-total-left",
+            listed_total = listed_total,
+            left_out_total = left_out_total,
+            payout_total = payout_total
         )));
     }
     let mut rows = vec![

@@ -222,7 +222,7 @@ pub fn approved_subjects(scores: &[u8], payouts: Option<&[u8]>) -> Result<BTreeM
         }
         Decimal::from_str_exact(v)
             .map(Some)
-            .map_err(|_| format!("{file} row {}: {col} `{v}` is not a number", row + 2))
+            .map_err(|_| msg!("cmd-row-number", file = file, value = row + 2, col = col, v = v))
     };
     let mut out = BTreeMap::new();
     for (i, r) in rows(scores, "scores.csv")?.iter().enumerate() {
@@ -244,7 +244,7 @@ pub fn approved_subjects(scores: &[u8], payouts: Option<&[u8]>) -> Result<BTreeM
             let amount = number(r.get("amount").map_or("", String::as_str), "payouts.csv", i, "amount")?;
             match out.get_mut(&id) {
                 Some(w) => w.pay = amount,
-                None => return Err(format!("payouts.csv row {}: {id} is not in scores.csv", i + 2)),
+                None => return Err(msg!("corrections-payee-unknown", row = i + 2, id = id)),
             }
         }
     }
