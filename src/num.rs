@@ -27,8 +27,7 @@ impl<'de> Deserialize<'de> for Dec {
                 f.write_str("a decimal in quotes, like \"0.5\", or a whole number")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Dec, E> {
-                let v = parse_decimal(s)
-                    .ok_or_else(|| E::custom(format!("`{s}` is not a decimal number; write it like \"0.5\"")))?;
+                let v = parse_decimal(s).ok_or_else(|| E::custom(msg!("rs-not-a-decimal", text = s)))?;
                 bounded(v)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
@@ -38,9 +37,7 @@ impl<'de> Deserialize<'de> for Dec {
                 bounded(Decimal::from(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
-                Err(E::custom(format!(
-                    "write the decimal {v} in quotes (\"{v}\") so it is read exactly, not as a binary float"
-                )))
+                Err(E::custom(msg!("rs-float-unquoted", value = v)))
             }
         }
         d.deserialize_any(V)
@@ -49,9 +46,7 @@ impl<'de> Deserialize<'de> for Dec {
 
 fn bounded<E: de::Error>(v: Decimal) -> Result<Dec, E> {
     if v.abs() > Decimal::from(RULE_LIMIT) {
-        return Err(E::custom(format!(
-            "{v} is beyond ±{RULE_LIMIT}; no rule needs a number that large"
-        )));
+        return Err(E::custom(msg!("rs-number-too-large", value = v, limit = RULE_LIMIT)));
     }
     Ok(Dec(v))
 }

@@ -24,11 +24,11 @@ pub enum Phase {
 }
 
 impl Phase {
-    fn label(self) -> &'static str {
+    fn label(self) -> String {
         match self {
-            Phase::Reading => "读取输入",
-            Phase::Scoring => "评分",
-            Phase::Writing => "写出结果",
+            Phase::Reading => msg!("progress-reading"),
+            Phase::Scoring => msg!("progress-scoring"),
+            Phase::Writing => msg!("progress-writing"),
         }
     }
     fn current() -> Phase {
@@ -95,8 +95,8 @@ fn draw(stop: &AtomicBool) {
         let p = Phase::current();
         let rows = ROWS.load(Ordering::Relaxed);
         bar.set_message(match p {
-            Phase::Reading => format!("{}: 已读 {rows} 行", p.label()),
-            _ => format!("{} (已读 {rows} 行)", p.label()),
+            Phase::Reading => msg!("progress-rows", phase = p.label(), rows = rows),
+            _ => msg!("progress-rows-after", phase = p.label(), rows = rows),
         });
         bar.tick();
         std::thread::sleep(Duration::from_millis(100));

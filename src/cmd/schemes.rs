@@ -12,15 +12,21 @@ pub fn run() -> anyhow::Result<()> {
     let mut all = rules::builtin_all()?;
     all.sort_by(|a, b| (&a.meta.name, a.meta.effective_from).cmp(&(&b.meta.name, b.meta.effective_from)));
     let mut rows = vec![[
-        "scheme".to_string(),
-        "version".into(),
-        "in force".into(),
-        "document".into(),
-        "periods".into(),
-        "title".into(),
+        msg!("schemes-scheme"),
+        msg!("schemes-version"),
+        msg!("schemes-in-force"),
+        msg!("schemes-document"),
+        msg!("schemes-periods"),
+        msg!("schemes-title"),
     ]];
     for r in all {
-        let periods: Vec<&str> = r.meta.periods.iter().map(|p| p.name()).collect();
+        let zh = crate::i18n::lang() == crate::i18n::Lang::Zh;
+        let periods: Vec<&str> = r
+            .meta
+            .periods
+            .iter()
+            .map(|p| if zh { p.chinese() } else { p.name() })
+            .collect();
         rows.push([
             r.meta.name.clone(),
             r.meta.version.clone(),

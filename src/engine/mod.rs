@@ -530,7 +530,7 @@ fn pay_all(
                     param,
                     period,
                     expect,
-                    (problems, "a pay rule of this run"),
+                    (problems, &msg!("par-needed-by-pay")),
                 )
             } else {
                 None

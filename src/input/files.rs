@@ -204,7 +204,7 @@ impl Lazy {
 /// whole: calamine reads them whole.
 pub(super) fn check_zip_sheets(bytes: &[u8]) -> Result<(), String> {
     check_all_sheets(bytes)?;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("a readable workbook ({e})"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
     let has_content = zip.by_name("content.xml").is_ok();
     if has_content {
         xlsx::check_part(bytes, "content.xml", None)?;
