@@ -17,6 +17,7 @@ pub mod cli;
 pub mod cmd;
 pub mod columns;
 pub mod compare;
+pub mod contract;
 pub mod digest;
 pub mod engine;
 pub mod input;
@@ -30,6 +31,7 @@ pub mod positioned;
 pub mod progress;
 pub mod rules;
 pub mod sample;
+pub mod spelling;
 pub mod template;
 pub mod trace;
 

@@ -8,8 +8,8 @@
 //!
 //! The same writer fills the template with rows (a last period's roster, or a test's pasted
 //! example), so a filled template is laid out exactly as a blank one.
-use crate::input::contract::{self, Column, SheetSpec, DECISION_KINDS, STATUSES};
-use crate::input::ReadPlan;
+use crate::contract::ReadPlan;
+use crate::contract::{self, Column, SheetSpec, DECISION_KINDS, STATUSES};
 use crate::period::Period;
 use crate::rules::{PayAmount, RuleSet};
 use calamine::Data;

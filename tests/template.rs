@@ -3,7 +3,7 @@
 //! example does, for every shipped scheme.
 mod common;
 use common::gridscore;
-use gridscore::input::contract::ALL_SHEETS;
+use gridscore::contract::ALL_SHEETS;
 use gridscore::period::Period;
 use std::collections::HashMap;
 use std::path::Path;
@@ -181,12 +181,9 @@ fn the_roster_comes_prefilled_from_last_periods_and_pay_parameters_are_listed() 
         .assert()
         .success();
     let book = out.join("台账-2026-10.xlsx");
-    let roster = gridscore::template::read_rows(&book, &gridscore::input::contract::ROSTER).unwrap();
-    let last = gridscore::template::read_rows(
-        Path::new("examples/yangkou/花名册.xlsx"),
-        &gridscore::input::contract::ROSTER,
-    )
-    .unwrap();
+    let roster = gridscore::template::read_rows(&book, &gridscore::contract::ROSTER).unwrap();
+    let last = gridscore::template::read_rows(Path::new("examples/yangkou/花名册.xlsx"), &gridscore::contract::ROSTER)
+        .unwrap();
     assert_eq!(roster.len(), last.len());
     assert_eq!(
         roster[0]["id"].to_string(),
@@ -194,7 +191,7 @@ fn the_roster_comes_prefilled_from_last_periods_and_pay_parameters_are_listed() 
         "ids keep their leading zeros"
     );
     // yangkou's month pays by the county's rank (县排名): its 参数 row is there, 值 to fill.
-    let params = gridscore::template::read_rows(&book, &gridscore::input::contract::PARAMS).unwrap();
+    let params = gridscore::template::read_rows(&book, &gridscore::contract::PARAMS).unwrap();
     assert!(
         params.iter().any(|r| r["name"] == "县排名" && r["month"] == "2026-10"),
         "{params:?}"

@@ -1,7 +1,7 @@
 //! `gridscore template`: the blank input workbook of a rule set and period (see
 //! [`crate::template`]), with last period's roster copied in when given.
 use crate::cli::{TemplateArgs, UsageError};
-use crate::input::contract;
+use crate::contract;
 use std::collections::HashMap;
 
 pub fn run(a: TemplateArgs) -> anyhow::Result<()> {

@@ -10,7 +10,7 @@
 //! 申诉), and an auditor must see each one beside the rule it overrides, never an input cell
 //! quietly edited.
 use super::quota::GroupResult;
-use crate::input::contract::DecisionKind;
+use crate::contract::DecisionKind;
 use crate::input::records::{Decision, OccurrenceRef, SheetKind};
 use crate::input::{InputProblem, Inputs};
 use crate::measure::Value;

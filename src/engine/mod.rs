@@ -11,7 +11,7 @@ pub mod pay;
 pub mod quota;
 
 use crate::calendar::Calendar;
-use crate::input::contract::ScopeField;
+use crate::contract::ScopeField;
 use crate::input::{InputErrors, InputProblem, Inputs};
 use crate::measure::{self, MeasureCtx, Value, WorkerDays};
 use crate::num::show;
@@ -839,7 +839,7 @@ mod tests {
     //! The primitives through the whole engine, on a rule set written for the test: no
     //! township's rule set is needed to check them.
     use super::*;
-    use crate::input::contract::{Session, Status};
+    use crate::contract::{Session, Status};
     use crate::input::records::{Attendance, Event, Param, Patrol, SheetKind, Src, Worker};
     use crate::input::WorkerRows;
     use chrono::NaiveDate;

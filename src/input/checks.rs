@@ -2,11 +2,11 @@
 //! that every input problem is found while reading and scoring cannot fail on input: an
 //! assigned case needs its 交办时间, a 指标 read as a rate or a number needs exactly one row
 //! per subject, a survey gives a worker's rate at most once, and a subsidy needs the 月补贴.
-use super::contract::IndicatorMode;
-use super::plan::ReadPlan;
 use super::problem::InputProblem;
 use super::records::Worker;
 use super::{Inputs, WorkerRows};
+use crate::contract::IndicatorMode;
+use crate::contract::ReadPlan;
 
 /// Every problem of the grouped rows against the plan, in no particular order.
 pub fn rows_against_plan(inputs: &Inputs, plan: &ReadPlan, problems: &mut Vec<InputProblem>) {

@@ -435,7 +435,7 @@ mod tests {
 
     #[test]
     fn an_extract_keeps_the_rows_where_they_were_and_only_the_mapped_columns() {
-        use crate::input::contract;
+        use crate::contract;
         let text = |s: &str| Data::String(s.into());
         // Row 1 a title, row 2 the header with an extra 手机 column, rows 3 and 5 data.
         let first = vec![

@@ -5,26 +5,24 @@
 //! problem is collected; if there is any, the run stops before scoring.
 pub mod cell;
 mod checks;
-pub mod contract;
 pub mod extract;
 mod files;
 mod grouping;
 mod jobs;
-pub mod plan;
 pub mod problem;
 pub mod records;
 pub mod source;
 pub mod table;
 pub mod xlsx;
 
+use crate::contract::{self, SheetSpec};
+pub use crate::contract::{sheet_label, spec_named, ReadPlan};
 use crate::period::Period;
 use calamine::{Data, Reader};
-use contract::SheetSpec;
 use files::*;
 pub use files::{discover, is_own_output, MAX_CSV_LINE};
 use grouping::*;
 use jobs::*;
-pub use plan::ReadPlan;
 pub use problem::{InputErrors, InputProblem};
 use records::*;
 use std::collections::{BTreeMap, HashMap};
@@ -121,20 +119,6 @@ pub struct WorkerRows {
     pub indicators: Vec<Indicator>,
     /// The committee's decisions on this worker (决定 sheet), in sheet order.
     pub decisions: Vec<Decision>,
-}
-
-/// The contract's label of a sheet named in Chinese or English (`attendance` → `考勤`).
-pub fn sheet_label(name: &str) -> Option<&'static str> {
-    spec_named(name).map(|s| s.label())
-}
-
-/// The contract sheet named in Chinese or English.
-pub fn spec_named(name: &str) -> Option<&'static SheetSpec> {
-    let n = name.trim().to_lowercase();
-    contract::ALL_SHEETS
-        .iter()
-        .copied()
-        .find(|s| s.names.iter().any(|x| x.to_lowercase() == n))
 }
 
 /// One sheet to parse: the file index, its spec, and the sheet's name in that file (None: CSV).

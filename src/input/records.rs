@@ -5,65 +5,17 @@
 //! 事件编号 are checked); rows are grouped per worker in `mod.rs`, so the engine never scans a
 //! whole sheet for one worker.
 use super::cell;
-use super::contract::IndicatorMode;
-use super::contract::{DecisionKind, Session, Status, StatusList};
-use super::plan::ReadPlan;
 use super::problem::InputProblem;
 use super::table::Row;
+use crate::contract::IndicatorMode;
+use crate::contract::ReadPlan;
+use crate::contract::{DecisionKind, Session, Status, StatusList};
+pub use crate::contract::{RoleId, SheetKind, TypeId};
 use crate::period::Period;
 
-/// A role's index in the rule set (and the plan) that the roster's 岗位 names.
-pub type RoleId = usize;
-/// An event type's index in the rule set (and the plan).
-pub type TypeId = usize;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SheetKind {
-    Roster,
-    Attendance,
-    Patrol,
-    Events,
-    Survey,
-    Indicators,
-    Params,
-    Decisions,
-}
-
-impl SheetKind {
-    /// Every kind, in the contract's order.
-    pub const ALL: [SheetKind; 8] = [
-        SheetKind::Roster,
-        SheetKind::Attendance,
-        SheetKind::Patrol,
-        SheetKind::Events,
-        SheetKind::Survey,
-        SheetKind::Indicators,
-        SheetKind::Params,
-        SheetKind::Decisions,
-    ];
-
-    /// The kind a sheet name (Chinese or English, as the contract names it) stands for.
-    pub fn named(name: &str) -> Option<SheetKind> {
-        let label = super::sheet_label(name)?;
-        SheetKind::ALL.into_iter().find(|k| k.label() == label)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SheetKind::Roster => "花名册",
-            SheetKind::Attendance => "考勤",
-            SheetKind::Patrol => "巡查",
-            SheetKind::Events => "事件",
-            SheetKind::Survey => "测评",
-            SheetKind::Indicators => "指标",
-            SheetKind::Params => "参数",
-            SheetKind::Decisions => "决定",
-        }
-    }
-}
 
 /// The source row of a record: sheet and 1-based row number, shown as `考勤!17`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -661,7 +613,7 @@ pub fn patrol(row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, out: &mut Resolve
 
 /// ` — did you mean 稿件录用?` when one of `known` is a near miss of `found` (a typo).
 fn did_you_mean(found: &str, known: &[&str]) -> String {
-    let near = super::table::near_misses(found, known.iter().copied());
+    let near = crate::spelling::near_misses(found, known.iter().copied());
     match near.as_slice() {
         [] => String::new(),
         [one] => msg!("in-did-you-mean", near = one),

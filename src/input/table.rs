@@ -1,7 +1,8 @@
 //! A sheet as a table: finds the header row below any title rows, maps the contract's columns
 //! by header text, and gives each data row with its cell addresses.
-use super::contract::{Column, SheetSpec};
 use super::problem::InputProblem;
+use crate::contract::{Column, SheetSpec};
+use crate::spelling::{edit_distance, norm};
 use calamine::Data;
 
 /// Where the header row may be: the first row within this many that holds every required header.
@@ -15,18 +16,6 @@ pub struct Header {
     pub row: u32,
     /// Absolute column index per contract column, in `spec.columns` order.
     columns: Vec<Option<usize>>,
-}
-
-/// Normalises header text: no spaces, ASCII parentheses, lower case.
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
 }
 
 pub(crate) fn col_letters(mut c: u32) -> String {
@@ -44,42 +33,6 @@ pub(crate) fn col_letters(mut c: u32) -> String {
 /// `C17` for a zero-based absolute row and column.
 pub fn cell_name(row: u32, col: u32) -> String {
     format!("{}{}", col_letters(col), row + 1)
-}
-
-/// The candidate nearest to `word` (at most two edits, and fewer than the longer one has
-/// characters), for a "did you mean".
-pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    near_misses(word, candidates).into_iter().next()
-}
-
-/// Every candidate at the least distance from `word` within the bounds of [`nearest`], in
-/// their order: two equally near (平安晚报 → 平安迟报, 平安漏报) are both offered.
-pub fn near_misses<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let w = norm(word);
-    let scored: Vec<(usize, &str)> = candidates
-        .map(|c| (edit_distance(&norm(c), &w), c))
-        .filter(|(d, c)| *d <= 2 && *d < c.chars().count().max(w.chars().count()))
-        .collect();
-    let best = scored.iter().map(|(d, _)| *d).min();
-    scored
-        .into_iter()
-        .filter(|(d, _)| Some(*d) == best)
-        .map(|(_, c)| c)
-        .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn matches(col: &Column, header: &str) -> bool {
@@ -309,8 +262,8 @@ impl<'a> Row<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::ATTENDANCE;
     use crate::input::cell;
-    use crate::input::contract::ATTENDANCE;
 
     fn rows(rows: &[&[&str]]) -> Vec<(u32, Vec<Data>)> {
         rows.iter()
@@ -371,7 +324,7 @@ mod tests {
     fn english_aliases_and_full_width_parentheses_match() {
         let h = Header::find(
             "f",
-            &crate::input::contract::PATROL,
+            &crate::contract::PATROL,
             &rows(&[&["ID", "date", "Session", "时长（小时）"]]),
         )
         .unwrap();

@@ -9,8 +9,8 @@
 //! approved = false              # only rows whose 批准 is (or is not) yes
 //! ```
 use super::{occ, row, CheckCx, Kind, Stage, Value, WorkerCx};
-use crate::input::contract::Status;
-use crate::input::records::SheetKind;
+use crate::contract::Status;
+use crate::contract::SheetKind;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;

@@ -12,7 +12,7 @@
 //! complex_close_within_hours = "168"  # a 复杂 case (default: close_within_hours)
 //! ```
 use super::{row, CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
-use crate::input::records::SheetKind;
+use crate::contract::SheetKind;
 use crate::num::Dec;
 use crate::positioned::one_of;
 use chrono::{Duration, NaiveDateTime, NaiveTime};

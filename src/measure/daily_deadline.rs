@@ -8,7 +8,7 @@
 //! by = "09:00"
 //! ```
 use super::{occ, row, CheckCx, Kind, Source, Stage, Value, WorkerCx};
-use crate::input::contract::DailyField;
+use crate::contract::DailyField;
 use crate::input::records::{Attendance, SheetKind};
 use crate::positioned::one_of;
 use chrono::NaiveTime;

@@ -13,7 +13,7 @@
 //! 经认定) is never short, and counts as met. Only duty days count: a Sunday's patrol is
 //! neither short nor met. A row without a duration adds nothing to its day.
 use super::{occ, row, CheckCx, Kind, Source, Stage, Value, WorkerCx};
-use crate::input::records::SheetKind;
+use crate::contract::SheetKind;
 use crate::num::Dec;
 use crate::positioned::one_of;
 use rust_decimal::Decimal;
@@ -69,7 +69,7 @@ impl Kind for DailyHours {
             let rows: Vec<_> = cx
                 .days
                 .patrols
-                .range((*d, crate::input::contract::Session::Am)..=(*d, crate::input::contract::Session::Pm))
+                .range((*d, crate::contract::Session::Am)..=(*d, crate::contract::Session::Pm))
                 .flat_map(|(_, ps)| ps.iter())
                 .collect();
             let exempt = rows.iter().any(|p| p.exempt);

@@ -8,8 +8,8 @@
 //! value = "number"          # "rate" (0..1, default), "number" (given) or "count"
 //! ```
 use super::{row, CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
-pub use crate::input::contract::IndicatorMode;
-use crate::input::records::SheetKind;
+pub use crate::contract::IndicatorMode;
+use crate::contract::SheetKind;
 use crate::positioned::one_of;
 use rust_decimal::Decimal;
 use serde::Deserialize;

@@ -7,8 +7,8 @@
 //! per_duty_day = 2     # 上午、下午各一次
 //! ```
 use super::{occ, CheckCx, Kind, Source, Stage, Value, WorkerCx};
-use crate::input::contract::Session;
-use crate::input::records::SheetKind;
+use crate::contract::Session;
+use crate::contract::SheetKind;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;

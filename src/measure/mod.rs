@@ -4,7 +4,7 @@
 //! with `deny_unknown_fields`), its checks, its computation and its tests; the [`kinds!`] list
 //! below is the one place that names them all. A worker's rows were grouped at read time, and
 //! [`WorkerDays`] indexes them by day once, so every measure is a pass over one worker's rows.
-use crate::input::contract::{Session, Status};
+use crate::contract::{Session, Status};
 use crate::input::records::{Attendance, Patrol, SheetKind, Src, Worker};
 use crate::input::{Inputs, WorkerRows};
 use crate::period::Period;
@@ -299,7 +299,7 @@ pub fn check_all(
         };
         let checked = match (kind, check_kind(&name, node, &mut cx)) {
             (Some(k), None) if k.get_ref().as_str().is_some() => {
-                let near = crate::input::table::nearest(&name, KINDS.iter().copied())
+                let near = crate::spelling::nearest(&name, KINDS.iter().copied())
                     .map(|n| msg!("rs-did-you-mean", n = n))
                     .unwrap_or_default();
                 cx.c.at(

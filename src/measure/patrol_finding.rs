@@ -7,8 +7,8 @@
 //! finding = "no_uniform"     # or "not_logged"
 //! ```
 use super::{occ, row, CheckCx, Kind, Stage, Value, WorkerCx};
-use crate::input::contract::PatrolFinding as Finding;
-use crate::input::records::SheetKind;
+use crate::contract::PatrolFinding as Finding;
+use crate::contract::SheetKind;
 use crate::positioned::one_of;
 use rust_decimal::Decimal;
 use serde::Deserialize;

@@ -16,7 +16,7 @@
 //! of 1: nothing was missed. The trace states the arithmetic: `按比例: 10 × 18/22 = 8.18`.
 use super::{CheckCx, Kind, Stage, Value, WorkerCx};
 use crate::bucket;
-use crate::input::records::SheetKind;
+use crate::contract::SheetKind;
 use crate::num::Dec;
 use crate::period::Bucket;
 use crate::positioned::one_of;

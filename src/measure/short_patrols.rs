@@ -7,7 +7,7 @@
 //! minimum_hours = { head = "2", full = "1.5" }   # every role, by id
 //! ```
 use super::{occ, row, CheckCx, Kind, Stage, Value, WorkerCx};
-use crate::input::records::SheetKind;
+use crate::contract::SheetKind;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;

@@ -7,7 +7,7 @@
 //! field = "aware"      # or "covered", "satisfied"
 //! ```
 use super::{row, CheckCx, Kind, Stage, Value, WorkerCx};
-use crate::input::contract::SurveyField;
+use crate::contract::SurveyField;
 use crate::input::records::{SheetKind, Survey};
 use crate::positioned::one_of;
 use rust_decimal::Decimal;

@@ -10,7 +10,7 @@
 //! measures = ["petitions_in_grid", "not_supporting"]
 //! ```
 use super::{CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
-use crate::input::records::SheetKind;
+use crate::contract::SheetKind;
 use serde::Deserialize;
 use toml::Spanned;
 

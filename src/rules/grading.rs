@@ -2,7 +2,7 @@
 use super::check::period_kind;
 use super::model::*;
 use super::raw::*;
-use crate::input::contract::ScopeField;
+use crate::contract::ScopeField;
 use crate::period::PeriodKind;
 use crate::positioned::{one_of, Checker, Problem};
 use rust_decimal::Decimal;

@@ -127,7 +127,7 @@ pub fn version_on(versions: Vec<RuleSet>, name: &str, day: Option<chrono::NaiveD
     names.dedup();
     let mut of_name: Vec<RuleSet> = versions.into_iter().filter(|r| r.meta.name == name).collect();
     if of_name.is_empty() {
-        let near = crate::input::table::nearest(name, names.iter().map(String::as_str));
+        let near = crate::spelling::nearest(name, names.iter().map(String::as_str));
         return Err(LoadError::UnknownScheme {
             name: name.to_string(),
             near: near.map(|n| msg!("rs-did-you-mean", n = n)).unwrap_or_default(),

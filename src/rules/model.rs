@@ -1,6 +1,6 @@
 //! The validated rule set the engine runs. References are indices, so the engine never looks
 //! anything up by name, and every value has been checked (see `validate.rs`).
-use crate::input::contract::{ScopeField, Status};
+use crate::contract::{ScopeField, Status};
 use crate::period::PeriodKind;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -110,7 +110,7 @@ pub struct EventType {
 }
 
 pub type MeasureId = usize;
-pub use crate::input::records::{RoleId, TypeId};
+pub use crate::contract::{RoleId, TypeId};
 
 pub use crate::measure::case_deadline::{CaseOutcome, Deadlines};
 pub use crate::measure::events::EventScope;
@@ -659,11 +659,11 @@ impl RuleSet {
 
     /// What a run of `kind` must read: the sheets its rules count rows of, and the
     /// vocabulary each sheet is checked against as it is read.
-    pub fn read_plan(&self, kind: PeriodKind) -> crate::input::ReadPlan {
-        use crate::input::contract;
-        use crate::input::plan::{PlannedRole, PlannedType};
-        use crate::input::records::SheetKind;
-        let mut plan = crate::input::ReadPlan::roster_only(&self.meta.name);
+    pub fn read_plan(&self, kind: PeriodKind) -> crate::contract::ReadPlan {
+        use crate::contract;
+        use crate::contract::plan::{PlannedRole, PlannedType};
+        use crate::contract::SheetKind;
+        let mut plan = crate::contract::ReadPlan::roster_only(&self.meta.name);
         if !self.duty_exclude.is_empty() {
             plan.need(&contract::ATTENDANCE);
         }

@@ -3,8 +3,13 @@
 //!
 //! The rule set builds it (`RuleSet::read_plan`) and reading takes it, so input never looks
 //! into the rules and the rules never into a sheet: the two meet only here, and in the
-//! contract of sheets and columns ([`super::contract`]).
-use super::contract::{self, IndicatorMode, SheetSpec};
+//! contract of sheets and columns ([`crate::contract`]).
+use crate::contract::{self, IndicatorMode, SheetSpec};
+
+/// A role's index in the rule set (and the plan) that the roster's 岗位 names.
+pub type RoleId = usize;
+/// An event type's index in the rule set (and the plan).
+pub type TypeId = usize;
 use rust_decimal::Decimal;
 
 /// A role as the roster may name it: by its label (岗位) or its id.

@@ -1,6 +1,12 @@
 //! The input contract (`input-contract.md`): sheet names, column headers and the closed
 //! vocabularies of its cells. This is the product's agreement with every township's clerk,
 //! so it lives here once; what a township *counts* lives in its rule set.
+//!
+//! It is the leaf both sides stand on: input reads sheets by it, the rule set names its
+//! columns and vocabularies and builds a [`ReadPlan`] in its terms, and neither of the two
+//! imports the other.
+pub mod plan;
+pub use plan::{ReadPlan, RoleId, TypeId};
 
 /// A column of a sheet: the English key used in code and docs, and every header text that
 /// names it (Chinese first, then aliases).
@@ -411,6 +417,66 @@ pub enum IndicatorMode {
     Number,
     /// A whole number of occurrences (虚假网格员 3 个); none when the row is absent.
     Count,
+}
+
+/// A sheet of the contract, as records and traces name it (`考勤!17`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SheetKind {
+    Roster,
+    Attendance,
+    Patrol,
+    Events,
+    Survey,
+    Indicators,
+    Params,
+    Decisions,
+}
+
+impl SheetKind {
+    /// Every kind, in the contract's order.
+    pub const ALL: [SheetKind; 8] = [
+        SheetKind::Roster,
+        SheetKind::Attendance,
+        SheetKind::Patrol,
+        SheetKind::Events,
+        SheetKind::Survey,
+        SheetKind::Indicators,
+        SheetKind::Params,
+        SheetKind::Decisions,
+    ];
+
+    /// The kind a sheet name (Chinese or English, as the contract names it) stands for.
+    pub fn named(name: &str) -> Option<SheetKind> {
+        let label = sheet_label(name)?;
+        SheetKind::ALL.into_iter().find(|k| k.label() == label)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SheetKind::Roster => "花名册",
+            SheetKind::Attendance => "考勤",
+            SheetKind::Patrol => "巡查",
+            SheetKind::Events => "事件",
+            SheetKind::Survey => "测评",
+            SheetKind::Indicators => "指标",
+            SheetKind::Params => "参数",
+            SheetKind::Decisions => "决定",
+        }
+    }
+}
+
+/// The contract's label of a sheet named in Chinese or English (`attendance` → `考勤`).
+pub fn sheet_label(name: &str) -> Option<&'static str> {
+    spec_named(name).map(|s| s.label())
+}
+
+/// The contract sheet named in Chinese or English.
+pub fn spec_named(name: &str) -> Option<&'static SheetSpec> {
+    let n = name.trim().to_lowercase();
+    ALL_SHEETS
+        .iter()
+        .copied()
+        .find(|s| s.names.iter().any(|x| x.to_lowercase() == n))
 }
 
 #[cfg(test)]
