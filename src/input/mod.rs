@@ -9,6 +9,7 @@ pub mod extract;
 mod files;
 mod grouping;
 mod jobs;
+mod parse;
 pub mod problem;
 pub mod records;
 pub mod source;
@@ -169,14 +170,14 @@ impl Parsed {
     /// Parses one data row into its typed record.
     fn push(&mut self, row: &table::Row, ctx: &Ctx, p: &mut Vec<InputProblem>) {
         match self {
-            Parsed::Roster(v) => records::roster(row, ctx, p, v),
-            Parsed::Attendance(v) => records::attendance(row, ctx, p, v),
-            Parsed::Patrol(v) => records::patrol(row, ctx, p, v),
-            Parsed::Events(v) => records::events(row, ctx, p, v),
-            Parsed::Survey(v) => records::survey(row, ctx, p, v),
-            Parsed::Indicators(v) => records::indicators(row, ctx, p, v),
-            Parsed::Params(v) => records::params(row, p, v),
-            Parsed::Decisions(v) => records::decisions(row, ctx, p, v),
+            Parsed::Roster(v) => parse::roster(row, ctx, p, v),
+            Parsed::Attendance(v) => parse::attendance(row, ctx, p, v),
+            Parsed::Patrol(v) => parse::patrol(row, ctx, p, v),
+            Parsed::Events(v) => parse::events(row, ctx, p, v),
+            Parsed::Survey(v) => parse::survey(row, ctx, p, v),
+            Parsed::Indicators(v) => parse::indicators(row, ctx, p, v),
+            Parsed::Params(v) => parse::params(row, p, v),
+            Parsed::Decisions(v) => parse::decisions(row, ctx, p, v),
         }
     }
 }

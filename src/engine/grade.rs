@@ -1,0 +1,187 @@
+//! Grading: each subject's quota group, then each group ranked and graded by the rule set's
+//! method (shares of the group with their rounding and ties, or score bands).
+use super::*;
+
+/// Quota groups, ranks and grades: each subject's group key, then each group graded by the
+/// rule set's method (shares of the group, or score bands). Returns the groups' report and
+/// the tie-breaking items.
+pub(super) fn grade(
+    scored: &mut [Scored],
+    inputs: &Inputs,
+    rules: &RuleSet,
+    (period, decisions): (Period, &[Vec<decide::Decided>]),
+    problems: &mut Vec<InputProblem>,
+) -> (Vec<GroupReport>, Vec<usize>) {
+    let graded = rules.grading.as_ref().is_some_and(|g| g.periods.contains(&period.kind));
+    let scope: Vec<ScopeField> = rules.grading.as_ref().map(|g| g.scope.clone()).unwrap_or_default();
+    let group_key = |w: usize| -> String {
+        let wk = &inputs.workers[w];
+        let parts: Vec<String> = scope
+            .iter()
+            .map(|f| match f {
+                ScopeField::Village => wk.village.clone(),
+                ScopeField::Role => rules.roles[wk.role].label.clone(),
+                ScopeField::Grid => wk.grid.clone(),
+                ScopeField::Area => wk.area.clone(),
+            })
+            .collect();
+        if parts.is_empty() {
+            "全部".to_string()
+        } else {
+            parts.join("/")
+        }
+    };
+    let mut groups_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, s) in scored.iter_mut().enumerate() {
+        s.subject.group = group_key(i);
+        groups_map.entry(s.subject.group.clone()).or_default().push(i);
+    }
+    let tie_breakers: Vec<usize> = rules
+        .grading
+        .as_ref()
+        .map(|g| g.tie_breakers.clone())
+        .unwrap_or_default();
+    let groups = groups_map
+        .iter()
+        .filter_map(|(key, members)| {
+            grade_group(
+                key,
+                members,
+                scored,
+                inputs,
+                rules,
+                (period, graded),
+                (&tie_breakers, decisions),
+                problems,
+            )
+        })
+        .collect();
+    (groups, tie_breakers)
+}
+
+/// One quota group: its eligible (non-vetoed) members placed by total and tie-breakers
+/// against the grade lines, each placement traced; the vetoed given the vetoed grade. The
+/// group's report when the run grades.
+#[allow(clippy::too_many_arguments)]
+fn grade_group(
+    key: &str,
+    members: &[usize],
+    scored: &mut [Scored],
+    inputs: &Inputs,
+    rules: &RuleSet,
+    (period, graded): (Period, bool),
+    (tie_breakers, decisions): (&[usize], &[Vec<decide::Decided>]),
+    problems: &mut Vec<InputProblem>,
+) -> Option<GroupReport> {
+    let eligible: Vec<quota::Candidate> = members
+        .iter()
+        .filter(|i| scored[**i].subject.vetoes.is_empty())
+        .map(|&i| {
+            let mut k = vec![scored[i].subject.total];
+            k.extend(tie_breakers.iter().map(|t| scored[i].top[*t]));
+            quota::Candidate {
+                key: k,
+                id: inputs.workers[i].id.clone(),
+                index: i,
+            }
+        })
+        .collect();
+    let vetoed = members.len() - eligible.len();
+    let lines = match (&rules.grading, graded) {
+        (Some(g), true) => match &g.method {
+            GradeMethod::Quota(q) => {
+                let shares: Vec<Decimal> = q.iter().map(|q| q.share).collect();
+                let fixed: Vec<Option<usize>> = q
+                    .iter()
+                    .map(|q| {
+                        q.count_param
+                            .as_ref()
+                            .and_then(|p| pay::count_param(&inputs.params, p, period, key, problems))
+                    })
+                    .collect();
+                quota::lines(eligible.len(), &shares, &fixed)
+            }
+            GradeMethod::Bands(b) => {
+                let totals: Vec<Decimal> = eligible.iter().map(|c| c.key[0]).collect();
+                let bands: Vec<_> = b.iter().map(|b| (b.at_least, b.max_share)).collect();
+                quota::band_lines(&totals, &bands)
+            }
+        },
+        _ => vec![eligible.len()],
+    };
+    let grades: Vec<String> = rules.grading.as_ref().map(Grading::grades).unwrap_or_default();
+    let mut r = quota::place_at(eligible, lines);
+    // 名额裁定: the committee settles a tie at a line (the rule's default lifts every tied
+    // worker to the higher grade).
+    let rulings: Vec<(usize, &decide::Decided)> = members
+        .iter()
+        .flat_map(|&i| {
+            decisions[i]
+                .iter()
+                .filter(|d| matches!(d.what, decide::What::Ruling { .. }))
+                .map(move |d| (i, d))
+        })
+        .collect();
+    let mut ruling_lines = Vec::new();
+    let ruled = decide::rule_ties(&mut r, &rulings, &grades, problems, &mut ruling_lines);
+    for p in &r.placed {
+        let s = &mut scored[p.index].subject;
+        s.rank = Some(p.rank);
+        if let (Some(_), true) = (&rules.grading, graded) {
+            let grade = grades[p.grade].clone();
+            let lines_text: Vec<String> = grades
+                .iter()
+                .zip(&r.lines)
+                .map(|(q, l)| format!("{q}至第{l}名"))
+                .collect();
+            let mut rule = format!(
+                "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
+                p.rank,
+                p.position,
+                r.n,
+                lines_text.join(", ")
+            );
+            if let Some(own) = p.lifted_from {
+                s.overflow = true;
+                rule.push_str(&format!(
+                    "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
+                    grades[own]
+                ));
+            }
+            s.trace.push(TraceLine {
+                item: "quota".into(),
+                item_label: "等次".into(),
+                rule,
+                count: Decimal::from(p.rank),
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources: vec![],
+            });
+            s.grade = Some(grade);
+        }
+    }
+    for (w, line) in ruling_lines {
+        scored[w].subject.trace.push(line);
+    }
+    if let (Some(g), true) = (&rules.grading, graded) {
+        for &i in members {
+            if !scored[i].subject.vetoes.is_empty() {
+                scored[i].subject.grade = Some(g.vetoed_grade.clone());
+            }
+        }
+        let grades = grades
+            .iter()
+            .enumerate()
+            .map(|(k, q)| (q.clone(), r.lines[k], r.placed.iter().filter(|p| p.grade == k).count()))
+            .collect();
+        return Some(GroupReport {
+            key: key.to_string(),
+            n: r.n,
+            vetoed,
+            grades,
+            ties: r.boundary_ties.clone(),
+            ruled,
+        });
+    }
+    None
+}

@@ -1,0 +1,265 @@
+//! One worker scored: the measures of its rows, each item's points with their trace, the
+//! vetoes, the weights and 参数 coefficients, and the decisions of the 决定 sheet applied.
+use super::*;
+
+/// Which measures are read once every worker is scored: those a per-event pay rule pays on.
+/// The rest (every patrol and sign-in a worker missed, say) are dropped as each worker is
+/// scored, so that a province does not hold them all at once; the trace keeps what they show.
+pub(super) fn kept_measures(rules: &RuleSet) -> Vec<bool> {
+    let mut kept = vec![false; rules.measures.len()];
+    for p in &rules.pay {
+        if let PayAmount::PerEvent { measure, .. } = &p.amount {
+            kept[*measure] = true;
+        }
+    }
+    kept
+}
+
+/// A top-level item's 参数 coefficient for the run (`weight_param`): its value and row.
+pub(super) type Coefficient = Option<(Decimal, Source)>;
+
+/// An item's factor in the total for a worker: its weight × the worker's 区域 coefficient × the
+/// run's 参数 coefficient; with the trace's words (` × 权重0.3 × 区域系数(社区)1.2`, empty for a
+/// factor of plain 1) and the 参数 row it read.
+fn weight_of(it: &Item, w: &crate::input::records::Worker, param: &Coefficient) -> (Decimal, String, Vec<Source>) {
+    let mut factor = it.weight;
+    let mut how = String::new();
+    if it.weight != Decimal::ONE || !it.weight_by_area.is_empty() || it.weight_param.is_some() {
+        how.push_str(&format!(" × 权重{}", show(it.weight)));
+    }
+    if !it.weight_by_area.is_empty() {
+        let area = w.area.trim();
+        let c = it
+            .weight_by_area
+            .iter()
+            .find(|(a, _)| a == area)
+            .map_or(Decimal::ONE, |(_, c)| *c);
+        factor *= c;
+        let shown = if area.is_empty() { "未填" } else { area };
+        how.push_str(&format!(" × 区域系数({shown}){}", show(c)));
+    }
+    let mut sources = Vec::new();
+    if let (Some(name), Some((c, src))) = (&it.weight_param, param) {
+        factor *= *c;
+        how.push_str(&format!(" × {name}{}", show(*c)));
+        sources.push(src.clone());
+    }
+    (factor, how, sources)
+}
+
+pub(super) fn score_worker(
+    i: usize,
+    inputs: &Inputs,
+    rules: &RuleSet,
+    (mctx, past): (&MeasureCtx, &[PastRun]),
+    (working, decided, coefficients): (&[chrono::NaiveDate], &[decide::Decided], &[Coefficient]),
+    kept: &[bool],
+) -> Scored {
+    let w = &inputs.workers[i];
+    let rows = &inputs.rows[i];
+    let days = WorkerDays::new(w, rows, working, &rules.duty_exclude);
+    let mut measures = measure::compute_all(mctx, w, rows, &days);
+    let mut values = Vec::new();
+    let mut trace = Vec::new();
+    let mut problems = Vec::new();
+    decide::exempt(decided, &mut measures, rules, &mut trace, &mut problems);
+    let mut top = Vec::with_capacity(rules.items.len());
+    let mut columns_of_top = Vec::with_capacity(rules.items.len());
+    let (mut base, mut bonus, mut deduction) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let mut factors = Vec::with_capacity(rules.items.len());
+    for (k, it) in rules.items.iter().enumerate() {
+        let who = item::Who {
+            role: w.role,
+            worker: w,
+            run: mctx.period,
+            id: &w.id,
+            past,
+        };
+        columns_of_top.push(values.len());
+        let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
+        top.push(v);
+        // A weighted item (基础工作占80%) counts weight × its points, the weight times its
+        // coefficients (社区类型系数 by 区域, 季节系数 from 参数); its column shows the points.
+        let (factor, how, sources) = weight_of(it, w, &coefficients[k]);
+        factors.push(factor);
+        let counted = v * factor;
+        if !how.is_empty() {
+            trace.push(TraceLine {
+                item: it.path.clone(),
+                item_label: it.label.clone(),
+                rule: format!("计入总分: {}{how} = {}", show(v), show(counted)),
+                count: v,
+                value: counted,
+                unit: Unit::Points,
+                sources,
+            });
+        }
+        match it.kind {
+            ItemKind::Score => base += counted,
+            ItemKind::Bonus => bonus += counted,
+            ItemKind::Deduction => deduction += counted,
+        }
+    }
+    // 调整: the committee's points, after the rules and before vetoes and grades.
+    let items = decide::TopItems {
+        values: &mut values,
+        top: &mut top,
+        columns: &columns_of_top,
+        factors: &factors,
+    };
+    let (by_kind, on_total) = decide::adjust_points(decided, rules, items, &mut trace);
+    let (base, bonus, deduction) = (base + by_kind[0], bonus + by_kind[1], deduction + by_kind[2]);
+    let total = base + bonus + deduction + on_total;
+    let mut vetoes = Vec::new();
+    let mut pending = Vec::new();
+    let mut raised = Vec::new();
+    for (vi, v) in rules.vetoes.iter().enumerate() {
+        let (hit, count, sources) = match &v.test {
+            VetoTest::Measure { measure, at_least } => {
+                let val = &measures[*measure];
+                let t = val.total();
+                (
+                    t >= *at_least && !t.is_zero(),
+                    t,
+                    val.occurrences().iter().map(|o| o.source.clone()).collect(),
+                )
+            }
+            VetoTest::TotalBelow(limit) => (total < *limit, total, vec![]),
+        };
+        if hit {
+            raised.push(vi);
+            trace.push(TraceLine {
+                item: format!("veto.{}", v.id),
+                item_label: "一票否决".into(),
+                rule: v.label.clone(),
+                count,
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources,
+            });
+            match decide::veto_stands(decided, rules, vi, &mut trace) {
+                decide::VetoStands::Applies => vetoes.push(v.label.clone()),
+                decide::VetoStands::Pending => pending.push(v.label.clone()),
+                decide::VetoStands::Revoked => {}
+            }
+        }
+    }
+    let notes = decide::unused_veto_decisions(decided, &raised, &format!("{} {}", w.id, w.name));
+    let mut flags = Vec::new();
+    for f in rules.flags.iter().filter(|f| RuleSet::applies(&f.roles, w.role)) {
+        let FlagRule::Measure { measure, test } = &f.rule else {
+            continue;
+        };
+        let val = &measures[*measure];
+        let n = match val {
+            Value::Rate { rate, .. } => *rate,
+            Value::Occurrences(_) => val.total(),
+        };
+        let hit = match *test {
+            FlagTest::AtLeast(k) => n >= k && !n.is_zero(),
+            FlagTest::Below(k) => n < k,
+        };
+        if hit {
+            flags.push(f.label.clone());
+            trace.push(TraceLine {
+                item: format!("flag.{}", f.id),
+                item_label: "提示".into(),
+                rule: format!("{} ({} {})", f.label, rules.measures[*measure].label, show(n)),
+                count: n,
+                value: Decimal::ZERO,
+                unit: Unit::Note,
+                sources: val.occurrences().iter().map(|o| o.source.clone()).collect(),
+            });
+        }
+    }
+    let measures = measures
+        .into_iter()
+        .zip(kept)
+        .map(|(m, &k)| if k { m } else { Value::Occurrences(Vec::new()) })
+        .collect();
+    let subject = Subject {
+        worker: i,
+        values,
+        bonus,
+        deduction,
+        total,
+        vetoes,
+        pending,
+        flags,
+        honors: Vec::new(),
+        group: String::new(),
+        rank: None,
+        grade: None,
+        overflow: false,
+        pay: Vec::new(),
+        pay_total: Decimal::ZERO,
+        trace,
+    };
+    Scored {
+        subject,
+        top,
+        measures,
+        pay_full: Vec::new(),
+        notes,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod weight_tests {
+    use super::*;
+    use crate::input::records::{SheetKind, Src, Worker};
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    fn item(weight: &str, by_area: &[(&str, &str)], param: Option<&str>) -> Item {
+        Item {
+            id: "daily".into(),
+            path: "daily".into(),
+            label: "日常工作".into(),
+            kind: ItemKind::Score,
+            max: Some(d("60")),
+            roles: None,
+            weight: d(weight),
+            weight_by_area: by_area.iter().map(|(a, c)| (a.to_string(), d(c))).collect(),
+            weight_param: param.map(String::from),
+            periods: None,
+            body: ItemBody::Parts(vec![]),
+        }
+    }
+
+    fn in_area(area: &str) -> Worker {
+        Worker {
+            area: area.into(),
+            ..Worker::for_test("0001", 0, 2)
+        }
+    }
+
+    #[test]
+    fn a_weight_is_times_the_area_s_coefficient_and_the_run_s_parameter() {
+        let param: Coefficient = Some((
+            d("1.1"),
+            Source::Row(Src {
+                sheet: SheetKind::Params,
+                row: 2,
+            }),
+        ));
+        let it = item("1", &[("社区", "1.2"), ("农村", "1.0")], Some("季节系数"));
+        // 1 × 1.2 × 1.1 = 1.32, the 参数 row its source.
+        let (f, how, sources) = weight_of(&it, &in_area("社区"), &param);
+        assert_eq!(f, d("1.32"));
+        assert_eq!(how, " × 权重1 × 区域系数(社区)1.2 × 季节系数1.1");
+        assert_eq!(sources.len(), 1);
+        // An area not listed (or blank) is 1.
+        assert_eq!(weight_of(&it, &in_area("园区"), &param).0, d("1.1"));
+        assert!(weight_of(&it, &in_area(""), &param).1.contains("区域系数(未填)1"));
+        // A plain weight of 1 says nothing; 0.8 says so.
+        assert_eq!(weight_of(&item("1", &[], None), &in_area("社区"), &None).1, "");
+        assert_eq!(
+            weight_of(&item("0.8", &[], None), &in_area("社区"), &None),
+            (d("0.8"), " × 权重0.8".to_string(), vec![])
+        );
+    }
+}
