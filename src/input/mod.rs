@@ -297,6 +297,10 @@ pub fn load(paths: &[PathBuf], plan: &ReadPlan, period: Period) -> Result<Inputs
 }
 
 /// [`load`], writing each sheet's extract for the run's archive into `keep` when given.
+///
+/// The stages: open every file, locate each sheet the plan needs, read them (the roster
+/// first, then the rest on both cores, the files hashed beside), then group the records per
+/// worker and check them against the plan. Every problem of every stage is reported together.
 pub fn load_with(
     paths: &[PathBuf],
     plan: &ReadPlan,
@@ -304,6 +308,40 @@ pub fn load_with(
     keep: Option<&dyn extract::Sink>,
 ) -> Result<Inputs, InputErrors> {
     let files = discover(paths).map_err(InputErrors)?;
+    let (mut sources, mut problems) = open_all(files);
+    let jobs = locate(&sources, plan, &mut problems);
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(InputErrors(problems));
+    }
+    let ctx = Ctx {
+        plan,
+        period,
+        window: period.input_window(),
+        reach: plan.weeks.then(|| period.week_reach()),
+        roster: None,
+        keep,
+    };
+    let (results, roster) = read_all(&jobs, &mut sources, &ctx, &mut problems)?;
+    let inputs = assemble(&jobs, results, roster, sources, (&ctx, plan), &mut problems);
+    if problems.is_empty() {
+        Ok(inputs)
+    } else {
+        problems.sort();
+        problems.dedup();
+        let mut problems = grouped_unknown_workers(problems);
+        let cause = all_out_of_period(&problems, period);
+        problems = grouped_alike(problems);
+        if let Some(cause) = cause {
+            problems.insert(0, cause);
+        }
+        Err(InputErrors(problems))
+    }
+}
+
+/// Opens every input file; one that cannot be opened is a problem, and stays in the list
+/// (as `None`) so that its sheets are not also reported missing.
+fn open_all(files: Vec<PathBuf>) -> (Vec<(InputFile, Option<Source>)>, Vec<InputProblem>) {
     let mut problems = Vec::new();
     let mut sources: Vec<(InputFile, Option<Source>)> = Vec::new();
     for path in files {
@@ -324,7 +362,12 @@ pub fn load_with(
             }
         }
     }
+    (sources, problems)
+}
 
+/// Finds each contract sheet the plan needs in whichever file holds it: a sheet in two files,
+/// or in none, is a problem. Sheets the plan does not read are left out.
+fn locate(sources: &[(InputFile, Option<Source>)], plan: &ReadPlan, problems: &mut Vec<InputProblem>) -> Vec<Job> {
     // Locate each contract sheet in whichever file holds it.
     let mut jobs: Vec<Job> = Vec::new();
     let mut seen: HashMap<&'static str, String> = HashMap::new();
@@ -437,19 +480,18 @@ pub fn load_with(
     // Sheets the rule set does not read are left alone (they cost time and can't matter).
     // 参数 and 决定 are read wherever they are: no rule names them, any run may have them.
     jobs.retain(|j| needed.iter().any(|n| n.key == j.spec.key) || ["params", "decisions"].contains(&j.spec.key));
-    if !problems.is_empty() {
-        problems.sort();
-        return Err(InputErrors(problems));
-    }
+    jobs
+}
 
-    let ctx = Ctx {
-        plan,
-        period,
-        window: period.input_window(),
-        reach: plan.weeks.then(|| period.week_reach()),
-        roster: None,
-        keep,
-    };
+/// Reads every located sheet: the roster first, then the others on both cores while the
+/// files are hashed; each file's hash is set, and its bytes let go.
+#[allow(clippy::type_complexity)]
+fn read_all(
+    jobs: &[Job],
+    sources: &mut [(InputFile, Option<Source>)],
+    ctx: &Ctx,
+    problems: &mut Vec<InputProblem>,
+) -> Result<(Vec<Option<JobResult>>, Option<(Roster, Vec<Worker>)>), InputErrors> {
     // The roster is read first (it is small), so that every other sheet's rows find their
     // worker as they are read: a worker index per record rather than an id, and a roster that
     // cannot be read is reported once, not as every row's unknown worker.
@@ -459,7 +501,7 @@ pub fn load_with(
         sources.iter().map(|_| std::sync::OnceLock::new()).collect();
     let mut results: Vec<Option<JobResult>> = (0..jobs.len()).map(|_| None).collect();
     let mut roster: Option<(Roster, Vec<Worker>)> = None;
-    for ((i, _), r) in roster_jobs.iter().zip(parse_all(&roster_jobs, &sources, &ctx, &fast)) {
+    for ((i, _), r) in roster_jobs.iter().zip(parse_all(&roster_jobs, sources, ctx, &fast)) {
         results[*i] = Some(match r {
             Ok(((Parsed::Roster(workers), extract), mut probs)) => {
                 let (index, mut dups) = Roster::new(&workers, &sources[jobs[*i].file].0.display);
@@ -472,7 +514,7 @@ pub fn load_with(
     }
     let with_roster = Ctx {
         roster: roster.as_ref().map(|(r, _)| r),
-        ..ctx
+        ..*ctx
     };
     // Hashing the files (for the run's manifest) fills a core while the other finishes the
     // largest sheet; on a province's CSV it would otherwise add seconds in front of the parse.
@@ -497,7 +539,7 @@ pub fn load_with(
         });
         for ((i, _), r) in other_jobs
             .iter()
-            .zip(parse_all(&other_jobs, &sources, &with_roster, &fast))
+            .zip(parse_all(&other_jobs, sources, &with_roster, &fast))
         {
             results[*i] = Some(r);
         }
@@ -519,6 +561,19 @@ pub fn load_with(
         }
         *src = None;
     }
+    Ok((results, roster))
+}
+
+/// The records of every sheet grouped per worker and checked against the plan; the files
+/// read, in the order given (the others named as skipped), and the extracts written.
+fn assemble(
+    jobs: &[Job],
+    results: Vec<Option<JobResult>>,
+    roster: Option<(Roster, Vec<Worker>)>,
+    mut sources: Vec<(InputFile, Option<Source>)>,
+    (ctx, plan): (&Ctx, &ReadPlan),
+    problems: &mut Vec<InputProblem>,
+) -> Inputs {
     let mut by_kind: BTreeMap<&'static str, Parsed> = BTreeMap::new();
     let mut extracts: Vec<(usize, &'static str, extract::Written)> = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
@@ -539,9 +594,9 @@ pub fn load_with(
         .iter()
         .map(|j| (j.spec.key, sources[j.file].0.display.clone()))
         .collect();
-    let mut inputs = resolve(by_kind, roster, &file_of, &ctx, &mut problems);
+    let mut inputs = resolve(by_kind, roster, &file_of, ctx, problems);
     inputs.sheet_files = file_of.clone();
-    checks::rows_against_plan(&inputs, plan, &mut problems);
+    checks::rows_against_plan(&inputs, plan, problems);
     // The files read, in the order given; the others are named as skipped.
     let mut index_of: Vec<Option<usize>> = Vec::with_capacity(sources.len());
     for (file, _) in sources {
@@ -564,19 +619,7 @@ pub fn load_with(
         })
         .collect();
     inputs.sheet_files = file_of;
-    if problems.is_empty() {
-        Ok(inputs)
-    } else {
-        problems.sort();
-        problems.dedup();
-        let mut problems = grouped_unknown_workers(problems);
-        let cause = all_out_of_period(&problems, period);
-        problems = grouped_alike(problems);
-        if let Some(cause) = cause {
-            problems.insert(0, cause);
-        }
-        Err(InputErrors(problems))
-    }
+    inputs
 }
 
 /// A problem that only a bug in gridscore can cause, said as such.

@@ -187,6 +187,7 @@ pub const MAX_COUNT: i64 = 10_000;
 pub const MAX_AMOUNT: i64 = 100_000_000;
 
 /// What reading needs to know: the run's period and the rule set's vocabulary.
+#[derive(Clone, Copy)]
 pub struct Ctx<'a> {
     pub plan: &'a ReadPlan,
     pub period: Period,
