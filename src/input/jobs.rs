@@ -117,13 +117,7 @@ pub(super) fn run_job<'a>(
     fast: &[std::sync::OnceLock<Option<xlsx::Book>>],
 ) -> JobResult {
     let (file, src) = &sources[job.file];
-    let prob = |expected: String| InputProblem {
-        file: file.display.clone(),
-        place: job.spec.label().to_string(),
-        found: None,
-        expected,
-        ..Default::default()
-    };
+    let prob = sheet_problem(file, job);
     let mut problems = Vec::new();
     let parsed = match (src, &job.sheet) {
         (Some(Source::Extract(lazy)), _) => read_sheet(
@@ -144,104 +138,132 @@ pub(super) fn run_job<'a>(
             )?
         }
         (Some(Source::Workbook(b)), Some(name)) => {
-            let wb = match books.entry(job.file) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(open_workbook(b, &ext_of(&file.path)).map_err(prob)?)
-                }
-            };
-            match wb {
-                calamine::Sheets::Xlsx(x) => {
-                    // calamine holds a cell's whole text as it reads: no part of the sheet
-                    // reaches it before the part is checked against the limits (a 3 GB cell in
-                    // a 3 MB file). The fast reader checks as it goes.
-                    let fast_book = fast[job.file].get_or_init(|| xlsx::Book::open(b).ok()).as_ref();
-                    let part = fast_book.and_then(|bk| bk.sheet_path(name)).map(str::to_string);
-                    let checked = std::cell::Cell::new(false);
-                    let check = || -> Result<(), InputProblem> {
-                        if !checked.get() {
-                            match &part {
-                                Some(p) => xlsx::check_part(b, p, Some(name)).map_err(prob)?,
-                                None => check_all_sheets(b).map_err(prob)?,
-                            }
-                            checked.set(true);
-                        }
-                        Ok(())
-                    };
-                    let rows = match &part {
-                        Some(p) => xlsx::declared_rows(b, p, name).map_err(prob)?,
-                        None => {
-                            check()?;
-                            x.worksheet_cells_reader(name)
-                                .map(|r| r.dimensions().end.0)
-                                .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?
-                        }
-                    };
-                    let merges = if rows <= MERGE_SEARCH_ROWS {
-                        check()?;
-                        x.merge_cells_by_sheet_name(name).ok()
-                    } else {
-                        None
-                    };
-                    let searched = merges.is_some();
-                    let attempt = match read_fast(b, fast_book, name, merges.clone(), &file.display, job.spec, ctx) {
-                        Some((r, mut probs)) => {
-                            problems.append(&mut probs);
-                            r
-                        }
-                        None => {
-                            check()?;
-                            let reader = x
-                                .worksheet_cells_reader(name)
-                                .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
-                            read_sheet(
-                                &mut source::XlsxRows::new(reader, merges),
-                                &file.display,
-                                job.spec,
-                                ctx,
-                                &mut problems,
-                            )
-                        }
-                    };
-                    match attempt {
-                        // A header not found may be merged: search, and read once more.
-                        Err(e) if !searched => {
-                            check()?;
-                            let merges = x
-                                .merge_cells_by_sheet_name(name)
-                                .ok()
-                                .filter(|m| !m.is_empty())
-                                .ok_or(e)?;
-                            problems.clear();
-                            let reader = x
-                                .worksheet_cells_reader(name)
-                                .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
-                            read_sheet(
-                                &mut source::XlsxRows::new(reader, Some(merges)),
-                                &file.display,
-                                job.spec,
-                                ctx,
-                                &mut problems,
-                            )?
-                        }
-                        r => r?,
-                    }
-                }
-                other => {
-                    let range = other
-                        .worksheet_range(name)
-                        .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
-                    read_sheet(
-                        &mut source::RangeRows::new(range),
-                        &file.display,
-                        job.spec,
-                        ctx,
-                        &mut problems,
-                    )?
-                }
-            }
+            read_workbook_sheet(job, file, b, name, ctx, books, fast, &mut problems)?
         }
         _ => return Err(prob(msg!("in-file-unreadable-kind"))),
     };
     Ok((parsed, problems))
+}
+
+/// Reads a sheet of a workbook: an `.xlsx` by the fast reader when it can (calamine when it
+/// gives up, and once more with merged cells when a header is not found), any other format by
+/// calamine's range.
+#[allow(clippy::too_many_arguments)]
+fn read_workbook_sheet<'a>(
+    job: &Job,
+    file: &InputFile,
+    b: &'a [u8],
+    name: &str,
+    ctx: &Ctx,
+    books: &mut HashMap<usize, calamine::Sheets<Cursor<&'a [u8]>>>,
+    fast: &[std::sync::OnceLock<Option<xlsx::Book>>],
+    problems: &mut Vec<InputProblem>,
+) -> Result<Read, InputProblem> {
+    let prob = sheet_problem(file, job);
+    let wb = match books.entry(job.file) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => e.insert(open_workbook(b, &ext_of(&file.path)).map_err(prob)?),
+    };
+    let read = match wb {
+        calamine::Sheets::Xlsx(x) => {
+            // calamine holds a cell's whole text as it reads: no part of the sheet
+            // reaches it before the part is checked against the limits (a 3 GB cell in
+            // a 3 MB file). The fast reader checks as it goes.
+            let fast_book = fast[job.file].get_or_init(|| xlsx::Book::open(b).ok()).as_ref();
+            let part = fast_book.and_then(|bk| bk.sheet_path(name)).map(str::to_string);
+            let checked = std::cell::Cell::new(false);
+            let check = || -> Result<(), InputProblem> {
+                if !checked.get() {
+                    match &part {
+                        Some(p) => xlsx::check_part(b, p, Some(name)).map_err(prob)?,
+                        None => check_all_sheets(b).map_err(prob)?,
+                    }
+                    checked.set(true);
+                }
+                Ok(())
+            };
+            let rows = match &part {
+                Some(p) => xlsx::declared_rows(b, p, name).map_err(prob)?,
+                None => {
+                    check()?;
+                    x.worksheet_cells_reader(name)
+                        .map(|r| r.dimensions().end.0)
+                        .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?
+                }
+            };
+            let merges = if rows <= MERGE_SEARCH_ROWS {
+                check()?;
+                x.merge_cells_by_sheet_name(name).ok()
+            } else {
+                None
+            };
+            let searched = merges.is_some();
+            let attempt = match read_fast(b, fast_book, name, merges.clone(), &file.display, job.spec, ctx) {
+                Some((r, mut probs)) => {
+                    problems.append(&mut probs);
+                    r
+                }
+                None => {
+                    check()?;
+                    let reader = x
+                        .worksheet_cells_reader(name)
+                        .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
+                    read_sheet(
+                        &mut source::XlsxRows::new(reader, merges),
+                        &file.display,
+                        job.spec,
+                        ctx,
+                        problems,
+                    )
+                }
+            };
+            match attempt {
+                // A header not found may be merged: search, and read once more.
+                Err(e) if !searched => {
+                    check()?;
+                    let merges = x
+                        .merge_cells_by_sheet_name(name)
+                        .ok()
+                        .filter(|m| !m.is_empty())
+                        .ok_or(e)?;
+                    problems.clear();
+                    let reader = x
+                        .worksheet_cells_reader(name)
+                        .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
+                    read_sheet(
+                        &mut source::XlsxRows::new(reader, Some(merges)),
+                        &file.display,
+                        job.spec,
+                        ctx,
+                        problems,
+                    )?
+                }
+                r => r?,
+            }
+        }
+        other => {
+            let range = other
+                .worksheet_range(name)
+                .map_err(|e| prob(msg!("in-sheet-unreadable", error = e)))?;
+            read_sheet(
+                &mut source::RangeRows::new(range),
+                &file.display,
+                job.spec,
+                ctx,
+                problems,
+            )?
+        }
+    };
+    Ok(read)
+}
+
+/// A problem of a whole sheet (`file`, `考勤`): what was expected of it.
+fn sheet_problem<'a>(file: &'a InputFile, job: &'a Job) -> impl Fn(String) -> InputProblem + Copy + 'a {
+    |expected: String| InputProblem {
+        file: file.display.clone(),
+        place: job.spec.label().to_string(),
+        found: None,
+        expected,
+        ..Default::default()
+    }
 }
