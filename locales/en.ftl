@@ -131,6 +131,7 @@ in-out-of-period-hint-quarter = { " " }— in { $quarter }: run that period (--p
 in-out-of-period-hint = ; give { $window }'s sheets
 in-out-of-period-cause = the cause of all { $count } errors below: this { $period } run reads rows dated in { $window }, and every dated row lies outside it, from { $first } to { $last }{ $hint }
 in-decision-kind = a 决定: { $known }
+in-occurrence-ref = a source row such as 巡查!17, or a date
 in-decision-points = the 分值 of a 调整: points (or yuan) to add, negative to take off
 in-decision-points-range = a 分值 other than 0, at most { $most } either way
 in-decision-points-blank = a blank 分值: only a 调整 adds points, not a { $kind }

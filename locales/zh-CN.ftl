@@ -121,6 +121,7 @@ in-out-of-period-hint-quarter = { " " }— 这些数据属于 { $quarter }: 请�
 in-out-of-period-hint = ; 请提供 { $window } 的台账
 in-out-of-period-cause = 以下 { $count } 个错误的原因: 本次 { $period } 计算读取日期在 { $window } 内的行, 而所有带日期的行都不在其中, 日期从 { $first } 到 { $last }{ $hint }
 in-decision-kind = 以下决定之一: { $known }
+in-occurrence-ref = 来源行 (如 巡查!17) 或日期
 in-decision-points = 调整的分值: 加上的分 (或元), 扣减写负数
 in-decision-points-range = 不为 0 的分值, 正负都不超过 { $most }
 in-decision-points-blank = 空的分值: 只有调整才加分, { $kind }不加

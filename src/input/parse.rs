@@ -19,20 +19,20 @@ fn src(sheet: SheetKind, row: &Row) -> Src {
 
 /// Reads a 扣分记录 cell: `巡查!17` (also `patrol!17`, `巡查!A17`) or a date.
 fn occurrence_ref(d: &calamine::Data) -> cell::CellResult<OccurrenceRef> {
-    const EXPECTED: &str = "a source row such as 巡查!17, or a date";
+    let expected = || msg!("in-occurrence-ref");
     if let Ok(Some(day)) = cell::date(d) {
         return Ok(Some(OccurrenceRef::Day(day)));
     }
     let Some(t) = cell::text(d)? else { return Ok(None) };
     let t = t.trim().replace('！', "!");
     let Some((sheet, row)) = t.split_once('!') else {
-        return Err(EXPECTED.into());
+        return Err(expected());
     };
-    let sheet = SheetKind::named(sheet).ok_or_else(|| EXPECTED.to_string())?;
+    let sheet = SheetKind::named(sheet).ok_or_else(expected)?;
     let digits = row.trim().trim_start_matches(|c: char| c.is_ascii_alphabetic());
     match digits.parse::<u32>() {
         Ok(row) if row >= 2 => Ok(Some(OccurrenceRef::Row(Src { sheet, row }))),
-        _ => Err(EXPECTED.into()),
+        _ => Err(expected()),
     }
 }
 
@@ -448,5 +448,28 @@ pub fn params(row: &Row, p: &mut Vec<InputProblem>, out: &mut Vec<Param>) {
             place: row.place("value"),
             file: row.header().file.clone(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{tr_in, Lang};
+    use calamine::Data;
+
+    #[test]
+    fn an_occurrence_is_a_source_row_or_a_day_and_anything_else_is_said_in_the_run_s_language() {
+        // 巡查!A17 names row 17 of 巡查 (the column letter is allowed and dropped).
+        let row = occurrence_ref(&Data::String("巡查！A17".into())).unwrap();
+        assert_eq!(row.map(|r| r.to_string()).as_deref(), Some("巡查!17"));
+        // Row 1 is the header, and a sheet outside the contract is no source.
+        for bad in ["巡查!1", "工资!3", "17"] {
+            assert_eq!(
+                occurrence_ref(&Data::String(bad.into())).unwrap_err(),
+                "a source row such as 巡查!17, or a date",
+                "{bad}"
+            );
+        }
+        assert_eq!(tr_in(Lang::Zh, "in-occurrence-ref", &[]), "来源行 (如 巡查!17) 或日期");
     }
 }
