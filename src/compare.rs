@@ -157,7 +157,7 @@ pub fn sheet_rows(name: &str, bytes: &[u8]) -> Vec<(String, Vec<KeyedRow>)> {
 /// is not the contract's or whose header is not found.
 fn contract_rows(sheet: &str, src: &mut dyn crate::input::source::RowSource) -> Option<(String, Vec<KeyedRow>)> {
     use crate::input::table::{Header, HEADER_SEARCH_ROWS};
-    let spec = crate::input::spec_named(sheet)?;
+    let spec = crate::contract::spec_named(sheet)?;
     let mut rows: Vec<(u32, Vec<calamine::Data>)> = Vec::new();
     while let Ok(Some((r, cells))) = src.next_row() {
         rows.push((r, cells.to_vec()));

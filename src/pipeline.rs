@@ -108,11 +108,15 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
                 path: PathBuf::from(&e.original),
                 display: e.original.clone(),
                 sha256: e.sha256.clone(),
-                sheets: e.sheets.iter().filter_map(|s| crate::input::sheet_label(s)).collect(),
+                sheets: e
+                    .sheets
+                    .iter()
+                    .filter_map(|s| crate::contract::sheet_label(s))
+                    .collect(),
             })
             .collect();
         for (key, file) in inputs.sheet_files.iter_mut() {
-            let label = crate::input::sheet_label(key);
+            let label = crate::contract::sheet_label(key);
             if let Some(e) = m
                 .inputs
                 .iter()

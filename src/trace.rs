@@ -1,5 +1,6 @@
 //! The trace: every point and yuan with the rule and the source rows that produced it.
-use crate::input::records::{SheetKind, Src};
+use crate::contract::SheetKind;
+use crate::input::records::Src;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::fmt;

@@ -11,7 +11,8 @@
 //! quietly edited.
 use super::quota::GroupResult;
 use crate::contract::DecisionKind;
-use crate::input::records::{Decision, OccurrenceRef, SheetKind};
+use crate::contract::SheetKind;
+use crate::input::records::{Decision, OccurrenceRef};
 use crate::input::{InputProblem, Inputs};
 use crate::measure::Value;
 use crate::num::{show, show_money};

@@ -425,7 +425,8 @@ fn score_leaf(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::records::{SheetKind, Src};
+    use crate::contract::SheetKind;
+    use crate::input::records::Src;
     use crate::trace::Source;
     use chrono::NaiveDate;
 

@@ -456,8 +456,9 @@ mod tests {
     //! The primitives through the whole engine, on a rule set written for the test: no
     //! township's rule set is needed to check them.
     use super::*;
+    use crate::contract::SheetKind;
     use crate::contract::{Session, Status};
-    use crate::input::records::{Attendance, Event, Param, Patrol, SheetKind, Src, Worker};
+    use crate::input::records::{Attendance, Event, Param, Patrol, Src, Worker};
     use crate::input::WorkerRows;
     use chrono::NaiveDate;
 

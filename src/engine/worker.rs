@@ -208,7 +208,8 @@ pub(super) fn score_worker(
 #[cfg(test)]
 mod weight_tests {
     use super::*;
-    use crate::input::records::{SheetKind, Src, Worker};
+    use crate::contract::SheetKind;
+    use crate::input::records::{Src, Worker};
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()

@@ -17,7 +17,7 @@ pub mod table;
 pub mod xlsx;
 
 use crate::contract::{self, SheetSpec};
-pub use crate::contract::{sheet_label, spec_named, ReadPlan};
+use crate::contract::{spec_named, ReadPlan};
 use crate::period::Period;
 use calamine::{Data, Reader};
 use files::*;

@@ -6,7 +6,7 @@ use super::cell;
 use super::problem::InputProblem;
 use super::records::*;
 use super::table::Row;
-use crate::contract::{DecisionKind, IndicatorMode, Session, Status, StatusList};
+use crate::contract::{DecisionKind, IndicatorMode, Session, SheetKind, Status, StatusList};
 use crate::period::Period;
 use rust_decimal::Decimal;
 

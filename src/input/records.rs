@@ -7,8 +7,9 @@
 use super::cell;
 use super::problem::InputProblem;
 use super::table::Row;
+use crate::contract::SheetKind;
 use crate::contract::{DecisionKind, ReadPlan, Session, StatusList};
-pub use crate::contract::{RoleId, SheetKind, TypeId};
+pub use crate::contract::{RoleId, TypeId};
 use crate::period::Period;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};

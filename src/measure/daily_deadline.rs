@@ -9,7 +9,8 @@
 //! ```
 use super::{occ, row, CheckCx, Kind, Source, Stage, Value, WorkerCx};
 use crate::contract::DailyField;
-use crate::input::records::{Attendance, SheetKind};
+use crate::contract::SheetKind;
+use crate::input::records::Attendance;
 use crate::positioned::one_of;
 use chrono::NaiveTime;
 use rust_decimal::Decimal;

@@ -11,7 +11,8 @@
 //! scope = "grid"              # every row of the worker's 网格 (or `village`: 村) counts
 //! ```
 use super::{row, CheckCx, Kind, Occurrence, Stage, Value, WorkerCx};
-use crate::input::records::{Event, SheetKind};
+use crate::contract::SheetKind;
+use crate::input::records::Event;
 use crate::num::Dec;
 use rust_decimal::Decimal;
 use serde::Deserialize;

@@ -12,7 +12,8 @@
 //! ```
 use super::{CheckCx, Kind, Occurrence, Source, Stage, Value, WorkerCx};
 use crate::bucket;
-use crate::input::records::{SheetKind, Worker};
+use crate::contract::SheetKind;
+use crate::input::records::Worker;
 use crate::num::{show, Dec};
 use crate::period::{Bucket, Period};
 use crate::positioned::one_of;

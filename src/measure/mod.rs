@@ -4,8 +4,9 @@
 //! with `deny_unknown_fields`), its checks, its computation and its tests; the [`kinds!`] list
 //! below is the one place that names them all. A worker's rows were grouped at read time, and
 //! [`WorkerDays`] indexes them by day once, so every measure is a pass over one worker's rows.
+use crate::contract::SheetKind;
 use crate::contract::{Session, Status};
-use crate::input::records::{Attendance, Patrol, SheetKind, Src, Worker};
+use crate::input::records::{Attendance, Patrol, Src, Worker};
 use crate::input::{Inputs, WorkerRows};
 use crate::period::Period;
 use crate::positioned::{one_of, Checker, Node};

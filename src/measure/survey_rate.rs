@@ -8,7 +8,8 @@
 //! ```
 use super::{row, CheckCx, Kind, Stage, Value, WorkerCx};
 use crate::contract::SurveyField;
-use crate::input::records::{SheetKind, Survey};
+use crate::contract::SheetKind;
+use crate::input::records::Survey;
 use crate::positioned::one_of;
 use rust_decimal::Decimal;
 use serde::Deserialize;
