@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 /// What one run scored and rendered, before anything is written.
 pub struct Scored {
+    /// The inputs read, without their records: those are the measures' input alone and are let
+    /// go once scored (see [`score_and_render_read`]); the workers, files and parameters stay.
     pub inputs: input::Inputs,
     pub outcome: engine::Outcome,
     pub files: Vec<output::Rendered>,
@@ -38,7 +40,7 @@ pub fn score_and_render(
 
 /// [`score_and_render`] once the inputs are read.
 pub fn score_and_render_read(
-    inputs: input::Inputs,
+    mut inputs: input::Inputs,
     rules: &rules::RuleSet,
     period: Period,
     (calendar, calendar_name): (&Calendar, &str),
@@ -60,6 +62,9 @@ pub fn score_and_render_read(
     } else {
         Vec::new()
     };
+    // The outputs name workers, files and parameters, never a record: the records (a
+    // province's 440 MB) are let go before the workbooks are laid out, which reuse their memory.
+    inputs.rows = Vec::new();
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     report.correction = correction;
     let files = output::render(&report).context(msg!("cmd-rendering-workbooks"))?;

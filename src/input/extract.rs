@@ -26,6 +26,10 @@ pub const SUFFIX: &str = ".cells.csv";
 /// again from its start, truncated) as its header is found.
 pub trait Sink: Sync {
     fn create(&self, sheet: &'static str) -> std::io::Result<std::fs::File>;
+
+    /// A file for the rows of the `k`-th piece of a sheet read in pieces (`super::pieces`),
+    /// beside its extract: appended to the extract once every piece is read, then removed.
+    fn part(&self, sheet: &'static str, k: usize) -> std::io::Result<(std::path::PathBuf, std::fs::File)>;
 }
 
 /// An extract written: its file, to be synced (and hashed, for the manifest) with the rest
@@ -51,22 +55,10 @@ impl Writer {
     /// Starts an extract in `file` keeping the columns `header` maps; `header_cells` is its row.
     pub fn new(mut file: std::fs::File, header: &Header, header_cells: &[Data]) -> Writer {
         use std::io::Write;
-        let mut keep: Vec<usize> = header.mapped_columns();
-        keep.sort_unstable();
-        keep.dedup();
-        let width = keep.last().map_or(0, |c| c + 1);
         let failed = file.write_all(b"\xEF\xBB\xBF").err();
-        let out = csv::WriterBuilder::new()
-            .flexible(true)
-            .buffer_capacity(1 << 20)
-            .from_writer(file);
-        let mut w = Writer {
-            out,
-            keep,
-            field: String::new(),
-            record: Vec::new(),
-            failed,
-        };
+        let mut w = Writer::part(file, header);
+        w.failed = failed;
+        let width = w.keep.last().map_or(0, |c| c + 1);
         let mut first = vec!["行".to_string()];
         first.extend((0..width as u32).map(super::table::col_letters));
         if let Err(e) = w.out.write_record(&first) {
@@ -74,6 +66,25 @@ impl Writer {
         }
         w.row(header.row, header_cells);
         w
+    }
+
+    /// Rows of a sheet's later piece, in `file`, to be appended to the extract [`Writer::new`]
+    /// began: no byte-order mark, no line of column letters, no header row.
+    pub fn part(file: std::fs::File, header: &Header) -> Writer {
+        let mut keep: Vec<usize> = header.mapped_columns();
+        keep.sort_unstable();
+        keep.dedup();
+        let out = csv::WriterBuilder::new()
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_writer(file);
+        Writer {
+            out,
+            keep,
+            field: String::new(),
+            record: Vec::new(),
+            failed: None,
+        }
     }
 
     /// Adds one row (zero-based absolute index, cells from column A).
@@ -107,6 +118,19 @@ impl Writer {
         self.out.flush()?;
         let file = self.out.into_inner().map_err(|e| e.into_error())?;
         Ok(Written { file })
+    }
+}
+
+impl Written {
+    /// Appends the pieces' rows, written into the files at `parts` (by [`Writer::part`]), to
+    /// this extract, in order, and removes those files.
+    pub fn append(mut self, parts: &[std::path::PathBuf]) -> std::io::Result<Written> {
+        for path in parts {
+            // `io::copy` between two files is done by the kernel where it can (Linux).
+            std::io::copy(&mut std::fs::File::open(path)?, &mut self.file)?;
+            std::fs::remove_file(path)?;
+        }
+        Ok(self)
     }
 }
 

@@ -129,13 +129,7 @@ pub(super) fn run_job<'a>(
         )?,
         (Some(Source::Csv(lazy)), _) => {
             let body = csv_body(lazy.get(&file.display)?, &file.display)?;
-            read_sheet(
-                &mut source::CsvRows::new(body),
-                &file.display,
-                job.spec,
-                ctx,
-                &mut problems,
-            )?
+            pieces::read_csv(body, &file.display, job.spec, ctx, &mut problems)?
         }
         (Some(Source::Workbook(b)), Some(name)) => {
             read_workbook_sheet(job, file, b, name, ctx, books, fast, &mut problems)?

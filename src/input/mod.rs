@@ -10,6 +10,7 @@ mod files;
 mod grouping;
 mod jobs;
 mod parse;
+mod pieces;
 pub mod problem;
 pub mod records;
 pub mod source;
@@ -167,6 +168,26 @@ impl Parsed {
         }
     }
 
+    /// Whether a sheet of this kind may be read in pieces ([`pieces`]): each of its rows is
+    /// parsed on its own, and [`Parsed::append`] joins its pieces.
+    fn piecewise(spec: &SheetSpec) -> bool {
+        ["attendance", "patrol", "survey", "indicators", "decisions"].contains(&spec.key)
+    }
+
+    /// Adds the records of the sheet's next piece after these; `false` (nothing added) when
+    /// the two are not pieces of one kind that [`Parsed::piecewise`] allows.
+    fn append(&mut self, next: Parsed) -> bool {
+        match (self, next) {
+            (Parsed::Attendance(a), Parsed::Attendance(b)) => a.append(b),
+            (Parsed::Patrol(a), Parsed::Patrol(b)) => a.append(b),
+            (Parsed::Survey(a), Parsed::Survey(b)) => a.append(b),
+            (Parsed::Indicators(a), Parsed::Indicators(b)) => a.append(b),
+            (Parsed::Decisions(a), Parsed::Decisions(b)) => a.append(b),
+            _ => return false,
+        }
+        true
+    }
+
     /// Parses one data row into its typed record.
     fn push(&mut self, row: &table::Row, ctx: &Ctx, p: &mut Vec<InputProblem>) {
         match self {
@@ -207,6 +228,88 @@ fn too_long(cells: &[Data], r: u32, file: &str, spec: &SheetSpec, p: &mut Vec<In
 /// A parsed sheet, and its extract when the run archives one.
 type Read = (Parsed, Option<extract::Written>);
 
+/// A sheet's first rows, in which its header is searched for.
+fn first_rows(src: &mut dyn source::RowSource) -> Result<Vec<(u32, Vec<Data>)>, String> {
+    let mut first: Vec<(u32, Vec<Data>)> = Vec::new();
+    while let Some((r, cells)) = src.next_row()? {
+        first.push((r, cells.to_vec()));
+        if r as usize >= table::HEADER_SEARCH_ROWS - 1 {
+            break;
+        }
+    }
+    Ok(first)
+}
+
+/// A problem with a sheet as a whole (not one of its cells).
+fn sheet_fail(file: &str, spec: &SheetSpec) -> impl Fn(String) -> InputProblem {
+    let (file, place) = (file.to_string(), spec.label().to_string());
+    move |expected| InputProblem {
+        file: file.clone(),
+        place: place.clone(),
+        found: None,
+        expected,
+        ..Default::default()
+    }
+}
+
+/// The run's archive could not be written while a sheet was read.
+fn unwritable(file: &str, spec: &SheetSpec) -> impl Fn(std::io::Error) -> InputProblem {
+    let fail = sheet_fail(file, spec);
+    move |e| fail(msg!("in-archive-unwritable", error = e))
+}
+
+/// A sheet's records, and its extract, as its rows arrive (a sheet read whole, or one piece
+/// of a sheet read in pieces).
+struct Filling {
+    parsed: Parsed,
+    extract: Option<extract::Writer>,
+    /// Rows not yet reported to the progress line: they are reported in batches, to keep the
+    /// shared counter cold.
+    unreported: u64,
+}
+
+impl Filling {
+    /// `rows_left`: about how many rows are to come, when the source can tell.
+    fn new(spec: &SheetSpec, extract: Option<extract::Writer>, rows_left: Option<usize>) -> Filling {
+        let mut filling = Filling {
+            parsed: Parsed::new(spec),
+            extract,
+            unreported: 0,
+        };
+        filling.reserve(rows_left);
+        filling
+    }
+
+    /// Room for about `rows_left` more records, when the source can tell.
+    fn reserve(&mut self, rows_left: Option<usize>) {
+        if let Some(n) = rows_left {
+            // A tenth more than the estimate: capacity never used is never touched, so costs
+            // nothing; one doubling of ten million records would copy them all.
+            self.parsed.reserve(n + n / 10 + table::HEADER_SEARCH_ROWS);
+        }
+    }
+
+    /// Parses one data row into its record (and its extract).
+    fn row(&mut self, header: &Header, r: u32, cells: &[Data], ctx: &Ctx, p: &mut Vec<InputProblem>) {
+        too_long(cells, r, &header.file, header.spec, p);
+        self.parsed.push(&table::Row::new(header, r, cells), ctx, p);
+        if let Some(x) = &mut self.extract {
+            x.row(r, cells);
+        }
+        self.unreported += 1;
+        if self.unreported == 8192 {
+            crate::progress::rows_read(self.unreported);
+            self.unreported = 0;
+        }
+    }
+
+    fn finish(self) -> std::io::Result<Read> {
+        crate::progress::rows_read(self.unreported);
+        let written = self.extract.map(extract::Writer::finish).transpose()?;
+        Ok((self.parsed, written))
+    }
+}
+
 /// Reads one sheet from its source in a single pass: the first rows are kept to find the
 /// header, then every row is parsed as it arrives (and, when the run archives its sheets,
 /// written to its extract: `ctx.keep`).
@@ -217,78 +320,35 @@ fn read_sheet(
     ctx: &Ctx,
     p: &mut Vec<InputProblem>,
 ) -> Result<Read, InputProblem> {
-    let fail = |e: String| InputProblem {
-        file: file.to_string(),
-        place: spec.label().to_string(),
-        found: None,
-        expected: e,
-        ..Default::default()
-    };
-    let mut first: Vec<(u32, Vec<Data>)> = Vec::new();
-    while let Some((r, cells)) = src.next_row().map_err(fail)? {
-        first.push((r, cells.to_vec()));
-        if r as usize >= table::HEADER_SEARCH_ROWS - 1 {
-            break;
-        }
-    }
+    let fail = sheet_fail(file, spec);
+    let first = first_rows(src).map_err(&fail)?;
     let header = Header::find(file, spec, &first)?;
-    let unwritable = |e: std::io::Error| InputProblem {
-        file: file.to_string(),
-        place: spec.label().to_string(),
-        found: None,
-        expected: msg!("in-archive-unwritable", error = e),
-        ..Default::default()
-    };
-    let mut extract = match (ctx.keep, first.iter().find(|(r, _)| *r == header.row)) {
+    let extract = match (ctx.keep, first.iter().find(|(r, _)| *r == header.row)) {
         (Some(sink), Some((_, cells))) => Some(extract::Writer::new(
-            sink.create(spec.label()).map_err(unwritable)?,
+            sink.create(spec.label()).map_err(unwritable(file, spec))?,
             &header,
             cells,
         )),
         _ => None,
     };
-    let mut parsed = Parsed::new(spec);
-    if let Some(n) = src.rows_left() {
-        // A tenth more than the estimate: capacity never used is never touched, so costs
-        // nothing; one doubling of ten million records would copy them all.
-        parsed.reserve(n + n / 10 + first.len());
-    }
+    let mut filling = Filling::new(spec, extract, src.rows_left());
+    filling.unreported = first.len() as u64;
     let mut rows = 0usize;
     for (r, cells) in first.iter().filter(|(r, _)| *r > header.row) {
         rows += 1;
-        too_long(cells, *r, file, spec, p);
-        parsed.push(&table::Row::new(&header, *r, cells), ctx, p);
-        if let Some(x) = &mut extract {
-            x.row(*r, cells);
-        }
+        filling.row(&header, *r, cells, ctx, p);
     }
-    // Rows are reported to the progress line in batches, to keep the shared counter cold.
-    let mut batch = first.len() as u64;
-    while let Some((r, cells)) = src.next_row().map_err(fail)? {
+    while let Some((r, cells)) = src.next_row().map_err(&fail)? {
         rows += 1;
         if spec.key == contract::ROSTER.key && rows > MAX_SUBJECTS {
             return Err(InputProblem {
-                file: file.to_string(),
                 place: format!("{}!{}", spec.label(), r + 1),
-                found: None,
-                expected: msg!("in-roster-too-long", most = MAX_SUBJECTS),
-                ..Default::default()
+                ..fail(msg!("in-roster-too-long", most = MAX_SUBJECTS))
             });
         }
-        too_long(cells, r, file, spec, p);
-        parsed.push(&table::Row::new(&header, r, cells), ctx, p);
-        if let Some(x) = &mut extract {
-            x.row(r, cells);
-        }
-        batch += 1;
-        if batch == 8192 {
-            crate::progress::rows_read(batch);
-            batch = 0;
-        }
+        filling.row(&header, r, cells, ctx, p);
     }
-    crate::progress::rows_read(batch);
-    let written = extract.map(extract::Writer::finish).transpose().map_err(unwritable)?;
-    Ok((parsed, written))
+    filling.finish().map_err(unwritable(file, spec))
 }
 
 /// Reads every input a run for `period` needs, as the rule set's plan says.
@@ -653,13 +713,13 @@ fn resolve(
         ($kind:literal, $variant:ident, $field:ident) => {
             if let Some(Parsed::$variant(resolved)) = by_kind.remove($kind) {
                 let mut counts = vec![0usize; rows.len()];
-                for (i, _) in &resolved.records {
+                for (i, _) in resolved.all() {
                     counts[*i as usize] += 1;
                 }
                 for (r, n) in rows.iter_mut().zip(counts) {
                     r.$field.reserve_exact(n);
                 }
-                for (i, record) in resolved.records {
+                for (i, record) in resolved.into_all() {
                     rows[i as usize].$field.push(record);
                 }
             }

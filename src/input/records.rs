@@ -323,15 +323,38 @@ impl Roster {
 /// lists of exact length afterwards, which is what `mod.rs` does.)
 pub struct Resolved<T> {
     pub records: Vec<(u32, T)>,
+    /// The records of the sheet's later pieces, in file order, when it was read in pieces
+    /// (`super::pieces`): kept apart rather than copied onto `records`, which would hold a
+    /// large sheet's records twice for a moment.
+    later: Vec<Vec<(u32, T)>>,
 }
 
 impl<T> Default for Resolved<T> {
     fn default() -> Self {
-        Resolved { records: Vec::new() }
+        Resolved {
+            records: Vec::new(),
+            later: Vec::new(),
+        }
     }
 }
 
 impl<T> Resolved<T> {
+    /// Adds the records of the sheet's next piece after these.
+    pub(super) fn append(&mut self, next: Resolved<T>) {
+        self.later.push(next.records);
+        self.later.extend(next.later);
+    }
+
+    /// Every record, in file order.
+    pub(super) fn all(&self) -> impl Iterator<Item = &(u32, T)> {
+        self.records.iter().chain(self.later.iter().flatten())
+    }
+
+    /// Every record, in file order, each piece's memory let go once it is taken.
+    pub(super) fn into_all(self) -> impl Iterator<Item = (u32, T)> {
+        self.records.into_iter().chain(self.later.into_iter().flatten())
+    }
+
     pub(super) fn push(&mut self, row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, id: &str, record: T) {
         let Some(roster) = ctx.roster else { return };
         match roster.get(id) {

@@ -206,10 +206,19 @@ pub struct CsvRows<'a> {
     breaks_before: u64,
     /// Line breaks inside the cells of the records read so far.
     breaks_inside: u64,
+    /// Line breaks before `body` in its file, when `body` is a piece of it.
+    base: u64,
 }
 
 impl<'a> CsvRows<'a> {
     pub fn new(body: &'a [u8]) -> CsvRows<'a> {
+        CsvRows::at(body, 0)
+    }
+
+    /// The rows of `body`, a piece of a file that begins just after a line break, with
+    /// `breaks_before` line breaks (none inside a quoted cell) before it in the file: its
+    /// rows are numbered as the file's.
+    pub fn at(body: &'a [u8], breaks_before: u64) -> CsvRows<'a> {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -222,6 +231,7 @@ impl<'a> CsvRows<'a> {
             scanned: 0,
             breaks_before: 0,
             breaks_inside: 0,
+            base: breaks_before,
         }
     }
 }
@@ -246,7 +256,8 @@ impl RowSource for CsvRows<'_> {
             let seen = self.body.get(self.scanned..start).unwrap_or_default();
             self.breaks_before += seen.iter().filter(|&&b| b == b'\n').count() as u64;
             self.scanned = self.scanned.max(start);
-            let r = u32::try_from(self.breaks_before.saturating_sub(self.breaks_inside)).unwrap_or(u32::MAX);
+            let r =
+                u32::try_from((self.base + self.breaks_before).saturating_sub(self.breaks_inside)).unwrap_or(u32::MAX);
             self.breaks_inside += self.record.as_slice().bytes().filter(|&b| b == b'\n').count() as u64;
             // Each cell's text goes into the string the same column held on the row before:
             // a province's ten million rows would otherwise allocate (and free) a string per

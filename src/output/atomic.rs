@@ -647,6 +647,14 @@ impl crate::input::extract::Sink for Stage {
         }
         fs::File::create(path)
     }
+
+    fn part(&self, sheet: &'static str, k: usize) -> std::io::Result<(PathBuf, fs::File)> {
+        let path = self
+            .tmp
+            .join(format!("{}.part{k}", crate::archive::extract_name(sheet)));
+        let file = fs::File::create(&path)?;
+        Ok((path, file))
+    }
 }
 
 impl Stage {
