@@ -167,7 +167,7 @@ pub fn past_run(
     file: &str,
     scores_csv: &[u8],
     summed: &[String],
-) -> Result<crate::engine::PastRun, Vec<String>> {
+) -> Result<crate::past::PastRun, Vec<String>> {
     let body = scores_csv.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(scores_csv);
     let mut r = csv::Reader::from_reader(body);
     let header: Vec<String> = match r.headers() {
@@ -204,7 +204,7 @@ pub fn past_run(
                 .map(|f| crate::output::csv_out::unguarded(f).to_string())
                 .unwrap_or_default()
         };
-        let mut subject = crate::engine::PastSubject {
+        let mut subject = crate::past::PastSubject {
             grade: cell(grade_at),
             flags: cell(flags_at)
                 .split(';')
@@ -237,7 +237,7 @@ pub fn past_run(
         }
     }
     if problems.is_empty() {
-        Ok(crate::engine::PastRun { period, subjects })
+        Ok(crate::past::PastRun { period, subjects })
     } else {
         Err(problems)
     }
@@ -249,7 +249,7 @@ pub fn load_history(
     root: &Path,
     rules: &crate::rules::RuleSet,
     periods: &[crate::period::Period],
-) -> Result<Vec<(crate::engine::PastRun, HistoryEntry, PathBuf)>, String> {
+) -> Result<Vec<(crate::past::PastRun, HistoryEntry, PathBuf)>, String> {
     let scheme = &rules.meta.name;
     let mut out = Vec::new();
     let mut missing = Vec::new();

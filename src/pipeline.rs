@@ -30,7 +30,7 @@ pub fn score_and_render(
     calendar: (&Calendar, &str),
     input_paths: &[PathBuf],
     inputs_as: &dyn Fn(&mut input::Inputs),
-    history: &engine::History,
+    history: &crate::past::History,
     correction: Option<&Correction>,
 ) -> anyhow::Result<Scored> {
     let mut inputs = input::load(input_paths, &rules.read_plan(period.kind), period)?;
@@ -44,7 +44,7 @@ pub fn score_and_render_read(
     rules: &rules::RuleSet,
     period: Period,
     (calendar, calendar_name): (&Calendar, &str),
-    (history, correction): (&engine::History, Option<&Correction>),
+    (history, correction): (&crate::past::History, Option<&Correction>),
 ) -> anyhow::Result<Scored> {
     interrupt::check()?;
     progress::phase(progress::Phase::Scoring);
@@ -133,7 +133,7 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
         inputs.skipped = m.skipped.clone();
     };
     // The earlier runs a look-back rule read, as archived with this run.
-    let mut history = crate::engine::History::default();
+    let mut history = crate::past::History::default();
     for h in &m.history {
         let p = Period::parse_any(&h.period).ok_or_else(|| {
             anyhow::anyhow!(

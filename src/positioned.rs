@@ -1,5 +1,6 @@
-//! TOML read with its positions: a spanned buffer of a table, and the checker that gathers
-//! rule-set problems at the line and column they point at.
+//! TOML read with its positions: a spanned buffer of a table, the checker that gathers
+//! rule-set problems at the line and column they point at, and the checks every section
+//! shares (a period kind by name, a number that must not be negative).
 //!
 //! Why a buffer of our own: a measure's shape depends on its `kind`, and serde's internally
 //! tagged enums buffer a table in a form that forgets positions (toml's `Spanned` then fails
@@ -98,6 +99,37 @@ pub fn serde_message(m: &str) -> String {
 /// `a`, `b`, `c`: the choices of a key, for a message.
 pub fn one_of(known: &[&str]) -> String {
     known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// A name as written (an id, a kind, a key's value), with its place for a problem.
+pub type Name = Spanned<String>;
+
+/// A period kind by name (`month`, `quarter`, `year`); a problem at it for any other.
+pub fn period_kind(c: &mut Checker, n: &Name) -> Option<crate::period::PeriodKind> {
+    use crate::period::PeriodKind;
+    match n.get_ref().as_str() {
+        "month" => Some(PeriodKind::Month),
+        "quarter" => Some(PeriodKind::Quarter),
+        "year" => Some(PeriodKind::Year),
+        other => {
+            c.at(
+                n,
+                msg!(
+                    "rs-unknown-period-expected",
+                    other = other,
+                    one_of = one_of(&["month", "quarter", "year"])
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A problem at `at` when `v` (a `what`: an amount, a cap) is negative.
+pub fn non_negative<T>(c: &mut Checker, at: &Spanned<T>, v: &crate::num::Dec, what: &str) {
+    if v.0 < rust_decimal::Decimal::ZERO {
+        c.at(at, msg!("rs-cannot-negative-found", what = what, value = v.0));
+    }
 }
 
 /// A TOML value with the span of each key and value inside it.

@@ -563,6 +563,22 @@ fn issue15_a_cap_on_a_leaf_without_deduct_lines_or_a_floor_on_an_item_with_parts
     );
 }
 
+/// Issue #15: a leaf scores one way. `tier` and `sum_of_runs` on one leaf used to pass `check`
+/// and score the tier alone, the other key ignored.
+#[test]
+fn issue15_a_leaf_with_two_scorings_is_refused_at_its_id() {
+    let from = "  id = \"aware\"\n  label = \"知晓率\"\n  max = \"10\"\n";
+    let to = "  id = \"aware\"\n  label = \"知晓率\"\n  max = \"10\"\n  sum_of_runs = { per = \"month\", item = \"survey\" }\n";
+    let (err, line) = check_changed(from, to);
+    // `id = "aware"` is the first line changed; its value starts at column 8.
+    assert!(
+        err.contains(&format!(
+            ":{line}:8: leaf item `survey.aware` needs exactly one of `tier`, `scale`, `monthly`, `sum_of_runs` or `deduct`/`add` lines"
+        )),
+        "{err}"
+    );
+}
+
 #[test]
 fn an_unquoted_time_in_a_measure_is_named_with_what_to_write() {
     let from = r#"field = "sign_in", by = "09:00" }"#;

@@ -5,7 +5,7 @@ use crate::cli::{RunArgs, UsageError};
 use crate::i18n;
 use crate::period::{Period, PeriodKind};
 use crate::pipeline::score_and_render_read;
-use crate::{archive, engine, input, interrupt, output, progress, rules};
+use crate::{archive, input, interrupt, output, progress, rules};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ struct Config {
     /// The calendar's exact text, archived with the run.
     calendar_text: String,
     /// Earlier runs a look-back rule reads: the results, their manifest entries, their files.
-    history: engine::History,
+    history: crate::past::History,
     history_files: Vec<(archive::HistoryEntry, PathBuf)>,
     force: bool,
     quiet: bool,
@@ -127,7 +127,7 @@ fn configure(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Config> {
         wanted.retain(|p| p.first_day() >= from.first_day());
     }
     let loaded = archive::load_history(&root, &rules, &wanted).map_err(|e| anyhow::anyhow!(e))?;
-    let history = engine::History {
+    let history = crate::past::History {
         runs: loaded.iter().map(|(r, _, _)| r.clone()).collect(),
     };
     let history_files = loaded.into_iter().map(|(_, e, f)| (e, f)).collect();

@@ -1,8 +1,9 @@
 //! Look-back flags: a grade, or one of some flags, held in this run and the runs before it
 //! (counted over consecutive runs, or times in the year). The earlier runs come
 //! from the archive (`crate::archive::load_history`); one missing there was refused before.
-use super::{History, Scored};
+use super::Scored;
 use crate::input::Inputs;
+use crate::past::History;
 use crate::period::Period;
 use crate::rules::{FlagRule, HistoryCondition, RuleSet};
 use crate::trace::{TraceLine, Unit};

@@ -5,7 +5,6 @@
 pub mod decide;
 mod grade;
 pub mod honor;
-pub mod in_post;
 pub mod item;
 pub mod lookback;
 pub mod pay;
@@ -17,6 +16,7 @@ use crate::contract::ScopeField;
 use crate::input::{InputErrors, InputProblem, Inputs};
 use crate::measure::{self, MeasureCtx, Value, WorkerDays};
 use crate::num::show;
+use crate::past::History;
 use crate::period::Period;
 use crate::rules::{FlagRule, FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, RuleSet, VetoTest};
 use crate::trace::{Source, TraceLine, Unit};
@@ -122,40 +122,6 @@ struct Scored {
     notes: Vec<String>,
     /// Decisions that could not be applied, at their cells.
     problems: Vec<InputProblem>,
-}
-
-/// What earlier runs of the scheme gave each subject, for rules that look back.
-#[derive(Debug, Default, Clone)]
-pub struct History {
-    pub runs: Vec<PastRun>,
-}
-
-/// An earlier run as look-back rules read it: typed when it is loaded, so a value that does
-/// not read is an error then, never a 0 in a sum.
-#[derive(Debug, Clone)]
-pub struct PastRun {
-    pub period: Period,
-    /// By subject 编号.
-    pub subjects: BTreeMap<String, PastSubject>,
-}
-
-/// What one earlier run gave one subject.
-#[derive(Debug, Clone, Default)]
-pub struct PastSubject {
-    pub grade: String,
-    /// The labels of the flags raised (as that run's scores.csv records them).
-    pub flags: Vec<String>,
-    /// The points (or yuan) of the items a rule sums over runs, by path; one that did not
-    /// apply (a blank cell) is absent.
-    pub values: BTreeMap<String, Decimal>,
-}
-
-impl PastRun {
-    /// A subject's grade and flag labels in that run.
-    fn grade_and_flags(&self, id: &str) -> Option<(String, Vec<String>)> {
-        let s = self.subjects.get(id)?;
-        Some((s.grade.clone(), s.flags.clone()))
-    }
 }
 
 pub fn score(inputs: &Inputs, rules: &RuleSet, period: Period, cal: &Calendar) -> Result<Outcome, InputErrors> {

@@ -1,8 +1,8 @@
 //! Pay: each pay rule of the run for each subject (by grade, per event, parameter bands, a
 //! subsidy, an item's value, a grade's parameter), then pools shared among a grade. Every
 //! amount is rounded to the fen (四舍五入); withheld amounts are traced with their reason.
-use super::in_post::{monthly_amount, part_of_period};
 use super::{ItemColumn, Scored};
+use crate::in_post::{monthly_amount, part_of_period};
 use crate::input::records::Param;
 use crate::input::{InputProblem, Inputs};
 use crate::num::{round_fen, show, show_money};
@@ -144,7 +144,7 @@ pub(super) fn pay_worker(
             },
         };
         let (amount, rule_text) = match rule.part_period {
-            crate::rules::PartPeriod::FullMonths if !amount.is_zero() => match part_of_period(amount, w, period) {
+            crate::in_post::PartPeriod::FullMonths if !amount.is_zero() => match part_of_period(amount, w, period) {
                 Some((scaled, how)) => (scaled, format!("{rule_text}; {how}")),
                 None => (amount, rule_text),
             },

@@ -1,6 +1,7 @@
 //! One worker scored: the measures of its rows, each item's points with their trace, the
 //! vetoes, the weights and 参数 coefficients, and the decisions of the 决定 sheet applied.
 use super::*;
+use crate::past::PastRun;
 
 /// Which measures are read once every worker is scored: those a per-event pay rule pays on.
 /// The rest (every patrol and sign-in a worker missed, say) are dropped as each worker is
@@ -68,7 +69,7 @@ pub(super) fn score_worker(
     let (mut base, mut bonus, mut deduction) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     let mut factors = Vec::with_capacity(rules.items.len());
     for (k, it) in rules.items.iter().enumerate() {
-        let who = item::Who {
+        let who = crate::scoring::Who {
             role: w.role,
             worker: w,
             run: mctx.period,

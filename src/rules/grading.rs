@@ -1,9 +1,9 @@
 //! Checks of `[grading]`: quota shares or score bands, the groups, tie-breakers and rounding.
-use super::check::period_kind;
 use super::model::*;
 use super::raw::*;
 use crate::contract::ScopeField;
 use crate::period::PeriodKind;
+use crate::positioned::period_kind;
 use crate::positioned::{one_of, Checker, Problem};
 use rust_decimal::Decimal;
 use std::collections::HashSet;

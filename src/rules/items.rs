@@ -1,87 +1,16 @@
-//! Checks of `[[item]]`: each item and part, its scoring (tier, lines, scale, monthly amount,
-//! sum over runs), its floor, cap, weight and roles, resolved to the model the engine runs.
-use super::check::{non_negative, period_kind};
+//! Checks of `[[item]]`: each item and part, its floor, cap, weight and roles, resolved to the
+//! model the engine runs; a leaf's scoring (tier, lines, scale, monthly amount, sum over runs)
+//! is checked by its own module in `scoring/`.
 use super::model::*;
 use super::raw::*;
-use crate::num::Dec;
-use crate::period::PeriodKind;
-use crate::positioned::{one_of, Checker};
+use crate::positioned::{non_negative, one_of, period_kind, Checker, Name};
+use crate::scoring::lines::Lines;
+use crate::scoring::{CheckCx, Scoring, Written};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashSet};
-use toml::Spanned;
-
-/// The levels a measure's occurrences can carry: the union of its event types' levels.
-fn measure_levels(m: &Measure, types: &[EventType]) -> Option<Vec<String>> {
-    match &m.kind {
-        MeasureKind::Events(e) if !e.levels.is_empty() => Some(e.levels.clone()),
-        MeasureKind::Events(crate::measure::events::Events { types: ts, .. }) => {
-            let mut out: Vec<String> = Vec::new();
-            for t in ts {
-                for l in &types[*t].levels {
-                    if !out.contains(l) {
-                        out.push(l.clone());
-                    }
-                }
-            }
-            Some(out)
-        }
-        _ => None,
-    }
-}
-
-pub(super) fn rate(
-    c: &mut Checker,
-    at: &Name,
-    each: Option<Dec>,
-    by_level: Option<&Spanned<BTreeMap<String, Dec>>>,
-    m: usize,
-    measures: &[Measure],
-    types: &[EventType],
-) -> Rate {
-    match (each, by_level) {
-        (Some(e), None) => {
-            if e.0 < Decimal::ZERO {
-                c.at(at, msg!("rs-each-cannot-negative-list-line"));
-            }
-            Rate::Each(e.0)
-        }
-        (None, Some(bl)) => {
-            match measures.get(m).and_then(|mm| measure_levels(mm, types)) {
-                None => c.at(bl, msg!("rs-level-needs-events-measure-one", at = at.get_ref())),
-                Some(levels) => {
-                    if levels.is_empty() {
-                        c.at(bl, msg!("rs-level-used-but-measure-s"));
-                    }
-                    for l in &levels {
-                        if !bl.get_ref().contains_key(l) {
-                            c.at(bl, msg!("rs-level-has-amount-level", l = l));
-                        }
-                    }
-                    for l in bl.get_ref().keys() {
-                        if !levels.contains(l) {
-                            c.at(
-                                bl,
-                                msg!("rs-level-names-level-which-event", l = l, list = levels.join(", ")),
-                            );
-                        }
-                    }
-                }
-            }
-            for v in bl.get_ref().values() {
-                non_negative(c, bl, v, &msg!("rs-what-rate"));
-            }
-            // Keep the order the event types declare, so traces read naturally.
-            Rate::ByLevel(bl.get_ref().iter().map(|(k, v)| (k.clone(), v.0)).collect())
-        }
-        _ => {
-            c.at(at, msg!("rs-give-exactly-one-each-level"));
-            Rate::Each(Decimal::ZERO)
-        }
-    }
-}
+use std::collections::HashSet;
 
 /// Resolves a list of role ids to indices, reporting unknown ones.
-pub(super) type RoleResolver<'a> = dyn Fn(&mut Checker, &Option<Vec<Name>>) -> Option<Vec<usize>> + 'a;
+pub(super) use crate::scoring::RoleResolver;
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn item(
@@ -190,14 +119,35 @@ pub(super) fn item(
         }
         ItemBody::Parts(parts)
     } else {
-        let scoring = leaf_scoring(c, it, kind, &path, max, measure, resolve_roles, (measures, types));
+        let written = Written {
+            tier: it.tier.as_ref(),
+            scale: it.scale.as_ref(),
+            monthly: it.monthly.as_ref(),
+            sum_of_runs: it.sum_of_runs.as_ref(),
+            deduct: it.deduct.as_deref(),
+            add: it.add.as_deref(),
+            cap: it.cap.as_ref(),
+        };
+        let type_levels = |t: usize| types[t].levels.as_slice();
+        let mut cx = CheckCx {
+            c,
+            at: &it.id,
+            path: &path,
+            max,
+            deduction: kind == ItemKind::Deduction,
+            measure,
+            roles: resolve_roles,
+            measures,
+            type_levels: &type_levels,
+        };
+        let scoring = Scoring::check(&written, &mut cx).unwrap_or_else(|| Scoring::Lines(Lines::default()));
         let floor = it.floor.as_ref().map(|f| f.get_ref().0);
         // The cap counts what deduct lines take off: anywhere else it would limit nothing.
-        let deducts = matches!(&scoring, Scoring::Lines(ls) if ls.iter().any(|l| l.sign < Decimal::ZERO));
+        let deducts = matches!(&scoring, Scoring::Lines(ls) if ls.deducts());
         if let (Some(cap), false) = (&it.cap, deducts) {
             c.at(cap, msg!("rs-cap-limits-what-deduct-lines", path = path));
         }
-        if it.part_period != super::model::PartPeriod::Whole && kind != ItemKind::Score {
+        if it.part_period != crate::in_post::PartPeriod::Whole && kind != ItemKind::Score {
             c.at(&it.id, msg!("rs-part-period-scales-score-item"));
         }
         ItemBody::Leaf(Leaf {
@@ -207,7 +157,6 @@ pub(super) fn item(
                 Decimal::ZERO
             },
             floor,
-            cap: it.cap.as_ref().map(|x| x.get_ref().0),
             part_period: it.part_period,
             scoring,
         })
@@ -224,199 +173,5 @@ pub(super) fn item(
         weight_param,
         periods,
         body,
-    }
-}
-
-/// How a leaf scores: a tier, lines, a scale, a monthly amount or a sum over runs — exactly one.
-#[allow(clippy::too_many_arguments)]
-fn leaf_scoring(
-    c: &mut Checker,
-    it: &RawItem,
-    kind: ItemKind,
-    path: &str,
-    max: Option<Decimal>,
-    measure: &dyn Fn(&mut Checker, &Name) -> usize,
-    resolve_roles: &RoleResolver,
-    (measures, types): (&[Measure], &[EventType]),
-) -> Scoring {
-    match (&it.tier, &it.deduct, &it.add) {
-        (None, None, None) if it.sum_of_runs.is_some() && it.monthly.is_none() && it.scale.is_none() => {
-            let r = it.sum_of_runs.as_ref().map(|r| {
-                let per = period_kind(c, &r.per).unwrap_or(PeriodKind::Month);
-                Scoring::SumOfRuns {
-                    per,
-                    item: r.item.get_ref().clone(),
-                }
-            });
-            r.unwrap_or(Scoring::Lines(vec![]))
-        }
-        (None, None, None) if it.monthly.is_some() && it.scale.is_none() => {
-            let f = it.monthly.as_ref().map(|f| {
-                let ids: Vec<Name> = f
-                    .by_role
-                    .get_ref()
-                    .keys()
-                    .map(|k| Spanned::new(f.by_role.span(), k.clone()))
-                    .collect();
-                let resolved = resolve_roles(c, &Some(ids)).unwrap_or_default();
-                let n = resolved.iter().max().map_or(0, |m| m + 1);
-                let mut by_role = vec![None; n];
-                for (ri, (_, amount)) in resolved.iter().zip(f.by_role.get_ref()) {
-                    non_negative(c, &f.by_role, amount, &msg!("rs-what-amount"));
-                    by_role[*ri] = Some(amount.0);
-                }
-                let share = f.share.map_or(Decimal::ONE, |s| s.0);
-                if share < Decimal::ZERO {
-                    c.at(&f.by_role, msg!("rs-share-cannot-negative"));
-                }
-                Scoring::Monthly {
-                    by_role,
-                    share,
-                    part_month: f.part_month,
-                }
-            });
-            f.unwrap_or(Scoring::Lines(vec![]))
-        }
-        (None, None, None) if it.scale.is_some() => {
-            let sc = it.scale.as_ref().map(|sc| {
-                let mi = measure(c, &sc.measure);
-                let rate_like = match measures.get(mi).map(|m| &m.kind) {
-                    Some(MeasureKind::SurveyRate(_) | MeasureKind::Ratio(_)) => true,
-                    Some(MeasureKind::Indicator(i)) => i.mode != IndicatorMode::Count,
-                    _ => false,
-                };
-                if !rate_like {
-                    c.at(&sc.measure, msg!("rs-scale-scores-rate-given-number"));
-                }
-                if let Some(m) = max {
-                    if sc.points.0 > m {
-                        c.at(
-                            &sc.measure,
-                            msg!("rs-scale-points-exceed-item-s", value = sc.points.0, m = m),
-                        );
-                    }
-                }
-                if sc.dp > 10 {
-                    c.at(&sc.measure, msg!("rs-dp-keeps-most-decimal-places"));
-                }
-                Scale {
-                    measure: mi,
-                    points: sc.points.0,
-                    dp: sc.dp.min(10),
-                }
-            });
-            match sc {
-                Some(sc) => Scoring::Scale(sc),
-                None => Scoring::Lines(vec![]),
-            }
-        }
-        (Some(t), None, None) if it.scale.is_none() && it.monthly.is_none() => {
-            let mut prev: Option<Decimal> = None;
-            for (th, pts) in t.at_least.get_ref() {
-                if prev.is_some_and(|p| th.0 >= p) {
-                    c.at(&t.at_least, msg!("rs-tier-thresholds-must-listed-highest"));
-                }
-                if let Some(m) = max {
-                    if pts.0 > m {
-                        c.at(&t.at_least, msg!("rs-tier-points-exceed-item-s", value = pts.0, m = m));
-                    }
-                }
-                prev = Some(th.0);
-            }
-            Scoring::Tier(Tier {
-                measure: measure(c, &t.measure),
-                at_least: t.at_least.get_ref().iter().map(|(a, b)| (a.0, b.0)).collect(),
-                otherwise: t.otherwise.0,
-            })
-        }
-        (None, d, a) if (d.is_some() || a.is_some()) && it.scale.is_none() && it.monthly.is_none() => {
-            if kind == ItemKind::Deduction && a.is_some() {
-                c.at(&it.id, msg!("rs-deduction-item-takes-deduct-lines", path = path));
-            }
-            let mut lines = Vec::new();
-            for (sign, list) in [(Decimal::NEGATIVE_ONE, d), (Decimal::ONE, a)] {
-                for l in list.iter().flat_map(|v| v.iter()) {
-                    let mi = measure(c, &l.measure);
-                    let per = match l.per.as_ref().map(|p| p.get_ref().as_str()) {
-                        None | Some("period") => Bucket::Period,
-                        Some("month") => Bucket::Month,
-                        Some(other) => {
-                            // Not `week`: a line counts the period's own days, and a week
-                            // may reach outside it. Weeks are counted by a `minimum` measure.
-                            c.at(
-                                l.per.as_ref().unwrap_or(&l.measure),
-                                msg!(
-                                    "rs-per-expected-count-weeks-measure",
-                                    other = other,
-                                    one_of = one_of(&["period", "month"])
-                                ),
-                            );
-                            Bucket::Period
-                        }
-                    };
-                    if l.per.is_some() && l.beyond.is_none() && l.up_to.is_none() && l.cap.is_none() {
-                        c.at(&l.measure, msg!("rs-per-only-matters-beyond-up"));
-                    }
-                    if let (Some(b), Some(u)) = (l.beyond, l.up_to) {
-                        if u.0 < b.0 {
-                            c.at(&l.measure, msg!("rs-up-must-below-beyond"));
-                        }
-                    }
-                    if l.up_to.is_some_and(|u| u.0 < Decimal::ZERO) {
-                        c.at(&l.measure, msg!("rs-up-cannot-negative"));
-                    }
-                    if let Some(cap) = &l.cap {
-                        non_negative(c, cap, cap.get_ref(), &msg!("rs-what-cap"));
-                    }
-                    if let Some(b) = l.beyond {
-                        if b.0 < Decimal::ZERO {
-                            c.at(&l.measure, msg!("rs-beyond-cannot-negative"));
-                        }
-                    }
-                    if matches!(
-                        measures.get(mi).map(|m| &m.kind),
-                        Some(MeasureKind::SurveyRate { .. } | MeasureKind::Ratio { .. })
-                    ) {
-                        c.at(&l.measure, msg!("rs-rate-scored-tier-scale-line"));
-                    }
-                    lines.push(Line {
-                        label: l
-                            .label
-                            .clone()
-                            .unwrap_or_else(|| measures.get(mi).map(|m| m.label.clone()).unwrap_or_default()),
-                        unit: measures.get(mi).map(|m| m.unit.clone()).unwrap_or_default(),
-                        measure: mi,
-                        sign,
-                        rate: if l.from_row {
-                            if l.each.is_some() || l.by_level.is_some() {
-                                c.at(&l.measure, msg!("rs-from-row-pays-row-s"));
-                            }
-                            if !matches!(
-                                measures.get(mi).map(|m| &m.kind),
-                                Some(MeasureKind::Events(crate::measure::events::Events {
-                                    amount: Some(_),
-                                    ..
-                                }))
-                            ) {
-                                c.at(&l.measure, msg!("rs-from-row-needs-events-measure"));
-                            }
-                            Rate::FromRow
-                        } else {
-                            rate(c, &l.measure, l.each, l.by_level.as_ref(), mi, measures, types)
-                        },
-                        beyond: l.beyond.map(|b| b.0),
-                        up_to: l.up_to.map(|u| u.0),
-                        per,
-                        roles: resolve_roles(c, &l.roles),
-                        cap: l.cap.as_ref().map(|x| x.get_ref().0),
-                    });
-                }
-            }
-            Scoring::Lines(lines)
-        }
-        _ => {
-            c.at(&it.id, msg!("rs-leaf-item-needs-exactly-one", path = path));
-            Scoring::Lines(vec![])
-        }
     }
 }

@@ -2,6 +2,8 @@
 //! anything up by name, and every value has been checked (see `validate.rs`).
 use crate::contract::{ScopeField, Status};
 use crate::period::PeriodKind;
+use crate::scoring::lines::Rate;
+use crate::scoring::Scoring;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -161,94 +163,10 @@ pub struct Leaf {
     pub start: Decimal,
     /// 扣完为止: the leaf never goes below this.
     pub floor: Option<Decimal>,
-    /// 累计扣分不超过: the most its deduction lines may take off together.
-    pub cap: Option<Decimal>,
     /// How the starting points pay a worker in post for part of the period (before its
     /// lines apply).
-    pub part_period: PartPeriod,
+    pub part_period: crate::in_post::PartPeriod,
     pub scoring: Scoring,
-}
-
-#[derive(Debug, Clone)]
-pub enum Scoring {
-    Tier(Tier),
-    Lines(Vec<Line>),
-    Scale(Scale),
-    /// A fixed amount a month by role (indexed by role; `None` where the role has none) ×
-    /// share × the months of the period the worker's 到岗–离岗 span covers in full.
-    Monthly {
-        by_role: Vec<Option<Decimal>>,
-        share: Decimal,
-        /// How a month the worker's span covers only in part pays.
-        part_month: PartMonth,
-    },
-    /// The sum of item `item` (a path) in the runs of `per` within this run's period, read
-    /// from the archive (the year-end reward of twelve month runs).
-    SumOfRuns {
-        per: PeriodKind,
-        item: String,
-    },
-}
-
-/// Points in proportion to a rate (满意率 × 100).
-#[derive(Debug, Clone)]
-pub struct Scale {
-    pub measure: MeasureId,
-    pub points: Decimal,
-    /// Decimal places kept, rounding half up.
-    pub dp: u32,
-}
-
-#[derive(Debug, Clone)]
-pub struct Tier {
-    pub measure: MeasureId,
-    /// (threshold, points), highest threshold first; the first met gives its points.
-    pub at_least: Vec<(Decimal, Decimal)>,
-    pub otherwise: Decimal,
-}
-
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub label: String,
-    /// The measure's unit (件), for the trace.
-    pub unit: String,
-    pub measure: MeasureId,
-    /// +1 for `add`, −1 for `deduct`.
-    pub sign: Decimal,
-    pub rate: Rate,
-    /// Per bucket, only occurrences beyond this many count (病假每月超过3天).
-    pub beyond: Option<Decimal>,
-    /// Per bucket, only the first this many count (每月20条以内).
-    pub up_to: Option<Decimal>,
-    pub per: Bucket,
-    pub roles: Option<Vec<RoleId>>,
-    /// The most this line may give or take (per bucket when `per` is not the period).
-    pub cap: Option<Decimal>,
-}
-
-#[derive(Debug, Clone)]
-pub enum Rate {
-    Each(Decimal),
-    ByLevel(Vec<(String, Decimal)>),
-    /// The row's own 金额.
-    FromRow,
-}
-
-impl Rate {
-    /// Points (or yuan) of one occurrence under this rate. An undeclared level has no rate
-    /// (validation makes that impossible); a row without 金额 under `from_row` was refused on
-    /// reading.
-    pub fn of(&self, o: &crate::measure::Occurrence) -> Decimal {
-        match self {
-            Rate::Each(e) => *e,
-            Rate::ByLevel(levels) => o
-                .level
-                .as_ref()
-                .and_then(|l| levels.iter().find(|(k, _)| k == l))
-                .map_or(Decimal::ZERO, |(_, v)| *v),
-            Rate::FromRow => o.money.unwrap_or_default(),
-        }
-    }
 }
 
 pub use crate::period::Bucket;
@@ -320,34 +238,7 @@ pub struct PayRule {
     pub withheld_when_vetoed: bool,
     pub amount: PayAmount,
     /// How the amount pays a worker in post for part of the period.
-    pub part_period: PartPeriod,
-}
-
-/// How an amount for a whole period (a year-end reward) pays a worker whose 到岗–离岗 span
-/// covers only part of it (docs/decisions.md D6.8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartPeriod {
-    /// The whole amount, in post or not (titles, committee awards).
-    #[default]
-    Whole,
-    /// The amount × the months of the period the span covers in full ÷ the period's months,
-    /// to the fen (四舍五入): a year-end 3000 for one who joined on 07-01 is 1500.
-    FullMonths,
-}
-
-/// How a monthly amount pays a month that the worker's 到岗–离岗 span covers only in part
-/// (docs/decisions.md D6.5). Every monthly amount states it; the default is `none`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartMonth {
-    /// Nothing for a part month: only months covered in full pay.
-    #[default]
-    None,
-    /// The amount × calendar days in post ÷ days of the month, to the fen (四舍五入).
-    ProRata,
-    /// The whole amount for any month with a day in post.
-    Full,
+    pub part_period: crate::in_post::PartPeriod,
 }
 
 /// What a 参数 value that a pay rule reads must be: checked at the 参数 cell, so that a rank of
@@ -403,7 +294,7 @@ pub enum PayAmount {
         by_grade: Vec<(String, Decimal)>,
         otherwise: Decimal,
         /// How a month the worker's span covers only in part pays.
-        part_month: PartMonth,
+        part_month: crate::in_post::PartMonth,
     },
     /// What pay rule `from` withheld (its full amount less what it paid), shared equally
     /// among the subjects of `grade`.
@@ -579,12 +470,12 @@ impl RuleSet {
             if let (
                 true,
                 ItemBody::Leaf(Leaf {
-                    scoring: Scoring::SumOfRuns { per, .. },
+                    scoring: Scoring::SumOfRuns(s),
                     ..
                 }),
             ) = (in_run, &it.body)
             {
-                out.extend(period.within(*per));
+                out.extend(period.within(s.per));
             }
         }
         let mut seen = Vec::new();
@@ -601,12 +492,12 @@ impl RuleSet {
         let mut out: Vec<String> = Vec::new();
         for (_, it) in self.leaves() {
             if let ItemBody::Leaf(Leaf {
-                scoring: Scoring::SumOfRuns { per, item },
+                scoring: Scoring::SumOfRuns(s),
                 ..
             }) = &it.body
             {
-                if *per == kind && !out.contains(item) {
-                    out.push(item.clone());
+                if s.per == kind && !out.contains(&s.item) {
+                    out.push(s.item.clone());
                 }
             }
         }
@@ -632,7 +523,7 @@ impl RuleSet {
         fn monthly(it: &Item) -> bool {
             match &it.body {
                 ItemBody::Parts(ps) => ps.iter().any(monthly),
-                ItemBody::Leaf(l) => matches!(l.scoring, Scoring::Monthly { .. }),
+                ItemBody::Leaf(l) => matches!(l.scoring, Scoring::Monthly(_)),
             }
         }
         measures || self.items.iter().any(monthly)

@@ -1,12 +1,12 @@
 //! Checks of `[[pay]]`: each pay rule's periods, roles and its one amount (by grade, per
 //! event, parameter bands, a subsidy, a pool, an item's value, a grade's parameter).
-use super::check::{non_negative, period_kind};
-use super::items::{rate, RoleResolver};
+use super::items::RoleResolver;
 use super::model::*;
 use super::raw::*;
 use crate::columns;
 use crate::period::PeriodKind;
-use crate::positioned::{one_of, Checker};
+use crate::positioned::{non_negative, one_of, period_kind, Checker, Name};
+use crate::scoring::lines::{levels_of, rate};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
@@ -92,7 +92,10 @@ pub(super) fn pay_rules(c: &mut Checker, raw: &[RawPay], scope: &PayScope) -> Ve
             by_grade(c, p, bg, grading)
         } else if let Some(pe) = &p.per_event {
             let m = measure(c, &pe.measure);
-            let rate = rate(c, &pe.measure, pe.each, pe.by_level.as_ref(), m, measures, event_types);
+            let levels = measures
+                .get(m)
+                .and_then(|mm| levels_of(mm, &|t: usize| event_types[t].levels.as_slice()));
+            let rate = rate(c, &pe.measure, pe.each, pe.by_level.as_ref(), levels);
             PayAmount::PerEvent { measure: m, rate }
         } else if let Some(sub) = &p.subsidy {
             let mut by_grade = Vec::new();

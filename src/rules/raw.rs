@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-pub type Name = Spanned<String>;
+use crate::positioned::Name;
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
@@ -191,7 +191,7 @@ pub struct RawItem {
     /// `whole` (default) or `full_months`: a score leaf's starting points for one in post for
     /// part of the period (a year-end amount).
     #[serde(default)]
-    pub part_period: super::model::PartPeriod,
+    pub part_period: crate::in_post::PartPeriod,
     pub floor: Option<Spanned<Dec>>,
     pub cap: Option<Spanned<Dec>>,
     pub roles: Option<Vec<Name>>,
@@ -204,76 +204,16 @@ pub struct RawItem {
     pub weight_param: Option<Name>,
     /// A top-level item scored only in these runs (a year-end item); 0 in the others.
     pub periods: Option<Vec<Name>>,
-    pub tier: Option<RawTier>,
-    pub scale: Option<RawScale>,
-    pub monthly: Option<RawMonthly>,
-    pub sum_of_runs: Option<RawSumOfRuns>,
-    pub deduct: Option<Vec<RawLine>>,
-    pub add: Option<Vec<RawLine>>,
+    // How a leaf scores: exactly one of these (deduct and add lines together are one), each
+    // read by its scoring's module.
+    pub tier: Option<crate::scoring::tier::Raw>,
+    pub scale: Option<crate::scoring::scale::Raw>,
+    pub monthly: Option<crate::scoring::monthly::Raw>,
+    pub sum_of_runs: Option<crate::scoring::sum_of_runs::Raw>,
+    pub deduct: Option<Vec<crate::scoring::lines::Raw>>,
+    pub add: Option<Vec<crate::scoring::lines::Raw>>,
     #[serde(default)]
     pub part: Vec<RawItem>,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawTier {
-    pub measure: Name,
-    pub at_least: Spanned<Vec<(Dec, Dec)>>,
-    pub otherwise: Dec,
-}
-
-/// A fixed amount a month by role (a subsidy's base part: 1630 × 70%), times the months of
-/// the period the worker's span covers in full.
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawMonthly {
-    pub by_role: Spanned<BTreeMap<String, Dec>>,
-    pub share: Option<Dec>,
-    /// `none` (default), `pro_rata` or `full`: how a month covered in part pays.
-    #[serde(default)]
-    pub part_month: super::model::PartMonth,
-}
-
-/// The sum of an item over the earlier runs of `per` within this run's period (a year-end
-/// item built from the month runs).
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawSumOfRuns {
-    pub per: Name,
-    pub item: Name,
-}
-
-/// Points in proportion to a rate: `points × rate`, rounded half up to `dp` places.
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawScale {
-    pub measure: Name,
-    pub points: Dec,
-    #[serde(default = "two")]
-    pub dp: u32,
-}
-
-fn two() -> u32 {
-    2
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawLine {
-    pub measure: Name,
-    #[serde(default)]
-    pub label: Option<String>,
-    pub each: Option<Dec>,
-    pub by_level: Option<Spanned<BTreeMap<String, Dec>>>,
-    /// Each occurrence is worth its row's 金额 (the measure checks the range).
-    #[serde(default)]
-    pub from_row: bool,
-    pub beyond: Option<Dec>,
-    /// Per bucket, only the first this many count (每月20条以内).
-    pub up_to: Option<Dec>,
-    pub per: Option<Name>,
-    pub roles: Option<Vec<Name>>,
-    pub cap: Option<Spanned<Dec>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -349,7 +289,7 @@ pub struct RawPay {
     /// `whole` (default) or `full_months`: how the amount pays one in post for part of the
     /// period.
     #[serde(default)]
-    pub part_period: super::model::PartPeriod,
+    pub part_period: crate::in_post::PartPeriod,
 }
 
 #[derive(Deserialize, Debug)]
@@ -371,7 +311,7 @@ pub struct RawSubsidy {
     pub otherwise: Option<Dec>,
     /// `none` (default), `pro_rata` or `full`: how a month covered in part pays.
     #[serde(default)]
-    pub part_month: super::model::PartMonth,
+    pub part_month: crate::in_post::PartMonth,
 }
 
 /// What pay rule `from` withheld from everyone (due − paid), shared equally among the subjects

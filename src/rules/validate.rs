@@ -1,6 +1,5 @@
 //! Raw TOML → validated [`RuleSet`]. Every check that can be made before a run is made here,
 //! and every failure is collected (with its position) rather than stopping at the first.
-use super::check::period_kind;
 use super::grading::grading;
 use super::items::{item, RoleResolver};
 use super::model::*;
@@ -12,7 +11,7 @@ use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
 pub use crate::positioned::Problem;
-use crate::positioned::{one_of, Checker};
+use crate::positioned::{one_of, period_kind, Checker, Name};
 
 /// Validates a parsed rule set.
 pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleSet, Vec<Problem>> {

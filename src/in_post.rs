@@ -7,6 +7,33 @@ use crate::num::{round_fen, show};
 use crate::period::Period;
 use rust_decimal::Decimal;
 
+/// How an amount for a whole period (a year-end reward) pays a worker whose 到岗–离岗 span
+/// covers only part of it (docs/decisions.md D6.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartPeriod {
+    /// The whole amount, in post or not (titles, committee awards).
+    #[default]
+    Whole,
+    /// The amount × the months of the period the span covers in full ÷ the period's months,
+    /// to the fen (四舍五入): a year-end 3000 for one who joined on 07-01 is 1500.
+    FullMonths,
+}
+
+/// How a monthly amount pays a month that the worker's 到岗–离岗 span covers only in part
+/// (docs/decisions.md D6.5). Every monthly amount states it; the default is `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartMonth {
+    /// Nothing for a part month: only months covered in full pay.
+    #[default]
+    None,
+    /// The amount × calendar days in post ÷ days of the month, to the fen (四舍五入).
+    ProRata,
+    /// The whole amount for any month with a day in post.
+    Full,
+}
+
 /// The months of the period the worker's 到岗–离岗 span covers in full: what a subsidy or a
 /// monthly amount pays (one who joins on 8月1日 is paid August and September of Q3).
 pub fn months_on_roster(w: &Worker, period: Period) -> Decimal {
@@ -50,9 +77,8 @@ pub fn monthly_amount(
     per_month: Decimal,
     w: &Worker,
     period: Period,
-    part: crate::rules::PartMonth,
+    part: PartMonth,
 ) -> (Decimal, Decimal, Decimal, String) {
-    use crate::rules::PartMonth;
     let full = months_on_roster(w, period);
     let mut amount = per_month * full;
     let mut months = full;
@@ -103,7 +129,6 @@ pub fn monthly_amount(
 mod tests {
     use super::*;
     use crate::input::records::Worker;
-    use crate::rules::PartMonth;
     use std::str::FromStr;
 
     fn on(start: Option<(u32, u32)>, end: Option<(u32, u32)>) -> Worker {
