@@ -27,6 +27,7 @@ pub mod measure;
 pub mod num;
 pub mod output;
 pub mod past;
+pub mod payment;
 pub mod period;
 pub mod pipeline;
 pub mod positioned;

@@ -7,8 +7,9 @@
 //! incidents (a veto's measure names them, and they are kept rare). Used by the benchmark and
 //! by anyone who wants a large input to try.
 use crate::calendar::Calendar;
+use crate::payment::PayAmount;
 use crate::period::Period;
-use crate::rules::{MeasureKind, PayAmount, RuleSet, VetoTest};
+use crate::rules::{MeasureKind, RuleSet, VetoTest};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Timelike};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
@@ -497,8 +498,8 @@ pub fn generate(
         .pay
         .iter()
         .filter_map(|p| {
-            if let PayAmount::ParamBands { param, .. } = &p.amount {
-                Some(param.clone())
+            if let PayAmount::ParamBands(pb) = &p.amount {
+                Some(pb.param.clone())
             } else {
                 None
             }

@@ -10,8 +10,9 @@
 //! example), so a filled template is laid out exactly as a blank one.
 use crate::contract::ReadPlan;
 use crate::contract::{self, Column, SheetSpec, DECISION_KINDS, STATUSES};
+use crate::payment::PayAmount;
 use crate::period::Period;
-use crate::rules::{PayAmount, RuleSet};
+use crate::rules::RuleSet;
 use calamine::Data;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet,
@@ -164,11 +165,11 @@ pub fn parameters(rules: &RuleSet, period: Period, graded: bool) -> Vec<(String,
     let mut out: Vec<(String, String, bool)> = Vec::new();
     for p in rules.pay.iter().filter(|p| p.periods.contains(&period.kind)) {
         match &p.amount {
-            PayAmount::ParamBands { param, .. } => {
-                out.push((param.clone(), format!("{}: 按此值所在的档发放", p.label), true));
+            PayAmount::ParamBands(pb) => {
+                out.push((pb.param.clone(), format!("{}: 按此值所在的档发放", p.label), true));
             }
-            PayAmount::GradeParam { param, grade, .. } => {
-                out.push((param.clone(), format!("{}: {grade}的金额 (元)", p.label), true));
+            PayAmount::GradeParam(gp) => {
+                out.push((gp.param.clone(), format!("{}: {}的金额 (元)", p.label, gp.grade), true));
             }
             _ => {}
         }

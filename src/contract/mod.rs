@@ -479,6 +479,39 @@ pub fn spec_named(name: &str) -> Option<&'static SheetSpec> {
         .find(|s| s.names.iter().any(|x| x.to_lowercase() == n))
 }
 
+/// What a 参数 value that a pay rule reads must be: checked at the 参数 cell, so that a rank of
+/// 3.5, 0 or −1 is an error rather than a band silently missed (and 0 paid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamValue {
+    /// A place in a ranking: a whole number from 1.
+    Rank,
+    /// A number of things: a whole number from 0.
+    Count,
+    /// Any number.
+    Number,
+    /// Yuan: from 0, to the fen (at most two decimal places).
+    Amount,
+    /// A coefficient on a weight (季节系数): a number from 0 to 100.
+    Coefficient,
+}
+
+impl ParamValue {
+    /// `None` when `v` is such a value, else what was expected instead.
+    pub fn refuses(self, v: rust_decimal::Decimal) -> Option<String> {
+        let whole = v.fract().is_zero();
+        match self {
+            ParamValue::Rank if !whole || v < rust_decimal::Decimal::ONE => Some(msg!("par-rank")),
+            ParamValue::Count if !whole || v.is_sign_negative() => Some(msg!("par-count")),
+            ParamValue::Amount if v.is_sign_negative() || v.normalize().scale() > 2 => Some(msg!("par-amount")),
+            ParamValue::Coefficient if v.is_sign_negative() || v > rust_decimal::Decimal::ONE_HUNDRED => {
+                Some(msg!("par-coefficient"))
+            }
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,5 +536,31 @@ mod tests {
         assert_eq!(l.iter().collect::<Vec<_>>(), written);
         assert!(!l.push(Status::Personal), "full at eight");
         assert_eq!(l.iter().collect::<Vec<_>>(), written, "unchanged when full");
+    }
+}
+
+#[cfg(test)]
+mod param_value_tests {
+    use super::ParamValue;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_rank_is_whole_from_one_a_count_whole_from_zero_an_amount_to_the_fen() {
+        for bad in ["3.5", "0", "-1", "4.9999999999999999999999999999"] {
+            assert!(ParamValue::Rank.refuses(d(bad)).is_some(), "rank {bad}");
+        }
+        assert_eq!(ParamValue::Rank.refuses(d("4")), None);
+        assert_eq!(ParamValue::Rank.refuses(d("4.00")), None, "4.00 is the whole number 4");
+        assert!(ParamValue::Count.refuses(d("-1")).is_some());
+        assert_eq!(ParamValue::Count.refuses(d("0")), None);
+        assert!(ParamValue::Amount.refuses(d("0.005")).is_some(), "below the fen");
+        assert!(ParamValue::Amount.refuses(d("-10")).is_some());
+        assert_eq!(ParamValue::Amount.refuses(d("1200.50")), None);
+        assert_eq!(ParamValue::Number.refuses(d("-3.25")), None);
     }
 }

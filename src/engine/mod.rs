@@ -17,8 +17,9 @@ use crate::input::{InputErrors, InputProblem, Inputs};
 use crate::measure::{self, MeasureCtx, Value, WorkerDays};
 use crate::num::show;
 use crate::past::History;
+use crate::payment::PayAmount;
 use crate::period::Period;
-use crate::rules::{FlagRule, FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, PayAmount, RuleSet, VetoTest};
+use crate::rules::{FlagRule, FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, RuleSet, VetoTest};
 use crate::trace::{Source, TraceLine, Unit};
 use grade::grade;
 use rust_decimal::Decimal;
@@ -160,7 +161,7 @@ pub fn score_with(
         .map(|it| {
             let name = it.weight_param.as_ref()?;
             let why = msg!("cmd-item-s-weight-weight-param", path = it.path);
-            let expect = (crate::rules::ParamValue::Coefficient, None);
+            let expect = (crate::contract::ParamValue::Coefficient, None);
             pay::run_param(&inputs.params, name, period, expect, (&mut problems, &why))
         })
         .collect();
@@ -300,39 +301,31 @@ fn pay_all(
                     && grade.is_none_or(|g| s.subject.grade.as_deref() == Some(g))
             })
         };
-        let param = match &rule.amount {
-            PayAmount::ParamBands { param, value, .. } => Some((param, (*value, None), needed_for(None))),
-            PayAmount::GradeParam { grade, param, at_most } => Some((
-                param,
-                (crate::rules::ParamValue::Amount, *at_most),
-                needed_for(Some(grade)),
-            )),
-            _ => None,
-        };
-        if let Some((param, expect, needed)) = param {
-            let v = if needed {
+        if let Some(read) = rule.amount.param() {
+            let v = if needed_for(read.grade) {
                 pay::run_param(
                     &inputs.params,
-                    param,
+                    read.name,
                     period,
-                    expect,
+                    (read.value, read.at_most),
                     (problems, &msg!("par-needed-by-pay")),
                 )
             } else {
                 None
             };
-            param_cache.insert(param.clone(), v);
+            param_cache.insert(read.name.to_string(), v);
         }
     }
+    let items: Vec<(&str, &str)> = cols.iter().map(|c| (c.path.as_str(), c.label.as_str())).collect();
     for s in scored.iter_mut() {
-        pay::pay_worker(s, inputs, rules, (period, cols), &pays, &param_cache);
+        pay::pay_worker(s, inputs, rules, (period, &items), &pays, &param_cache);
     }
     for (col, &pi) in pays.iter().enumerate() {
-        if let PayAmount::Pool { from, grade } = &rules.pay[pi].amount {
-            if let Some(from_col) = pays.iter().position(|p| p == from) {
+        if let PayAmount::Pool(pool) = &rules.pay[pi].amount {
+            if let Some(from_col) = pays.iter().position(|p| *p == pool.from) {
                 let rule = &rules.pay[pi];
-                let from_label = rules.pay[*from].label.as_str();
-                pay::share_pool(scored, inputs, rule, from_label, (col, from_col), grade, warnings);
+                let from_label = rules.pay[pool.from].label.as_str();
+                pay::share_pool(scored, inputs, rule, from_label, (col, from_col), &pool.grade, warnings);
             }
         }
     }

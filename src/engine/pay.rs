@@ -1,22 +1,26 @@
 //! Pay: each pay rule of the run for each subject (by grade, per event, parameter bands, a
 //! subsidy, an item's value, a grade's parameter), then pools shared among a grade. Every
 //! amount is rounded to the fen (四舍五入); withheld amounts are traced with their reason.
-use super::{ItemColumn, Scored};
-use crate::in_post::{monthly_amount, part_of_period};
+use super::Scored;
+use crate::in_post::{part_of_period, PartPeriod};
 use crate::input::records::Param;
 use crate::input::{InputProblem, Inputs};
 use crate::num::{round_fen, show, show_money};
+use crate::payment::Facts;
 use crate::period::Period;
-use crate::rules::{PayAmount, PayRule, RuleSet};
+use crate::rules::{PayRule, RuleSet};
 use crate::trace::{Source, TraceLine, Unit};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
+/// Pays one subject every pay rule of the run: what the rule's kind finds (`payment/`), scaled
+/// for a part period, to the fen, then withheld for one the roster says takes no reward or one
+/// vetoed under a rule that withholds; each step traced.
 pub(super) fn pay_worker(
     s: &mut Scored,
     inputs: &Inputs,
     rules: &RuleSet,
-    (period, cols): (Period, &[ItemColumn]),
+    (period, items): (Period, &[(&str, &str)]),
     pays: &[usize],
     params: &BTreeMap<String, Option<(Decimal, Source)>>,
 ) {
@@ -30,153 +34,54 @@ pub(super) fn pay_worker(
             s.pay_full.push(Decimal::ZERO);
             continue;
         }
-        let note = |s: &mut Scored, text: String| {
-            s.subject.trace.push(TraceLine {
-                item: rule.id.clone(),
-                item_label: rule.label.clone(),
-                rule: text,
-                count: Decimal::ZERO,
-                value: Decimal::ZERO,
-                unit: Unit::Yuan,
-                sources: vec![],
-            });
+        let facts = Facts {
+            worker: w,
+            period,
+            grade: s.subject.grade.as_deref(),
+            measures: &rules.measures,
+            values: &s.measures,
+            items,
+            item_values: &s.subject.values,
+            params,
         };
-        let (amount, rule_text, count, sources) = match &rule.amount {
-            PayAmount::ByGrade(table) => {
-                let g = s.subject.grade.clone().unwrap_or_default();
-                let a = table.iter().find(|(k, _)| *k == g).map_or(Decimal::ZERO, |(_, v)| *v);
-                (a, format!("等次 {g} → {}元", show_money(a)), Decimal::ONE, vec![])
-            }
-            PayAmount::PerEvent { measure, rate } => {
-                let val = &s.measures[*measure];
-                let occs = val.occurrences();
-                let a: Decimal = occs.iter().map(|o| o.amount * rate.of(o)).sum();
-                if occs.is_empty() {
-                    (Decimal::ZERO, String::new(), Decimal::ZERO, vec![])
-                } else {
-                    let mut by_level: BTreeMap<String, Decimal> = BTreeMap::new();
-                    for o in occs {
-                        *by_level.entry(o.level.clone().unwrap_or_default()).or_default() += o.amount;
-                    }
-                    let detail: Vec<String> = by_level.iter().map(|(l, c)| format!("{l}{}条", show(*c))).collect();
-                    (
-                        a,
-                        format!(
-                            "{} {} = {}元",
-                            rules.measures[*measure].label,
-                            detail.join("、"),
-                            show_money(a)
-                        ),
-                        val.total(),
-                        occs.iter().map(|o| o.source.clone()).collect(),
-                    )
-                }
-            }
-            PayAmount::Subsidy {
-                by_grade,
-                otherwise,
-                part_month,
-            } => match w.monthly_subsidy {
-                Some(monthly) => {
-                    let g = s.subject.grade.clone().unwrap_or_default();
-                    let factor = by_grade.iter().find(|(k, _)| *k == g).map_or(*otherwise, |(_, f)| *f);
-                    let (due, months, full, parts) = monthly_amount(monthly, w, period, *part_month);
-                    let a = due * factor;
-                    (
-                        a,
-                        format!(
-                            "月补贴{}元 × {}个月{parts} × {} ({g}) = {}元",
-                            show_money(monthly),
-                            show(full),
-                            show(factor),
-                            show_money(round_fen(a))
-                        ),
-                        months,
-                        vec![Source::Row(w.src)],
-                    )
-                }
-                // A blank 月补贴 was refused while reading (input/checks.rs).
-                None => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
-            },
-            PayAmount::GradeParam { grade, param, .. } => {
-                match (
-                    s.subject.grade.as_deref() == Some(grade.as_str()),
-                    params.get(param).cloned().flatten(),
-                ) {
-                    (true, Some((v, src))) => (
-                        v,
-                        format!("{grade}: {param} = {}元", show_money(v)),
-                        Decimal::ONE,
-                        vec![src],
-                    ),
-                    _ => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
-                }
-            }
-            PayAmount::Item(path) => {
-                let v = cols
-                    .iter()
-                    .position(|c| c.path == *path)
-                    .map_or(Decimal::ZERO, |i| s.subject.values[i]);
-                let label = cols.iter().find(|c| c.path == *path).map_or("", |c| c.label.as_str());
-                (
-                    v,
-                    format!("{label} {}元", show_money(round_fen(v))),
-                    Decimal::ONE,
-                    vec![],
-                )
-            }
-            // Shared after every worker's other pay is known (see `share_pool`).
-            PayAmount::Pool { .. } => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
-            PayAmount::ParamBands {
-                param,
-                bands,
-                otherwise,
-                ..
-            } => match params.get(param).cloned().flatten() {
-                Some((v, src)) => {
-                    let a = bands
-                        .iter()
-                        .find(|(from, to, _)| v >= *from && v <= *to)
-                        .map_or(*otherwise, |(_, _, a)| *a);
-                    (a, format!("{param} = {} → {}元", show(v), show_money(a)), v, vec![src])
-                }
-                None => (Decimal::ZERO, String::new(), Decimal::ZERO, vec![]),
-            },
-        };
+        let due = rule.amount.due(&facts);
+        let full = rule.amount.full(&facts);
         let (amount, rule_text) = match rule.part_period {
-            crate::in_post::PartPeriod::FullMonths if !amount.is_zero() => match part_of_period(amount, w, period) {
-                Some((scaled, how)) => (scaled, format!("{rule_text}; {how}")),
-                None => (amount, rule_text),
+            PartPeriod::FullMonths if !due.amount.is_zero() => match part_of_period(due.amount, w, period) {
+                Some((scaled, how)) => (scaled, format!("{}; {how}", due.rule)),
+                None => (due.amount, due.rule),
             },
-            _ => (amount, rule_text),
+            _ => (due.amount, due.rule),
         };
         let amount = round_fen(amount);
         // What the rule pays with nothing withheld: a subsidy at its full factor.
-        s.pay_full.push(match &rule.amount {
-            PayAmount::Subsidy { part_month, .. } => {
-                round_fen(monthly_amount(w.monthly_subsidy.unwrap_or_default(), w, period, *part_month).0)
-            }
-            _ => amount,
-        });
-        let paid = if w.no_reward && !amount.is_zero() {
-            note(s, format!("不享受奖励 (花名册), 应得{}元不予发放", show_money(amount)));
-            Decimal::ZERO
-        } else if vetoed && rule.withheld_when_vetoed && !amount.is_zero() {
-            note(s, format!("一票否决, 应得{}元不予发放", show_money(amount)));
-            Decimal::ZERO
+        s.pay_full.push(full.unwrap_or(amount));
+        let withheld = if w.no_reward {
+            Some(format!("不享受奖励 (花名册), 应得{}元不予发放", show_money(amount)))
+        } else if vetoed && rule.withheld_when_vetoed {
+            Some(format!("一票否决, 应得{}元不予发放", show_money(amount)))
         } else {
-            if !amount.is_zero() {
-                s.subject.trace.push(TraceLine {
-                    item: rule.id.clone(),
-                    item_label: rule.label.clone(),
-                    rule: rule_text,
-                    count,
-                    value: amount,
-                    unit: Unit::Yuan,
-                    sources,
-                });
+            None
+        };
+        let line = |rule_text: String, count, value, sources| TraceLine {
+            item: rule.id.clone(),
+            item_label: rule.label.clone(),
+            rule: rule_text,
+            count,
+            value,
+            unit: Unit::Yuan,
+            sources,
+        };
+        let paid = match withheld {
+            _ if amount.is_zero() => Decimal::ZERO,
+            Some(why) => {
+                s.subject.trace.push(line(why, Decimal::ZERO, Decimal::ZERO, vec![]));
+                Decimal::ZERO
             }
-            amount
+            None => {
+                s.subject.trace.push(line(rule_text, due.count, amount, due.sources));
+                amount
+            }
         };
         s.subject.pay.push(Some(paid));
         total += paid;
@@ -309,7 +214,7 @@ pub(super) fn run_param(
     params: &[Param],
     name: &str,
     period: Period,
-    (value, at_most): (crate::rules::ParamValue, Option<Decimal>),
+    (value, at_most): (crate::contract::ParamValue, Option<Decimal>),
     (problems, needed_by): (&mut Vec<InputProblem>, &str),
 ) -> Option<(Decimal, Source)> {
     let Some(p) = one_param(params_for(params, name, period, None), problems) else {

@@ -9,8 +9,8 @@ use crate::past::PastRun;
 pub(super) fn kept_measures(rules: &RuleSet) -> Vec<bool> {
     let mut kept = vec![false; rules.measures.len()];
     for p in &rules.pay {
-        if let PayAmount::PerEvent { measure, .. } = &p.amount {
-            kept[*measure] = true;
+        if let crate::payment::PayAmount::PerEvent(pe) = &p.amount {
+            kept[pe.measure] = true;
         }
     }
     kept

@@ -128,7 +128,7 @@ pub(super) fn item(
             add: it.add.as_deref(),
             cap: it.cap.as_ref(),
         };
-        let type_levels = |t: usize| types[t].levels.as_slice();
+        let type_levels: Vec<&[String]> = types.iter().map(|t| t.levels.as_slice()).collect();
         let mut cx = CheckCx {
             c,
             at: &it.id,

@@ -1,8 +1,8 @@
 //! The validated rule set the engine runs. References are indices, so the engine never looks
 //! anything up by name, and every value has been checked (see `validate.rs`).
 use crate::contract::{ScopeField, Status};
+use crate::payment::PayAmount;
 use crate::period::PeriodKind;
-use crate::scoring::lines::Rate;
 use crate::scoring::Scoring;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -239,78 +239,6 @@ pub struct PayRule {
     pub amount: PayAmount,
     /// How the amount pays a worker in post for part of the period.
     pub part_period: crate::in_post::PartPeriod,
-}
-
-/// What a 参数 value that a pay rule reads must be: checked at the 参数 cell, so that a rank of
-/// 3.5, 0 or −1 is an error rather than a band silently missed (and 0 paid).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ParamValue {
-    /// A place in a ranking: a whole number from 1.
-    Rank,
-    /// A number of things: a whole number from 0.
-    Count,
-    /// Any number.
-    Number,
-    /// Yuan: from 0, to the fen (at most two decimal places).
-    Amount,
-    /// A coefficient on a weight (季节系数): a number from 0 to 100.
-    Coefficient,
-}
-
-impl ParamValue {
-    /// `None` when `v` is such a value, else what was expected instead.
-    pub fn refuses(self, v: rust_decimal::Decimal) -> Option<String> {
-        let whole = v.fract().is_zero();
-        match self {
-            ParamValue::Rank if !whole || v < rust_decimal::Decimal::ONE => Some(msg!("par-rank")),
-            ParamValue::Count if !whole || v.is_sign_negative() => Some(msg!("par-count")),
-            ParamValue::Amount if v.is_sign_negative() || v.normalize().scale() > 2 => Some(msg!("par-amount")),
-            ParamValue::Coefficient if v.is_sign_negative() || v > rust_decimal::Decimal::ONE_HUNDRED => {
-                Some(msg!("par-coefficient"))
-            }
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum PayAmount {
-    ByGrade(Vec<(String, Decimal)>),
-    PerEvent {
-        measure: MeasureId,
-        rate: Rate,
-    },
-    /// A params value (a rank) looked up in inclusive bands (from, to, amount).
-    ParamBands {
-        param: String,
-        /// What the parameter is (a rank, a count, a number).
-        value: ParamValue,
-        bands: Vec<(Decimal, Decimal, Decimal)>,
-        otherwise: Decimal,
-    },
-    /// The roster's 月补贴 × the period's months × a factor by grade.
-    Subsidy {
-        by_grade: Vec<(String, Decimal)>,
-        otherwise: Decimal,
-        /// How a month the worker's span covers only in part pays.
-        part_month: crate::in_post::PartMonth,
-    },
-    /// What pay rule `from` withheld (its full amount less what it paid), shared equally
-    /// among the subjects of `grade`.
-    Pool {
-        from: usize,
-        grade: String,
-    },
-    /// An item's value, by its path (a money scheme's component).
-    Item(String),
-    /// The amount a 参数 row names, for the subjects of one grade.
-    GradeParam {
-        grade: String,
-        param: String,
-        /// The most the parameter may set, when the document bounds it.
-        at_most: Option<Decimal>,
-    },
 }
 
 /// The best non-vetoed subjects of `roles`, by total (then the grading's tie-breakers), named
@@ -569,9 +497,11 @@ impl RuleSet {
             }
         }
         // A county-set quota count is optional, and read when the sheet is there.
-        plan.params_needed = self.pay.iter().any(|p| {
-            p.periods.contains(&kind) && matches!(p.amount, PayAmount::ParamBands { .. } | PayAmount::GradeParam { .. })
-        }) || self.items.iter().any(|it| it.weight_param.is_some());
+        plan.params_needed = self
+            .pay
+            .iter()
+            .any(|p| p.periods.contains(&kind) && p.amount.param().is_some())
+            || self.items.iter().any(|it| it.weight_param.is_some());
         plan.roles = self
             .roles
             .iter()
@@ -612,7 +542,7 @@ impl RuleSet {
         plan.subsidies = self
             .pay
             .iter()
-            .filter(|p| p.periods.contains(&kind) && matches!(p.amount, PayAmount::Subsidy { .. }))
+            .filter(|p| p.periods.contains(&kind) && matches!(p.amount, PayAmount::Subsidy(_)))
             .map(|p| (p.label.clone(), p.roles.clone()))
             .collect();
         plan.indicators = self.indicators();
@@ -622,31 +552,5 @@ impl RuleSet {
 
     pub fn defines(&self, kind: PeriodKind) -> bool {
         self.meta.periods.contains(&kind)
-    }
-}
-
-#[cfg(test)]
-mod param_value_tests {
-    use super::ParamValue;
-    use rust_decimal::Decimal;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    #[test]
-    fn a_rank_is_whole_from_one_a_count_whole_from_zero_an_amount_to_the_fen() {
-        for bad in ["3.5", "0", "-1", "4.9999999999999999999999999999"] {
-            assert!(ParamValue::Rank.refuses(d(bad)).is_some(), "rank {bad}");
-        }
-        assert_eq!(ParamValue::Rank.refuses(d("4")), None);
-        assert_eq!(ParamValue::Rank.refuses(d("4.00")), None, "4.00 is the whole number 4");
-        assert!(ParamValue::Count.refuses(d("-1")).is_some());
-        assert_eq!(ParamValue::Count.refuses(d("0")), None);
-        assert!(ParamValue::Amount.refuses(d("0.005")).is_some(), "below the fen");
-        assert!(ParamValue::Amount.refuses(d("-10")).is_some());
-        assert_eq!(ParamValue::Amount.refuses(d("1200.50")), None);
-        assert_eq!(ParamValue::Number.refuses(d("-3.25")), None);
     }
 }

@@ -277,75 +277,22 @@ pub struct RawPay {
     pub periods: Vec<Name>,
     #[serde(default = "yes")]
     pub withheld_when_vetoed: bool,
-    pub by_grade: Option<Spanned<BTreeMap<String, Dec>>>,
-    pub per_event: Option<RawPerEvent>,
-    pub param_bands: Option<RawParamBands>,
-    pub subsidy: Option<RawSubsidy>,
-    pub pool: Option<RawPool>,
+    // The amount: exactly one of these, each read by its pay kind's module.
+    pub by_grade: Option<crate::payment::by_grade::Raw>,
+    pub per_event: Option<crate::payment::per_event::Raw>,
+    pub param_bands: Option<crate::payment::param_bands::Raw>,
+    pub subsidy: Option<crate::payment::subsidy::Raw>,
+    pub pool: Option<crate::payment::pool::Raw>,
     /// Pays an item's value (a money scheme's component), by its path.
-    pub item: Option<Name>,
+    pub item: Option<crate::payment::item::Raw>,
     /// Pays the subjects of a grade an amount the run's 参数 sheet sets (奖励金额由镇党委决定).
-    pub grade_param: Option<RawGradeParam>,
+    pub grade_param: Option<crate::payment::grade_param::Raw>,
     /// `whole` (default) or `full_months`: how the amount pays one in post for part of the
     /// period.
     #[serde(default)]
     pub part_period: crate::in_post::PartPeriod,
 }
 
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawGradeParam {
-    pub grade: String,
-    pub param: String,
-    /// The most the amount may be (奖励金额由镇党委决定, up to a ceiling).
-    pub at_most: Option<Dec>,
-}
-
-/// The roster's 月补贴 × the period's months, times a factor by grade (不合格 70%).
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawSubsidy {
-    #[serde(default)]
-    pub by_grade: Option<Spanned<BTreeMap<String, Dec>>>,
-    #[serde(default)]
-    pub otherwise: Option<Dec>,
-    /// `none` (default), `pro_rata` or `full`: how a month covered in part pays.
-    #[serde(default)]
-    pub part_month: crate::in_post::PartMonth,
-}
-
-/// What pay rule `from` withheld from everyone (due − paid), shared equally among the subjects
-/// of `grade`, to the fen; the remainder fen go one each to the highest ranked.
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawPool {
-    pub from: Name,
-    pub grade: String,
-}
-
 fn yes() -> bool {
     true
-}
-
-fn any_number() -> super::model::ParamValue {
-    super::model::ParamValue::Number
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawPerEvent {
-    pub measure: Name,
-    pub each: Option<Dec>,
-    pub by_level: Option<Spanned<BTreeMap<String, Dec>>>,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawParamBands {
-    pub param: String,
-    /// What the parameter is: `rank` (a whole number from 1), `count` (from 0) or `number`.
-    #[serde(default = "any_number")]
-    pub value: super::model::ParamValue,
-    pub bands: Spanned<Vec<(Dec, Dec, Dec)>>,
-    pub otherwise: Dec,
 }

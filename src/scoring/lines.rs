@@ -98,13 +98,13 @@ impl Rate {
 
 /// The levels a measure's occurrences can carry: the union of its event types' levels
 /// (`None` for a measure of no events).
-pub fn levels_of<'a>(m: &Measure, type_levels: &dyn Fn(usize) -> &'a [String]) -> Option<Vec<String>> {
+pub fn levels_of(m: &Measure, type_levels: &[&[String]]) -> Option<Vec<String>> {
     match &m.kind {
         MeasureKind::Events(e) if !e.levels.is_empty() => Some(e.levels.clone()),
         MeasureKind::Events(e) => {
             let mut out: Vec<String> = Vec::new();
             for t in &e.types {
-                for l in type_levels(*t) {
+                for l in type_levels[*t] {
                     if !out.contains(l) {
                         out.push(l.clone());
                     }

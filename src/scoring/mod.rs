@@ -69,7 +69,7 @@ pub struct CheckCx<'a> {
     /// Every measure, by index.
     pub measures: &'a [Measure],
     /// The levels (级别) each event type declares, by type index.
-    pub type_levels: &'a dyn Fn(usize) -> &'a [String],
+    pub type_levels: &'a [&'a [String]],
 }
 
 impl Scoring {
