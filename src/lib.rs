@@ -20,6 +20,7 @@ pub mod compare;
 pub mod contract;
 pub mod digest;
 pub mod engine;
+pub mod grading;
 pub mod in_post;
 pub mod input;
 pub mod interrupt;
@@ -38,6 +39,7 @@ pub mod scoring;
 pub mod spelling;
 pub mod template;
 pub mod trace;
+pub mod veto;
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {

@@ -9,7 +9,7 @@
 use crate::calendar::Calendar;
 use crate::payment::PayAmount;
 use crate::period::Period;
-use crate::rules::{MeasureKind, RuleSet, VetoTest};
+use crate::rules::{MeasureKind, RuleSet};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Timelike};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
@@ -212,11 +212,8 @@ pub fn generate(
     let veto_types: Vec<usize> = rules
         .vetoes
         .iter()
-        .filter_map(|v| match &v.test {
-            VetoTest::Measure { measure, .. } => match &rules.measures[*measure].kind {
-                MeasureKind::Events(e) => Some(e.types.clone()),
-                _ => None,
-            },
+        .filter_map(|v| match &rules.measures[v.test.measure()?].kind {
+            MeasureKind::Events(e) => Some(e.types.clone()),
             _ => None,
         })
         .flatten()

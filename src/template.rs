@@ -182,7 +182,7 @@ pub fn parameters(rules: &RuleSet, period: Period, graded: bool) -> Vec<(String,
         }
     }
     let shares = match rules.grading.as_ref().map(|g| &g.method) {
-        Some(crate::rules::GradeMethod::Quota(shares)) => shares.as_slice(),
+        Some(crate::grading::Method::Quota(shares)) => shares.as_slice(),
         _ => &[],
     };
     {

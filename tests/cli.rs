@@ -579,6 +579,31 @@ fn issue15_a_leaf_with_two_scorings_is_refused_at_its_id() {
     );
 }
 
+/// Issue #15: a key of one veto test beside another test means nothing. `at_least` beside
+/// `total_below` used to pass `check` and be ignored; a line of 0 would veto everyone.
+#[test]
+fn issue15_a_veto_s_at_least_without_its_measure_or_at_zero_is_refused() {
+    let from = "id = \"low_total\"\nlabel = \"绩效评定60分以下\"\ntotal_below = \"60\"\n";
+    let to = "id = \"low_total\"\nlabel = \"绩效评定60分以下\"\ntotal_below = \"60\"\nat_least = \"2\"\n";
+    let (err, line) = check_changed(from, to);
+    // `id = "low_total"`: its value starts at column 6.
+    assert!(
+        err.contains(&format!(
+            ":{line}:6: veto `low_total`: `at_least` goes with `measure`; beside `total_below` it would be ignored"
+        )),
+        "{err}"
+    );
+    let from = "measure = \"veto_speech\"\n";
+    let (err, line) = check_changed(from, "measure = \"veto_speech\"\nat_least = \"0\"\n");
+    // The measure's name, column 11, is where the line is said.
+    assert!(
+        err.contains(&format!(
+            ":{line}:11: a veto's `at_least` must be above 0 (found 0): 0 would veto everyone"
+        )),
+        "{err}"
+    );
+}
+
 #[test]
 fn an_unquoted_time_in_a_measure_is_named_with_what_to_write() {
     let from = r#"field = "sign_in", by = "09:00" }"#;

@@ -9,9 +9,9 @@
 //! Why a stage of its own: the documents leave these decisions to people (经集体讨论认定,
 //! 申诉), and an auditor must see each one beside the rule it overrides, never an input cell
 //! quietly edited.
-use super::quota::GroupResult;
 use crate::contract::DecisionKind;
 use crate::contract::SheetKind;
+use crate::grading::place::GroupResult;
 use crate::input::records::{Decision, OccurrenceRef};
 use crate::input::{InputProblem, Inputs};
 use crate::measure::Value;
@@ -606,7 +606,7 @@ pub fn listed(lists: &[Vec<Decided>]) -> Vec<Listed> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::quota::{place_at, Candidate};
+    use crate::grading::place::{place_at, Candidate};
     use crate::input::records::Src;
 
     fn decision(kind: DecisionKind, item: &str, row: u32) -> Decision {

@@ -1,6 +1,7 @@
 //! Grading: each subject's quota group, then each group ranked and graded by the rule set's
 //! method (shares of the group with their rounding and ties, or score bands).
 use super::*;
+use crate::grading::place;
 
 /// Quota groups, ranks and grades: each subject's group key, then each group graded by the
 /// rule set's method (shares of the group, or score bands). Returns the groups' report and
@@ -73,13 +74,13 @@ fn grade_group(
     (tie_breakers, decisions): (&[usize], &[Vec<decide::Decided>]),
     problems: &mut Vec<InputProblem>,
 ) -> Option<GroupReport> {
-    let eligible: Vec<quota::Candidate> = members
+    let eligible: Vec<place::Candidate> = members
         .iter()
         .filter(|i| scored[**i].subject.vetoes.is_empty())
         .map(|&i| {
             let mut k = vec![scored[i].subject.total];
             k.extend(tie_breakers.iter().map(|t| scored[i].top[*t]));
-            quota::Candidate {
+            place::Candidate {
                 key: k,
                 id: inputs.workers[i].id.clone(),
                 index: i,
@@ -87,30 +88,17 @@ fn grade_group(
         })
         .collect();
     let vetoed = members.len() - eligible.len();
-    let lines = match (&rules.grading, graded) {
-        (Some(g), true) => match &g.method {
-            GradeMethod::Quota(q) => {
-                let shares: Vec<Decimal> = q.iter().map(|q| q.share).collect();
-                let fixed: Vec<Option<usize>> = q
-                    .iter()
-                    .map(|q| {
-                        q.count_param
-                            .as_ref()
-                            .and_then(|p| pay::count_param(&inputs.params, p, period, key, problems))
-                    })
-                    .collect();
-                quota::lines(eligible.len(), &shares, &fixed)
-            }
-            GradeMethod::Bands(b) => {
-                let totals: Vec<Decimal> = eligible.iter().map(|c| c.key[0]).collect();
-                let bands: Vec<_> = b.iter().map(|b| (b.at_least, b.max_share)).collect();
-                quota::band_lines(&totals, &bands)
-            }
-        },
-        _ => vec![eligible.len()],
+    let grading = rules.grading.as_ref().filter(|_| graded);
+    let lines = match grading {
+        Some(g) => {
+            let totals: Vec<Decimal> = eligible.iter().map(|c| c.key[0]).collect();
+            let mut fixed = |name: &str| pay::count_param(&inputs.params, name, period, key, problems);
+            g.method.lines(&totals, &mut fixed)
+        }
+        None => vec![eligible.len()],
     };
     let grades: Vec<String> = rules.grading.as_ref().map(Grading::grades).unwrap_or_default();
-    let mut r = quota::place_at(eligible, lines);
+    let mut r = place::place_at(eligible, lines);
     // 名额裁定: the committee settles a tie at a line (the rule's default lifts every tied
     // worker to the higher grade).
     let rulings: Vec<(usize, &decide::Decided)> = members
@@ -127,61 +115,65 @@ fn grade_group(
     for p in &r.placed {
         let s = &mut scored[p.index].subject;
         s.rank = Some(p.rank);
-        if let (Some(_), true) = (&rules.grading, graded) {
-            let grade = grades[p.grade].clone();
-            let lines_text: Vec<String> = grades
-                .iter()
-                .zip(&r.lines)
-                .map(|(q, l)| format!("{q}至第{l}名"))
-                .collect();
-            let mut rule = format!(
-                "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
-                p.rank,
-                p.position,
-                r.n,
-                lines_text.join(", ")
-            );
-            if let Some(own) = p.lifted_from {
-                s.overflow = true;
-                rule.push_str(&format!(
-                    "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
-                    grades[own]
-                ));
-            }
-            s.trace.push(TraceLine {
-                item: "quota".into(),
-                item_label: "等次".into(),
-                rule,
-                count: Decimal::from(p.rank),
-                value: Decimal::ZERO,
-                unit: Unit::Note,
-                sources: vec![],
-            });
-            s.grade = Some(grade);
+        if grading.is_some() {
+            placed(s, p, key, &r, &grades);
         }
     }
     for (w, line) in ruling_lines {
         scored[w].subject.trace.push(line);
     }
-    if let (Some(g), true) = (&rules.grading, graded) {
-        for &i in members {
-            if !scored[i].subject.vetoes.is_empty() {
-                scored[i].subject.grade = Some(g.vetoed_grade.clone());
-            }
+    let g = grading?;
+    for &i in members {
+        if !scored[i].subject.vetoes.is_empty() {
+            scored[i].subject.grade = Some(g.vetoed_grade.clone());
         }
-        let grades = grades
-            .iter()
-            .enumerate()
-            .map(|(k, q)| (q.clone(), r.lines[k], r.placed.iter().filter(|p| p.grade == k).count()))
-            .collect();
-        return Some(GroupReport {
-            key: key.to_string(),
-            n: r.n,
-            vetoed,
-            grades,
-            ties: r.boundary_ties.clone(),
-            ruled,
-        });
     }
-    None
+    let grades = grades
+        .iter()
+        .enumerate()
+        .map(|(k, q)| (q.clone(), r.lines[k], r.placed.iter().filter(|p| p.grade == k).count()))
+        .collect();
+    Some(GroupReport {
+        key: key.to_string(),
+        n: r.n,
+        vetoed,
+        grades,
+        ties: r.boundary_ties.clone(),
+        ruled,
+    })
+}
+
+/// A placed subject's grade, with the trace of its place: its rank and position in the group
+/// against every grade's line, and the lift of a tie at a line (超额).
+fn placed(s: &mut Subject, p: &place::Placed, key: &str, r: &place::GroupResult, grades: &[String]) {
+    let grade = grades[p.grade].clone();
+    let lines_text: Vec<String> = grades
+        .iter()
+        .zip(&r.lines)
+        .map(|(q, l)| format!("{q}至第{l}名"))
+        .collect();
+    let mut rule = format!(
+        "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
+        p.rank,
+        p.position,
+        r.n,
+        lines_text.join(", ")
+    );
+    if let Some(own) = p.lifted_from {
+        s.overflow = true;
+        rule.push_str(&format!(
+            "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
+            grades[own]
+        ));
+    }
+    s.trace.push(TraceLine {
+        item: "quota".into(),
+        item_label: "等次".into(),
+        rule,
+        count: Decimal::from(p.rank),
+        value: Decimal::ZERO,
+        unit: Unit::Note,
+        sources: vec![],
+    });
+    s.grade = Some(grade);
 }

@@ -1,6 +1,6 @@
 //! Honours (优秀网格长): the best non-vetoed subjects of some roles, a share of the count of a
 //! wider set of roles, named; a tie across the line names all and is reported.
-use super::quota;
+
 use super::Scored;
 use crate::input::Inputs;
 use crate::num::show;
@@ -23,14 +23,14 @@ pub(super) fn name(
         let places: usize = crate::num::round_count(Decimal::from(base) * h.share)
             .try_into()
             .unwrap_or(0);
-        let cands: Vec<quota::Candidate> = scored
+        let cands: Vec<crate::grading::place::Candidate> = scored
             .iter()
             .enumerate()
             .filter(|(i, s)| h.roles.contains(&inputs.workers[*i].role) && s.subject.vetoes.is_empty())
             .map(|(i, s)| {
                 let mut key = vec![s.subject.total];
                 key.extend(tie_breakers.iter().map(|t| s.top[*t]));
-                quota::Candidate {
+                crate::grading::place::Candidate {
                     key,
                     id: inputs.workers[i].id.clone(),
                     index: i,
@@ -38,7 +38,7 @@ pub(super) fn name(
             })
             .collect();
         let n = cands.len();
-        let r = quota::place_at(cands, vec![places.min(n), n]);
+        let r = crate::grading::place::place_at(cands, vec![places.min(n), n]);
         for p in r.placed.iter().filter(|p| p.grade == 0) {
             let s = &mut scored[p.index].subject;
             s.honors.push(h.label.clone());

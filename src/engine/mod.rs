@@ -8,7 +8,6 @@ pub mod honor;
 pub mod item;
 pub mod lookback;
 pub mod pay;
-pub mod quota;
 mod worker;
 
 use crate::calendar::Calendar;
@@ -19,7 +18,7 @@ use crate::num::show;
 use crate::past::History;
 use crate::payment::PayAmount;
 use crate::period::Period;
-use crate::rules::{FlagRule, FlagTest, GradeMethod, Grading, Item, ItemBody, ItemKind, RuleSet, VetoTest};
+use crate::rules::{FlagRule, FlagTest, Grading, Item, ItemBody, ItemKind, RuleSet};
 use crate::trace::{Source, TraceLine, Unit};
 use grade::grade;
 use rust_decimal::Decimal;

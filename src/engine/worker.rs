@@ -60,29 +60,101 @@ pub(super) fn score_worker(
     let rows = &inputs.rows[i];
     let days = WorkerDays::new(w, rows, working, &rules.duty_exclude);
     let mut measures = measure::compute_all(mctx, w, rows, &days);
-    let mut values = Vec::new();
     let mut trace = Vec::new();
     let mut problems = Vec::new();
     decide::exempt(decided, &mut measures, rules, &mut trace, &mut problems);
-    let mut top = Vec::with_capacity(rules.items.len());
-    let mut columns_of_top = Vec::with_capacity(rules.items.len());
-    let (mut base, mut bonus, mut deduction) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    let mut factors = Vec::with_capacity(rules.items.len());
+    let who = crate::scoring::Who {
+        role: w.role,
+        worker: w,
+        run: mctx.period,
+        id: &w.id,
+        past,
+    };
+    let mut points = item_points(rules, who, &measures, coefficients, &mut trace);
+    // 调整: the committee's points, after the rules and before vetoes and grades.
+    let items = decide::TopItems {
+        values: &mut points.values,
+        top: &mut points.top,
+        columns: &points.columns_of_top,
+        factors: &points.factors,
+    };
+    let (by_kind, on_total) = decide::adjust_points(decided, rules, items, &mut trace);
+    let [base, bonus, deduction] = [0, 1, 2].map(|k| points.by_kind[k] + by_kind[k]);
+    let total = base + bonus + deduction + on_total;
+    let raised = vetoes(rules, &measures, total, decided, &mut trace);
+    let notes = decide::unused_veto_decisions(decided, &raised.raised, &format!("{} {}", w.id, w.name));
+    let flags = flags(rules, w.role, &measures, &mut trace);
+    let measures = measures
+        .into_iter()
+        .zip(kept)
+        .map(|(m, &k)| if k { m } else { Value::Occurrences(Vec::new()) })
+        .collect();
+    let subject = Subject {
+        worker: i,
+        values: points.values,
+        bonus,
+        deduction,
+        total,
+        vetoes: raised.standing,
+        pending: raised.pending,
+        flags,
+        honors: Vec::new(),
+        group: String::new(),
+        rank: None,
+        grade: None,
+        overflow: false,
+        pay: Vec::new(),
+        pay_total: Decimal::ZERO,
+        trace,
+    };
+    Scored {
+        subject,
+        top: points.top,
+        measures,
+        pay_full: Vec::new(),
+        notes,
+        problems,
+    }
+}
+
+/// A worker's items as the rules score them, before the committee's 调整.
+struct Points {
+    /// Every item's column value, in column order.
+    values: Vec<Decimal>,
+    /// Each top-level item's points, and the column it starts at.
+    top: Vec<Decimal>,
+    columns_of_top: Vec<usize>,
+    /// Each top-level item's factor in the total (weight × coefficients).
+    factors: Vec<Decimal>,
+    /// What score, bonus and deduction items add to the total.
+    by_kind: [Decimal; 3],
+}
+
+/// Every item scored for one worker, each top-level item counted into the total by its kind,
+/// times its weight and coefficients (traced when that is not plain 1).
+fn item_points(
+    rules: &RuleSet,
+    who: crate::scoring::Who,
+    measures: &[Value],
+    coefficients: &[Coefficient],
+    trace: &mut Vec<TraceLine>,
+) -> Points {
+    let n = rules.items.len();
+    let mut p = Points {
+        values: Vec::new(),
+        top: Vec::with_capacity(n),
+        columns_of_top: Vec::with_capacity(n),
+        factors: Vec::with_capacity(n),
+        by_kind: [Decimal::ZERO; 3],
+    };
     for (k, it) in rules.items.iter().enumerate() {
-        let who = crate::scoring::Who {
-            role: w.role,
-            worker: w,
-            run: mctx.period,
-            id: &w.id,
-            past,
-        };
-        columns_of_top.push(values.len());
-        let v = item::score_item(it, who, &measures, rules, &mut values, &mut trace);
-        top.push(v);
+        p.columns_of_top.push(p.values.len());
+        let v = item::score_item(it, who, measures, rules, &mut p.values, trace);
+        p.top.push(v);
         // A weighted item (基础工作占80%) counts weight × its points, the weight times its
         // coefficients (社区类型系数 by 区域, 季节系数 from 参数); its column shows the points.
-        let (factor, how, sources) = weight_of(it, w, &coefficients[k]);
-        factors.push(factor);
+        let (factor, how, sources) = weight_of(it, who.worker, &coefficients[k]);
+        p.factors.push(factor);
         let counted = v * factor;
         if !how.is_empty() {
             trace.push(TraceLine {
@@ -95,59 +167,67 @@ pub(super) fn score_worker(
                 sources,
             });
         }
-        match it.kind {
-            ItemKind::Score => base += counted,
-            ItemKind::Bonus => bonus += counted,
-            ItemKind::Deduction => deduction += counted,
-        }
-    }
-    // 调整: the committee's points, after the rules and before vetoes and grades.
-    let items = decide::TopItems {
-        values: &mut values,
-        top: &mut top,
-        columns: &columns_of_top,
-        factors: &factors,
-    };
-    let (by_kind, on_total) = decide::adjust_points(decided, rules, items, &mut trace);
-    let (base, bonus, deduction) = (base + by_kind[0], bonus + by_kind[1], deduction + by_kind[2]);
-    let total = base + bonus + deduction + on_total;
-    let mut vetoes = Vec::new();
-    let mut pending = Vec::new();
-    let mut raised = Vec::new();
-    for (vi, v) in rules.vetoes.iter().enumerate() {
-        let (hit, count, sources) = match &v.test {
-            VetoTest::Measure { measure, at_least } => {
-                let val = &measures[*measure];
-                let t = val.total();
-                (
-                    t >= *at_least && !t.is_zero(),
-                    t,
-                    val.occurrences().iter().map(|o| o.source.clone()).collect(),
-                )
-            }
-            VetoTest::TotalBelow(limit) => (total < *limit, total, vec![]),
+        let kind = match it.kind {
+            ItemKind::Score => 0,
+            ItemKind::Bonus => 1,
+            ItemKind::Deduction => 2,
         };
-        if hit {
-            raised.push(vi);
-            trace.push(TraceLine {
-                item: format!("veto.{}", v.id),
-                item_label: "一票否决".into(),
-                rule: v.label.clone(),
-                count,
-                value: Decimal::ZERO,
-                unit: Unit::Note,
-                sources,
-            });
-            match decide::veto_stands(decided, rules, vi, &mut trace) {
-                decide::VetoStands::Applies => vetoes.push(v.label.clone()),
-                decide::VetoStands::Pending => pending.push(v.label.clone()),
-                decide::VetoStands::Revoked => {}
-            }
+        p.by_kind[kind] += counted;
+    }
+    p
+}
+
+/// The vetoes raised on a worker (by rule-set index), and what became of them: standing, held
+/// for the committee's confirmation, or revoked (in neither list).
+struct Raised {
+    raised: Vec<usize>,
+    standing: Vec<String>,
+    pending: Vec<String>,
+}
+
+/// Every veto tested (`crate::veto`), each raised one traced with its sources, and the
+/// committee's decisions on it applied.
+fn vetoes(
+    rules: &RuleSet,
+    measures: &[Value],
+    total: Decimal,
+    decided: &[decide::Decided],
+    trace: &mut Vec<TraceLine>,
+) -> Raised {
+    let mut r = Raised {
+        raised: Vec::new(),
+        standing: Vec::new(),
+        pending: Vec::new(),
+    };
+    let facts = crate::veto::Facts { measures, total };
+    for (vi, v) in rules.vetoes.iter().enumerate() {
+        let Some(crate::veto::Hit { count, sources }) = v.test.hit(&facts) else {
+            continue;
+        };
+        r.raised.push(vi);
+        trace.push(TraceLine {
+            item: format!("veto.{}", v.id),
+            item_label: "一票否决".into(),
+            rule: v.label.clone(),
+            count,
+            value: Decimal::ZERO,
+            unit: Unit::Note,
+            sources,
+        });
+        match decide::veto_stands(decided, rules, vi, trace) {
+            decide::VetoStands::Applies => r.standing.push(v.label.clone()),
+            decide::VetoStands::Pending => r.pending.push(v.label.clone()),
+            decide::VetoStands::Revoked => {}
         }
     }
-    let notes = decide::unused_veto_decisions(decided, &raised, &format!("{} {}", w.id, w.name));
+    r
+}
+
+/// The flags on this run's measures a worker's role has, each hit traced (look-back flags are
+/// raised once every worker is graded).
+fn flags(rules: &RuleSet, role: crate::rules::RoleId, measures: &[Value], trace: &mut Vec<TraceLine>) -> Vec<String> {
     let mut flags = Vec::new();
-    for f in rules.flags.iter().filter(|f| RuleSet::applies(&f.roles, w.role)) {
+    for f in rules.flags.iter().filter(|f| RuleSet::applies(&f.roles, role)) {
         let FlagRule::Measure { measure, test } = &f.rule else {
             continue;
         };
@@ -173,37 +253,7 @@ pub(super) fn score_worker(
             });
         }
     }
-    let measures = measures
-        .into_iter()
-        .zip(kept)
-        .map(|(m, &k)| if k { m } else { Value::Occurrences(Vec::new()) })
-        .collect();
-    let subject = Subject {
-        worker: i,
-        values,
-        bonus,
-        deduction,
-        total,
-        vetoes,
-        pending,
-        flags,
-        honors: Vec::new(),
-        group: String::new(),
-        rank: None,
-        grade: None,
-        overflow: false,
-        pay: Vec::new(),
-        pay_total: Decimal::ZERO,
-        trace,
-    };
-    Scored {
-        subject,
-        top,
-        measures,
-        pay_full: Vec::new(),
-        notes,
-        problems,
-    }
+    flags
 }
 
 #[cfg(test)]

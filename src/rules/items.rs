@@ -12,25 +12,27 @@ use std::collections::HashSet;
 /// Resolves a list of role ids to indices, reporting unknown ones.
 pub(super) use crate::scoring::RoleResolver;
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn item(
-    c: &mut Checker,
-    it: &RawItem,
-    kind: ItemKind,
-    parent: &str,
-    measure: &dyn Fn(&mut Checker, &Name) -> usize,
-    resolve_roles: &RoleResolver,
-    measures: &[Measure],
-    types: &[EventType],
-    seen: &mut HashSet<String>,
-) -> Item {
+/// What every item's check consults: the declarations before `[[item]]`, and the paths
+/// declared so far (each once).
+pub(super) struct ItemCx<'a> {
+    pub measure: &'a dyn Fn(&mut Checker, &Name) -> usize,
+    pub resolve_roles: &'a RoleResolver<'a>,
+    pub measures: &'a [Measure],
+    /// The levels (级别) each event type declares, by type index.
+    pub type_levels: &'a [&'a [String]],
+    pub seen: HashSet<String>,
+}
+
+/// One item and its parts: its path declared once, a top-level id that is no output column,
+/// the keys only a top-level item takes, then its parts or its scoring.
+pub(super) fn item(c: &mut Checker, it: &RawItem, kind: ItemKind, parent: &str, cx: &mut ItemCx) -> Item {
     let id = it.id.get_ref().clone();
     let path = if parent.is_empty() {
         id.clone()
     } else {
         format!("{parent}.{id}")
     };
-    if !seen.insert(path.clone()) {
+    if !cx.seen.insert(path.clone()) {
         c.at(&it.id, msg!("rs-item-declared-twice", path = path));
     }
     if id.contains('.') || id.is_empty() {
@@ -43,12 +45,50 @@ pub(super) fn item(
             msg!("rs-item-id-column-scores-csv", id = id, one_of = one_of(&reserved)),
         );
     }
-    if let (false, Some(k)) = (parent.is_empty(), &it.kind) {
+    let roles = (cx.resolve_roles)(c, &it.roles);
+    let top = top_level(c, it, &path, parent.is_empty());
+    let max = it.max.map(|m| m.0);
+    if let (ItemKind::Score, None, None) = (kind, max, &it.monthly) {
+        c.at(&it.id, msg!("rs-score-item-needs-max", path = path));
+    }
+    if let Some(cap) = &it.cap {
+        non_negative(c, cap, cap.get_ref(), &msg!("rs-what-cap"));
+    }
+    let body = if it.part.is_empty() {
+        ItemBody::Leaf(leaf(c, it, kind, &path, max, cx))
+    } else {
+        ItemBody::Parts(parts(c, it, kind, &path, max, cx))
+    };
+    Item {
+        id,
+        path,
+        label: it.label.clone(),
+        kind,
+        max,
+        roles,
+        weight: top.weight,
+        weight_by_area: top.weight_by_area,
+        weight_param: top.weight_param,
+        periods: top.periods,
+        body,
+    }
+}
+
+/// What only a top-level item takes: its kind, how it weighs in the total, the runs it is
+/// scored in. On a part each is refused (a part counts as its parent does).
+struct TopLevel {
+    weight: Decimal,
+    weight_by_area: Vec<(String, Decimal)>,
+    weight_param: Option<String>,
+    periods: Option<Vec<crate::period::PeriodKind>>,
+}
+
+fn top_level(c: &mut Checker, it: &RawItem, path: &str, is_top: bool) -> TopLevel {
+    if let (false, Some(k)) = (is_top, &it.kind) {
         c.at(k, msg!("rs-kind-belongs-top-level-item", path = path));
     }
-    let roles = resolve_roles(c, &it.roles);
     let weight = match &it.weight {
-        Some(w) if !parent.is_empty() => {
+        Some(w) if !is_top => {
             c.at(w, msg!("rs-weight-weighs-top-level-item", path = path));
             Decimal::ONE
         }
@@ -59,119 +99,113 @@ pub(super) fn item(
         None => Decimal::ONE,
     };
     let weight_by_area: Vec<(String, Decimal)> = match &it.weight_by_area {
-        Some(by) if !parent.is_empty() => {
+        Some(by) if !is_top => {
             c.at(by, msg!("rs-weight-area-weighs-top-level", path = path));
             Vec::new()
         }
         Some(by) => {
-            for v in by.get_ref().values() {
-                if v.0 < Decimal::ZERO {
-                    c.at(by, msg!("rs-coefficient-cannot-negative"));
-                }
+            if by.get_ref().values().any(|v| v.0 < Decimal::ZERO) {
+                c.at(by, msg!("rs-coefficient-cannot-negative"));
             }
             by.get_ref().iter().map(|(k, v)| (k.trim().to_string(), v.0)).collect()
         }
         None => Vec::new(),
     };
     let weight_param = it.weight_param.as_ref().map(|p| {
-        if !parent.is_empty() {
+        if !is_top {
             c.at(p, msg!("rs-weight-param-weighs-top-level", path = path));
         }
         p.get_ref().trim().to_string()
     });
     let periods = it.periods.as_ref().map(|ps| {
-        if !parent.is_empty() {
+        if !is_top {
             c.at(&it.id, msg!("rs-periods-limits-top-level-item", path = path));
         }
         ps.iter().filter_map(|p| period_kind(c, p)).collect::<Vec<_>>()
     });
-    let max = it.max.map(|m| m.0);
-    if let (ItemKind::Score, None, None) = (kind, max, &it.monthly) {
-        c.at(&it.id, msg!("rs-score-item-needs-max", path = path));
-    }
-    if let Some(cap) = &it.cap {
-        non_negative(c, cap, cap.get_ref(), &msg!("rs-what-cap"));
-    }
-    let body = if !it.part.is_empty() {
-        if it.tier.is_some()
-            || it.scale.is_some()
-            || it.monthly.is_some()
-            || it.sum_of_runs.is_some()
-            || it.deduct.is_some()
-            || it.add.is_some()
-        {
-            c.at(&it.id, msg!("rs-item-has-parts-so-cannot", path = path));
-        }
-        // A floor or cap bounds a leaf's own points; an item with parts has none of its own.
-        for key in [&it.floor, &it.cap].into_iter().flatten() {
-            c.at(key, msg!("rs-floor-cap-bound-leaf-s", path = path));
-        }
-        let parts: Vec<Item> = it
-            .part
-            .iter()
-            .map(|p| item(c, p, kind, &path, measure, resolve_roles, measures, types, seen))
-            .collect();
-        if let (Some(m), ItemKind::Score) = (max, kind) {
-            let sum: Decimal = parts.iter().filter_map(|p| p.max).sum();
-            if sum != m {
-                c.at(&it.id, msg!("rs-parts-add-up-but-max", path = path, sum = sum, m = m));
-            }
-        }
-        ItemBody::Parts(parts)
-    } else {
-        let written = Written {
-            tier: it.tier.as_ref(),
-            scale: it.scale.as_ref(),
-            monthly: it.monthly.as_ref(),
-            sum_of_runs: it.sum_of_runs.as_ref(),
-            deduct: it.deduct.as_deref(),
-            add: it.add.as_deref(),
-            cap: it.cap.as_ref(),
-        };
-        let type_levels: Vec<&[String]> = types.iter().map(|t| t.levels.as_slice()).collect();
-        let mut cx = CheckCx {
-            c,
-            at: &it.id,
-            path: &path,
-            max,
-            deduction: kind == ItemKind::Deduction,
-            measure,
-            roles: resolve_roles,
-            measures,
-            type_levels: &type_levels,
-        };
-        let scoring = Scoring::check(&written, &mut cx).unwrap_or_else(|| Scoring::Lines(Lines::default()));
-        let floor = it.floor.as_ref().map(|f| f.get_ref().0);
-        // The cap counts what deduct lines take off: anywhere else it would limit nothing.
-        let deducts = matches!(&scoring, Scoring::Lines(ls) if ls.deducts());
-        if let (Some(cap), false) = (&it.cap, deducts) {
-            c.at(cap, msg!("rs-cap-limits-what-deduct-lines", path = path));
-        }
-        if it.part_period != crate::in_post::PartPeriod::Whole && kind != ItemKind::Score {
-            c.at(&it.id, msg!("rs-part-period-scales-score-item"));
-        }
-        ItemBody::Leaf(Leaf {
-            start: if kind == ItemKind::Score {
-                max.unwrap_or_default()
-            } else {
-                Decimal::ZERO
-            },
-            floor,
-            part_period: it.part_period,
-            scoring,
-        })
-    };
-    Item {
-        id,
-        path,
-        label: it.label.clone(),
-        kind,
-        max,
-        roles,
+    TopLevel {
         weight,
         weight_by_area,
         weight_param,
         periods,
-        body,
+    }
+}
+
+/// An item with parts: no scoring, floor or cap of its own, and a score item's parts' maxima
+/// adding up to its own.
+fn parts(
+    c: &mut Checker,
+    it: &RawItem,
+    kind: ItemKind,
+    path: &str,
+    max: Option<Decimal>,
+    cx: &mut ItemCx,
+) -> Vec<Item> {
+    let scored = [
+        it.tier.is_some(),
+        it.scale.is_some(),
+        it.monthly.is_some(),
+        it.sum_of_runs.is_some(),
+        it.deduct.is_some(),
+        it.add.is_some(),
+    ];
+    if scored.contains(&true) {
+        c.at(&it.id, msg!("rs-item-has-parts-so-cannot", path = path));
+    }
+    // A floor or cap bounds a leaf's own points; an item with parts has none of its own.
+    for key in [&it.floor, &it.cap].into_iter().flatten() {
+        c.at(key, msg!("rs-floor-cap-bound-leaf-s", path = path));
+    }
+    let parts: Vec<Item> = it.part.iter().map(|p| item(c, p, kind, path, cx)).collect();
+    if let (Some(m), ItemKind::Score) = (max, kind) {
+        let sum: Decimal = parts.iter().filter_map(|p| p.max).sum();
+        if sum != m {
+            c.at(&it.id, msg!("rs-parts-add-up-but-max", path = path, sum = sum, m = m));
+        }
+    }
+    parts
+}
+
+/// A leaf: exactly one scoring (checked by its module in `scoring/`), a cap only where deduct
+/// lines take something off, a part period only on a score item.
+fn leaf(c: &mut Checker, it: &RawItem, kind: ItemKind, path: &str, max: Option<Decimal>, cx: &mut ItemCx) -> Leaf {
+    let written = Written {
+        tier: it.tier.as_ref(),
+        scale: it.scale.as_ref(),
+        monthly: it.monthly.as_ref(),
+        sum_of_runs: it.sum_of_runs.as_ref(),
+        deduct: it.deduct.as_deref(),
+        add: it.add.as_deref(),
+        cap: it.cap.as_ref(),
+    };
+    let mut scx = CheckCx {
+        c,
+        at: &it.id,
+        path,
+        max,
+        deduction: kind == ItemKind::Deduction,
+        measure: cx.measure,
+        roles: cx.resolve_roles,
+        measures: cx.measures,
+        type_levels: cx.type_levels,
+    };
+    let scoring = Scoring::check(&written, &mut scx).unwrap_or_else(|| Scoring::Lines(Lines::default()));
+    // The cap counts what deduct lines take off: anywhere else it would limit nothing.
+    let deducts = matches!(&scoring, Scoring::Lines(ls) if ls.deducts());
+    if let (Some(cap), false) = (&it.cap, deducts) {
+        c.at(cap, msg!("rs-cap-limits-what-deduct-lines", path = path));
+    }
+    if it.part_period != crate::in_post::PartPeriod::Whole && kind != ItemKind::Score {
+        c.at(&it.id, msg!("rs-part-period-scales-score-item"));
+    }
+    Leaf {
+        start: if kind == ItemKind::Score {
+            max.unwrap_or_default()
+        } else {
+            Decimal::ZERO
+        },
+        floor: it.floor.as_ref().map(|f| f.get_ref().0),
+        part_period: it.part_period,
+        scoring,
     }
 }

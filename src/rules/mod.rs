@@ -3,7 +3,6 @@
 //! `raw` is the TOML as written, `validate` checks it and resolves every name to an index,
 //! `model` is what the engine runs. Errors carry the file and a line:column.
 pub mod builtin;
-mod grading;
 mod items;
 pub mod model;
 mod pay;

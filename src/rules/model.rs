@@ -1,6 +1,6 @@
 //! The validated rule set the engine runs. References are indices, so the engine never looks
 //! anything up by name, and every value has been checked (see `validate.rs`).
-use crate::contract::{ScopeField, Status};
+use crate::contract::Status;
 use crate::payment::PayAmount;
 use crate::period::PeriodKind;
 use crate::scoring::Scoring;
@@ -171,63 +171,9 @@ pub struct Leaf {
 
 pub use crate::period::Bucket;
 
-#[derive(Debug, Clone)]
-pub struct Veto {
-    pub id: String,
-    pub label: String,
-    pub test: VetoTest,
-    /// Held for the committee's 确认否决 before it takes effect.
-    pub confirm: bool,
-}
+pub use crate::veto::Veto;
 
-#[derive(Debug, Clone)]
-pub enum VetoTest {
-    Measure { measure: MeasureId, at_least: Decimal },
-    TotalBelow(Decimal),
-}
-
-#[derive(Debug, Clone)]
-pub struct Grading {
-    pub periods: Vec<PeriodKind>,
-    pub vetoed_grade: String,
-    pub scope: Vec<ScopeField>,
-    /// Score items compared, in order, when totals are equal.
-    pub tie_breakers: Vec<usize>,
-    pub method: GradeMethod,
-}
-
-#[derive(Debug, Clone)]
-pub enum GradeMethod {
-    /// Forced shares of the group, in grade order.
-    Quota(Vec<QuotaShare>),
-    /// Score bands, best first; the last has no threshold.
-    Bands(Vec<Band>),
-}
-
-#[derive(Debug, Clone)]
-pub struct Band {
-    pub grade: String,
-    pub at_least: Option<Decimal>,
-    pub max_share: Option<Decimal>,
-}
-
-impl Grading {
-    /// The grades a graded, non-vetoed subject can get, best first.
-    pub fn grades(&self) -> Vec<String> {
-        match &self.method {
-            GradeMethod::Quota(q) => q.iter().map(|q| q.grade.clone()).collect(),
-            GradeMethod::Bands(b) => b.iter().map(|b| b.grade.clone()).collect(),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct QuotaShare {
-    pub grade: String,
-    pub share: Decimal,
-    /// A params row of this name (范围 = the group) sets the count instead (县下达名额).
-    pub count_param: Option<String>,
-}
+pub use crate::grading::Grading;
 
 #[derive(Debug, Clone)]
 pub struct PayRule {

@@ -27,9 +27,9 @@ pub struct RawRuleSet {
     #[serde(default)]
     pub item: Vec<RawItem>,
     #[serde(default)]
-    pub veto: Vec<RawVeto>,
+    pub veto: Vec<crate::veto::Raw>,
     #[serde(default)]
-    pub grading: Option<RawGrading>,
+    pub grading: Option<crate::grading::Raw>,
     #[serde(default)]
     pub pay: Vec<RawPay>,
     #[serde(default)]
@@ -214,58 +214,6 @@ pub struct RawItem {
     pub add: Option<Vec<crate::scoring::lines::Raw>>,
     #[serde(default)]
     pub part: Vec<RawItem>,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawVeto {
-    pub id: Name,
-    pub label: String,
-    pub measure: Option<Name>,
-    pub at_least: Option<Dec>,
-    pub total_below: Option<Dec>,
-    /// The veto takes effect only once the committee confirms it (经集体讨论认定): a 确认否决
-    /// row of the 决定 sheet. Until then the worker is graded as not vetoed, shown as 待确认,
-    /// and its pay held.
-    #[serde(default)]
-    pub confirm: bool,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawGrading {
-    #[serde(default)]
-    pub periods: Option<Vec<Name>>,
-    pub vetoed_grade: String,
-    #[serde(default)]
-    pub scope: Vec<Name>,
-    #[serde(default)]
-    pub tie_breakers: Vec<Name>,
-    pub rounding: Name,
-    pub ties: Name,
-    /// Forced shares (优秀 20% / 良好 60% / 合格 20%) …
-    pub quota: Option<Spanned<Vec<RawQuota>>>,
-    /// … or score bands (≥90 优秀, at most 20%; ≥70 合格; else 不合格).
-    pub bands: Option<Spanned<Vec<RawBand>>>,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawBand {
-    pub grade: String,
-    /// The lowest total of the band; the last band has none (everything below).
-    pub at_least: Option<Dec>,
-    /// At most this share of the group's graded subjects (rounded half up); the band's
-    /// lower-ranked rest falls to the next band.
-    pub max_share: Option<Dec>,
-}
-
-#[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawQuota {
-    pub grade: String,
-    pub share: Dec,
-    pub count_param: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -1,7 +1,6 @@
 //! Raw TOML → validated [`RuleSet`]. Every check that can be made before a run is made here,
 //! and every failure is collected (with its position) rather than stopping at the first.
-use super::grading::grading;
-use super::items::{item, RoleResolver};
+use super::items::{item, ItemCx, RoleResolver};
 use super::model::*;
 use super::raw::*;
 use crate::measure::status;
@@ -19,21 +18,7 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
 
     let meta = scheme(&mut c, &raw.scheme);
 
-    // --- roles
-    let mut roles = Vec::new();
-    let mut role_ids: HashMap<String, usize> = HashMap::new();
-    for r in &raw.role {
-        if role_ids.insert(r.id.get_ref().clone(), roles.len()).is_some() {
-            c.at(&r.id, msg!("rs-role-declared-twice", id = r.id.get_ref()));
-        }
-        roles.push(Role {
-            id: r.id.get_ref().clone(),
-            label: r.label.trim().to_string(),
-        });
-    }
-    if roles.is_empty() {
-        c.say(msg!("rs-rule-set-declares-role-every"));
-    }
+    let (roles, role_ids) = roles(&mut c, &raw.role);
     let role_list: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
     let resolve_roles = |c: &mut Checker, names: &Option<Vec<Name>>| -> Option<Vec<usize>> {
         names.as_ref().map(|ns| {
@@ -63,44 +48,11 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         .map(|d| d.exclude_status.iter().filter_map(|n| status(&mut c, n)).collect())
         .unwrap_or_default();
 
-    // --- event types
-    let mut event_types = Vec::new();
-    let mut type_ids: HashMap<String, usize> = HashMap::new();
-    for t in &raw.event_type {
-        let nm = t.name.get_ref().trim().to_string();
-        if type_ids.insert(nm.clone(), event_types.len()).is_some() {
-            c.at(&t.name, msg!("rs-event-type-declared-twice", nm = nm));
-        }
-        event_types.push(EventType {
-            name: nm,
-            note: t.note.clone(),
-            levels: t.levels.clone(),
-        });
-    }
+    let (event_types, type_ids) = event_types(&mut c, &raw.event_type);
 
     // --- measures: each kind reads and checks its own table (crate::measure).
-    let type_levels: Vec<Vec<String>> = event_types.iter().map(|t| t.levels.clone()).collect();
-    let role_id_list: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
     let measure_ids: HashMap<String, usize> = raw.measures.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
-    let measures: Vec<Measure> = crate::measure::check_all(
-        &mut c,
-        raw.measures.into_iter().collect(),
-        &type_ids,
-        &type_levels,
-        &role_id_list,
-    )
-    .into_iter()
-    .map(|m| {
-        // A measure that failed its check keeps its place (items refer to it by index);
-        // the problems already stop the rule set.
-        m.unwrap_or_else(|| Measure {
-            id: String::new(),
-            label: String::new(),
-            unit: String::new(),
-            kind: MeasureKind::Union(crate::measure::union::Union { of: vec![] }),
-        })
-    })
-    .collect();
+    let measures = measures(&mut c, raw.measures, &type_ids, &event_types, &roles);
     let measure = |c: &mut Checker, n: &Name| -> usize {
         match measure_ids.get(n.get_ref()) {
             Some(i) => *i,
@@ -111,82 +63,16 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
         }
     };
 
-    // --- items
-    let mut items = Vec::new();
-    let mut seen_items = HashSet::new();
-    for it in &raw.item {
-        let kind = match it.kind.as_ref().map(|k| k.get_ref().as_str()) {
-            None | Some("score") => ItemKind::Score,
-            Some("bonus") => ItemKind::Bonus,
-            Some("deduction") => ItemKind::Deduction,
-            Some(other) => {
-                c.at(
-                    it.kind.as_ref().unwrap_or(&it.id),
-                    msg!(
-                        "rs-item-kind-expected",
-                        other = other,
-                        one_of = one_of(&["score", "bonus", "deduction"])
-                    ),
-                );
-                ItemKind::Score
-            }
-        };
-        let built = item(
-            &mut c,
-            it,
-            kind,
-            "",
-            &measure,
-            &resolve_roles,
-            &measures,
-            &event_types,
-            &mut seen_items,
-        );
-        items.push(built);
-    }
-    if items.is_empty() {
-        c.say(msg!("rs-rule-set-has-item"));
-    }
-
-    // The items a sum over runs names must exist (they are columns of the earlier runs).
-    fn summed<'a>(it: &'a RawItem, out: &mut Vec<&'a Name>) {
-        if let Some(r) = &it.sum_of_runs {
-            out.push(&r.item);
-        }
-        it.part.iter().for_each(|p| summed(p, out));
-    }
-    let mut names = Vec::new();
-    raw.item.iter().for_each(|it| summed(it, &mut names));
-    for n in names {
-        if !seen_items.contains(n.get_ref()) {
-            c.at(n, msg!("rs-sum-runs-item-item-rule", name = n.get_ref()));
-        }
-    }
+    let (items, seen_items) = items(&mut c, &raw.item, &measure, &resolve_roles, &measures, &event_types);
 
     // --- vetoes
-    let mut vetoes = Vec::new();
-    for v in &raw.veto {
-        let test = match (&v.measure, &v.total_below) {
-            (Some(m), None) => VetoTest::Measure {
-                measure: measure(&mut c, m),
-                at_least: v.at_least.map_or(Decimal::ONE, |d| d.0),
-            },
-            (None, Some(t)) => VetoTest::TotalBelow(t.0),
-            _ => {
-                c.at(&v.id, msg!("rs-veto-takes-either-measure-optional"));
-                VetoTest::TotalBelow(Decimal::ZERO)
-            }
-        };
-        vetoes.push(Veto {
-            id: v.id.get_ref().clone(),
-            label: v.label.clone(),
-            test,
-            confirm: v.confirm,
-        });
-    }
+    let vetoes: Vec<Veto> = raw
+        .veto
+        .iter()
+        .map(|v| crate::veto::check(&mut c, v, &measure))
+        .collect();
 
-    // --- grading
-    let grading = raw.grading.as_ref().map(|g| grading(&mut c, g, &items, &meta.periods));
+    let grading = raw.grading.as_ref().map(|g| grading(&mut c, g, &items, &meta));
 
     // --- pay
     let pay = super::pay::pay_rules(
@@ -238,6 +124,141 @@ pub fn validate(raw: RawRuleSet, source: String, sha256: String) -> Result<RuleS
     } else {
         Err(c.problems)
     }
+}
+
+/// `[measures]`: each kind reads and checks its own table (`crate::measure`). A measure that
+/// failed its check keeps its place (items refer to it by index); its problems already stop
+/// the rule set.
+fn measures(
+    c: &mut Checker,
+    raw: std::collections::BTreeMap<String, toml::Spanned<crate::positioned::Node>>,
+    type_ids: &HashMap<String, usize>,
+    event_types: &[EventType],
+    roles: &[Role],
+) -> Vec<Measure> {
+    let type_levels: Vec<Vec<String>> = event_types.iter().map(|t| t.levels.clone()).collect();
+    let role_id_list: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
+    crate::measure::check_all(c, raw.into_iter().collect(), type_ids, &type_levels, &role_id_list)
+        .into_iter()
+        .map(|m| {
+            m.unwrap_or_else(|| Measure {
+                id: String::new(),
+                label: String::new(),
+                unit: String::new(),
+                kind: MeasureKind::Union(crate::measure::union::Union { of: vec![] }),
+            })
+        })
+        .collect()
+}
+
+/// `[grading]`, its tie-breakers among the top-level score items (`crate::grading`).
+fn grading(c: &mut Checker, g: &crate::grading::Raw, items: &[Item], meta: &Meta) -> Grading {
+    let score_items: Vec<Option<&str>> = items
+        .iter()
+        .map(|it| (it.kind == ItemKind::Score).then_some(it.id.as_str()))
+        .collect();
+    let mut cx = crate::grading::CheckCx {
+        c,
+        score_items: &score_items,
+        scheme_periods: &meta.periods,
+    };
+    crate::grading::check(&mut cx, g)
+}
+
+/// `[[role]]`: each id once, at least one; the roles and their indices by id.
+fn roles(c: &mut Checker, raw: &[RawRole]) -> (Vec<Role>, HashMap<String, usize>) {
+    let mut roles = Vec::new();
+    let mut role_ids: HashMap<String, usize> = HashMap::new();
+    for r in raw {
+        if role_ids.insert(r.id.get_ref().clone(), roles.len()).is_some() {
+            c.at(&r.id, msg!("rs-role-declared-twice", id = r.id.get_ref()));
+        }
+        roles.push(Role {
+            id: r.id.get_ref().clone(),
+            label: r.label.trim().to_string(),
+        });
+    }
+    if roles.is_empty() {
+        c.say(msg!("rs-rule-set-declares-role-every"));
+    }
+    (roles, role_ids)
+}
+
+/// `[[event_type]]`: each name once; the types and their indices by name.
+fn event_types(c: &mut Checker, raw: &[RawEventType]) -> (Vec<EventType>, HashMap<String, usize>) {
+    let mut event_types = Vec::new();
+    let mut type_ids: HashMap<String, usize> = HashMap::new();
+    for t in raw {
+        let nm = t.name.get_ref().trim().to_string();
+        if type_ids.insert(nm.clone(), event_types.len()).is_some() {
+            c.at(&t.name, msg!("rs-event-type-declared-twice", nm = nm));
+        }
+        event_types.push(EventType {
+            name: nm,
+            note: t.note.clone(),
+            levels: t.levels.clone(),
+        });
+    }
+    (event_types, type_ids)
+}
+
+/// `[[item]]`: each top-level item's kind, then its tree (`items.rs`); at least one item, and
+/// every item a sum over runs names among them. The items, and every path declared.
+fn items(
+    c: &mut Checker,
+    raw: &[RawItem],
+    measure: &dyn Fn(&mut Checker, &Name) -> usize,
+    resolve_roles: &RoleResolver,
+    measures: &[Measure],
+    event_types: &[EventType],
+) -> (Vec<Item>, HashSet<String>) {
+    let type_levels: Vec<&[String]> = event_types.iter().map(|t| t.levels.as_slice()).collect();
+    let mut cx = ItemCx {
+        measure,
+        resolve_roles,
+        measures,
+        type_levels: &type_levels,
+        seen: HashSet::new(),
+    };
+    let mut items = Vec::new();
+    for it in raw {
+        let kind = match it.kind.as_ref().map(|k| k.get_ref().as_str()) {
+            None | Some("score") => ItemKind::Score,
+            Some("bonus") => ItemKind::Bonus,
+            Some("deduction") => ItemKind::Deduction,
+            Some(other) => {
+                c.at(
+                    it.kind.as_ref().unwrap_or(&it.id),
+                    msg!(
+                        "rs-item-kind-expected",
+                        other = other,
+                        one_of = one_of(&["score", "bonus", "deduction"])
+                    ),
+                );
+                ItemKind::Score
+            }
+        };
+        items.push(item(c, it, kind, "", &mut cx));
+    }
+    if items.is_empty() {
+        c.say(msg!("rs-rule-set-has-item"));
+    }
+    // The items a sum over runs names must exist (they are columns of the earlier runs).
+    fn summed<'a>(it: &'a RawItem, out: &mut Vec<&'a Name>) {
+        if let Some(r) = &it.sum_of_runs {
+            out.push(&r.item);
+        }
+        it.part.iter().for_each(|p| summed(p, out));
+    }
+    let mut names = Vec::new();
+    raw.iter().for_each(|it| summed(it, &mut names));
+    let seen_items = cx.seen;
+    for n in names {
+        if !seen_items.contains(n.get_ref()) {
+            c.at(n, msg!("rs-sum-runs-item-item-rule", name = n.get_ref()));
+        }
+    }
+    (items, seen_items)
 }
 
 /// The lookups of names that flags and pay rules make.
