@@ -513,6 +513,26 @@ fn every_schemes_sample_scores_without_an_error() {
     }
 }
 
+/// `--seed`'s help promises the same files for the same seed: the workbook used to carry the
+/// second it was written in, so two samples a second apart differed.
+#[test]
+fn the_same_seed_writes_the_same_workbook_bytes_a_second_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = |name: &str| {
+        gridscore()
+            .args([
+                "sample", "--scheme", "yangkou", "--period", "2026Q3", "--size", "12", "--out",
+            ])
+            .arg(dir.path().join(name))
+            .assert()
+            .success();
+        std::fs::read(dir.path().join(name).join("input.xlsx")).unwrap()
+    };
+    let first = sample("a");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert!(first == sample("b"), "two samples of seed 1 differ");
+}
+
 #[test]
 fn sample_defaults_to_the_last_completed_period_and_a_folder_named_after_the_scheme() {
     let dir = tempfile::tempdir().unwrap();

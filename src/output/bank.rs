@@ -28,29 +28,46 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         },
     );
     let mut wb = workbook(r, &t)?;
-    let columns = &r.rules.bank;
-    let ws = wb.add_worksheet();
-    ws.set_name("代发")?;
-    let text = Format::new().set_num_format("@");
-    let amount = Format::new().set_num_format("0.00");
-    for (c, col) in columns.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, &col.header, &text)?;
-        let width = super::layout::fitting_width(super::layout::text_units(&col.header)).max(match col.holds {
-            BankField::Account => 24.0,
-            BankField::Amount => 12.0,
-            _ => 8.0,
-        });
-        ws.set_column_width(c as u16, width)?;
+    let p = sorted(r);
+    // The file and what was left out make up the payout, to the fen.
+    if p.listed_total + p.left_out_total != p.payout_total {
+        return Err(XlsxError::ParameterError(msg!(
+            "cmd-bank-file-s-total-left",
+            listed_total = p.listed_total,
+            left_out_total = p.left_out_total,
+            payout_total = p.payout_total
+        )));
     }
-    let mut listed = 0u32;
-    let mut listed_total = Decimal::ZERO;
-    let mut left_out: Vec<Vec<Cell>> = Vec::new();
-    let mut left_out_total = Decimal::ZERO;
-    let mut payout_total = Decimal::ZERO;
+    payroll(wb.add_worksheet(), &r.rules.bank, &p.listed)?;
+    sheet::add(&mut wb, &checks(r, p))?;
+    // Fast deflate, as the score workbook: a province's rows cost seconds at the default level.
+    wb.set_zip_compression_level(1);
+    wb.save_to_buffer()
+}
+
+/// The payees sorted into the file and what is left out of it (with the reason), and the sums
+/// that must make up the payout.
+struct Sorted<'a> {
+    /// (worker, account, amount), in payout order.
+    listed: Vec<(&'a crate::input::records::Worker, &'a str, Decimal)>,
+    listed_total: Decimal,
+    left_out: Vec<Vec<Cell<'a>>>,
+    left_out_total: Decimal,
+    payout_total: Decimal,
+}
+
+fn sorted<'a>(r: &Report<'a>) -> Sorted<'a> {
+    let mut p = Sorted {
+        listed: Vec::new(),
+        listed_total: Decimal::ZERO,
+        left_out: Vec::new(),
+        left_out_total: Decimal::ZERO,
+        payout_total: Decimal::ZERO,
+    };
     for s in payees(r) {
         let w = &r.inputs.workers[s.worker];
         let pay = crate::num::round_fen(s.pay_total) - r.correction.map_or(Decimal::ZERO, |c| c.approved_pay(&w.id));
-        payout_total += pay;
+        p.payout_total += pay;
         let account = w.bank_account.as_deref().map(str::trim).unwrap_or_default();
         let reason = if pay.is_zero() {
             continue;
@@ -65,39 +82,60 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
         } else {
             ""
         };
-        if !reason.is_empty() {
-            left_out_total += pay;
-            left_out.push(vec![
+        if reason.is_empty() {
+            p.listed_total += pay;
+            p.listed.push((w, account, pay));
+        } else {
+            p.left_out_total += pay;
+            p.left_out.push(vec![
                 Cell::text(&w.id),
                 Cell::text(&w.name),
                 Cell::Money(pay),
                 Cell::text(reason),
             ]);
-            continue;
         }
-        listed += 1;
-        listed_total += pay;
+    }
+    p
+}
+
+/// The 代发 sheet: a header row of the layout's columns, then a row per listed payee, every
+/// cell text but the amount (0.00) and the number.
+fn payroll(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    columns: &[crate::rules::BankColumn],
+    listed: &[(&crate::input::records::Worker, &str, Decimal)],
+) -> Result<(), XlsxError> {
+    ws.set_name("代发")?;
+    let text = Format::new().set_num_format("@");
+    let amount = Format::new().set_num_format("0.00");
+    for (c, col) in columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, &col.header, &text)?;
+        let width = super::layout::fitting_width(super::layout::text_units(&col.header)).max(match col.holds {
+            BankField::Account => 24.0,
+            BankField::Amount => 12.0,
+            _ => 8.0,
+        });
+        ws.set_column_width(c as u16, width)?;
+    }
+    for (row, (w, account, pay)) in (1u32..).zip(listed) {
         for (c, col) in columns.iter().enumerate() {
             let c = c as u16;
             match &col.holds {
-                BankField::Number => ws.write_number(listed, c, listed)?,
-                BankField::Account => ws.write_string_with_format(listed, c, account, &text)?,
-                BankField::Name => ws.write_string_with_format(listed, c, &w.name, &text)?,
-                BankField::Id => ws.write_string_with_format(listed, c, &w.id, &text)?,
-                BankField::Amount => ws.write_with_format(listed, c, pay, &amount)?,
-                BankField::Fixed(v) => ws.write_string_with_format(listed, c, v, &text)?,
+                BankField::Number => ws.write_number(row, c, row)?,
+                BankField::Account => ws.write_string_with_format(row, c, *account, &text)?,
+                BankField::Name => ws.write_string_with_format(row, c, &w.name, &text)?,
+                BankField::Id => ws.write_string_with_format(row, c, &w.id, &text)?,
+                BankField::Amount => ws.write_with_format(row, c, *pay, &amount)?,
+                BankField::Fixed(v) => ws.write_string_with_format(row, c, v, &text)?,
             };
         }
     }
-    // The file and what was left out make up the payout, to the fen.
-    if listed_total + left_out_total != payout_total {
-        return Err(XlsxError::ParameterError(msg!(
-            "cmd-bank-file-s-total-left",
-            listed_total = listed_total,
-            left_out_total = left_out_total,
-            payout_total = payout_total
-        )));
-    }
+    Ok(())
+}
+
+/// The 核对 sheet: the payout's total, the file's count and total, then every payee left out
+/// with the reason.
+fn checks<'a>(r: &Report, p: Sorted<'a>) -> Table<'a> {
     let mut rows = vec![
         vec![
             Cell::text(if r.correction.is_some() {
@@ -106,38 +144,32 @@ pub fn bank_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
                 "发放表合计"
             }),
             Cell::Blank,
-            Cell::Money(payout_total),
+            Cell::Money(p.payout_total),
             Cell::Blank,
         ],
         vec![
             Cell::text("代发笔数"),
             Cell::Blank,
-            Cell::Int(listed.into()),
+            Cell::Int((p.listed.len() as u32).into()),
             Cell::Blank,
         ],
         vec![
             Cell::text("代发合计"),
             Cell::Blank,
-            Cell::Money(listed_total),
+            Cell::Money(p.listed_total),
             Cell::Blank,
         ],
     ];
     let summary = rows.len();
-    rows.extend(left_out);
-    sheet::add(
-        &mut wb,
-        &Table {
-            rows,
-            bold_rows: (0..summary).collect(),
-            key_columns: 2,
-            ..Table::new(
-                "核对",
-                title(r, "代发核对"),
-                ["编号", "姓名", "金额", "未列入代发的原因"].map(String::from).to_vec(),
-            )
-        },
-    )?;
-    // Fast deflate, as the score workbook: a province's rows cost seconds at the default level.
-    wb.set_zip_compression_level(1);
-    wb.save_to_buffer()
+    rows.extend(p.left_out);
+    Table {
+        rows,
+        bold_rows: (0..summary).collect(),
+        key_columns: 2,
+        ..Table::new(
+            "核对",
+            title(r, "代发核对"),
+            ["编号", "姓名", "金额", "未列入代发的原因"].map(String::from).to_vec(),
+        )
+    }
 }

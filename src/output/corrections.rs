@@ -66,9 +66,9 @@ impl Moved<'_> {
     }
 }
 
-pub fn corrections_workbook(r: &Report, c: &Correction) -> Result<Vec<u8>, XlsxError> {
-    let t = title(r, "更正");
-    let mut wb = workbook(r, &t)?;
+/// Every subject of the run, in print order, beside what the approved run gave it; then each
+/// subject of the approved run no longer on the roster (all of its pay is taken back).
+fn moved<'a>(r: &'a Report, c: &'a Correction) -> Vec<Moved<'a>> {
     let paid = !r.outcome.pays.is_empty();
     let mut moved: Vec<Moved> = print_order(r)
         .into_iter()
@@ -85,7 +85,6 @@ pub fn corrections_workbook(r: &Report, c: &Correction) -> Result<Vec<u8>, XlsxE
             }
         })
         .collect();
-    // A subject of the approved run no longer on the roster: all of its pay is taken back.
     for (id, w) in &c.was {
         if !r.inputs.workers.iter().any(|x| x.id == *id) {
             moved.push(Moved {
@@ -99,6 +98,13 @@ pub fn corrections_workbook(r: &Report, c: &Correction) -> Result<Vec<u8>, XlsxE
             });
         }
     }
+    moved
+}
+
+pub fn corrections_workbook(r: &Report, c: &Correction) -> Result<Vec<u8>, XlsxError> {
+    let t = title(r, "更正");
+    let mut wb = workbook(r, &t)?;
+    let moved = moved(r, c);
     let unchanged = moved.iter().filter(|m| !m.changed()).count();
     let (mut back_pay, mut recovered) = (Decimal::ZERO, Decimal::ZERO);
     let points = |v: Option<Decimal>| v.map_or(Cell::Blank, Cell::Points);
