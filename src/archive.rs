@@ -151,18 +151,47 @@ pub struct CorrectsEntry {
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     pub period: String,
-    /// The archived copy of that run's scores.csv, relative to this run folder.
+    /// The archived copy of that run's results (`history/<scheme>-<period>.toml`; `.csv`, its
+    /// scores.csv, for a run folder written before results files), relative to this run folder.
     pub file: String,
     /// The run folder it was read from.
     pub original: String,
     pub sha256: String,
 }
 
+/// An earlier run as look-back rules read it, from its results file (`name` ending `.toml`)
+/// or, for a run folder written before results files, its scores.csv. `file` names it in
+/// messages.
+pub fn read_past(
+    period: crate::period::Period,
+    file: &str,
+    name: &str,
+    bytes: &[u8],
+    rules: &crate::rules::RuleSet,
+) -> Result<crate::past::PastRun, Vec<String>> {
+    let summed = rules.summed_over(period.kind);
+    if name.ends_with(".toml") {
+        let text = std::str::from_utf8(bytes).map_err(|e| vec![msg!("past-results-unreadable", file = file, e = e)])?;
+        return crate::past::Results::read(text, file, &rules.meta.name, period, &summed);
+    }
+    // scores.csv records flags by label: read back to the ids of the flags that carry them now
+    // (a label reworded since cannot be matched, which is why results files record ids).
+    let mut run = past_run(period, file, bytes, &summed)?;
+    for s in run.subjects.values_mut() {
+        s.flags = s
+            .flags
+            .iter()
+            .filter_map(|label| rules.flags.iter().find(|f| f.label == *label).map(|f| f.id.clone()))
+            .collect();
+    }
+    Ok(run)
+}
+
 /// An earlier run's scores as look-back rules read them: subject → grade, flag labels and the
 /// values of the items this run sums over such runs (`summed`), typed here. Each summed item
 /// must be a column of it; every problem is named (file, row, column, the value found), none
 /// becomes a 0. `file` names it in messages; columns no rule reads are left alone.
-pub fn past_run(
+fn past_run(
     period: crate::period::Period,
     file: &str,
     scores_csv: &[u8],
@@ -244,7 +273,8 @@ pub fn past_run(
 }
 
 /// The earlier runs of `scheme` a run of `period` looks back on, read from `root`
-/// (`<root>/<scheme>-<period>/scores.csv`). Every missing one is named.
+/// (`<root>/<scheme>-<period>/results.toml`, or the scores.csv of a folder written before
+/// results files). Every missing one is named.
 pub fn load_history(
     root: &Path,
     rules: &crate::rules::RuleSet,
@@ -256,10 +286,19 @@ pub fn load_history(
     let mut unreadable = Vec::new();
     for p in periods {
         let dir = root.join(format!("{scheme}-{p}"));
-        let file = dir.join("scores.csv");
+        let (file, ext) = match dir.join(crate::past::RESULTS) {
+            f if f.is_file() => (f, "toml"),
+            _ => (dir.join("scores.csv"), "csv"),
+        };
         match std::fs::read(&file) {
             Ok(bytes) => out.push((
-                match past_run(*p, &file.display().to_string(), &bytes, &rules.summed_over(p.kind)) {
+                match read_past(
+                    *p,
+                    &file.display().to_string(),
+                    &file.display().to_string(),
+                    &bytes,
+                    rules,
+                ) {
                     Ok(run) => run,
                     Err(problems) => {
                         unreadable.extend(problems);
@@ -268,7 +307,7 @@ pub fn load_history(
                 },
                 HistoryEntry {
                     period: p.to_string(),
-                    file: format!("history/{scheme}-{p}.csv"),
+                    file: format!("history/{scheme}-{p}.{ext}"),
                     original: dir.display().to_string(),
                     sha256: sha256_hex(&bytes),
                 },

@@ -122,3 +122,50 @@ fn a_run_that_does_not_verify_cannot_be_approved_and_a_changed_final_file_is_fou
         "{said}"
     );
 }
+
+/// Verify told a note from a difference by a leading `note:`; a Chinese note reads `提示: …`,
+/// so in Chinese, the clerk's language, every approved run failed to verify (and a correction
+/// of it could not start).
+#[test]
+fn an_approved_run_verifies_in_chinese_the_approval_a_note_not_a_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    run(&out, false).success();
+    gridscore()
+        .args(["approve", "--lang", "zh"])
+        .arg(&out)
+        .args(["--by", "王主任"])
+        .assert()
+        .success();
+    let v = gridscore()
+        .args(["verify", "--lang", "zh"])
+        .arg(&out)
+        .assert()
+        .success();
+    let said = text(&v.get_output().stdout);
+    assert!(said.contains("提示: 已由 王主任") && said.contains("一致"), "{said}");
+}
+
+/// Issue #15: a run folder written before results files (no results.toml, none in its
+/// manifest) still verifies; the missing file is a note, not a difference.
+#[test]
+fn issue15_a_folder_written_before_results_files_still_verifies_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    run(&out, false).success();
+    std::fs::remove_file(out.join("results.toml")).unwrap();
+    let manifest = std::fs::read_to_string(out.join("run.toml")).unwrap();
+    let entry = manifest.find("[[outputs]]\nfile = \"results.toml\"").expect("listed");
+    let end = entry + manifest[entry..].find("\n\n").unwrap() + 2;
+    std::fs::write(
+        out.join("run.toml"),
+        format!("{}{}", &manifest[..entry], &manifest[end..]),
+    )
+    .unwrap();
+    let v = gridscore().arg("verify").arg(&out).assert().success();
+    let said = text(&v.get_output().stdout);
+    assert!(
+        said.contains("note: the folder was written before results.toml") && said.contains("identical"),
+        "{said}"
+    );
+}

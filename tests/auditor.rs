@@ -88,13 +88,14 @@ fn a_run_folder_archives_its_inputs_rules_and_manifest() {
         .iter()
         .any(|p| p.name == "县排名" && p.period.as_deref() == Some("2026-07") && p.value == "3"));
     // Every output with its SHA-256: the score and payout workbooks, the two CSV files, the
-    // 公示 notice and the bank file; the rule set's exact text.
+    // results later runs read, the 公示 notice and the bank file; the rule set's exact text.
     let names: Vec<&str> = m.outputs.iter().map(|o| o.file.as_str()).collect();
     assert_eq!(
         names,
         [
             "score-2026Q3.xlsx",
             "scores.csv",
+            "results.toml",
             "publication-2026Q3.xlsx",
             "payout-2026Q3.xlsx",
             "payouts.csv",

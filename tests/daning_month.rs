@@ -181,7 +181,9 @@ fn issue15_an_earlier_run_whose_value_does_not_read_is_refused_never_summed_as_0
     // before, each counted 0 and the year paid less without a word.
     let dir = tempfile::tempdir().unwrap();
     let archive = three_months(dir.path());
+    // Folders written before results files, whose scores.csv later runs read instead.
     let edit = |m: &str, f: &dyn Fn(Vec<String>) -> Vec<String>| {
+        std::fs::remove_file(archive.join(format!("daning-{m}/results.toml"))).unwrap();
         let p = archive.join(format!("daning-{m}/scores.csv"));
         let text = std::fs::read_to_string(&p).unwrap();
         let lines: Vec<String> = text.split("\r\n").map(str::to_string).collect();
@@ -222,5 +224,89 @@ fn issue15_an_earlier_run_whose_value_does_not_read_is_refused_never_summed_as_0
     assert!(
         err.contains("daning-2026-09/scores.csv has no column `extra`, which this run sums over its month runs"),
         "{err}"
+    );
+}
+
+#[test]
+fn issue15_an_earlier_run_s_results_file_whose_value_does_not_read_is_refused_at_its_line() {
+    // The year reads each month's results.toml: an `extra` edited to text is named with its
+    // line, never summed as 0.
+    let dir = tempfile::tempdir().unwrap();
+    let archive = three_months(dir.path());
+    let p = archive.join("daning-2026-08/results.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let edited = text.replacen("extra = \"", "extra = \"二十五", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&p, edited).unwrap();
+    let err = year_fails(&archive);
+    assert!(
+        err.contains("daning-2026-08/results.toml: not a results file gridscore can read") && err.contains("line "),
+        "{err}"
+    );
+}
+
+/// A worker with sign-ins in August and September and no report in either: 当月无有效信息 in
+/// both months, so September raises 连续两个月无有效信息 — a look-back on the flag's id.
+fn no_report_in_august_and_september(dir: &Path) -> std::path::PathBuf {
+    let input = dir.join("in");
+    let mut attendance = String::from("编号,日期,状态\n");
+    for d in ["2026-08-03", "2026-08-04", "2026-09-01", "2026-09-02"] {
+        attendance.push_str(&format!("0001,{d},出勤\n"));
+    }
+    common::write_sheets(
+        &input,
+        &[
+            ("花名册", "编号,姓名,岗位\n0001,甲,农村网格员\n"),
+            ("考勤", &attendance),
+            ("事件", "事件编号,编号,类型,日期\n"),
+        ],
+    );
+    input
+}
+
+#[test]
+fn issue15_a_flag_reworded_between_months_is_still_looked_back_on_by_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = no_report_in_august_and_september(dir.path());
+    let archive = dir.path().join("out");
+    let (august, _) = run("month", "2026-08", &input, &archive.join("daning-2026-08"));
+    assert!(of(&august, "0001")["flags"].contains("当月无有效信息(连续两月淘汰)"));
+    // September's rule set rewords the flag's label; its id stays `no_report`.
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/daning.toml")).unwrap();
+    let reworded = text.replacen(
+        "label = \"当月无有效信息(连续两月淘汰)\"",
+        "label = \"本月无有效信息\"",
+        1,
+    );
+    assert_ne!(reworded, text);
+    let rules = dir.path().join("daning.toml");
+    std::fs::write(&rules, reworded).unwrap();
+    let september = |out: &str| {
+        common::gridscore()
+            .args(["month", "--period", "2026-09", "--history-from", "2026-08", "--rules"])
+            .arg(&rules)
+            .arg("--input")
+            .arg(&input)
+            .arg("--archive")
+            .arg(&archive)
+            .arg("--out")
+            .arg(archive.join(out))
+            .assert()
+            .success();
+        csv_rows(&archive.join(out).join("scores.csv"))
+    };
+    // August's results.toml records the id: the look-back holds.
+    let flags = of(&september("daning-2026-09"), "0001")["flags"].clone();
+    assert!(
+        flags.contains("本月无有效信息") && flags.contains("连续两个月无有效信息(淘汰)"),
+        "{flags}"
+    );
+    // A folder written before results files records labels only: the old label matches no
+    // flag of the reworded rule set, so the look-back cannot hold (why results record ids).
+    std::fs::remove_file(archive.join("daning-2026-08/results.toml")).unwrap();
+    let flags = of(&september("daning-2026-09b"), "0001")["flags"].clone();
+    assert!(
+        flags.contains("本月无有效信息") && !flags.contains("连续两个月无有效信息"),
+        "{flags}"
     );
 }

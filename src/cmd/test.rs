@@ -210,7 +210,7 @@ fn compare(rules: &RuleSet, inputs: &Inputs, out: &Outcome, x: &Expect) -> Vec<S
     }
     for (what, want, got) in [
         ("veto", &x.veto, s.vetoes.join("；")),
-        ("flags", &x.flags, s.flags.join("；")),
+        ("flags", &x.flags, rules.flag_labels(&s.flags, "；")),
         ("pending", &x.pending, s.pending.join("；")),
     ] {
         let Some(v) = want else { continue };

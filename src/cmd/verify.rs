@@ -8,11 +8,11 @@ use crate::rules::sha256_hex;
 use std::path::Path;
 
 pub fn run(dir: &Path) -> anyhow::Result<()> {
-    let (m, found) = findings(dir)?;
-    let differences = found.iter().filter(|f| !f.starts_with("note:")).count();
+    let (m, f) = findings(dir)?;
+    let differences = f.differences.len();
     if differences == 0 {
-        for f in &found {
-            println!("{f}");
+        for n in &f.notes {
+            println!("{n}");
         }
         let said = crate::i18n::tr(
             "verify-identical",
@@ -29,8 +29,8 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     }
     let args = [("dir", dir.display().to_string().into()), ("count", differences.into())];
     println!("{}", crate::i18n::tr("verify-differences", &args));
-    for f in &found {
-        println!("  {f}");
+    for line in f.notes.iter().chain(&f.differences) {
+        println!("  {line}");
     }
     anyhow::bail!(
         "{}",
@@ -42,12 +42,24 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     )
 }
 
+/// What verifying a run folder found: notes (who approved it, another version wrote it),
+/// which are not differences, and the differences.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub notes: Vec<String>,
+    pub differences: Vec<String>,
+}
+
 /// Everything that differs between a run folder and its re-run (and, for an approved run,
-/// between the folder and what was approved); a line starting `note:` is not a difference.
-pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Vec<String>)> {
+/// between the folder and what was approved), and the notes beside.
+///
+/// Notes are kept apart by kind, not by their words: in Chinese a note reads `提示: …`, and
+/// telling them by a leading `note:` once made every approved run fail to verify in Chinese.
+pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Findings)> {
     let m = archive::read(dir)?;
-    let mut found: Vec<String> = Vec::new();
-    approval_findings(dir, &mut found)?;
+    let mut f = Findings::default();
+    approval_findings(dir, &mut f)?;
+    let found = &mut f.differences;
     // The archive as the manifest recorded it.
     let mut check = |file: &str, want: &str, what: &str| match archive::read_file(dir, file) {
         Ok(bytes) if sha256_hex(&bytes) == want => {}
@@ -76,19 +88,27 @@ pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Vec<String>)> 
         check(&f.file, &f.sha256, &msg!("cmd-archived-corrected"));
     }
     if m.gridscore != crate::output::VERSION {
-        found.push(msg!(
+        f.notes.push(msg!(
             "cmd-note-run-was-written-gridscore",
             gridscore = m.gridscore,
             version = crate::output::VERSION
         ));
     }
+    let found = &mut f.differences;
     // The re-run, compared file by file.
     match rerun(dir, &m) {
         Err(e) => found.push(msg!("cmd-archived-run-longer-runs", e = format!("{:#}", e))),
         Ok((_, s)) => {
+            let notes = &mut f.notes;
             for f in &s.files {
                 let old = archive::read_file(dir, &f.name).ok();
                 if old.as_deref() == Some(f.bytes.as_slice()) {
+                    continue;
+                }
+                // A folder written before results files has none, and its manifest lists none:
+                // not a difference (later runs read its scores.csv instead).
+                if old.is_none() && f.name == crate::past::RESULTS && !m.outputs.iter().any(|o| o.file == f.name) {
+                    notes.push(msg!("cmd-note-no-results-file", file = f.name));
                     continue;
                 }
                 if f.name.ends_with(".csv") {
@@ -110,12 +130,12 @@ pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Vec<String>)> 
             }
         }
     }
-    Ok((m, found))
+    Ok((m, f))
 }
 
 /// An approved run: who approved it and when, and that the manifest and the final files are
 /// still the ones approved.
-fn approval_findings(dir: &Path, found: &mut Vec<String>) -> anyhow::Result<()> {
+fn approval_findings(dir: &Path, f: &mut Findings) -> anyhow::Result<()> {
     let Some(a) = archive::read_approval(dir)? else {
         return Ok(());
     };
@@ -124,7 +144,9 @@ fn approval_findings(dir: &Path, found: &mut Vec<String>) -> anyhow::Result<()> 
     } else {
         format!(" ({})", a.note)
     };
-    found.push(msg!("cmd-note-approved", by = a.by, at = a.at, note = note));
+    f.notes
+        .push(msg!("cmd-note-approved", by = a.by, at = a.at, note = note));
+    let found = &mut f.differences;
     let manifest = archive::read_file(dir, archive::MANIFEST)
         .map(|b| sha256_hex(&b))
         .unwrap_or_default();

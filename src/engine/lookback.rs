@@ -11,21 +11,26 @@ use rust_decimal::Decimal;
 
 /// Raises the rule set's history flags of this run's kind on every subject they hold for.
 pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, period: Period, history: &History) {
-    for f in &rules.flags {
+    for (fi, f) in rules.flags.iter().enumerate() {
         let FlagRule::History(h) = &f.rule else { continue };
         if h.per != period.kind {
             continue;
         }
-        let holds = |grade: &str, flags: &[String]| match &h.holds {
+        // This run's flags are indices; earlier runs recorded ids.
+        let now_holds = |grade: &str, flags: &[usize]| match &h.holds {
             HistoryCondition::Grade(g) => grade == g,
-            HistoryCondition::Flags(labels) => flags.iter().any(|x| labels.contains(x)),
+            HistoryCondition::Flags(wanted) => flags.iter().any(|x| wanted.contains(x)),
+        };
+        let held = |grade: &str, ids: &[String]| match &h.holds {
+            HistoryCondition::Grade(g) => grade == g,
+            HistoryCondition::Flags(wanted) => wanted.iter().any(|&k| ids.contains(&rules.flags[k].id)),
         };
         for (i, s) in scored.iter_mut().enumerate() {
             let w = &inputs.workers[i];
             if !RuleSet::applies(&f.roles, w.role) {
                 continue;
             }
-            let now = holds(s.subject.grade.as_deref().unwrap_or(""), &s.subject.flags);
+            let now = now_holds(s.subject.grade.as_deref().unwrap_or(""), &s.subject.flags);
             if !now {
                 continue;
             }
@@ -35,7 +40,7 @@ pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, per
                     .iter()
                     .find(|r| r.period == p)
                     .and_then(|r| r.grade_and_flags(&w.id))
-                    .is_some_and(|(g, fl)| holds(&g, &fl))
+                    .is_some_and(|(g, fl)| held(&g, &fl))
             };
             let earlier = h.earlier(period);
             let (hit, seen): (bool, Vec<Period>) = match (h.consecutive, h.in_year) {
@@ -53,7 +58,7 @@ pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, per
                 let mut runs: Vec<String> = seen.iter().map(|p| p.to_string()).collect();
                 runs.reverse();
                 runs.push(period.to_string());
-                s.subject.flags.push(f.label.clone());
+                s.subject.flags.push(fi);
                 s.subject.trace.push(TraceLine {
                     item: format!("flag.{}", f.id),
                     item_label: "提示".into(),

@@ -47,8 +47,9 @@ pub struct Subject {
     /// Vetoes raised that the rule set holds for the committee's confirmation and no 确认否决
     /// has confirmed: the subject is graded as not vetoed, shown as 待确认, and its pay held.
     pub pending: Vec<String>,
-    /// Warnings for the committee that veto nothing (退出/淘汰 conditions).
-    pub flags: Vec<String>,
+    /// Warnings for the committee that veto nothing (退出/淘汰 conditions): indices of the
+    /// rule set's flags, in the order raised.
+    pub flags: Vec<usize>,
     /// Honours the subject is named for (优秀网格长).
     pub honors: Vec<String>,
     pub group: String,

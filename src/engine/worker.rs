@@ -225,9 +225,12 @@ fn vetoes(
 
 /// The flags on this run's measures a worker's role has, each hit traced (look-back flags are
 /// raised once every worker is graded).
-fn flags(rules: &RuleSet, role: crate::rules::RoleId, measures: &[Value], trace: &mut Vec<TraceLine>) -> Vec<String> {
+fn flags(rules: &RuleSet, role: crate::rules::RoleId, measures: &[Value], trace: &mut Vec<TraceLine>) -> Vec<usize> {
     let mut flags = Vec::new();
-    for f in rules.flags.iter().filter(|f| RuleSet::applies(&f.roles, role)) {
+    for (fi, f) in rules.flags.iter().enumerate() {
+        if !RuleSet::applies(&f.roles, role) {
+            continue;
+        }
         let FlagRule::Measure { measure, test } = &f.rule else {
             continue;
         };
@@ -241,7 +244,7 @@ fn flags(rules: &RuleSet, role: crate::rules::RoleId, measures: &[Value], trace:
             FlagTest::Below(k) => n < k,
         };
         if hit {
-            flags.push(f.label.clone());
+            flags.push(fi);
             trace.push(TraceLine {
                 item: format!("flag.{}", f.id),
                 item_label: "提示".into(),

@@ -73,7 +73,7 @@ pub fn scores(r: &Report) -> Vec<u8> {
             guarded(&s.vetoes.join(";")),
         ];
         if flagged {
-            row.push(guarded(&s.flags.join(";")));
+            row.push(guarded(&r.rules.flag_labels(&s.flags, ";")));
         }
         if honored {
             row.push(guarded(&s.honors.join(";")));

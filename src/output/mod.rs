@@ -8,6 +8,7 @@ pub mod layout;
 pub mod pack;
 mod payout;
 pub mod publication;
+pub mod results;
 mod rmb;
 mod score;
 pub mod sheet;
@@ -221,10 +222,17 @@ pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
     let (score, rest) = std::thread::scope(|s| {
         let score = s.spawn(|| score_workbook(r));
         let rest = (|| -> Result<Vec<Rendered>, XlsxError> {
-            let mut v = vec![Rendered {
-                name: "scores.csv".into(),
-                bytes: csv_out::scores(r),
-            }];
+            let mut v = vec![
+                Rendered {
+                    name: "scores.csv".into(),
+                    bytes: csv_out::scores(r),
+                },
+                Rendered {
+                    name: crate::past::RESULTS.into(),
+                    bytes: results::results(r)
+                        .map_err(|e| XlsxError::ParameterError(format!("{}: {e}", crate::past::RESULTS)))?,
+                },
+            ];
             if r.outcome.graded {
                 let name = format!("publication-{p}.xlsx");
                 v.push(Rendered {

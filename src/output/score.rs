@@ -149,7 +149,7 @@ fn ranking_table<'a>(r: &Report<'a>, t: &str) -> Table<'a> {
         vetoes.extend(s.pending.iter().map(|v| format!("待确认: {v}")));
         row.push(Cell::text(vetoes.join("；")));
         if flagged {
-            row.push(Cell::text(s.flags.join("；")));
+            row.push(Cell::text(r.rules.flag_labels(&s.flags, "；")));
         }
         let mut notes: Vec<&str> = s.honors.iter().map(String::as_str).collect();
         if s.overflow {

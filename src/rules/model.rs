@@ -232,8 +232,8 @@ pub struct HistoryRule {
 #[derive(Debug, Clone)]
 pub enum HistoryCondition {
     Grade(String),
-    /// One of these flags (by label, as runs record them).
-    Flags(Vec<String>),
+    /// One of these flags (indices of the rule set's flags; runs record their ids).
+    Flags(Vec<usize>),
 }
 
 impl HistoryRule {
@@ -273,6 +273,12 @@ impl RuleSet {
     pub fn type_index(&self, name: &str) -> Option<TypeId> {
         let t = name.trim();
         self.event_types.iter().position(|e| e.name == t)
+    }
+
+    /// The labels of flags (by index), joined as the outputs show them.
+    pub fn flag_labels(&self, flags: &[usize], sep: &str) -> String {
+        let labels: Vec<&str> = flags.iter().map(|&f| self.flags[f].label.as_str()).collect();
+        labels.join(sep)
     }
 
     pub fn applies(roles: &Option<Vec<RoleId>>, role: RoleId) -> bool {

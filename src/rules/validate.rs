@@ -552,7 +552,7 @@ fn flags(c: &mut Checker, raw: &[RawFlag], names: &Names, grading: Option<&Gradi
             (None, Some(ids)) => HistoryCondition::Flags(
                 ids.iter()
                     .filter_map(|id| {
-                        let found = flags.iter().find(|x| x.id == *id.get_ref()).map(|x| x.label.clone());
+                        let found = flags.iter().position(|x| x.id == *id.get_ref());
                         if found.is_none() {
                             c.at(id, msg!("rs-history-names-flag-which-flag", id = id.get_ref()));
                         }
