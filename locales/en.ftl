@@ -483,6 +483,7 @@ cmd-file-was-approved-final = { $file }: not the file that was approved as final
 cmd-period-like-q-2 = { $list }: `{ $scheme } = "{ $p }"` is not a period like 2026-07, 2026Q3 or 2026
 cmd-scores-csv-gridscore-can-read = { $file }: not a scores.csv gridscore can read ({ $e })
 cmd-has-column-which-run-sums = { $file } has no column `{ $path }`, which this run sums over its { $kind } runs: it was scored with another rule set, so its `{ $path }` is unknown, not 0
+archive-history-from-unwritable = { $e }: the run is written, but its first period could not be recorded in { $file }; give --history-from again on the next run
 past-results-unreadable = { $file }: not a results file gridscore can read ({ $e })
 past-results-format = { $file }: its layout is { $found }; this gridscore reads layout { $expected }
 past-results-other-run = { $file }: the results of { $found }, not of { $expected }

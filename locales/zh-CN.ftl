@@ -472,6 +472,7 @@ cmd-file-was-approved-final = { $file }: 不是审批定稿时的文件
 cmd-period-like-q-2 = { $list }: `{ $scheme } = "{ $p }"` 不是 2026-07、2026Q3 或 2026 这样的期间
 cmd-scores-csv-gridscore-can-read = { $file }: 不是 gridscore 能读取的 scores.csv ({ $e })
 cmd-has-column-which-run-sums = { $file } 没有 `{ $path }` 列, 而本次计算要累计其各 { $kind } 考核的该项: 那次计算用的是另一个规则集, 所以其 `{ $path }` 未知, 不能当作 0
+archive-history-from-unwritable = { $e }: 结果已写出, 但首期未能记入 { $file }; 下次运行请再给 --history-from
 past-results-unreadable = { $file }: 不是 gridscore 能读取的结果文件 ({ $e })
 past-results-format = { $file }: 文件格式为 { $found }, 本版 gridscore 读取格式 { $expected }
 past-results-other-run = { $file }: 这是 { $found } 的结果, 不是 { $expected } 的

@@ -99,8 +99,14 @@ pub fn remember_history_from(root: &Path, scheme: &str, from: &crate::period::Pe
         toml::to_string(&h)?
     );
     let path = root.join(HISTORY_FROM);
-    crate::output::atomic::write_file(&path, body.as_bytes(), false)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    // The archive is where this scheme's runs will be looked for: a first run names it before
+    // it exists (`--archive archive --history-from 2026-07` with the run folder elsewhere).
+    let written =
+        std::fs::create_dir_all(root).and_then(|()| crate::output::atomic::write_file(&path, body.as_bytes(), false));
+    written.map_err(|e| {
+        let file = path.display().to_string();
+        anyhow::anyhow!("{}", msg!("archive-history-from-unwritable", e = e, file = file))
+    })
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]

@@ -277,3 +277,33 @@ input = ["洋口/2026Q3考核台账.xlsx", "洋口/花名册.xlsx"]
     let rows = csv_rows(&dir.path().join("archive/batch-summary.csv"));
     assert!(rows[0]["方案"].ends_with("洋口.toml"), "{:?}", rows[0]);
 }
+
+/// A first run that names an archive folder not yet made (`--archive`, the run folder
+/// elsewhere) used to write the run and then fail with a bare "No such file or directory"
+/// on history-from.toml; the archive is made and the first period remembered.
+#[test]
+fn a_first_run_naming_an_archive_not_yet_made_remembers_its_first_period_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("not/yet");
+    common::gridscore()
+        .args([
+            "month",
+            "--scheme",
+            "daning",
+            "--period",
+            "2026-07",
+            "--history-from",
+            "2026-07",
+            "-q",
+        ])
+        .arg("--input")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/daning"))
+        .arg("--archive")
+        .arg(&archive)
+        .arg("--out")
+        .arg(dir.path().join("run"))
+        .assert()
+        .success();
+    let remembered = std::fs::read_to_string(archive.join("history-from.toml")).unwrap();
+    assert!(remembered.contains("daning = \"2026-07\""), "{remembered}");
+}
