@@ -124,8 +124,7 @@ fn a_run_that_does_not_verify_cannot_be_approved_and_a_changed_final_file_is_fou
 }
 
 /// Verify told a note from a difference by a leading `note:`; a Chinese note reads `提示: …`,
-/// so in Chinese, the clerk's language, every approved run failed to verify (and a correction
-/// of it could not start).
+/// so in Chinese, the clerk's language, every approved run failed to verify.
 #[test]
 fn an_approved_run_verifies_in_chinese_the_approval_a_note_not_a_difference() {
     let dir = tempfile::tempdir().unwrap();

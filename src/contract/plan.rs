@@ -8,6 +8,12 @@ use crate::contract::{self, IndicatorMode, SheetSpec};
 
 /// A role's index in the rule set (and the plan) that the roster's 岗位 names.
 pub type RoleId = usize;
+
+/// Whether a rule limited to `roles` (none: every role) applies to a subject of `role`; the
+/// one test every item, line, flag, pay rule and input check makes.
+pub fn applies(roles: &Option<Vec<RoleId>>, role: RoleId) -> bool {
+    roles.as_ref().is_none_or(|r| r.contains(&role))
+}
 /// An event type's index in the rule set (and the plan).
 pub type TypeId = usize;
 use rust_decimal::Decimal;

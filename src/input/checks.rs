@@ -91,7 +91,7 @@ fn subsidy(w: &Worker, plan: &ReadPlan, file: &str, problems: &mut Vec<InputProb
         return;
     }
     for (label, roles) in &plan.subsidies {
-        if roles.as_ref().is_none_or(|r| r.contains(&w.role)) {
+        if crate::contract::plan::applies(roles, w.role) {
             problems.push(InputProblem {
                 file: file.to_string(),
                 place: w.src.to_string(),

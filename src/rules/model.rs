@@ -282,7 +282,7 @@ impl RuleSet {
     }
 
     pub fn applies(roles: &Option<Vec<RoleId>>, role: RoleId) -> bool {
-        roles.as_ref().is_none_or(|r| r.contains(&role))
+        crate::contract::plan::applies(roles, role)
     }
 
     /// Every leaf item, depth first, with its top-level item index.

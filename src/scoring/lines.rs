@@ -280,7 +280,7 @@ impl Lines {
         for line in self
             .lines
             .iter()
-            .filter(|l| l.roles.as_ref().is_none_or(|r| r.contains(&f.who.role)))
+            .filter(|l| crate::contract::plan::applies(&l.roles, f.who.role))
         {
             let value = &f.values[line.measure];
             let (count, points, rule) = line.apply(value);
