@@ -244,6 +244,30 @@ fn fails_when_the_county_rank_is_not_a_rank() {
     }
 }
 
+/// Issue #15: 参数 values are checked while the sheet is read, not when the engine first uses
+/// one: a rank written 第一 is refused even where nobody is paid by it (the fixture's workers are
+/// 兼职网格员, whom the rank pays nothing), and so is a second 县排名 row for the same month.
+#[test]
+fn a_parameter_s_value_is_checked_as_the_sheet_is_read_whoever_it_pays() {
+    let mut f = Fixture::minimal();
+    f.sheet("参数")[1][2] = "第一".into();
+    let err = month_fails(&f);
+    assert!(
+        err.contains("参数!C2 (") && err.contains("found \"第一\", expected a number for the parameter 县排名"),
+        "{err}"
+    );
+    let mut f = Fixture::minimal();
+    f.sheet("花名册")[1][3] = "专职网格员".into();
+    let row = f.sheet("参数")[1].clone();
+    f.sheet("参数").push(row);
+    let err = month_fails(&f);
+    assert!(
+        err.contains("参数!C3 (")
+            && err.contains("one row for the parameter 县排名 in this period (another is at 参数!C2)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn fails_when_the_county_rank_is_missing_for_a_month_run() {
     let mut f = Fixture::minimal();

@@ -25,6 +25,23 @@ pub struct PlannedRole {
     pub label: String,
 }
 
+/// A 参数 the rule set reads, and what its value must be: checked on every row of that name
+/// the run reads (undated, or of the run's period or a month of it) while the sheet is read,
+/// so that scoring finds each value already typed.
+#[derive(Debug, Clone)]
+pub struct PlannedParam {
+    pub name: String,
+    pub value: contract::ParamValue,
+    /// At most this (a 奖励金额 the rule set caps).
+    pub at_most: Option<Decimal>,
+    /// Read per quota group (范围 = the group's key, 县下达名额), else run-wide.
+    pub scoped: bool,
+    /// What cannot do without it in any run (an item's weight): a missing row is an error
+    /// then. `None`: needed only where someone would be paid by it, which grading decides
+    /// (the engine says so then), or optional (a county-set count).
+    pub required_by: Option<String>,
+}
+
 /// An event type (类型) the rule set declares, and what its rows must carry.
 #[derive(Debug, Clone)]
 pub struct PlannedType {
@@ -59,6 +76,8 @@ pub struct ReadPlan {
     /// The pay rules of this run that pay from the roster's 月补贴: label, and the roles paid
     /// (`None`: all).
     pub subsidies: Vec<(String, Option<Vec<usize>>)>,
+    /// The 参数 the run reads.
+    pub params: Vec<PlannedParam>,
 }
 
 impl ReadPlan {
@@ -81,6 +100,7 @@ impl ReadPlan {
             weeks: false,
             survey_fields: Vec::new(),
             subsidies: Vec::new(),
+            params: Vec::new(),
         }
     }
 

@@ -92,7 +92,7 @@ fn grade_group(
     let lines = match grading {
         Some(g) => {
             let totals: Vec<Decimal> = eligible.iter().map(|c| c.key[0]).collect();
-            let mut fixed = |name: &str| pay::count_param(&inputs.params, name, period, key, problems);
+            let mut fixed = |name: &str| pay::count_param(&inputs.params, name, period, key);
             g.method.lines(&totals, &mut fixed)
         }
         None => vec![eligible.len()],

@@ -181,43 +181,17 @@ fn params_for<'a>(params: &'a [Param], name: &str, period: Period, scope: Option
     params.iter().filter(named).filter(|p| p.period.is_none()).collect()
 }
 
-fn param_value(p: &Param, problems: &mut Vec<InputProblem>) -> Option<Decimal> {
-    let v = crate::num::parse_decimal(&p.value);
-    if v.is_none() {
-        problems.push(InputProblem {
-            file: p.file.clone(),
-            place: p.place.clone(),
-            found: Some(p.value.clone()),
-            expected: msg!("par-number", name = &p.name),
-            ..Default::default()
-        });
-    }
-    v
-}
-
-fn one_param<'a>(found: Vec<&'a Param>, problems: &mut Vec<InputProblem>) -> Option<&'a Param> {
-    if found.len() > 1 {
-        problems.push(InputProblem {
-            file: found[1].file.clone(),
-            place: found[1].place.clone(),
-            found: Some(found[1].value.clone()),
-            expected: msg!("par-twice", name = &found[1].name, first = &found[0].place),
-            ..Default::default()
-        });
-    }
-    found.first().copied()
-}
-
-/// A run-wide parameter (县排名 for the month): missing is an error, never a guess; so is a
-/// value that is not what the rule reading it needs (a rank of 3.5, an amount past its cap).
+/// A run-wide parameter (县排名 for the month), its value and row. Its rows were checked while
+/// the 参数 sheet was read (`input::checks`): one per period, each what the rule needs. What is
+/// left is the case reading could not know: a parameter needed only because someone is paid
+/// by it, and absent — an error, never a guess.
 pub(super) fn run_param(
     params: &[Param],
     name: &str,
     period: Period,
-    (value, at_most): (crate::contract::ParamValue, Option<Decimal>),
     (problems, needed_by): (&mut Vec<InputProblem>, &str),
 ) -> Option<(Decimal, Source)> {
-    let Some(p) = one_param(params_for(params, name, period, None), problems) else {
+    let Some(p) = params_for(params, name, period, None).first().copied() else {
         problems.push(InputProblem {
             file: "参数".into(),
             place: "参数".into(),
@@ -227,44 +201,12 @@ pub(super) fn run_param(
         });
         return None;
     };
-    let v = param_value(p, problems)?;
-    let refused = value.refuses(v).or_else(|| {
-        at_most
-            .filter(|m| v > *m)
-            .map(|m| msg!("par-at-most", most = show_money(m)))
-    });
-    if let Some(expected) = refused {
-        problems.push(InputProblem {
-            file: p.file.clone(),
-            place: p.place.clone(),
-            found: Some(p.value.clone()),
-            expected: msg!("par-refused", expected = expected, name = name),
-            ..Default::default()
-        });
-        return None;
-    }
-    Some((v, Source::Row(p.src)))
+    Some((p.number?, Source::Row(p.src)))
 }
 
-/// A county-set count for one quota group (范围 = the group), if given.
-pub(super) fn count_param(
-    params: &[Param],
-    name: &str,
-    period: Period,
-    group: &str,
-    problems: &mut Vec<InputProblem>,
-) -> Option<usize> {
-    let p = one_param(params_for(params, name, period, Some(group)), problems)?;
-    let v = param_value(p, problems)?;
-    if v < Decimal::ZERO || !v.fract().is_zero() {
-        problems.push(InputProblem {
-            file: p.file.clone(),
-            place: p.place.clone(),
-            found: Some(p.value.clone()),
-            expected: msg!("par-places", name = name),
-            ..Default::default()
-        });
-        return None;
-    }
-    v.try_into().ok()
+/// A county-set count for one quota group (范围 = the group), if given (a whole number from
+/// 0, checked as the sheet was read).
+pub(super) fn count_param(params: &[Param], name: &str, period: Period, group: &str) -> Option<usize> {
+    let p = params_for(params, name, period, Some(group)).first().copied()?;
+    p.number?.try_into().ok()
 }

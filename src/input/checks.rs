@@ -3,19 +3,96 @@
 //! assigned case needs its 交办时间, a 指标 read as a rate or a number needs exactly one row
 //! per subject, a survey gives a worker's rate at most once, and a subsidy needs the 月补贴.
 use super::problem::InputProblem;
+use super::records::Param;
 use super::records::Worker;
 use super::{Inputs, WorkerRows};
+use crate::contract::plan::PlannedParam;
 use crate::contract::IndicatorMode;
 use crate::contract::ReadPlan;
+use crate::period::Period;
 
 /// Every problem of the grouped rows against the plan, in no particular order.
-pub fn rows_against_plan(inputs: &Inputs, plan: &ReadPlan, problems: &mut Vec<InputProblem>) {
+pub fn rows_against_plan(inputs: &Inputs, plan: &ReadPlan, period: Period, problems: &mut Vec<InputProblem>) {
+    params(&inputs.params, plan, period, problems);
     let file = |key: &str| inputs.sheet_files.get(key).cloned().unwrap_or_default();
     for (w, rows) in inputs.workers.iter().zip(&inputs.rows) {
         assigned_cases(rows, plan, &file("events"), problems);
         indicators(w, rows, plan, &file("indicators"), problems);
         given_rates(w, rows, plan, &file("survey"), problems);
         subsidy(w, plan, &file("roster"), problems);
+    }
+}
+
+/// The 参数 the rules read, every row of them the run reads (undated, or of its period or a
+/// month of it): one row per name, 范围 and 月份; a value that is what the rule needs (a rank
+/// from 1, a whole number of places, an amount within its cap); and a row for each one the
+/// run cannot do without. A parameter needed only where someone is paid by it is looked for
+/// by the engine once grades are known; its value, if there, is checked here all the same.
+fn params(rows: &[Param], plan: &ReadPlan, period: Period, problems: &mut Vec<InputProblem>) {
+    let read = |p: &Param| {
+        p.period
+            .is_none_or(|q| q.first_day() >= period.first_day() && q.last_day() <= period.last_day())
+    };
+    for planned in &plan.params {
+        let named: Vec<&Param> = rows
+            .iter()
+            .filter(|p| p.name == planned.name && p.scope.is_some() == planned.scoped && read(p))
+            .collect();
+        for (k, p) in named.iter().enumerate() {
+            match named[..k].iter().find(|q| q.period == p.period && q.scope == p.scope) {
+                Some(first) => problems.push(param_problem(
+                    p,
+                    msg!("par-twice", name = &p.name, first = &first.place),
+                )),
+                None => param_value(p, planned, problems),
+            }
+        }
+        let undated_or_this = |p: &&&Param| p.period.is_none() || p.period == Some(period);
+        if let (Some(needed_by), false) = (&planned.required_by, named.iter().any(|p| undated_or_this(&p))) {
+            problems.push(InputProblem {
+                file: "参数".into(),
+                place: "参数".into(),
+                found: None,
+                expected: msg!(
+                    "par-missing",
+                    name = &planned.name,
+                    period = period,
+                    needed_by = needed_by
+                ),
+                ..Default::default()
+            });
+        }
+    }
+}
+
+/// One 参数 row's value against what the rule reading it needs.
+fn param_value(p: &Param, planned: &PlannedParam, problems: &mut Vec<InputProblem>) {
+    let Some(v) = p.number else {
+        problems.push(param_problem(p, msg!("par-number", name = &p.name)));
+        return;
+    };
+    let refused = if planned.scoped {
+        (v < rust_decimal::Decimal::ZERO || !v.fract().is_zero()).then(|| msg!("par-places", name = &p.name))
+    } else {
+        let kind = planned.value.refuses(v);
+        kind.or_else(|| {
+            let most = planned.at_most.filter(|m| v > *m)?;
+            Some(msg!("par-at-most", most = crate::num::show_money(most)))
+        })
+        .map(|expected| msg!("par-refused", expected = expected, name = &p.name))
+    };
+    if let Some(expected) = refused {
+        problems.push(param_problem(p, expected));
+    }
+}
+
+fn param_problem(p: &Param, expected: String) -> InputProblem {
+    InputProblem {
+        file: p.file.clone(),
+        place: p.place.clone(),
+        found: Some(p.value.clone()),
+        expected,
+        ..Default::default()
     }
 }
 

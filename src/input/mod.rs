@@ -656,7 +656,7 @@ fn assemble(
         .collect();
     let mut inputs = resolve(by_kind, roster, &file_of, ctx, problems);
     inputs.sheet_files = file_of.clone();
-    checks::rows_against_plan(&inputs, plan, problems);
+    checks::rows_against_plan(&inputs, plan, ctx.period, problems);
     // The files read, in the order given; the others are named as skipped.
     let mut index_of: Vec<Option<usize>> = Vec::with_capacity(sources.len());
     for (file, _) in sources {

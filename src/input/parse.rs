@@ -443,6 +443,7 @@ pub fn params(row: &Row, p: &mut Vec<InputProblem>, out: &mut Vec<Param>) {
             name,
             period,
             scope,
+            number: crate::num::parse_decimal(&value),
             value,
             src: src(SheetKind::Params, row),
             place: row.place("value"),

@@ -136,6 +136,9 @@ pub struct Param {
     pub period: Option<Period>,
     pub scope: Option<String>,
     pub value: String,
+    /// The value as a number, when it reads as one; a 参数 the rule set reads is checked
+    /// against what it must be while the sheet is read (`checks::params`).
+    pub number: Option<Decimal>,
     pub src: Src,
     /// The value's cell, for errors raised when the value is used.
     pub place: String,

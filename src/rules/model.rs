@@ -428,6 +428,49 @@ impl RuleSet {
             .collect()
     }
 
+    /// The 参数 a run of `kind` reads: each item's weight coefficient (always), each pay
+    /// rule's parameter (where someone is paid by it), each quota grade's county-set count.
+    fn planned_params(&self, kind: PeriodKind) -> Vec<crate::contract::plan::PlannedParam> {
+        use crate::contract::plan::PlannedParam;
+        use crate::contract::ParamValue;
+        let mut out = Vec::new();
+        for it in &self.items {
+            if let Some(name) = &it.weight_param {
+                out.push(PlannedParam {
+                    name: name.clone(),
+                    value: ParamValue::Coefficient,
+                    at_most: None,
+                    scoped: false,
+                    required_by: Some(msg!("cmd-item-s-weight-weight-param", path = it.path)),
+                });
+            }
+        }
+        for p in self.pay.iter().filter(|p| p.periods.contains(&kind)) {
+            if let Some(read) = p.amount.param() {
+                out.push(PlannedParam {
+                    name: read.name.to_string(),
+                    value: read.value,
+                    at_most: read.at_most,
+                    scoped: false,
+                    required_by: None,
+                });
+            }
+        }
+        let quota = self.grading.as_ref().filter(|g| g.periods.contains(&kind));
+        if let Some(crate::grading::Method::Quota(shares)) = quota.map(|g| &g.method) {
+            for name in shares.iter().filter_map(|q| q.count_param.as_ref()) {
+                out.push(PlannedParam {
+                    name: name.clone(),
+                    value: ParamValue::Count,
+                    at_most: None,
+                    scoped: true,
+                    required_by: None,
+                });
+            }
+        }
+        out
+    }
+
     /// What a run of `kind` must read: the sheets its rules count rows of, and the
     /// vocabulary each sheet is checked against as it is read.
     pub fn read_plan(&self, kind: PeriodKind) -> crate::contract::ReadPlan {
@@ -448,6 +491,7 @@ impl RuleSet {
                 Some(SheetKind::Roster | SheetKind::Params | SheetKind::Decisions) | None => {}
             }
         }
+        plan.params = self.planned_params(kind);
         // A county-set quota count is optional, and read when the sheet is there.
         plan.params_needed = self
             .pay
