@@ -10,6 +10,7 @@
 pub mod i18n;
 pub mod alloc;
 pub mod archive;
+pub mod audit;
 pub mod batch;
 pub mod bucket;
 pub mod calendar;

@@ -20,7 +20,7 @@ pub fn run(dir: &Path, by: &str, note: &Option<String>) -> anyhow::Result<()> {
         ];
         return Err(UsageError(crate::i18n::tr("usage-approved-already", &args)).into());
     }
-    let (m, found) = super::verify::findings(dir)?;
+    let (m, found) = crate::audit::findings(dir)?;
     let differences = &found.differences;
     if !differences.is_empty() {
         anyhow::bail!(

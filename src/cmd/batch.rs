@@ -105,7 +105,7 @@ fn run_job(archive: &Path, job: &Job, force: bool) -> Status {
             quiet: true,
             corrects: None,
         };
-        match super::score::run_one(job.kind, args) {
+        match super::run::run_one(job.kind, args) {
             Ok(d) => Status::Done(d),
             Err(e) => Status::Failed {
                 out,

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod run;
 pub mod sample;
 pub mod schemes;
 pub mod score;
