@@ -174,7 +174,7 @@ pub fn read(path: &Path, today: chrono::NaiveDate) -> Result<Batch, Vec<String>>
 /// What became of one run.
 #[derive(Debug, Clone)]
 pub enum Status {
-    Done(crate::cmd::run::Done),
+    Done(crate::pipeline::Done),
     /// Already done: its folder holds a run of the same inputs and rule set.
     Skipped {
         out: PathBuf,

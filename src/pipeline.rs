@@ -21,6 +21,27 @@ pub struct Scored {
     pub files: Vec<output::Rendered>,
 }
 
+/// What a finished run wrote, for its summary line (and a batch's summary row).
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub scheme: String,
+    pub period: Period,
+    pub out: PathBuf,
+    pub subjects: usize,
+    pub vetoed: usize,
+    /// Subjects whose veto awaits the committee's confirmation (pay held).
+    pub pending: usize,
+    /// The committee's decisions applied.
+    pub decisions: usize,
+    /// The payout's total, when the run pays.
+    pub pay: Option<rust_decimal::Decimal>,
+    /// The workbooks and CSV files written.
+    pub files: Vec<String>,
+    pub notes: Vec<String>,
+    /// Input files that held no sheet the rule set reads.
+    pub skipped: Vec<String>,
+}
+
 /// Reads, scores and renders a run: the whole of it but the writing, so that `verify` and
 /// `explain` re-run an archived run exactly as it ran. `inputs_as` renames the input files as
 /// the outputs name them (an archived copy is shown by the path the run was given).

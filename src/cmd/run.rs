@@ -8,7 +8,7 @@ use crate::calendar::Calendar;
 use crate::cli::{RunArgs, UsageError};
 use crate::i18n;
 use crate::period::{Period, PeriodKind};
-use crate::pipeline::score_and_render_read;
+use crate::pipeline::{score_and_render_read, Done};
 use crate::{archive, input, interrupt, output, progress, rules};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -232,27 +232,6 @@ fn refuse_overlap(out: &Path, inputs: &[PathBuf], named: bool) -> Result<(), Usa
         return Err(UsageError(i18n::tr("usage-out-overlaps", &args)));
     }
     Ok(())
-}
-
-/// What a finished run wrote, for its summary line (and a batch's summary row).
-#[derive(Debug, Clone)]
-pub struct Done {
-    pub scheme: String,
-    pub period: Period,
-    pub out: PathBuf,
-    pub subjects: usize,
-    pub vetoed: usize,
-    /// Subjects whose veto awaits the committee's confirmation (pay held).
-    pub pending: usize,
-    /// The committee's decisions applied.
-    pub decisions: usize,
-    /// The payout's total, when the run pays.
-    pub pay: Option<rust_decimal::Decimal>,
-    /// The workbooks and CSV files written.
-    pub files: Vec<String>,
-    pub notes: Vec<String>,
-    /// Input files that held no sheet the rule set reads.
-    pub skipped: Vec<String>,
 }
 
 /// One run, read to written; prints nothing but a wait note (unless quiet).
