@@ -78,6 +78,11 @@ pub struct ReadPlan {
     pub subsidies: Vec<(String, Option<Vec<usize>>)>,
     /// The 参数 the run reads.
     pub params: Vec<PlannedParam>,
+    /// A rule counts what was done day by day, week by week or month by month, so a month of
+    /// the period with no row at all would be scored as a month of nothing done.
+    pub counts_by_time: bool,
+    /// A year run may be scored from the months there are (the rule set says so).
+    pub year_from_present_months: bool,
 }
 
 impl ReadPlan {
@@ -101,6 +106,8 @@ impl ReadPlan {
             survey_fields: Vec::new(),
             subsidies: Vec::new(),
             params: Vec::new(),
+            counts_by_time: false,
+            year_from_present_months: false,
         }
     }
 

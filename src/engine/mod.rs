@@ -189,7 +189,7 @@ pub fn score_with(
         &mut problems,
         &mut warnings,
     );
-    missing_months(inputs, rules, period, &mut problems, &mut warnings);
+    month_notes(inputs, period, &mut warnings);
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
@@ -343,68 +343,23 @@ fn pay_all(
     pays
 }
 
-/// A month of the period with no row in any sheet is almost always missing input (a year
-/// run given one quarter's ledger): every rule that counts day by day or month by month would
-/// count it as nothing done. A year run refuses it, unless the rule set scores a year from the
-/// months there are; a quarter says so in a note. A rule set that counts nothing by time
-/// (chengnan's indicators) is not concerned.
-fn missing_months(
-    inputs: &Inputs,
-    rules: &RuleSet,
-    period: Period,
-    problems: &mut Vec<InputProblem>,
-    warnings: &mut Vec<String>,
-) {
-    if period.months().len() > 1 && !inputs.workers.is_empty() && rules.counts_by_time() {
-        // The months not yet seen; the search stops once every month has a row (on real
-        // input, within the first worker's rows rather than after ten million).
-        let mut unseen: Vec<Period> = period.months();
-        'rows: for r in &inputs.rows {
-            let dates = r.attendance.iter().map(|a| a.date);
-            let dates = dates
-                .chain(r.patrols.iter().map(|p| p.date))
-                .chain(r.events.iter().filter(|e| e.counted).map(|e| e.date));
-            for d in dates {
-                let (y, m) = (chrono::Datelike::year(&d), chrono::Datelike::month(&d));
-                unseen.retain(|p| (p.year, p.index) != (y, m));
-                if unseen.is_empty() {
-                    break 'rows;
-                }
-            }
-        }
-        let empty: Vec<String> = unseen.iter().map(|m| m.to_string()).collect();
-        let year = period.kind == crate::period::PeriodKind::Year;
-        if empty.is_empty() {
-        } else if year && !rules.meta.year_from_present_months {
-            problems.push(InputProblem {
-                file: inputs
-                    .sheet_files
-                    .values()
-                    .cloned()
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                place: String::new(),
-                found: None,
-                expected: msg!(
-                    "in-year-months-missing",
-                    rules = &rules.meta.name,
-                    months = empty.join(", ")
-                ),
-                ..Default::default()
-            });
-        } else if year {
-            warnings.push(format!(
-                "年度按已有月份评分 (规则集声明): {} 无任何考勤、巡查或事件记录",
-                empty.join("、")
-            ));
-        } else {
-            warnings.push(format!(
-                "{} 无任何考勤、巡查或事件记录: 这些月份按未完成计算, 请确认输入是否齐全",
-                empty.join("、")
-            ));
-        }
+/// The months of the period with no row at all (found as the inputs were read, where a
+/// year run that may not do without them was refused), as the run's note.
+fn month_notes(inputs: &Inputs, period: Period, warnings: &mut Vec<String>) {
+    if inputs.empty_months.is_empty() {
+        return;
+    }
+    let empty: Vec<String> = inputs.empty_months.iter().map(|m| m.to_string()).collect();
+    if period.kind == crate::period::PeriodKind::Year {
+        warnings.push(format!(
+            "年度按已有月份评分 (规则集声明): {} 无任何考勤、巡查或事件记录",
+            empty.join("、")
+        ));
+    } else {
+        warnings.push(format!(
+            "{} 无任何考勤、巡查或事件记录: 这些月份按未完成计算, 请确认输入是否齐全",
+            empty.join("、")
+        ));
     }
 }
 
@@ -569,7 +524,7 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
     fn run(workers: Vec<(Worker, WorkerRows)>, params: Vec<Param>) -> (RuleSet, Result<Outcome, InputErrors>) {
         let rules = crate::rules::parse(RULES, "test.toml").unwrap();
         let (workers, rows): (Vec<_>, Vec<_>) = workers.into_iter().unzip();
-        let inputs = Inputs {
+        let mut inputs = Inputs {
             files: vec![],
             workers,
             rows,
@@ -577,8 +532,12 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
             sheet_files: Default::default(),
             extracts: Vec::new(),
             skipped: Vec::new(),
+            empty_months: Vec::new(),
         };
         let q = Period::parse(crate::period::PeriodKind::Quarter, "2026Q3").unwrap();
+        // As reading finds them (input::checks), the months without a row.
+        let plan = rules.read_plan(q.kind);
+        inputs.empty_months = crate::input::checks::empty_months(&inputs, &plan, q, &mut Vec::new());
         let out = score(&inputs, &rules, q, &Calendar::builtin("cn").unwrap());
         (rules, out)
     }

@@ -65,6 +65,50 @@ fn params(rows: &[Param], plan: &ReadPlan, period: Period, problems: &mut Vec<In
     }
 }
 
+/// A month of the period with no row in any sheet is almost always missing input (a year run
+/// given one quarter's ledger): every rule that counts day by day or month by month would
+/// count it as nothing done. A year run refuses it, unless the rule set scores a year from the
+/// months there are; otherwise the months are the run's note (`engine`). A rule set that
+/// counts nothing by time (chengnan's indicators) is not concerned.
+pub fn empty_months(inputs: &Inputs, plan: &ReadPlan, period: Period, problems: &mut Vec<InputProblem>) -> Vec<Period> {
+    if period.months().len() <= 1 || inputs.workers.is_empty() || !plan.counts_by_time {
+        return Vec::new();
+    }
+    // The months not yet seen; the search stops once every month has a row (on real input,
+    // within the first worker's rows rather than after ten million).
+    let mut unseen: Vec<Period> = period.months();
+    'rows: for r in &inputs.rows {
+        let dates = r.attendance.iter().map(|a| a.date);
+        let dates = dates
+            .chain(r.patrols.iter().map(|p| p.date))
+            .chain(r.events.iter().filter(|e| e.counted).map(|e| e.date));
+        for d in dates {
+            let (y, m) = (chrono::Datelike::year(&d), chrono::Datelike::month(&d));
+            unseen.retain(|p| (p.year, p.index) != (y, m));
+            if unseen.is_empty() {
+                break 'rows;
+            }
+        }
+    }
+    if !unseen.is_empty() && period.kind == crate::period::PeriodKind::Year && !plan.year_from_present_months {
+        let files: std::collections::BTreeSet<&String> = inputs.sheet_files.values().collect();
+        let files: Vec<&str> = files.into_iter().map(String::as_str).collect();
+        let months: Vec<String> = unseen.iter().map(|m| m.to_string()).collect();
+        problems.push(InputProblem {
+            file: files.join(", "),
+            place: String::new(),
+            found: None,
+            expected: msg!(
+                "in-year-months-missing",
+                rules = &plan.scheme,
+                months = months.join(", ")
+            ),
+            ..Default::default()
+        });
+    }
+    unseen
+}
+
 /// One 参数 row's value against what the rule reading it needs.
 fn param_value(p: &Param, planned: &PlannedParam, problems: &mut Vec<InputProblem>) {
     let Some(v) = p.number else {

@@ -4,7 +4,7 @@
 //! it, parsed in one pass (sheets in parallel), and its rows are grouped by worker. Every
 //! problem is collected; if there is any, the run stops before scoring.
 pub mod cell;
-mod checks;
+pub mod checks;
 pub mod extract;
 mod files;
 mod grouping;
@@ -55,6 +55,10 @@ pub struct Inputs {
     pub extracts: Vec<Extracted>,
     /// Files given that hold no sheet the rule set reads: not read, not archived.
     pub skipped: Vec<String>,
+    /// Months of a longer period with no attendance, patrol or counted event row at all, where
+    /// a rule counts by time (`checks::empty_months`): a note of the run, or an error of a
+    /// year run that may not be scored from the months there are.
+    pub empty_months: Vec<Period>,
 }
 
 /// A sheet as the run read it ([`extract`]): its contract label, the index of the file (in
@@ -108,6 +112,7 @@ impl Inputs {
             sheet_files: self.sheet_files.clone(),
             extracts: Vec::new(),
             skipped: self.skipped.clone(),
+            empty_months: Vec::new(),
         }
     }
 }
@@ -657,6 +662,7 @@ fn assemble(
     let mut inputs = resolve(by_kind, roster, &file_of, ctx, problems);
     inputs.sheet_files = file_of.clone();
     checks::rows_against_plan(&inputs, plan, ctx.period, problems);
+    inputs.empty_months = checks::empty_months(&inputs, plan, ctx.period, problems);
     // The files read, in the order given; the others are named as skipped.
     let mut index_of: Vec<Option<usize>> = Vec::with_capacity(sources.len());
     for (file, _) in sources {
@@ -785,5 +791,6 @@ fn resolve(
         sheet_files: HashMap::new(),
         extracts: Vec::new(),
         skipped: Vec::new(),
+        empty_months: Vec::new(),
     }
 }

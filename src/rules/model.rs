@@ -492,6 +492,8 @@ impl RuleSet {
             }
         }
         plan.params = self.planned_params(kind);
+        plan.counts_by_time = self.counts_by_time();
+        plan.year_from_present_months = self.meta.year_from_present_months;
         // A county-set quota count is optional, and read when the sheet is there.
         plan.params_needed = self
             .pay
