@@ -714,3 +714,26 @@ fn issue17_many_ties_are_one_summary_line_and_quiet_is_silent() {
     let (out, err) = run("b", true);
     assert_eq!((out.as_str(), err.as_str()), ("", ""), "quiet on success");
 }
+
+/// Issue #15: the README's architecture section is where a newcomer finds a module; a module
+/// added without a line there (src/veto/, src/grading/, src/audit.rs this session) is refused.
+#[test]
+fn the_readme_s_layout_names_every_module_of_the_library() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lib = std::fs::read_to_string(format!("{root}/src/lib.rs")).unwrap();
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let modules: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+        .collect();
+    assert!(modules.len() > 20, "{modules:?}");
+    let unnamed: Vec<&&str> = modules
+        .iter()
+        .filter(|m| {
+            let folder = std::path::Path::new(root).join("src").join(m).is_dir();
+            let named = if folder { format!("src/{m}/") } else { format!("{m}.rs") };
+            !readme.contains(&named)
+        })
+        .collect();
+    assert!(unnamed.is_empty(), "the README's layout does not name {unnamed:?}");
+}
