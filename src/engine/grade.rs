@@ -46,11 +46,9 @@ pub(super) fn grade(
         .iter()
         .filter_map(|(key, members)| {
             grade_group(
-                key,
-                members,
+                (key, members),
                 scored,
-                inputs,
-                rules,
+                (inputs, rules),
                 (period, graded),
                 (&tie_breakers, decisions),
                 problems,
@@ -63,13 +61,10 @@ pub(super) fn grade(
 /// One quota group: its eligible (non-vetoed) members placed by total and tie-breakers
 /// against the grade lines, each placement traced; the vetoed given the vetoed grade. The
 /// group's report when the run grades.
-#[allow(clippy::too_many_arguments)]
 fn grade_group(
-    key: &str,
-    members: &[usize],
+    (key, members): (&str, &[usize]),
     scored: &mut [Scored],
-    inputs: &Inputs,
-    rules: &RuleSet,
+    (inputs, rules): (&Inputs, &RuleSet),
     (period, graded): (Period, bool),
     (tie_breakers, decisions): (&[usize], &[Vec<decide::Decided>]),
     problems: &mut Vec<InputProblem>,

@@ -132,25 +132,26 @@ pub(super) fn run_job<'a>(
             pieces::read_csv(body, &file.display, job.spec, ctx, &mut problems)?
         }
         (Some(Source::Workbook(b)), Some(name)) => {
-            read_workbook_sheet(job, file, b, name, ctx, books, fast, &mut problems)?
+            read_workbook_sheet((job, file, b, name), ctx, (books, fast), &mut problems)?
         }
         _ => return Err(prob(msg!("in-file-unreadable-kind"))),
     };
     Ok((parsed, problems))
 }
 
+/// The workbooks calamine has opened, by file index (each opened once, however many of its
+/// sheets are read).
+type Books<'a> = HashMap<usize, calamine::Sheets<Cursor<&'a [u8]>>>;
+/// Each file's fast `.xlsx` reader, opened by the first sheet that needs it.
+type FastBook = std::sync::OnceLock<Option<xlsx::Book>>;
+
 /// Reads a sheet of a workbook: an `.xlsx` by the fast reader when it can (calamine when it
 /// gives up, and once more with merged cells when a header is not found), any other format by
 /// calamine's range.
-#[allow(clippy::too_many_arguments)]
 fn read_workbook_sheet<'a>(
-    job: &Job,
-    file: &InputFile,
-    b: &'a [u8],
-    name: &str,
+    (job, file, b, name): (&Job, &InputFile, &'a [u8], &str),
     ctx: &Ctx,
-    books: &mut HashMap<usize, calamine::Sheets<Cursor<&'a [u8]>>>,
-    fast: &[std::sync::OnceLock<Option<xlsx::Book>>],
+    (books, fast): (&mut Books<'a>, &[FastBook]),
     problems: &mut Vec<InputProblem>,
 ) -> Result<Read, InputProblem> {
     let prob = sheet_problem(file, job);
