@@ -165,18 +165,17 @@ pub struct HistoryEntry {
     pub sha256: String,
 }
 
-/// An earlier run as look-back rules read it, from its results file (`name` ending `.toml`)
+/// An earlier run as look-back rules read it, from its results file (`file` ending `.toml`)
 /// or, for a run folder written before results files, its scores.csv. `file` names it in
 /// messages.
 pub fn read_past(
     period: crate::period::Period,
     file: &str,
-    name: &str,
     bytes: &[u8],
     rules: &crate::rules::RuleSet,
 ) -> Result<crate::past::PastRun, Vec<String>> {
     let summed = rules.summed_over(period.kind);
-    if name.ends_with(".toml") {
+    if file.ends_with(".toml") {
         let text = std::str::from_utf8(bytes).map_err(|e| vec![msg!("past-results-unreadable", file = file, e = e)])?;
         return crate::past::Results::read(text, file, &rules.meta.name, period, &summed);
     }
@@ -298,13 +297,7 @@ pub fn load_history(
         };
         match std::fs::read(&file) {
             Ok(bytes) => out.push((
-                match read_past(
-                    *p,
-                    &file.display().to_string(),
-                    &file.display().to_string(),
-                    &bytes,
-                    rules,
-                ) {
+                match read_past(*p, &file.display().to_string(), &bytes, rules) {
                     Ok(run) => run,
                     Err(problems) => {
                         unreadable.extend(problems);

@@ -25,8 +25,21 @@ pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Findings)> {
     let m = archive::read(dir)?;
     let mut f = Findings::default();
     approval_findings(dir, &mut f)?;
-    let found = &mut f.differences;
-    // The archive as the manifest recorded it.
+    f.differences.extend(archive_findings(dir, &m));
+    if m.gridscore != crate::output::VERSION {
+        f.notes.push(msg!(
+            "cmd-note-run-was-written-gridscore",
+            gridscore = m.gridscore,
+            version = crate::output::VERSION
+        ));
+    }
+    rerun_findings(dir, &m, &mut f);
+    Ok((m, f))
+}
+
+/// Every archived file whose bytes are no longer those the manifest recorded.
+fn archive_findings(dir: &Path, m: &archive::Manifest) -> Vec<String> {
+    let mut found = Vec::new();
     let mut check = |file: &str, want: &str, what: &str| match archive::read_file(dir, file) {
         Ok(bytes) if sha256_hex(&bytes) == want => {}
         Ok(bytes) => found.push(msg!(
@@ -50,53 +63,51 @@ pub fn findings(dir: &Path) -> anyhow::Result<(archive::Manifest, Findings)> {
     for h in &m.history {
         check(&h.file, &h.sha256, &msg!("cmd-archived-history"));
     }
-    for f in m.corrects.iter().flat_map(|c| &c.files) {
-        check(&f.file, &f.sha256, &msg!("cmd-archived-corrected"));
+    for c in m.corrects.iter().flat_map(|c| &c.files) {
+        check(&c.file, &c.sha256, &msg!("cmd-archived-corrected"));
     }
-    if m.gridscore != crate::output::VERSION {
-        f.notes.push(msg!(
-            "cmd-note-run-was-written-gridscore",
-            gridscore = m.gridscore,
-            version = crate::output::VERSION
-        ));
-    }
-    let found = &mut f.differences;
-    // The re-run, compared file by file.
-    match rerun(dir, &m) {
-        Err(e) => found.push(msg!("cmd-archived-run-longer-runs", e = format!("{:#}", e))),
-        Ok((_, s)) => {
-            let notes = &mut f.notes;
-            for f in &s.files {
-                let old = archive::read_file(dir, &f.name).ok();
-                if old.as_deref() == Some(f.bytes.as_slice()) {
-                    continue;
-                }
-                // A folder written before results files has none, and its manifest lists none:
-                // not a difference (later runs read its scores.csv instead).
-                if old.is_none() && f.name == crate::past::RESULTS && !m.outputs.iter().any(|o| o.file == f.name) {
-                    notes.push(msg!("cmd-note-no-results-file", file = f.name));
-                    continue;
-                }
-                if f.name.ends_with(".csv") {
-                    let changes = csv_changes(old.as_deref(), Some(&f.bytes), "");
-                    for c in &changes {
-                        found.push(format!("{} {} {}: {} → {}", c.id, c.name, c.field, c.old, c.new));
-                    }
-                    if changes.is_empty() {
-                        found.push(msg!("cmd-bytes-differ", name = f.name));
-                    }
-                } else {
-                    found.push(msg!("cmd-bytes-differ-from-re-run", name = f.name));
-                }
+    found
+}
+
+/// The re-run from the archive, compared file by file with what the run wrote.
+fn rerun_findings(dir: &Path, m: &archive::Manifest, f: &mut Findings) {
+    let s = match rerun(dir, m) {
+        Ok((_, s)) => s,
+        Err(e) => {
+            let e = format!("{e:#}");
+            f.differences.push(msg!("cmd-archived-run-longer-runs", e = e));
+            return;
+        }
+    };
+    for file in &s.files {
+        let old = archive::read_file(dir, &file.name).ok();
+        if old.as_deref() == Some(file.bytes.as_slice()) {
+            continue;
+        }
+        // A folder written before results files has none, and its manifest lists none: not a
+        // difference (later runs read its scores.csv instead).
+        let listed = m.outputs.iter().any(|o| o.file == file.name);
+        if old.is_none() && file.name == crate::past::RESULTS && !listed {
+            f.notes.push(msg!("cmd-note-no-results-file", file = file.name));
+        } else if file.name.ends_with(".csv") {
+            let changes = csv_changes(old.as_deref(), Some(&file.bytes), "");
+            for c in &changes {
+                f.differences
+                    .push(format!("{} {} {}: {} → {}", c.id, c.name, c.field, c.old, c.new));
             }
-            for o in &m.outputs {
-                if !s.files.iter().any(|f| f.name == o.file) {
-                    found.push(msg!("cmd-re-run-writes-such-file", file = o.file));
-                }
+            if changes.is_empty() {
+                f.differences.push(msg!("cmd-bytes-differ", name = file.name));
             }
+        } else {
+            f.differences
+                .push(msg!("cmd-bytes-differ-from-re-run", name = file.name));
         }
     }
-    Ok((m, f))
+    for o in &m.outputs {
+        if !s.files.iter().any(|x| x.name == o.file) {
+            f.differences.push(msg!("cmd-re-run-writes-such-file", file = o.file));
+        }
+    }
 }
 
 /// An approved run: who approved it and when, and that the manifest and the final files are
@@ -119,10 +130,10 @@ fn approval_findings(dir: &Path, f: &mut Findings) -> anyhow::Result<()> {
     if manifest != a.manifest_sha256 {
         found.push(msg!("cmd-manifest-was-approved", manifest = archive::MANIFEST));
     }
-    for f in &a.final_files {
-        match archive::read_file(dir, &f.file) {
-            Ok(bytes) if sha256_hex(&bytes) == f.sha256 => {}
-            _ => found.push(msg!("cmd-file-was-approved-final", file = f.file)),
+    for done in &a.final_files {
+        match archive::read_file(dir, &done.file) {
+            Ok(bytes) if sha256_hex(&bytes) == done.sha256 => {}
+            _ => found.push(msg!("cmd-file-was-approved-final", file = done.file)),
         }
     }
     Ok(())

@@ -167,7 +167,7 @@ pub fn rerun(dir: &Path, m: &Manifest) -> anyhow::Result<(rules::RuleSet, Scored
             )
         })?;
         let bytes = archive::read_file(dir, &h.file)?;
-        let run = archive::read_past(p, &h.file, &h.file, &bytes, &rules)
+        let run = archive::read_past(p, &h.file, &bytes, &rules)
             .map_err(|problems| anyhow::anyhow!("{}", problems.join("\n  ")))?;
         history.runs.push(run);
     }

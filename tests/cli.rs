@@ -609,7 +609,7 @@ fn issue15_a_veto_s_at_least_without_its_measure_or_at_zero_is_refused() {
     // `id = "low_total"`: its value starts at column 6.
     assert!(
         err.contains(&format!(
-            ":{line}:6: veto `low_total`: `at_least` goes with `measure`; beside `total_below` it would be ignored"
+            ":{line}:6: veto `low_total`: `at_least` goes with `measure`; beside `total_below` it would be ignored; remove it"
         )),
         "{err}"
     );

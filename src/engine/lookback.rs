@@ -16,21 +16,20 @@ pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, per
         if h.per != period.kind {
             continue;
         }
-        // This run's flags are indices; earlier runs recorded ids.
-        let now_holds = |grade: &str, flags: &[usize]| match &h.holds {
+        // `raised(k)`: whether the run raised flag k (this run holds indices, earlier runs
+        // recorded ids).
+        let holds = |grade: &str, raised: &dyn Fn(usize) -> bool| match &h.holds {
             HistoryCondition::Grade(g) => grade == g,
-            HistoryCondition::Flags(wanted) => flags.iter().any(|x| wanted.contains(x)),
-        };
-        let held = |grade: &str, ids: &[String]| match &h.holds {
-            HistoryCondition::Grade(g) => grade == g,
-            HistoryCondition::Flags(wanted) => wanted.iter().any(|&k| ids.contains(&rules.flags[k].id)),
+            HistoryCondition::Flags(wanted) => wanted.iter().any(|&k| raised(k)),
         };
         for (i, s) in scored.iter_mut().enumerate() {
             let w = &inputs.workers[i];
             if !RuleSet::applies(&f.roles, w.role) {
                 continue;
             }
-            let now = now_holds(s.subject.grade.as_deref().unwrap_or(""), &s.subject.flags);
+            let now = holds(s.subject.grade.as_deref().unwrap_or(""), &|k| {
+                s.subject.flags.contains(&k)
+            });
             if !now {
                 continue;
             }
@@ -40,7 +39,7 @@ pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, per
                     .iter()
                     .find(|r| r.period == p)
                     .and_then(|r| r.grade_and_flags(&w.id))
-                    .is_some_and(|(g, fl)| held(&g, &fl))
+                    .is_some_and(|(g, ids)| holds(&g, &|k| ids.contains(&rules.flags[k].id)))
             };
             let earlier = h.earlier(period);
             let (hit, seen): (bool, Vec<Period>) = match (h.consecutive, h.in_year) {

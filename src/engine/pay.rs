@@ -167,20 +167,6 @@ pub(super) fn share_pool(
     }
 }
 
-/// Params rows named `name` for this run: an exact period match first, then undated rows.
-fn params_for<'a>(params: &'a [Param], name: &str, period: Period, scope: Option<&str>) -> Vec<&'a Param> {
-    let named = |p: &&Param| p.name == name && p.scope.as_deref() == scope;
-    let exact: Vec<&Param> = params
-        .iter()
-        .filter(named)
-        .filter(|p| p.period == Some(period))
-        .collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    params.iter().filter(named).filter(|p| p.period.is_none()).collect()
-}
-
 /// A run-wide parameter (县排名 for the month), its value and row. Its rows were checked while
 /// the 参数 sheet was read (`input::checks`): one per period, each what the rule needs. What is
 /// left is the case reading could not know: a parameter needed only because someone is paid
@@ -191,14 +177,8 @@ pub(super) fn run_param(
     period: Period,
     (problems, needed_by): (&mut Vec<InputProblem>, &str),
 ) -> Option<(Decimal, Source)> {
-    let Some(p) = params_for(params, name, period, None).first().copied() else {
-        problems.push(InputProblem {
-            file: "参数".into(),
-            place: "参数".into(),
-            found: None,
-            expected: msg!("par-missing", name = name, period = period, needed_by = needed_by),
-            ..Default::default()
-        });
+    let Some(p) = Param::for_run(params, name, period, None).first().copied() else {
+        problems.push(InputProblem::missing_param(name, period, needed_by));
         return None;
     };
     Some((p.number?, Source::Row(p.src)))
@@ -207,6 +187,6 @@ pub(super) fn run_param(
 /// A county-set count for one quota group (范围 = the group), if given (a whole number from
 /// 0, checked as the sheet was read).
 pub(super) fn count_param(params: &[Param], name: &str, period: Period, group: &str) -> Option<usize> {
-    let p = params_for(params, name, period, Some(group)).first().copied()?;
+    let p = Param::for_run(params, name, period, Some(group)).first().copied()?;
     p.number?.try_into().ok()
 }

@@ -47,20 +47,10 @@ fn params(rows: &[Param], plan: &ReadPlan, period: Period, problems: &mut Vec<In
                 None => param_value(p, planned, problems),
             }
         }
-        let undated_or_this = |p: &&&Param| p.period.is_none() || p.period == Some(period);
-        if let (Some(needed_by), false) = (&planned.required_by, named.iter().any(|p| undated_or_this(&p))) {
-            problems.push(InputProblem {
-                file: "参数".into(),
-                place: "参数".into(),
-                found: None,
-                expected: msg!(
-                    "par-missing",
-                    name = &planned.name,
-                    period = period,
-                    needed_by = needed_by
-                ),
-                ..Default::default()
-            });
+        if let Some(needed_by) = &planned.required_by {
+            if Param::for_run(rows, &planned.name, period, None).is_empty() {
+                problems.push(InputProblem::missing_param(&planned.name, period, needed_by));
+            }
         }
     }
 }

@@ -16,6 +16,19 @@ pub struct InputProblem {
     pub rows: usize,
 }
 
+impl InputProblem {
+    /// No 参数 row `name` for `period`, which `needed_by` cannot do without.
+    pub fn missing_param(name: &str, period: crate::period::Period, needed_by: &str) -> InputProblem {
+        InputProblem {
+            file: "参数".into(),
+            place: "参数".into(),
+            found: None,
+            expected: msg!("par-missing", name = name, period = period, needed_by = needed_by),
+            ..Default::default()
+        }
+    }
+}
+
 /// The problems the report groups or puts first ([`super::grouping`]); the rest are `Other`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ProblemKind {

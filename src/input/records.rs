@@ -145,6 +145,23 @@ pub struct Param {
     pub file: String,
 }
 
+impl Param {
+    /// The rows named `name` (and 范围 `scope`) a run of `period` reads: those of the period
+    /// itself, or, when there are none, the undated ones.
+    pub fn for_run<'a>(params: &'a [Param], name: &str, period: Period, scope: Option<&str>) -> Vec<&'a Param> {
+        let named = |p: &&Param| p.name == name && p.scope.as_deref() == scope;
+        let exact: Vec<&Param> = params
+            .iter()
+            .filter(named)
+            .filter(|p| p.period == Some(period))
+            .collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        params.iter().filter(named).filter(|p| p.period.is_none()).collect()
+    }
+}
+
 /// One committee decision (决定 sheet), as read: its worker, kind and cells; what it names
 /// (an item, veto, measure, grade or pay rule) is resolved against the rule set when the run
 /// is scored (`crate::engine::decide`), with an error at the 项目 cell when it names nothing.

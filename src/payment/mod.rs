@@ -149,7 +149,8 @@ impl PayAmount {
     }
 
     /// The 参数 row the rule reads, what its value must be, and the grade it pays (`None`: all
-    /// it pays), so that the row is read, checked and required only when someone is paid by it.
+    /// it pays): its value is checked wherever the row is read (`input::checks`), and the row
+    /// required only when someone is paid by it.
     pub fn param(&self) -> Option<ParamRead<'_>> {
         match self {
             PayAmount::ParamBands(k) => Some(ParamRead {
