@@ -3,8 +3,9 @@
 //! whole-period amount scaled to them (D6.8). Shared by items (monthly amounts, score leaves)
 //! and pay rules (subsidies, year-end amounts).
 use crate::input::records::Worker;
-use crate::num::{round_fen, show};
+use crate::num::round_fen;
 use crate::period::Period;
+use crate::trace::{MonthPart, PartOfPeriod};
 use rust_decimal::Decimal;
 
 /// How an amount for a whole period (a year-end reward) pays a worker whose 到岗–离岗 span
@@ -47,7 +48,7 @@ pub fn months_on_roster(w: &Worker, period: Period) -> Decimal {
 
 /// An amount for the whole period scaled to the months of it the worker's 到岗–离岗 span covers
 /// in full (docs/decisions.md D6.8), to the fen, with its trace; `None` for one in post throughout.
-pub fn part_of_period(amount: Decimal, w: &Worker, period: Period) -> Option<(Decimal, String)> {
+pub fn part_of_period(amount: Decimal, w: &Worker, period: Period) -> Option<(Decimal, PartOfPeriod)> {
     let months = months_on_roster(w, period);
     let all = Decimal::from(period.months().len());
     if months == all {
@@ -56,14 +57,12 @@ pub fn part_of_period(amount: Decimal, w: &Worker, period: Period) -> Option<(De
     let scaled = round_fen(amount * months / all);
     Some((
         scaled,
-        format!(
-            "在岗{}个整月: {} × {}/{} = {}",
-            show(months),
-            show(amount),
-            show(months),
-            show(all),
-            show(scaled)
-        ),
+        PartOfPeriod {
+            months,
+            of: all,
+            amount,
+            scaled,
+        },
     ))
 }
 
@@ -71,18 +70,18 @@ pub fn part_of_period(amount: Decimal, w: &Worker, period: Period) -> Option<(De
 /// the 到岗–离岗 span covers in full, and for a month covered in part what `part` says
 /// (docs/decisions.md D6.5) — pro rata by calendar days in post, each such month rounded half away
 /// from zero to the fen. Returns the amount, the months counted (a part month as its
-/// fraction), the months covered in full, and what the part months add, as trace text (empty
-/// when none does).
+/// fraction), the months covered in full, and what each part month adds, for the trace (none
+/// when no month is covered in part).
 pub fn monthly_amount(
     per_month: Decimal,
     w: &Worker,
     period: Period,
     part: PartMonth,
-) -> (Decimal, Decimal, Decimal, String) {
+) -> (Decimal, Decimal, Decimal, Vec<MonthPart>) {
     let full = months_on_roster(w, period);
     let mut amount = per_month * full;
     let mut months = full;
-    let mut text = String::new();
+    let mut parts = Vec::new();
     for m in period.months() {
         let (first, last) = (m.first_day(), m.last_day());
         let from = w.start.map_or(first, |s| s.max(first));
@@ -98,31 +97,27 @@ pub fn monthly_amount(
             PartMonth::Full => {
                 amount += per_month;
                 months += Decimal::ONE;
-                text.push_str(&format!(
-                    " + {}月在岗{}天按整月 {}",
-                    m.index,
-                    show(days),
-                    show(per_month)
-                ));
+                parts.push(MonthPart::Full {
+                    month: m.index,
+                    days,
+                    amount: per_month,
+                });
             }
             PartMonth::ProRata => {
                 let a = round_fen(per_month * days / of);
                 amount += a;
                 months += days / of;
-                text.push_str(&format!(
-                    " + {}月在岗{}/{}天 {} × {}/{} = {}",
-                    m.index,
-                    show(days),
-                    show(of),
-                    show(per_month),
-                    show(days),
-                    show(of),
-                    show(a)
-                ));
+                parts.push(MonthPart::ProRata {
+                    month: m.index,
+                    days,
+                    of,
+                    per_month,
+                    amount: a,
+                });
             }
         }
     }
-    (amount, months, full, text)
+    (amount, months, full, parts)
 }
 
 #[cfg(test)]
@@ -148,7 +143,8 @@ mod tests {
         // August in full; July 17 of 31 days, September 10 of 30.
         assert_eq!(monthly_amount(d("350"), &w, q, PartMonth::None).0, d("350"));
         // 350 + 350 × 17/31 (191.935… → 191.94) + 350 × 10/30 (116.666… → 116.67).
-        let (a, months, full, text) = monthly_amount(d("350"), &w, q, PartMonth::ProRata);
+        let (a, months, full, parts) = monthly_amount(d("350"), &w, q, PartMonth::ProRata);
+        let text = crate::output::said::parts(&parts);
         assert_eq!((a, full), (d("658.61"), d("1")));
         assert!(months > d("1.88") && months < d("1.89"), "{months}");
         assert!(

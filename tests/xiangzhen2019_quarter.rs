@@ -3,6 +3,7 @@
 //! `examples/make_xiangzhen2019_example.rs`. Total = 基础工作 × 0.8 + 满意率 × 100 × 0.2.
 mod common;
 use common::{csv_rows, Row};
+use gridscore::output::said::text as said;
 use std::path::Path;
 
 fn run(out: &Path) -> (Vec<Row>, Vec<Row>) {
@@ -95,15 +96,15 @@ fn weekly_minimums_count_weeks_by_their_thursday_and_by_area() {
     // so the week of 09-28 is not Q3's — at −1 each: records 15 − 13 = 2.
     assert_eq!(of(&scores, "0202")["base.records"], "2");
     let (inputs, out) = outcome();
-    let short: Vec<&str> = trace_of(&inputs, &out, "0202")
+    let short: Vec<String> = trace_of(&inputs, &out, "0202")
         .iter()
-        .filter(|l| l.rule.starts_with("每周录入不足"))
-        .map(|l| l.rule.as_str())
+        .map(|l| said(&l.said))
+        .filter(|t| t.starts_with("每周录入不足"))
         .collect();
     assert_eq!(short.len(), 1);
     let line = trace_of(&inputs, &out, "0202")
         .iter()
-        .find(|l| l.rule.starts_with("每周录入不足"))
+        .find(|l| said(&l.said).starts_with("每周录入不足"))
         .unwrap();
     assert_eq!(line.count.to_string(), "13");
     let sources = gridscore::trace::sources_text(&line.sources, 10_000);
@@ -123,7 +124,7 @@ fn weekly_minimums_count_weeks_by_their_thursday_and_by_area() {
     assert_eq!(w["base.diary"], "0");
     assert!(trace_of(&inputs, &out, "0105")
         .iter()
-        .any(|l| l.item == "base.diary" && l.rule.starts_with("扣完为止")));
+        .any(|l| l.item == "base.diary" && said(&l.said).starts_with("扣完为止")));
 }
 
 #[test]
@@ -175,7 +176,7 @@ fn failing_workers_get_70_percent_and_the_pool_goes_to_the_excellent_to_the_fen(
         .find(|l| l.item == "excellence")
         .unwrap();
     assert_eq!(
-        line.rule,
+        said(&line.said),
         "季度补贴合计扣发1800.01元 ÷ 2人 = 900.00元 + 余数0.01元 (第1位)"
     );
 }

@@ -23,7 +23,7 @@ fn line(l: &TraceLine) -> String {
     } else {
         format!("  ← {src}")
     };
-    format!("    {value}  {}{src}", l.rule)
+    format!("    {value}  {}{src}", crate::output::said::text(&l.said))
 }
 
 pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {

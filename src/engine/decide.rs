@@ -15,9 +15,8 @@ use crate::grading::place::GroupResult;
 use crate::input::records::{Decision, OccurrenceRef};
 use crate::input::{InputProblem, Inputs};
 use crate::measure::Value;
-use crate::num::{show, show_money};
 use crate::rules::{ItemBody, ItemKind, RuleSet};
-use crate::trace::{Source, TraceLine, Unit};
+use crate::trace::{DecisionSaid, Did, Said, Source, TraceLine, Unit};
 use rust_decimal::Decimal;
 
 /// What a decision does, its 项目 resolved to the rule set's index.
@@ -51,20 +50,15 @@ impl Decided<'_> {
         self.row.points.unwrap_or_default()
     }
 
-    /// The decision as a trace reads it: `决定 调整 +2 (理由: 申诉核实; 决定人 镇考核组, 2026-10-08)`.
-    pub fn rule_text(&self, what: &str) -> String {
-        format!(
-            "决定 {}{} (理由: {}; 决定人 {}, {})",
-            self.row.kind.label(),
-            if what.is_empty() {
-                String::new()
-            } else {
-                format!(" {what}")
-            },
-            self.row.reason,
-            self.row.decided_by,
-            self.row.date
-        )
+    /// The decision as a trace states it: `决定 调整 +2 (理由: 申诉核实; 决定人 镇考核组, 2026-10-08)`.
+    pub fn said(&self, did: Did) -> Said {
+        Said::Decision(Box::new(DecisionSaid {
+            kind: self.row.kind,
+            reason: self.row.reason.clone(),
+            decided_by: self.row.decided_by.clone(),
+            date: self.row.date,
+            did,
+        }))
     }
 
     fn source(&self) -> Vec<Source> {
@@ -293,7 +287,11 @@ pub fn exempt(
         trace.push(TraceLine {
             item: format!("decision.{}", d.row.src.row),
             item_label: m.label.clone(),
-            rule: d.rule_text(&format!("{} {at}: {} 次不计", m.label, show(n))),
+            said: d.said(Did::Exempt {
+                measure: m.label.clone(),
+                at,
+                count: n,
+            }),
             count: n,
             value: Decimal::ZERO,
             unit: Unit::Note,
@@ -342,15 +340,11 @@ pub fn adjust_points(
                     ItemKind::Bonus => 1,
                     ItemKind::Deduction => 2,
                 }] += counted;
-                let weighted = if factors[k] == Decimal::ONE {
-                    String::new()
-                } else {
-                    format!(" × {} = {}", show(factors[k]), signed(counted))
-                };
+                let weighted = (factors[k] != Decimal::ONE).then_some((factors[k], counted));
                 trace.push(TraceLine {
                     item: it.path.clone(),
                     item_label: it.label.clone(),
-                    rule: d.rule_text(&format!("{}{weighted}", signed(p))),
+                    said: d.said(Did::AdjustItem { points: p, weighted }),
                     count: p,
                     value: counted,
                     unit,
@@ -363,7 +357,7 @@ pub fn adjust_points(
                 trace.push(TraceLine {
                     item: "decision".into(),
                     item_label: "总分".into(),
-                    rule: d.rule_text(&signed(p)),
+                    said: d.said(Did::AdjustTotal { points: p }),
                     count: p,
                     value: p,
                     unit,
@@ -374,14 +368,6 @@ pub fn adjust_points(
         }
     }
     (by_kind, total)
-}
-
-fn signed(v: Decimal) -> String {
-    if v.is_sign_negative() {
-        show(v)
-    } else {
-        format!("+{}", show(v))
-    }
 }
 
 /// How a raised veto stands after the decisions.
@@ -396,10 +382,10 @@ pub enum VetoStands {
 /// Whether a raised veto applies, is held or was revoked, with the decision's trace line.
 pub fn veto_stands(ds: &[Decided], rules: &RuleSet, veto: usize, trace: &mut Vec<TraceLine>) -> VetoStands {
     let v = &rules.vetoes[veto];
-    let line = |d: &Decided, text: String| TraceLine {
+    let line = |d: &Decided, did: Did| TraceLine {
         item: format!("veto.{}", v.id),
         item_label: "一票否决".into(),
-        rule: d.rule_text(&text),
+        said: d.said(did),
         count: Decimal::ZERO,
         value: Decimal::ZERO,
         unit: Unit::Note,
@@ -407,7 +393,7 @@ pub fn veto_stands(ds: &[Decided], rules: &RuleSet, veto: usize, trace: &mut Vec
     };
     let names = |w: Option<usize>| w.is_none_or(|w| w == veto);
     if let Some(d) = ds.iter().find(|d| matches!(d.what, What::RevokeVeto(w) if names(w))) {
-        trace.push(line(d, format!("{} 不予否决", v.label)));
+        trace.push(line(d, Did::RevokeVeto { veto: v.label.clone() }));
         return VetoStands::Revoked;
     }
     if !v.confirm {
@@ -415,17 +401,14 @@ pub fn veto_stands(ds: &[Decided], rules: &RuleSet, veto: usize, trace: &mut Vec
     }
     match ds.iter().find(|d| matches!(d.what, What::ConfirmVeto(w) if names(w))) {
         Some(d) => {
-            trace.push(line(d, format!("{} 确认", v.label)));
+            trace.push(line(d, Did::ConfirmVeto { veto: v.label.clone() }));
             VetoStands::Applies
         }
         None => {
             trace.push(TraceLine {
                 item: format!("veto.{}", v.id),
                 item_label: "一票否决".into(),
-                rule: format!(
-                    "{} 待确认 (规则集: 须经集体讨论认定): 暂按未否决评定, 发放暂缓",
-                    v.label
-                ),
+                said: Said::VetoPending { label: v.label.clone() },
                 count: Decimal::ZERO,
                 value: Decimal::ZERO,
                 unit: Unit::Note,
@@ -507,7 +490,9 @@ pub fn rule_ties(
                         TraceLine {
                             item: "quota".into(),
                             item_label: "等次".into(),
-                            rule: d.rule_text(&format!("同分并列跨越名额线, 评为{}", grades[g])),
+                            said: d.said(Did::Ruling {
+                                grade: grades[g].clone(),
+                            }),
                             count: Decimal::ZERO,
                             value: Decimal::ZERO,
                             unit: Unit::Note,
@@ -564,20 +549,12 @@ pub fn adjust_pay(
         trace.push(TraceLine {
             item: rule.id.clone(),
             item_label: rule.label.clone(),
-            rule: d.rule_text(&format!("{}元", signed_money(p))),
+            said: d.said(Did::AdjustPay { amount: p }),
             count: Decimal::ONE,
             value: p,
             unit: Unit::Yuan,
             sources: d.source(),
         });
-    }
-}
-
-fn signed_money(v: Decimal) -> String {
-    if v.is_sign_negative() {
-        show_money(v)
-    } else {
-        format!("+{}", show_money(v))
     }
 }
 
@@ -673,7 +650,8 @@ mod tests {
         assert_eq!(grade_of(&r, 1), (1, 3, None));
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].0, 1);
-        assert!(lines[0].1.rule.contains("评为良好"), "{}", lines[0].1.rule);
+        let said = crate::output::said::text(&lines[0].1.said);
+        assert!(said.contains("评为良好"), "{said}");
     }
 
     #[test]

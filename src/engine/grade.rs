@@ -2,6 +2,7 @@
 //! method (shares of the group with their rounding and ties, or score bands).
 use super::*;
 use crate::grading::place;
+use crate::trace::{QuotaPlace, Said};
 
 /// Quota groups, ranks and grades: each subject's group key, then each group graded by the
 /// rule set's method (shares of the group, or score bands). Returns the groups' report and
@@ -142,29 +143,22 @@ fn grade_group(
 /// against every grade's line, and the lift of a tie at a line (超额).
 fn placed(s: &mut Subject, p: &place::Placed, key: &str, r: &place::GroupResult, grades: &[String]) {
     let grade = grades[p.grade].clone();
-    let lines_text: Vec<String> = grades
-        .iter()
-        .zip(&r.lines)
-        .map(|(q, l)| format!("{q}至第{l}名"))
-        .collect();
-    let mut rule = format!(
-        "{key} 组内第{}名 (排序第{}位) / 共{}人; {}",
-        p.rank,
-        p.position,
-        r.n,
-        lines_text.join(", ")
-    );
-    if let Some(own) = p.lifted_from {
+    let lifted = p.lifted_from.map(|own| (grade.clone(), grades[own].clone()));
+    if lifted.is_some() {
         s.overflow = true;
-        rule.push_str(&format!(
-            "; 同分并列, 按较高等次评为{grade} (按位次应为{}), 列入超额名单",
-            grades[own]
-        ));
     }
+    let said = Said::Quota(Box::new(QuotaPlace {
+        group: key.to_string(),
+        rank: p.rank,
+        position: p.position,
+        of: r.n,
+        lines: grades.iter().cloned().zip(r.lines.iter().copied()).collect(),
+        lifted,
+    }));
     s.trace.push(TraceLine {
         item: "quota".into(),
         item_label: "等次".into(),
-        rule,
+        said,
         count: Decimal::from(p.rank),
         value: Decimal::ZERO,
         unit: Unit::Note,

@@ -3,10 +3,9 @@
 
 use super::Scored;
 use crate::input::Inputs;
-use crate::num::show;
 use crate::period::Period;
 use crate::rules::RuleSet;
-use crate::trace::{TraceLine, Unit};
+use crate::trace::{Said, TraceLine, Unit};
 use rust_decimal::Decimal;
 
 /// Names the honours of this run's kind; returns the reports of ties across a line.
@@ -45,19 +44,14 @@ pub(super) fn name(
             s.trace.push(TraceLine {
                 item: format!("honor.{}", h.id),
                 item_label: h.label.clone(),
-                rule: format!(
-                    "{} 第{}名; 名额 {} = {} × {}人 (四舍五入){}",
-                    h.label,
-                    p.rank,
+                said: Said::Honor {
+                    label: h.label.clone(),
+                    rank: p.rank,
                     places,
-                    show(h.share),
-                    base,
-                    if p.lifted_from.is_some() {
-                        "; 同分并列, 一并评为"
-                    } else {
-                        ""
-                    }
-                ),
+                    share: h.share,
+                    of: base,
+                    tied: p.lifted_from.is_some(),
+                },
                 count: Decimal::from(p.rank),
                 value: Decimal::ZERO,
                 unit: Unit::Note,

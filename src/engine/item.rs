@@ -2,10 +2,9 @@
 //! scaled to a part of the period), its one scoring (`scoring/`), then its floor and maximum.
 //! Each applied rule leaves a trace line.
 use crate::measure::Value;
-use crate::num::show;
 use crate::rules::{Item, ItemBody, ItemKind, Leaf, RuleSet};
 use crate::scoring::{Facts, Trail, Who};
-use crate::trace::{TraceLine, Unit};
+use crate::trace::{Said, TraceLine, Unit};
 use rust_decimal::Decimal;
 
 /// Scores an item tree for one worker: fills `values` (one per item in [`flatten`] order) and
@@ -67,7 +66,7 @@ fn score_leaf(
     let mut start = leaf.start;
     if leaf.part_period == crate::in_post::PartPeriod::FullMonths && !start.is_zero() {
         if let Some((scaled, how)) = crate::in_post::part_of_period(start, w.worker, w.run) {
-            trail.push(how, Decimal::ZERO, scaled - start, vec![]);
+            trail.push(Said::PartPeriod(how), Decimal::ZERO, scaled - start, vec![]);
             start = scaled;
         }
     }
@@ -79,20 +78,18 @@ fn score_leaf(
     let mut v = leaf.scoring.score(start, &facts, &mut trail);
     if let Some(f) = leaf.floor {
         if v < f {
-            let rule = format!("扣完为止 (不低于{})", show(f));
-            trail.push(rule, Decimal::ZERO, f - v, vec![]);
+            trail.push(Said::Floor { floor: f }, Decimal::ZERO, f - v, vec![]);
             v = f;
         }
     }
     if let Some(m) = item.max {
         if v > m {
             // A score item's max is its full marks; a bonus item's, its cap (加分最多…).
-            let what = if item.kind == ItemKind::Score {
-                "不超过满分"
-            } else {
-                "封顶"
+            let said = Said::Max {
+                max: m,
+                full_marks: item.kind == ItemKind::Score,
             };
-            trail.push(format!("{what}{}", show(m)), Decimal::ZERO, m - v, vec![]);
+            trail.push(said, Decimal::ZERO, m - v, vec![]);
             v = m;
         }
     }

@@ -6,7 +6,7 @@ use crate::input::Inputs;
 use crate::past::History;
 use crate::period::Period;
 use crate::rules::{FlagRule, HistoryCondition, RuleSet};
-use crate::trace::{TraceLine, Unit};
+use crate::trace::{Said, TraceLine, Unit};
 use rust_decimal::Decimal;
 
 /// Raises the rule set's history flags of this run's kind on every subject they hold for.
@@ -54,15 +54,19 @@ pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, per
                 (None, None) => (false, vec![]),
             };
             if hit {
-                let mut runs: Vec<String> = seen.iter().map(|p| p.to_string()).collect();
+                let mut runs = seen;
                 runs.reverse();
-                runs.push(period.to_string());
+                runs.push(period);
+                let n = Decimal::from(runs.len());
                 s.subject.flags.push(fi);
                 s.subject.trace.push(TraceLine {
                     item: format!("flag.{}", f.id),
                     item_label: "提示".into(),
-                    rule: format!("{} ({})", f.label, runs.join("、")),
-                    count: Decimal::from(runs.len()),
+                    said: Said::LookBack {
+                        label: f.label.clone(),
+                        runs,
+                    },
+                    count: n,
                     value: Decimal::ZERO,
                     unit: Unit::Note,
                     sources: vec![],

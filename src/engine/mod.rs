@@ -578,13 +578,13 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
         let floor_line = o.subjects[0]
             .trace
             .iter()
-            .find(|l| l.rule.starts_with("扣完为止"))
+            .find(|l| matches!(l.said, crate::trace::Said::Floor { .. }))
             .unwrap();
         assert_eq!(floor_line.value, d("0.5"), "the floor gives back what went below it");
         let cap_line = o.subjects[0]
             .trace
             .iter()
-            .find(|l| l.rule.starts_with("累计扣分不超过2"))
+            .find(|l| l.said == crate::trace::Said::DeductionsCapped { cap: d("2") })
             .unwrap();
         assert_eq!(cap_line.value, d("1"));
         // The trace sums to the total: every point is explained.

@@ -5,11 +5,11 @@ use super::Scored;
 use crate::in_post::{part_of_period, PartPeriod};
 use crate::input::records::Param;
 use crate::input::{InputProblem, Inputs};
-use crate::num::{round_fen, show, show_money};
+use crate::num::{round_fen, show_money};
 use crate::payment::Facts;
 use crate::period::Period;
 use crate::rules::{PayRule, RuleSet};
-use crate::trace::{Source, TraceLine, Unit};
+use crate::trace::{Said, Source, TraceLine, Unit, WithheldWhy};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -46,27 +46,27 @@ pub(super) fn pay_worker(
         };
         let due = rule.amount.due(&facts);
         let full = rule.amount.full(&facts);
-        let (amount, rule_text) = match rule.part_period {
+        let (amount, said) = match rule.part_period {
             PartPeriod::FullMonths if !due.amount.is_zero() => match part_of_period(due.amount, w, period) {
-                Some((scaled, how)) => (scaled, format!("{}; {how}", due.rule)),
-                None => (due.amount, due.rule),
+                Some((scaled, how)) => (scaled, Said::PayScaled(Box::new((due.said, how)))),
+                None => (due.amount, due.said),
             },
-            _ => (due.amount, due.rule),
+            _ => (due.amount, due.said),
         };
         let amount = round_fen(amount);
         // What the rule pays with nothing withheld: a subsidy at its full factor.
         s.pay_full.push(full.unwrap_or(amount));
         let withheld = if w.no_reward {
-            Some(format!("不享受奖励 (花名册), 应得{}元不予发放", show_money(amount)))
+            Some(WithheldWhy::NoReward)
         } else if vetoed && rule.withheld_when_vetoed {
-            Some(format!("一票否决, 应得{}元不予发放", show_money(amount)))
+            Some(WithheldWhy::Vetoed)
         } else {
             None
         };
-        let line = |rule_text: String, count, value, sources| TraceLine {
+        let line = |said: Said, count, value, sources| TraceLine {
             item: rule.id.clone(),
             item_label: rule.label.clone(),
-            rule: rule_text,
+            said,
             count,
             value,
             unit: Unit::Yuan,
@@ -75,11 +75,12 @@ pub(super) fn pay_worker(
         let paid = match withheld {
             _ if amount.is_zero() => Decimal::ZERO,
             Some(why) => {
-                s.subject.trace.push(line(why, Decimal::ZERO, Decimal::ZERO, vec![]));
+                let said = Said::Withheld { why, amount };
+                s.subject.trace.push(line(said, Decimal::ZERO, Decimal::ZERO, vec![]));
                 Decimal::ZERO
             }
             None => {
-                s.subject.trace.push(line(rule_text, due.count, amount, due.sources));
+                s.subject.trace.push(line(said, due.count, amount, due.sources));
                 amount
             }
         };
@@ -141,22 +142,17 @@ pub(super) fn share_pool(
         };
         let amount = share + extra;
         let s = &mut scored[i];
-        let text = format!(
-            "{}合计扣发{}元 ÷ {}人 = {}元{}",
-            from_label,
-            show_money(withheld),
-            show(k),
-            show_money(share),
-            if extra.is_zero() {
-                String::new()
-            } else {
-                format!(" + 余数0.01元 (第{}位)", pos + 1)
-            }
-        );
+        let said = Said::Pool {
+            from: from_label.to_string(),
+            withheld,
+            takers: takers.len(),
+            share,
+            remainder_at: (!extra.is_zero()).then_some(pos + 1),
+        };
         s.subject.trace.push(TraceLine {
             item: rule.id.clone(),
             item_label: rule.label.clone(),
-            rule: text,
+            said,
             count: Decimal::ONE,
             value: amount,
             unit: Unit::Yuan,

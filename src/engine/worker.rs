@@ -2,6 +2,7 @@
 //! vetoes, the weights and 参数 coefficients, and the decisions of the 决定 sheet applied.
 use super::*;
 use crate::past::PastRun;
+use crate::trace::{Factor, Said};
 
 /// Which measures are read once every worker is scored: those a per-event pay rule pays on.
 /// The rest (every patrol and sign-in a worker missed, say) are dropped as each worker is
@@ -20,13 +21,13 @@ pub(super) fn kept_measures(rules: &RuleSet) -> Vec<bool> {
 pub(super) type Coefficient = Option<(Decimal, Source)>;
 
 /// An item's factor in the total for a worker: its weight × the worker's 区域 coefficient × the
-/// run's 参数 coefficient; with the trace's words (` × 权重0.3 × 区域系数(社区)1.2`, empty for a
-/// factor of plain 1) and the 参数 row it read.
-fn weight_of(it: &Item, w: &crate::input::records::Worker, param: &Coefficient) -> (Decimal, String, Vec<Source>) {
+/// run's 参数 coefficient; with each factor for the trace (` × 权重0.3 × 区域系数(社区)1.2`, none
+/// for a factor of plain 1) and the 参数 row it read.
+fn weight_of(it: &Item, w: &crate::input::records::Worker, param: &Coefficient) -> (Decimal, Vec<Factor>, Vec<Source>) {
     let mut factor = it.weight;
-    let mut how = String::new();
+    let mut how = Vec::new();
     if it.weight != Decimal::ONE || !it.weight_by_area.is_empty() || it.weight_param.is_some() {
-        how.push_str(&format!(" × 权重{}", show(it.weight)));
+        how.push(Factor::Weight(it.weight));
     }
     if !it.weight_by_area.is_empty() {
         let area = w.area.trim();
@@ -36,13 +37,18 @@ fn weight_of(it: &Item, w: &crate::input::records::Worker, param: &Coefficient) 
             .find(|(a, _)| a == area)
             .map_or(Decimal::ONE, |(_, c)| *c);
         factor *= c;
-        let shown = if area.is_empty() { "未填" } else { area };
-        how.push_str(&format!(" × 区域系数({shown}){}", show(c)));
+        how.push(Factor::Area {
+            area: area.to_string(),
+            value: c,
+        });
     }
     let mut sources = Vec::new();
     if let (Some(name), Some((c, src))) = (&it.weight_param, param) {
         factor *= *c;
-        how.push_str(&format!(" × {name}{}", show(*c)));
+        how.push(Factor::Param {
+            name: name.clone(),
+            value: *c,
+        });
         sources.push(src.clone());
     }
     (factor, how, sources)
@@ -160,7 +166,11 @@ fn item_points(
             trace.push(TraceLine {
                 item: it.path.clone(),
                 item_label: it.label.clone(),
-                rule: format!("计入总分: {}{how} = {}", show(v), show(counted)),
+                said: Said::Counted {
+                    points: v,
+                    factors: how,
+                    counted,
+                },
                 count: v,
                 value: counted,
                 unit: Unit::Points,
@@ -208,7 +218,7 @@ fn vetoes(
         trace.push(TraceLine {
             item: format!("veto.{}", v.id),
             item_label: "一票否决".into(),
-            rule: v.label.clone(),
+            said: Said::Veto { label: v.label.clone() },
             count,
             value: Decimal::ZERO,
             unit: Unit::Note,
@@ -248,7 +258,11 @@ fn flags(rules: &RuleSet, role: crate::rules::RoleId, measures: &[Value], trace:
             trace.push(TraceLine {
                 item: format!("flag.{}", f.id),
                 item_label: "提示".into(),
-                rule: format!("{} ({} {})", f.label, rules.measures[*measure].label, show(n)),
+                said: Said::Flag {
+                    label: f.label.clone(),
+                    measure: rules.measures[*measure].label.clone(),
+                    value: n,
+                },
                 count: n,
                 value: Decimal::ZERO,
                 unit: Unit::Note,
@@ -305,16 +319,25 @@ mod weight_tests {
         // 1 × 1.2 × 1.1 = 1.32, the 参数 row its source.
         let (f, how, sources) = weight_of(&it, &in_area("社区"), &param);
         assert_eq!(f, d("1.32"));
-        assert_eq!(how, " × 权重1 × 区域系数(社区)1.2 × 季节系数1.1");
+        let area = |a: &str, v: &str| Factor::Area {
+            area: a.into(),
+            value: d(v),
+        };
+        let season = Factor::Param {
+            name: "季节系数".into(),
+            value: d("1.1"),
+        };
+        // Shown ` × 权重1 × 区域系数(社区)1.2 × 季节系数1.1` (output::said).
+        assert_eq!(how, vec![Factor::Weight(d("1")), area("社区", "1.2"), season.clone()]);
         assert_eq!(sources.len(), 1);
         // An area not listed (or blank) is 1.
         assert_eq!(weight_of(&it, &in_area("园区"), &param).0, d("1.1"));
-        assert!(weight_of(&it, &in_area(""), &param).1.contains("区域系数(未填)1"));
+        assert!(weight_of(&it, &in_area(""), &param).1.contains(&area("", "1")));
         // A plain weight of 1 says nothing; 0.8 says so.
-        assert_eq!(weight_of(&item("1", &[], None), &in_area("社区"), &None).1, "");
+        assert_eq!(weight_of(&item("1", &[], None), &in_area("社区"), &None).1, vec![]);
         assert_eq!(
             weight_of(&item("0.8", &[], None), &in_area("社区"), &None),
-            (d("0.8"), " × 权重0.8".to_string(), vec![])
+            (d("0.8"), vec![Factor::Weight(d("0.8"))], vec![])
         );
     }
 }

@@ -335,7 +335,7 @@ fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec
                 Cell::text(&w.name),
                 Cell::text(&w.village),
                 Cell::text(format!("{} ({})", l.item_label, l.item)),
-                Cell::text(&l.rule),
+                Cell::text(crate::output::said::text(&l.said)),
                 Cell::Points(l.count),
                 if l.unit == Unit::Yuan {
                     Cell::Money(l.value)

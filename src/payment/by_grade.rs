@@ -5,8 +5,9 @@
 //! ```
 //! Traced as `等次 优秀 → 1,200.00元`.
 use super::{CheckCx, Due, Facts};
-use crate::num::{show_money, Dec};
+use crate::num::Dec;
 use crate::positioned::non_negative;
+use crate::trace::Said;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -61,7 +62,10 @@ impl ByGrade {
             .map_or(Decimal::ZERO, |(_, v)| *v);
         Due {
             amount: a,
-            rule: format!("等次 {g} → {}元", show_money(a)),
+            said: Said::PayByGrade {
+                grade: g.to_string(),
+                amount: a,
+            },
             count: Decimal::ONE,
             sources: vec![],
         }

@@ -8,8 +8,9 @@
 //! (yuan, to the fen, within `at_most`) before anyone is paid, and only when someone of the
 //! grade is paid by the rule.
 use super::{CheckCx, Due, Facts};
-use crate::num::{show_money, Dec};
+use crate::num::Dec;
 use crate::positioned::non_negative;
+use crate::trace::Said;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -52,7 +53,11 @@ impl GradeParam {
         ) {
             (true, Some((v, src))) => Due {
                 amount: v,
-                rule: format!("{}: {} = {}元", self.grade, self.param, show_money(v)),
+                said: Said::PayGradeParam {
+                    grade: self.grade.clone(),
+                    param: self.param.clone(),
+                    amount: v,
+                },
                 count: Decimal::ONE,
                 sources: vec![src],
             },

@@ -5,8 +5,9 @@
 //! ```
 //! Traced as `有效信息绩效 150.00元`.
 use super::{CheckCx, Due, Facts};
-use crate::num::{round_fen, show_money};
+use crate::num::round_fen;
 use crate::positioned::Name;
+use crate::trace::Said;
 use rust_decimal::Decimal;
 
 /// The item's path, as written.
@@ -34,7 +35,10 @@ impl ItemValue {
         let label = at.map_or("", |i| f.items[i].1);
         Due {
             amount: v,
-            rule: format!("{label} {}元", show_money(round_fen(v))),
+            said: Said::PayItem {
+                label: label.to_string(),
+                amount: round_fen(v),
+            },
             count: Decimal::ONE,
             sources: vec![],
         }

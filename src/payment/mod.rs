@@ -195,11 +195,11 @@ pub struct Facts<'a> {
     pub params: &'a BTreeMap<String, Option<(Decimal, Source)>>,
 }
 
-/// What a rule finds for one subject: the amount, the rule as the trace states it, what was
+/// What a rule finds for one subject: the amount, what the trace says of it, what was
 /// counted, and the source rows.
 pub struct Due {
     pub amount: Decimal,
-    pub rule: String,
+    pub said: crate::trace::Said,
     pub count: Decimal,
     pub sources: Vec<Source>,
 }
@@ -208,7 +208,7 @@ impl Due {
     /// Nothing due, and nothing to say.
     pub const NOTHING: Due = Due {
         amount: Decimal::ZERO,
-        rule: String::new(),
+        said: crate::trace::Said::Nothing,
         count: Decimal::ZERO,
         sources: Vec::new(),
     };

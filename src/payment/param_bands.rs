@@ -9,8 +9,9 @@
 //! is checked at the 参数 cell, so that a rank of 3.5 is an error, never a band missed.
 use super::{CheckCx, Due, Facts};
 use crate::contract::ParamValue;
-use crate::num::{show, show_money, Dec};
+use crate::num::Dec;
 use crate::positioned::non_negative;
+use crate::trace::Said;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
@@ -78,7 +79,11 @@ impl ParamBands {
         let a = self.amount_at(v);
         Due {
             amount: a,
-            rule: format!("{} = {} → {}元", self.param, show(v), show_money(a)),
+            said: Said::PayParamBands {
+                param: self.param.clone(),
+                value: v,
+                amount: a,
+            },
             count: v,
             sources: vec![src],
         }

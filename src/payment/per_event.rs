@@ -5,9 +5,10 @@
 //! ```
 //! Traced as `经验推广 市1条、省2条 = 1,200.00元`, with the source rows.
 use super::{CheckCx, Due, Facts};
-use crate::num::{show, show_money, Dec};
+use crate::num::Dec;
 use crate::positioned::Name;
 use crate::scoring::lines::{levels_of, rate, Rate};
+use crate::trace::Said;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -49,15 +50,13 @@ impl PerEvent {
         for o in occs {
             *by_level.entry(o.level.clone().unwrap_or_default()).or_default() += o.amount;
         }
-        let detail: Vec<String> = by_level.iter().map(|(l, c)| format!("{l}{}条", show(*c))).collect();
         Due {
             amount: a,
-            rule: format!(
-                "{} {} = {}元",
-                f.measures[self.measure].label,
-                detail.join("、"),
-                show_money(a)
-            ),
+            said: Said::PayPerEvent {
+                label: f.measures[self.measure].label.clone(),
+                by_level: by_level.into_iter().collect(),
+                amount: a,
+            },
             count: val.total(),
             sources: occs.iter().map(|o| o.source.clone()).collect(),
         }

@@ -8,8 +8,9 @@
 //! the factor keeps back is what a pool shares.
 use super::{CheckCx, Due, Facts};
 use crate::in_post::{monthly_amount, PartMonth};
-use crate::num::{round_fen, show, show_money, Dec};
+use crate::num::{round_fen, Dec};
 use crate::positioned::non_negative;
+use crate::trace::Said;
 use crate::trace::Source;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -75,13 +76,14 @@ impl Subsidy {
         let a = due * factor;
         Due {
             amount: a,
-            rule: format!(
-                "月补贴{}元 × {}个月{parts} × {} ({g}) = {}元",
-                show_money(monthly),
-                show(full),
-                show(factor),
-                show_money(round_fen(a))
-            ),
+            said: Said::PaySubsidy(Box::new(crate::trace::Subsidy {
+                monthly,
+                full_months: full,
+                parts,
+                factor,
+                grade: g.to_string(),
+                amount: round_fen(a),
+            })),
             count: months,
             sources: vec![Source::Row(w.src)],
         }

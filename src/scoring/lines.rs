@@ -15,9 +15,10 @@ use super::{CheckCx, Facts, Trail};
 use crate::bucket;
 use crate::contract::RoleId;
 use crate::measure::{Measure, MeasureKind, Occurrence, Value};
-use crate::num::{show, Dec};
+use crate::num::Dec;
 use crate::period::Bucket;
 use crate::positioned::{non_negative, one_of, Checker, Name};
+use crate::trace::{LineBanded, Said};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -71,7 +72,7 @@ pub struct Line {
 }
 
 /// What one occurrence is worth.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rate {
     Each(Decimal),
     ByLevel(Vec<(String, Decimal)>),
@@ -283,7 +284,7 @@ impl Lines {
             .filter(|l| crate::contract::plan::applies(&l.roles, f.who.role))
         {
             let value = &f.values[line.measure];
-            let (count, points, rule) = line.apply(value);
+            let (count, points, said) = line.apply(value);
             if count.is_zero() && points.is_zero() {
                 continue;
             }
@@ -292,13 +293,13 @@ impl Lines {
                 taken += points;
             }
             let sources = value.occurrences().iter().map(|o| o.source.clone()).collect();
-            trail.push(rule, count, signed, sources);
+            trail.push(said, count, signed, sources);
             v += signed;
         }
         if let Some(c) = self.cap {
             if taken > c {
                 let back = taken - c;
-                trail.push(format!("累计扣分不超过{}", show(c)), Decimal::ZERO, back, vec![]);
+                trail.push(Said::DeductionsCapped { cap: c }, Decimal::ZERO, back, vec![]);
                 v += back;
             }
         }
@@ -306,42 +307,23 @@ impl Lines {
     }
 }
 
-fn rate_text(rate: &Rate) -> String {
-    match rate {
-        Rate::Each(e) => format!("每次{}", show(*e)),
-        Rate::ByLevel(ls) => ls
-            .iter()
-            .map(|(l, v)| format!("{l}{}", show(*v)))
-            .collect::<Vec<_>>()
-            .join("/"),
-        Rate::FromRow => "按金额".to_string(),
-    }
-}
-
-fn per_text(per: Bucket) -> &'static str {
-    match per {
-        Bucket::Period => "",
-        Bucket::Month => "每月",
-        Bucket::Week => "每周",
-    }
-}
-
-fn cap(points: Decimal, cap: Option<Decimal>) -> (Decimal, String) {
+/// The points under a cap, and the cap when it held.
+fn cap(points: Decimal, cap: Option<Decimal>) -> (Decimal, Option<Decimal>) {
     match cap {
-        Some(c) if points > c => (c, format!(", 封顶{}", show(c))),
-        _ => (points, String::new()),
+        Some(c) if points > c => (c, Some(c)),
+        _ => (points, None),
     }
 }
 
 impl Line {
-    /// Applies the line: returns (counted occurrences, unsigned points, rule text).
+    /// Applies the line: returns (counted occurrences, unsigned points, what the trace says).
     ///
     /// Without `beyond`, `up_to` or a per-bucket cap, every occurrence counts at its rate.
     /// Otherwise occurrences are grouped by bucket (the month, or the whole period) in date
     /// order, and in each bucket only the part of the count in (beyond, up_to] counts:
     /// 病假每月超过3天, 每月20条以内, 第21条起每条5元. A cap applies per bucket when `per` is a
     /// month (每月最高50元), else to the whole line.
-    pub fn apply(&self, value: &Value) -> (Decimal, Decimal, String) {
+    pub fn apply(&self, value: &Value) -> (Decimal, Decimal, Said) {
         let occs = value.occurrences();
         let per_bucket_cap = self.per != Bucket::Period && self.cap.is_some();
         if self.beyond.is_none() && self.up_to.is_none() && !per_bucket_cap {
@@ -349,19 +331,22 @@ impl Line {
             let points: Decimal = occs.iter().map(|o| o.amount * self.rate.of(o)).sum();
             let (capped_points, capped) = cap(points, self.cap);
             // The arithmetic as the document states it: 按时办结 3件 × 3 = 9.
-            let rule = match self.rate {
-                Rate::Each(e) => format!(
-                    "{} {}{} × {} = {}{}",
-                    self.label,
-                    show(count),
-                    self.unit,
-                    show(e),
-                    show(points),
-                    capped
-                ),
-                _ => format!("{} {}{}", self.label, rate_text(&self.rate), capped),
+            let said = match self.rate {
+                Rate::Each(each) => Said::LineEach {
+                    label: self.label.clone(),
+                    count,
+                    unit: self.unit.clone(),
+                    each,
+                    points,
+                    capped,
+                },
+                _ => Said::LineRate {
+                    label: self.label.clone(),
+                    rate: self.rate.clone(),
+                    capped,
+                },
             };
-            return (count, capped_points, rule);
+            return (count, capped_points, said);
         }
         let mut ordered: Vec<&Occurrence> = occs.iter().collect();
         ordered.sort_by_key(|o| o.date);
@@ -392,41 +377,25 @@ impl Line {
         }
         let counted: Decimal = buckets.values().map(|b| b.1).sum();
         let (points, capped) = if per_bucket_cap {
-            let c = self.cap.unwrap_or_default();
-            (
-                points,
-                if capped_any {
-                    format!(", {}封顶{}", per_text(self.per), show(c))
-                } else {
-                    String::new()
-                },
-            )
+            (points, self.cap.filter(|_| capped_any))
         } else {
             cap(points, self.cap)
         };
-        let detail: Vec<String> = buckets
-            .iter()
-            .filter(|(_, b)| b.0 > Decimal::ZERO)
-            .map(|(k, b)| match k {
-                Some(start) => format!("{}{}", bucket::label(self.per, *start), show(b.0)),
-                None => show(b.0),
-            })
-            .collect();
-        let band = match (self.beyond, self.up_to) {
-            (Some(b), None) => format!("超过{}的部分", show(b)),
-            (None, Some(u)) => format!("前{}次", show(u)),
-            (Some(b), Some(u)) => format!("第{}至{}次", show(b + Decimal::ONE), show(u)),
-            (None, None) => String::new(),
-        };
-        let rule = format!(
-            "{} {}{band} {} (共{}: {}){capped}",
-            self.label,
-            per_text(self.per),
-            rate_text(&self.rate),
-            show(counted),
-            detail.join(", ")
-        );
-        (counted, points, rule)
+        let said = Said::LineBanded(Box::new(LineBanded {
+            label: self.label.clone(),
+            per: self.per,
+            beyond: self.beyond,
+            up_to: self.up_to,
+            rate: self.rate.clone(),
+            counted,
+            buckets: buckets
+                .iter()
+                .filter(|(_, b)| b.0 > Decimal::ZERO)
+                .map(|(k, b)| (*k, b.0))
+                .collect(),
+            capped,
+        }));
+        (counted, points, said)
     }
 }
 
@@ -435,6 +404,7 @@ mod tests {
     use super::*;
     use crate::contract::SheetKind;
     use crate::input::records::Src;
+    use crate::output::said::text;
     use crate::trace::Source;
 
     fn d(s: &str) -> Decimal {
@@ -485,7 +455,7 @@ mod tests {
         };
         let (count, points, rule) = l.apply(&v);
         assert_eq!((count, points), (d("3"), d("9")));
-        assert_eq!(rule, "按时办结 3件 × 3 = 9");
+        assert_eq!(text(&rule), "按时办结 3件 × 3 = 9");
         // Capped: the arithmetic, then the cap (12 × 3 = 36, 封顶30).
         let v = Value::Occurrences(vec![o(7, 1, "12", None)]);
         let (_, points, rule) = Line {
@@ -493,7 +463,10 @@ mod tests {
             ..l
         }
         .apply(&v);
-        assert_eq!((points, rule.as_str()), (d("30"), "按时办结 12件 × 3 = 36, 封顶30"));
+        assert_eq!(
+            (points, text(&rule).as_str()),
+            (d("30"), "按时办结 12件 × 3 = 36, 封顶30")
+        );
     }
 
     #[test]
@@ -503,7 +476,7 @@ mod tests {
         occs.extend((1..=3).map(|x| o(8, x, "1", None)));
         occs.extend((1..=4).map(|x| o(9, x, "1", None)));
         let (count, points, rule) = line("1", Some("3"), Bucket::Month, None).apply(&Value::Occurrences(occs));
-        assert_eq!((count, points), (d("3"), d("3")), "{rule}");
+        assert_eq!((count, points), (d("3"), d("3")), "{}", text(&rule));
         // The same 12 days over a quarter with no monthly bucket would be 9 beyond.
         let occs2: Vec<Occurrence> = (1..=12).map(|x| o(7, x, "1", None)).collect();
         let (count, ..) = line("1", Some("3"), Bucket::Period, None).apply(&Value::Occurrences(occs2));
@@ -515,7 +488,7 @@ mod tests {
         let v = Value::Occurrences((1..=12).map(|x| o(7, x, "1", None)).collect());
         let (_, points, rule) = line("0.5", None, Bucket::Period, Some("5")).apply(&v);
         assert_eq!(points, d("5"));
-        assert!(rule.contains("封顶5"), "{rule}");
+        assert!(text(&rule).contains("封顶5"), "{}", text(&rule));
     }
 
     #[test]

@@ -19,11 +19,10 @@ pub mod tier;
 use crate::contract::RoleId;
 use crate::input::records::Worker;
 use crate::measure::{Measure, MeasureKind, Value};
-use crate::num::show;
 use crate::past::PastRun;
 use crate::period::Period;
 use crate::positioned::{Checker, Name};
-use crate::trace::{Source, TraceLine, Unit};
+use crate::trace::{Reading, ReadingHow, Said, Source, TraceLine, Unit};
 use rust_decimal::Decimal;
 use toml::Spanned;
 
@@ -142,8 +141,13 @@ pub struct Facts<'a> {
 }
 
 impl Facts<'_> {
-    /// A rate measure's value, its sources and how it was found (`给定` or `yes/answered`).
-    fn rate_of(&self, measure: usize) -> (Decimal, Vec<Source>, String) {
+    /// A rate measure's reading as the trace states it (its value, given or `yes/answered`, a
+    /// number or a rate), and its sources.
+    fn reading(&self, measure: usize) -> (Reading, Vec<Source>) {
+        let number = matches!(
+            &self.measures[measure].kind,
+            MeasureKind::Indicator(i) if i.mode == crate::measure::indicator::IndicatorMode::Number
+        );
         match &self.values[measure] {
             Value::Rate {
                 rate,
@@ -153,21 +157,30 @@ impl Facts<'_> {
                 sources,
             } => {
                 let how = if *given {
-                    "给定".to_string()
+                    ReadingHow::Given
                 } else {
-                    format!("{}/{}", show(*yes), show(*answered))
+                    ReadingHow::Of {
+                        yes: *yes,
+                        answered: *answered,
+                    }
                 };
-                (*rate, sources.clone(), how)
+                (
+                    Reading {
+                        value: *rate,
+                        number,
+                        how,
+                    },
+                    sources.clone(),
+                )
             }
-            Value::Occurrences(_) => (Decimal::ZERO, vec![], String::new()),
-        }
-    }
-
-    /// A rate as a percentage (95.5%); a number given as such (an inspection score) as itself.
-    fn value_text(&self, measure: usize, v: Decimal) -> String {
-        match &self.measures[measure].kind {
-            MeasureKind::Indicator(i) if i.mode == crate::measure::indicator::IndicatorMode::Number => show(v),
-            _ => format!("{}%", show((v * Decimal::ONE_HUNDRED).round_dp(2))),
+            Value::Occurrences(_) => (
+                Reading {
+                    value: Decimal::ZERO,
+                    number,
+                    how: ReadingHow::None,
+                },
+                vec![],
+            ),
         }
     }
 }
@@ -182,11 +195,11 @@ pub struct Trail<'a> {
 impl Trail<'_> {
     /// One step: the rule as the document states it, what was counted, the points it gives
     /// (signed) and the source rows.
-    pub fn push(&mut self, rule: String, count: Decimal, value: Decimal, sources: Vec<Source>) {
+    pub fn push(&mut self, said: Said, count: Decimal, value: Decimal, sources: Vec<Source>) {
         self.lines.push(TraceLine {
             item: self.path.to_string(),
             item_label: self.label.to_string(),
-            rule,
+            said,
             count,
             value,
             // Set to yuan by the engine for a money scheme.

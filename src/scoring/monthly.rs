@@ -8,8 +8,9 @@
 //! Traced as `每月1630 × 0.7 × 3个月 = 3423`. A `score` item with it needs no `max`.
 use super::{CheckCx, Facts, Trail};
 use crate::in_post::{monthly_amount, PartMonth};
-use crate::num::{show, Dec};
+use crate::num::Dec;
 use crate::positioned::{non_negative, Name};
+use crate::trace::Said;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -67,14 +68,14 @@ impl Monthly {
         let base = self.by_role.get(w.role).copied().flatten().unwrap_or_default();
         let per_month = base * self.share;
         let (amount, months, full, parts) = monthly_amount(per_month, w.worker, w.run, self.part_month);
-        let rule = format!(
-            "每月{} × {} × {}个月{parts} = {}",
-            show(base),
-            show(self.share),
-            show(full),
-            show(amount)
-        );
-        trail.push(rule, months, amount, vec![]);
+        let said = Said::Monthly(Box::new(crate::trace::Monthly {
+            base,
+            share: self.share,
+            full_months: full,
+            parts,
+            amount,
+        }));
+        trail.push(said, months, amount, vec![]);
         amount
     }
 }

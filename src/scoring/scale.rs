@@ -9,8 +9,9 @@
 use super::{CheckCx, Facts, Trail};
 use crate::measure::indicator::IndicatorMode;
 use crate::measure::{MeasureKind, Value};
-use crate::num::{show, Dec};
+use crate::num::Dec;
 use crate::positioned::Name;
+use crate::trace::Said;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -72,30 +73,29 @@ impl Scale {
     }
 
     pub(super) fn score(&self, f: &Facts, trail: &mut Trail) -> Decimal {
-        let (rate, sources, how) = f.rate_of(self.measure);
+        let (reading, sources) = f.reading(self.measure);
+        let rate = reading.value;
         let points = self.points_of(rate);
         let measure = &f.measures[self.measure];
-        let label = &measure.label;
-        let rule = match (&measure.kind, &f.values[self.measure]) {
+        let label = measure.label.clone();
+        let said = match (&measure.kind, &f.values[self.measure]) {
             // A computed rate reads as the document's 按比例: 10 × 18/22 = 8.18.
-            (MeasureKind::Ratio(_), Value::Rate { yes, answered, .. }) if !answered.is_zero() => {
-                format!(
-                    "{label} 按比例: {} × {}/{} = {}",
-                    show(self.points),
-                    show(*yes),
-                    show(*answered),
-                    show(points)
-                )
-            }
-            (MeasureKind::Ratio(_), _) => format!("{label} 无应完成, 按全额: {}", show(points)),
-            _ => format!(
-                "{label} {} ({how}) × {} = {}",
-                f.value_text(self.measure, rate),
-                show(self.points),
-                show(points)
-            ),
+            (MeasureKind::Ratio(_), Value::Rate { yes, answered, .. }) if !answered.is_zero() => Said::ScaleRatio {
+                label,
+                full: self.points,
+                done: *yes,
+                required: *answered,
+                points,
+            },
+            (MeasureKind::Ratio(_), _) => Said::ScaleNothingRequired { label, points },
+            _ => Said::Scale {
+                label,
+                reading,
+                full: self.points,
+                points,
+            },
         };
-        trail.push(rule, rate, points, sources);
+        trail.push(said, rate, points, sources);
         points
     }
 }

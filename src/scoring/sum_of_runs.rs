@@ -8,10 +8,10 @@
 //! whose value for the item does not read, was refused when the run was loaded (archive.rs):
 //! neither is ever summed as 0.
 use super::{CheckCx, Facts, Trail};
-use crate::num::show;
 use crate::past::PastRun;
 use crate::period::PeriodKind;
 use crate::positioned::{period_kind, Name};
+use crate::trace::Said;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -59,10 +59,15 @@ impl SumOfRuns {
                 .copied()
                 .unwrap_or_default();
             sum += v;
-            parts.push(format!("{} {}", r.period, show(v)));
+            parts.push((r.period, v));
         }
-        let rule = format!("{} 各期之和: {} = {}", self.item, parts.join(" + "), show(sum));
-        trail.push(rule, Decimal::from(parts.len()), sum, vec![]);
+        let n = Decimal::from(parts.len());
+        let said = Said::SumOfRuns {
+            item: self.item.clone(),
+            runs: parts,
+            sum,
+        };
+        trail.push(said, n, sum, vec![]);
         sum
     }
 }

@@ -5,8 +5,9 @@
 //! ```
 //! Traced as `知晓率 95% (19/20) ≥90% 得8`.
 use super::{CheckCx, Facts, Trail};
-use crate::num::{show, Dec};
+use crate::num::Dec;
 use crate::positioned::Name;
+use crate::trace::{Said, TierBound};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
@@ -49,29 +50,28 @@ pub fn check(t: &Raw, cx: &mut CheckCx) -> Tier {
 }
 
 impl Tier {
-    /// The tier `rate` falls in: (points, rule text).
-    pub fn apply(&self, rate: Decimal) -> (Decimal, String) {
+    /// The tier `rate` falls in: its points and its bound.
+    pub fn apply(&self, rate: Decimal) -> (Decimal, TierBound) {
         for (threshold, points) in &self.at_least {
             if rate >= *threshold {
-                return (
-                    *points,
-                    format!("≥{}% 得{}", show(*threshold * Decimal::ONE_HUNDRED), show(*points)),
-                );
+                return (*points, TierBound::AtLeast(*threshold));
             }
         }
         let lowest = self.at_least.last().map(|(t, _)| *t).unwrap_or_default();
-        (
-            self.otherwise,
-            format!("<{}% 得{}", show(lowest * Decimal::ONE_HUNDRED), show(self.otherwise)),
-        )
+        (self.otherwise, TierBound::Below(lowest))
     }
 
     pub(super) fn score(&self, f: &Facts, trail: &mut Trail) -> Decimal {
-        let (rate, sources, how) = f.rate_of(self.measure);
-        let (points, rule) = self.apply(rate);
-        let label = &f.measures[self.measure].label;
-        let value = f.value_text(self.measure, rate);
-        trail.push(format!("{label} {value} ({how}) {rule}"), rate, points, sources);
+        let (reading, sources) = f.reading(self.measure);
+        let rate = reading.value;
+        let (points, bound) = self.apply(rate);
+        let said = Said::Tier {
+            label: f.measures[self.measure].label.clone(),
+            reading,
+            bound,
+            points,
+        };
+        trail.push(said, rate, points, sources);
         points
     }
 }
@@ -110,7 +110,8 @@ mod tests {
     #[test]
     fn a_rate_below_every_threshold_says_the_lowest() {
         // 55% is below the lowest tier (60%): otherwise, 0.
-        assert_eq!(tier().apply(d("0.55")), (d("0"), "<60% 得0".to_string()));
-        assert_eq!(tier().apply(d("0.95")), (d("8"), "≥90% 得8".to_string()));
+        // Shown `<60% 得0` and `≥90% 得8` (output::said).
+        assert_eq!(tier().apply(d("0.55")), (d("0"), TierBound::Below(d("0.6"))));
+        assert_eq!(tier().apply(d("0.95")), (d("8"), TierBound::AtLeast(d("0.9"))));
     }
 }

@@ -193,11 +193,11 @@ pub fn assert_every_rule_fires_in(scheme: &str, example: &str, periods: &[&str])
         let period = gridscore::period::Period::parse_any(text).unwrap();
         let inputs = gridscore::input::load(std::slice::from_ref(&dir), &rules.read_plan(period.kind), period).unwrap();
         let out = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
-        traced.extend(
-            out.subjects
+        traced.extend(out.subjects.iter().flat_map(|s| {
+            s.trace
                 .iter()
-                .flat_map(|s| s.trace.iter().map(|l| (l.item.clone(), l.rule.clone()))),
-        );
+                .map(|l| (l.item.clone(), gridscore::output::said::text(&l.said)))
+        }));
         for &p in &out.pays {
             if !paid.contains(&p) {
                 paid.push(p);

@@ -1,0 +1,784 @@
+//! A trace line's words: what [`Said`] holds, as the 明细 sheet and `explain` show it.
+//!
+//! The engine keeps what each rule found as data (`crate::trace`); this is the one place that
+//! turns it into the document's own phrasing (`≥90% 得8`, `按比例: 10 × 18/22 = 8.18`, `扣完为止
+//! (不低于0)`). The words are Chinese whatever the interface's language: the workbooks are the
+//! office's record, and the same inputs give the same bytes in either language.
+use crate::num::{show, show_money};
+use crate::period::Bucket;
+use crate::scoring::lines::Rate;
+use crate::trace::{
+    DecisionSaid, Did, Factor, LineBanded, MonthPart, PartOfPeriod, QuotaPlace, Reading, ReadingHow, Said, TierBound,
+    WithheldWhy,
+};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// The line's text.
+pub fn text(s: &Said) -> String {
+    let mut out = String::new();
+    say(s, &mut out);
+    out
+}
+
+fn say(s: &Said, o: &mut String) {
+    // Writing to a String cannot fail.
+    let _ = said(s, o);
+}
+
+fn said(s: &Said, o: &mut String) -> std::fmt::Result {
+    match s {
+        Said::Nothing => Ok(()),
+        Said::Tier {
+            label,
+            reading,
+            bound,
+            points,
+        } => {
+            write!(o, "{label} {} ({}) ", value(reading), how(reading))?;
+            match bound {
+                TierBound::AtLeast(t) => write!(o, "≥{}% 得{}", show(*t * Decimal::ONE_HUNDRED), show(*points)),
+                TierBound::Below(t) => write!(o, "<{}% 得{}", show(*t * Decimal::ONE_HUNDRED), show(*points)),
+            }
+        }
+        Said::Scale {
+            label,
+            reading,
+            full,
+            points,
+        } => write!(
+            o,
+            "{label} {} ({}) × {} = {}",
+            value(reading),
+            how(reading),
+            show(*full),
+            show(*points)
+        ),
+        Said::ScaleRatio {
+            label,
+            full,
+            done,
+            required,
+            points,
+        } => write!(
+            o,
+            "{label} 按比例: {} × {}/{} = {}",
+            show(*full),
+            show(*done),
+            show(*required),
+            show(*points)
+        ),
+        Said::ScaleNothingRequired { label, points } => write!(o, "{label} 无应完成, 按全额: {}", show(*points)),
+        Said::Monthly(m) => write!(
+            o,
+            "每月{} × {} × {}个月{} = {}",
+            show(m.base),
+            show(m.share),
+            show(m.full_months),
+            parts(&m.parts),
+            show(m.amount)
+        ),
+        Said::SumOfRuns { item, runs, sum } => {
+            let each: Vec<String> = runs.iter().map(|(p, v)| format!("{p} {}", show(*v))).collect();
+            write!(o, "{item} 各期之和: {} = {}", each.join(" + "), show(*sum))
+        }
+        Said::LineEach {
+            label,
+            count,
+            unit,
+            each,
+            points,
+            capped,
+        } => write!(
+            o,
+            "{label} {}{unit} × {} = {}{}",
+            show(*count),
+            show(*each),
+            show(*points),
+            cap_text(Bucket::Period, *capped)
+        ),
+        Said::LineRate { label, rate, capped } => {
+            write!(o, "{label} {}{}", rate_text(rate), cap_text(Bucket::Period, *capped))
+        }
+        Said::LineBanded(b) => banded(b, o),
+        Said::DeductionsCapped { cap } => write!(o, "累计扣分不超过{}", show(*cap)),
+        Said::PartPeriod(p) => part_of_period(p, o),
+        Said::Floor { floor } => write!(o, "扣完为止 (不低于{})", show(*floor)),
+        Said::Max { max, full_marks } => {
+            // A score item's max is its full marks; a bonus item's, its cap (加分最多…).
+            let what = if *full_marks { "不超过满分" } else { "封顶" };
+            write!(o, "{what}{}", show(*max))
+        }
+        Said::Counted {
+            points,
+            factors,
+            counted,
+        } => {
+            write!(o, "计入总分: {}", show(*points))?;
+            for f in factors {
+                match f {
+                    Factor::Weight(w) => write!(o, " × 权重{}", show(*w))?,
+                    Factor::Area { area, value } => {
+                        let shown = if area.is_empty() { "未填" } else { area };
+                        write!(o, " × 区域系数({shown}){}", show(*value))?
+                    }
+                    Factor::Param { name, value } => write!(o, " × {name}{}", show(*value))?,
+                }
+            }
+            write!(o, " = {}", show(*counted))
+        }
+        Said::Veto { label } => write!(o, "{label}"),
+        Said::VetoPending { label } => write!(o, "{label} 待确认 (规则集: 须经集体讨论认定): 暂按未否决评定, 发放暂缓"),
+        Said::Flag { label, measure, value } => write!(o, "{label} ({measure} {})", show(*value)),
+        Said::LookBack { label, runs } => {
+            let runs: Vec<String> = runs.iter().map(|p| p.to_string()).collect();
+            write!(o, "{label} ({})", runs.join("、"))
+        }
+        Said::Quota(q) => quota(q, o),
+        Said::Honor {
+            label,
+            rank,
+            places,
+            share,
+            of,
+            tied,
+        } => write!(
+            o,
+            "{label} 第{rank}名; 名额 {places} = {} × {of}人 (四舍五入){}",
+            show(*share),
+            if *tied { "; 同分并列, 一并评为" } else { "" }
+        ),
+        Said::Decision(d) => decision(d, o),
+        Said::PayByGrade { grade, amount } => write!(o, "等次 {grade} → {}元", show_money(*amount)),
+        Said::PayGradeParam { grade, param, amount } => {
+            write!(o, "{grade}: {param} = {}元", show_money(*amount))
+        }
+        Said::PayItem { label, amount } => write!(o, "{label} {}元", show_money(*amount)),
+        Said::PayParamBands { param, value, amount } => {
+            write!(o, "{param} = {} → {}元", show(*value), show_money(*amount))
+        }
+        Said::PayPerEvent {
+            label,
+            by_level,
+            amount,
+        } => {
+            let each: Vec<String> = by_level.iter().map(|(l, c)| format!("{l}{}条", show(*c))).collect();
+            write!(o, "{label} {} = {}元", each.join("、"), show_money(*amount))
+        }
+        Said::PaySubsidy(s) => write!(
+            o,
+            "月补贴{}元 × {}个月{} × {} ({}) = {}元",
+            show_money(s.monthly),
+            show(s.full_months),
+            parts(&s.parts),
+            show(s.factor),
+            s.grade,
+            show_money(s.amount)
+        ),
+        Said::PayScaled(b) => {
+            let (due, part) = &**b;
+            said(due, o)?;
+            o.push_str("; ");
+            part_of_period(part, o)
+        }
+        Said::Withheld { why, amount } => match why {
+            WithheldWhy::NoReward => write!(o, "不享受奖励 (花名册), 应得{}元不予发放", show_money(*amount)),
+            WithheldWhy::Vetoed => write!(o, "一票否决, 应得{}元不予发放", show_money(*amount)),
+        },
+        Said::Pool {
+            from,
+            withheld,
+            takers,
+            share,
+            remainder_at,
+        } => {
+            write!(
+                o,
+                "{from}合计扣发{}元 ÷ {takers}人 = {}元",
+                show_money(*withheld),
+                show_money(*share)
+            )?;
+            match remainder_at {
+                Some(pos) => write!(o, " + 余数0.01元 (第{pos}位)"),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// A reading as a percentage (95.5%), or a number given as such (an inspection score) as itself.
+fn value(r: &Reading) -> String {
+    if r.number {
+        show(r.value)
+    } else {
+        format!("{}%", show((r.value * Decimal::ONE_HUNDRED).round_dp(2)))
+    }
+}
+
+/// How a reading was found: `给定`, or `yes/answered`.
+fn how(r: &Reading) -> String {
+    match &r.how {
+        ReadingHow::Given => "给定".to_string(),
+        ReadingHow::Of { yes, answered } => format!("{}/{}", show(*yes), show(*answered)),
+        ReadingHow::None => String::new(),
+    }
+}
+
+fn rate_text(rate: &Rate) -> String {
+    match rate {
+        Rate::Each(e) => format!("每次{}", show(*e)),
+        Rate::ByLevel(ls) => ls
+            .iter()
+            .map(|(l, v)| format!("{l}{}", show(*v)))
+            .collect::<Vec<_>>()
+            .join("/"),
+        Rate::FromRow => "按金额".to_string(),
+    }
+}
+
+fn per_text(per: Bucket) -> &'static str {
+    match per {
+        Bucket::Period => "",
+        Bucket::Month => "每月",
+        Bucket::Week => "每周",
+    }
+}
+
+/// `, 封顶5` (or `, 每月封顶50` for a cap per bucket), when the cap held.
+fn cap_text(per: Bucket, capped: Option<Decimal>) -> String {
+    match capped {
+        Some(c) => format!(", {}封顶{}", per_text(per), show(c)),
+        None => String::new(),
+    }
+}
+
+/// `病假 每月超过3的部分 每次1 (共5: 7月4, 8月1), 每月封顶…`.
+fn banded(b: &LineBanded, o: &mut String) -> std::fmt::Result {
+    let detail: Vec<String> = b
+        .buckets
+        .iter()
+        .map(|(k, n)| match k {
+            Some(start) => format!("{}{}", crate::bucket::label(b.per, *start), show(*n)),
+            None => show(*n),
+        })
+        .collect();
+    let band = match (b.beyond, b.up_to) {
+        (Some(x), None) => format!("超过{}的部分", show(x)),
+        (None, Some(u)) => format!("前{}次", show(u)),
+        (Some(x), Some(u)) => format!("第{}至{}次", show(x + Decimal::ONE), show(u)),
+        (None, None) => String::new(),
+    };
+    write!(
+        o,
+        "{} {}{band} {} (共{}: {}){}",
+        b.label,
+        per_text(b.per),
+        rate_text(&b.rate),
+        show(b.counted),
+        detail.join(", "),
+        cap_text(b.per, b.capped)
+    )
+}
+
+fn part_of_period(p: &PartOfPeriod, o: &mut String) -> std::fmt::Result {
+    write!(
+        o,
+        "在岗{}个整月: {} × {}/{} = {}",
+        show(p.months),
+        show(p.amount),
+        show(p.months),
+        show(p.of),
+        show(p.scaled)
+    )
+}
+
+/// What the part months add: ` + 9月在岗10天按整月 600`, ` + 9月在岗10/30天 600 × 10/30 = 200`.
+pub fn parts(ps: &[MonthPart]) -> String {
+    let mut o = String::new();
+    for p in ps {
+        let _ = match p {
+            MonthPart::Full { month, days, amount } => {
+                write!(o, " + {month}月在岗{}天按整月 {}", show(*days), show(*amount))
+            }
+            MonthPart::ProRata {
+                month,
+                days,
+                of,
+                per_month,
+                amount,
+            } => write!(
+                o,
+                " + {month}月在岗{}/{}天 {} × {}/{} = {}",
+                show(*days),
+                show(*of),
+                show(*per_month),
+                show(*days),
+                show(*of),
+                show(*amount)
+            ),
+        };
+    }
+    o
+}
+
+/// `全部 组内第3名 (排序第3位) / 共20人; 优秀至第4名, 良好至第16名, 合格至第20名`, and a tie's lift.
+fn quota(q: &QuotaPlace, o: &mut String) -> std::fmt::Result {
+    let lines: Vec<String> = q.lines.iter().map(|(g, l)| format!("{g}至第{l}名")).collect();
+    write!(
+        o,
+        "{} 组内第{}名 (排序第{}位) / 共{}人; {}",
+        q.group,
+        q.rank,
+        q.position,
+        q.of,
+        lines.join(", ")
+    )?;
+    match &q.lifted {
+        Some((grade, own)) => write!(o, "; 同分并列, 按较高等次评为{grade} (按位次应为{own}), 列入超额名单"),
+        None => Ok(()),
+    }
+}
+
+/// `决定 调整 +2 (理由: 申诉核实; 决定人 镇考核组, 2026-10-08)`.
+fn decision(d: &DecisionSaid, o: &mut String) -> std::fmt::Result {
+    write!(o, "决定 {} ", d.kind.label())?;
+    match &d.did {
+        Did::Exempt { measure, at, count } => write!(o, "{measure} {at}: {} 次不计", show(*count))?,
+        Did::AdjustItem { points, weighted } => {
+            o.push_str(&signed(*points));
+            if let Some((factor, counted)) = weighted {
+                write!(o, " × {} = {}", show(*factor), signed(*counted))?;
+            }
+        }
+        Did::AdjustTotal { points } => o.push_str(&signed(*points)),
+        Did::AdjustPay { amount } => {
+            let shown = if amount.is_sign_negative() {
+                show_money(*amount)
+            } else {
+                format!("+{}", show_money(*amount))
+            };
+            write!(o, "{shown}元")?
+        }
+        Did::RevokeVeto { veto } => write!(o, "{veto} 不予否决")?,
+        Did::ConfirmVeto { veto } => write!(o, "{veto} 确认")?,
+        Did::Ruling { grade } => write!(o, "同分并列跨越名额线, 评为{grade}")?,
+    }
+    write!(o, " (理由: {}; 决定人 {}, {})", d.reason, d.decided_by, d.date)
+}
+
+fn signed(v: Decimal) -> String {
+    if v.is_sign_negative() {
+        show(v)
+    } else {
+        format!("+{}", show(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::DecisionKind;
+    use crate::input::records::{OccurrenceRef, Src};
+    use crate::period::Period;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn of(yes: &str, answered: &str) -> ReadingHow {
+        ReadingHow::Of {
+            yes: d(yes),
+            answered: d(answered),
+        }
+    }
+
+    /// Every kind of line in the document's own words, each beside the figures it was given.
+    #[test]
+    fn every_line_reads_as_the_document_states_its_rule() {
+        let q3: Period = Period::parse_any("2026Q3").unwrap();
+        let cases: Vec<(Said, &str)> = vec![
+            (
+                Said::Tier {
+                    label: "入户走访率".into(),
+                    reading: Reading {
+                        value: d("0.95"),
+                        number: false,
+                        how: of("19", "20"),
+                    },
+                    bound: TierBound::AtLeast(d("0.9")),
+                    points: d("8"),
+                },
+                "入户走访率 95% (19/20) ≥90% 得8",
+            ),
+            (
+                Said::Tier {
+                    label: "检查得分".into(),
+                    reading: Reading {
+                        value: d("55"),
+                        number: true,
+                        how: ReadingHow::Given,
+                    },
+                    bound: TierBound::Below(d("0.6")),
+                    points: d("0"),
+                },
+                "检查得分 55 (给定) <60% 得0",
+            ),
+            (
+                // 2/3 shown to two places of the percentage.
+                Said::Scale {
+                    label: "满意率".into(),
+                    reading: Reading {
+                        value: d("2") / d("3"),
+                        number: false,
+                        how: of("2", "3"),
+                    },
+                    full: d("10"),
+                    points: d("6.67"),
+                },
+                "满意率 66.67% (2/3) × 10 = 6.67",
+            ),
+            (
+                Said::ScaleRatio {
+                    label: "日常巡查达标率".into(),
+                    full: d("10"),
+                    done: d("18"),
+                    required: d("22"),
+                    points: d("8.18"),
+                },
+                "日常巡查达标率 按比例: 10 × 18/22 = 8.18",
+            ),
+            (
+                Said::ScaleNothingRequired {
+                    label: "重点区域".into(),
+                    points: d("10"),
+                },
+                "重点区域 无应完成, 按全额: 10",
+            ),
+            (
+                Said::Monthly(Box::new(crate::trace::Monthly {
+                    base: d("600"),
+                    share: d("1"),
+                    full_months: d("2"),
+                    parts: vec![MonthPart::ProRata {
+                        month: 9,
+                        days: d("10"),
+                        of: d("30"),
+                        per_month: d("600"),
+                        amount: d("200"),
+                    }],
+                    amount: d("1400"),
+                })),
+                "每月600 × 1 × 2个月 + 9月在岗10/30天 600 × 10/30 = 200 = 1400",
+            ),
+            (
+                Said::SumOfRuns {
+                    item: "monthly".into(),
+                    runs: vec![(Period::parse_any("2026-07").unwrap(), d("3")), (Period::parse_any("2026-08").unwrap(), d("4"))],
+                    sum: d("7"),
+                },
+                "monthly 各期之和: 2026-07 3 + 2026-08 4 = 7",
+            ),
+            (
+                Said::LineEach {
+                    label: "按时办结".into(),
+                    count: d("12"),
+                    unit: "件".into(),
+                    each: d("3"),
+                    points: d("36"),
+                    capped: Some(d("30")),
+                },
+                "按时办结 12件 × 3 = 36, 封顶30",
+            ),
+            (
+                Said::LineRate {
+                    label: "上报".into(),
+                    rate: Rate::ByLevel(vec![("市".into(), d("2")), ("省".into(), d("4"))]),
+                    capped: None,
+                },
+                "上报 市2/省4",
+            ),
+            (
+                Said::LineBanded(Box::new(LineBanded {
+                    label: "病假".into(),
+                    per: Bucket::Month,
+                    beyond: Some(d("3")),
+                    up_to: None,
+                    rate: Rate::Each(d("1")),
+                    counted: d("3"),
+                    buckets: vec![
+                        (chrono::NaiveDate::from_ymd_opt(2026, 7, 1), d("5")),
+                        (chrono::NaiveDate::from_ymd_opt(2026, 9, 1), d("4")),
+                    ],
+                    capped: Some(d("2")),
+                })),
+                "病假 每月超过3的部分 每次1 (共3: 7月5, 9月4), 每月封顶2",
+            ),
+            (
+                Said::LineBanded(Box::new(LineBanded {
+                    label: "录入".into(),
+                    per: Bucket::Period,
+                    beyond: Some(d("20")),
+                    up_to: Some(d("30")),
+                    rate: Rate::FromRow,
+                    counted: d("10"),
+                    buckets: vec![(None, d("35"))],
+                    capped: None,
+                })),
+                "录入 第21至30次 按金额 (共10: 35)",
+            ),
+            (Said::DeductionsCapped { cap: d("2") }, "累计扣分不超过2"),
+            (
+                Said::PartPeriod(PartOfPeriod {
+                    months: d("2"),
+                    of: d("3"),
+                    amount: d("30"),
+                    scaled: d("20"),
+                }),
+                "在岗2个整月: 30 × 2/3 = 20",
+            ),
+            (Said::Floor { floor: d("0") }, "扣完为止 (不低于0)"),
+            (
+                Said::Max {
+                    max: d("20"),
+                    full_marks: true,
+                },
+                "不超过满分20",
+            ),
+            (
+                Said::Max {
+                    max: d("5"),
+                    full_marks: false,
+                },
+                "封顶5",
+            ),
+            (
+                Said::Counted {
+                    points: d("10"),
+                    factors: vec![
+                        Factor::Weight(d("0.3")),
+                        Factor::Area {
+                            area: String::new(),
+                            value: d("1"),
+                        },
+                        Factor::Param {
+                            name: "季节系数".into(),
+                            value: d("1.1"),
+                        },
+                    ],
+                    counted: d("3.3"),
+                },
+                "计入总分: 10 × 权重0.3 × 区域系数(未填)1 × 季节系数1.1 = 3.3",
+            ),
+            (Said::Veto { label: "重大事件".into() }, "重大事件"),
+            (
+                Said::VetoPending { label: "重大事件".into() },
+                "重大事件 待确认 (规则集: 须经集体讨论认定): 暂按未否决评定, 发放暂缓",
+            ),
+            (
+                Said::Flag {
+                    label: "约谈".into(),
+                    measure: "缺勤".into(),
+                    value: d("3"),
+                },
+                "约谈 (缺勤 3)",
+            ),
+            (
+                Said::LookBack {
+                    label: "连续不合格".into(),
+                    runs: vec![Period::parse_any("2026Q2").unwrap(), q3],
+                },
+                "连续不合格 (2026Q2、2026Q3)",
+            ),
+            (
+                Said::Quota(Box::new(QuotaPlace {
+                    group: "全部".into(),
+                    rank: 4,
+                    position: 5,
+                    of: 20,
+                    lines: vec![("优秀".into(), 4), ("良好".into(), 16)],
+                    lifted: Some(("优秀".into(), "良好".into())),
+                })),
+                "全部 组内第4名 (排序第5位) / 共20人; 优秀至第4名, 良好至第16名; 同分并列, 按较高等次评为优秀 (按位次应为良好), 列入超额名单",
+            ),
+            (
+                Said::Honor {
+                    label: "优秀网格员".into(),
+                    rank: 2,
+                    places: 3,
+                    share: d("0.1"),
+                    of: 25,
+                    tied: true,
+                },
+                "优秀网格员 第2名; 名额 3 = 0.1 × 25人 (四舍五入); 同分并列, 一并评为",
+            ),
+            (
+                Said::PayByGrade {
+                    grade: "优秀".into(),
+                    amount: d("600"),
+                },
+                "等次 优秀 → 600.00元",
+            ),
+            (
+                Said::PayGradeParam {
+                    grade: "优秀".into(),
+                    param: "优秀奖金".into(),
+                    amount: d("800"),
+                },
+                "优秀: 优秀奖金 = 800.00元",
+            ),
+            (
+                Said::PayItem {
+                    label: "绩效".into(),
+                    amount: d("1234.5"),
+                },
+                "绩效 1234.50元",
+            ),
+            (
+                Said::PayParamBands {
+                    param: "县排名".into(),
+                    value: d("3"),
+                    amount: d("500"),
+                },
+                "县排名 = 3 → 500.00元",
+            ),
+            (
+                Said::PayPerEvent {
+                    label: "上报".into(),
+                    by_level: vec![("市".into(), d("2")), ("省".into(), d("1"))],
+                    amount: d("40"),
+                },
+                "上报 市2条、省1条 = 40.00元",
+            ),
+            (
+                Said::PaySubsidy(Box::new(crate::trace::Subsidy {
+                    monthly: d("350"),
+                    full_months: d("3"),
+                    parts: vec![],
+                    factor: d("0.8"),
+                    grade: "合格".into(),
+                    amount: d("840"),
+                })),
+                "月补贴350.00元 × 3个月 × 0.8 (合格) = 840.00元",
+            ),
+            (
+                Said::PayScaled(Box::new((
+                    Said::PayByGrade {
+                        grade: "良好".into(),
+                        amount: d("300"),
+                    },
+                    PartOfPeriod {
+                        months: d("1"),
+                        of: d("3"),
+                        amount: d("300"),
+                        scaled: d("100"),
+                    },
+                ))),
+                "等次 良好 → 300.00元; 在岗1个整月: 300 × 1/3 = 100",
+            ),
+            (
+                Said::Withheld {
+                    why: WithheldWhy::NoReward,
+                    amount: d("600"),
+                },
+                "不享受奖励 (花名册), 应得600.00元不予发放",
+            ),
+            (
+                Said::Withheld {
+                    why: WithheldWhy::Vetoed,
+                    amount: d("600"),
+                },
+                "一票否决, 应得600.00元不予发放",
+            ),
+            (
+                Said::Pool {
+                    from: "季度补贴".into(),
+                    withheld: d("1800.01"),
+                    takers: 2,
+                    share: d("900"),
+                    remainder_at: Some(1),
+                },
+                "季度补贴合计扣发1800.01元 ÷ 2人 = 900.00元 + 余数0.01元 (第1位)",
+            ),
+        ];
+        for (said, expected) in cases {
+            assert_eq!(text(&said), expected, "{said:?}");
+        }
+    }
+
+    #[test]
+    fn a_decision_names_its_kind_what_it_did_its_reason_who_and_when() {
+        let decided = |kind, did| {
+            text(&Said::Decision(Box::new(DecisionSaid {
+                kind,
+                reason: "申诉核实".into(),
+                decided_by: "镇考核组".into(),
+                date: chrono::NaiveDate::from_ymd_opt(2026, 10, 8).unwrap(),
+                did,
+            })))
+        };
+        let tail = " (理由: 申诉核实; 决定人 镇考核组, 2026-10-08)";
+        let cases = [
+            (
+                DecisionKind::Adjust,
+                Did::AdjustItem {
+                    points: d("2"),
+                    weighted: None,
+                },
+                "决定 调整 +2",
+            ),
+            // An item weighted 0.3: +2 counts +0.6 in the total.
+            (
+                DecisionKind::Adjust,
+                Did::AdjustItem {
+                    points: d("2"),
+                    weighted: Some((d("0.3"), d("0.6"))),
+                },
+                "决定 调整 +2 × 0.3 = +0.6",
+            ),
+            (
+                DecisionKind::Adjust,
+                Did::AdjustTotal { points: d("-1.5") },
+                "决定 调整 -1.5",
+            ),
+            (
+                DecisionKind::Adjust,
+                Did::AdjustPay { amount: d("50") },
+                "决定 调整 +50.00元",
+            ),
+            (
+                DecisionKind::RevokeVeto,
+                Did::RevokeVeto {
+                    veto: "重大事件".into(),
+                },
+                "决定 撤销否决 重大事件 不予否决",
+            ),
+            (
+                DecisionKind::ConfirmVeto,
+                Did::ConfirmVeto {
+                    veto: "重大事件".into(),
+                },
+                "决定 确认否决 重大事件 确认",
+            ),
+            (
+                DecisionKind::QuotaRuling,
+                Did::Ruling { grade: "良好".into() },
+                "决定 名额裁定 同分并列跨越名额线, 评为良好",
+            ),
+            (
+                DecisionKind::Exempt,
+                Did::Exempt {
+                    measure: "漏巡".into(),
+                    at: OccurrenceRef::Row(Src {
+                        sheet: crate::contract::SheetKind::Patrol,
+                        row: 17,
+                    }),
+                    count: d("1"),
+                },
+                "决定 免扣 漏巡 巡查!17: 1 次不计",
+            ),
+        ];
+        for (kind, did, head) in cases {
+            assert_eq!(decided(kind, did), format!("{head}{tail}"));
+        }
+    }
+}
