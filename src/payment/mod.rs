@@ -1,7 +1,7 @@
 //! Pay kinds: how a `[[pay]]` rule finds one subject's amount.
 //!
 //! Every kind is one file of this folder holding its TOML shape (`Raw`, read by serde with
-//! `deny_unknown_fields`), its checks, its computation with the trace text it gives, and its
+//! `deny_unknown_fields`), its checks, its computation with what its trace says (a `Said`), and its
 //! tests; [`PayAmount`] below is the one place that names them all. A rule carries exactly one,
 //! and the key it is written under says which: `by_grade`, `per_event`, `param_bands`,
 //! `subsidy`, `pool`, `item` or `grade_param`. What every rule does around its amount — its
