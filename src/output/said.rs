@@ -345,20 +345,13 @@ fn decision(d: &DecisionSaid, o: &mut String) -> std::fmt::Result {
     match &d.did {
         Did::Exempt { measure, at, count } => write!(o, "{measure} {at}: {} 次不计", show(*count))?,
         Did::AdjustItem { points, weighted } => {
-            o.push_str(&signed(*points));
+            o.push_str(&signed(*points, show));
             if let Some((factor, counted)) = weighted {
-                write!(o, " × {} = {}", show(*factor), signed(*counted))?;
+                write!(o, " × {} = {}", show(*factor), signed(*counted, show))?;
             }
         }
-        Did::AdjustTotal { points } => o.push_str(&signed(*points)),
-        Did::AdjustPay { amount } => {
-            let shown = if amount.is_sign_negative() {
-                show_money(*amount)
-            } else {
-                format!("+{}", show_money(*amount))
-            };
-            write!(o, "{shown}元")?
-        }
+        Did::AdjustTotal { points } => o.push_str(&signed(*points, show)),
+        Did::AdjustPay { amount } => write!(o, "{}元", signed(*amount, show_money))?,
         Did::RevokeVeto { veto } => write!(o, "{veto} 不予否决")?,
         Did::ConfirmVeto { veto } => write!(o, "{veto} 确认")?,
         Did::Ruling { grade } => write!(o, "同分并列跨越名额线, 评为{grade}")?,
@@ -366,11 +359,12 @@ fn decision(d: &DecisionSaid, o: &mut String) -> std::fmt::Result {
     write!(o, " (理由: {}; 决定人 {}, {})", d.reason, d.decided_by, d.date)
 }
 
-fn signed(v: Decimal) -> String {
+/// A figure with its sign, `+2` or `-1.5` (a 调整 says which way it went).
+fn signed(v: Decimal, shown: fn(Decimal) -> String) -> String {
     if v.is_sign_negative() {
-        show(v)
+        shown(v)
     } else {
-        format!("+{}", show(v))
+        format!("+{}", shown(v))
     }
 }
 
