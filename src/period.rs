@@ -286,7 +286,7 @@ impl fmt::Display for Period {
 }
 
 /// The span a count is taken over: the whole period, each calendar month, or each week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Bucket {
     Period,
     Month,

@@ -1,10 +1,10 @@
 //! The trace: every point and yuan with the rule and the source rows that produced it.
-use crate::contract::SheetKind;
+use crate::contract::{DailyField, Session, SheetKind};
 use crate::input::records::Src;
+use crate::period::Bucket;
 use crate::scoring::lines::Rate;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::fmt;
 
 /// Where an occurrence came from: a row, or a row that should have been there.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,17 +14,26 @@ pub enum Source {
     Missing {
         sheet: SheetKind,
         date: NaiveDate,
-        note: String,
+        why: Absent,
     },
 }
 
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Source::Row(s) => write!(f, "{s}"),
-            Source::Missing { sheet, date, note } => write!(f, "{}:{date}({note})", sheet.label()),
-        }
-    }
+/// Why an expected row counts as absent, as data (`output::said` words it): a province's
+/// missed patrols are hundreds of thousands of these, so no text is made until one is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Absent {
+    /// No sign-in on a duty day (未到岗).
+    NotAtPost,
+    /// The day's rows have no value in this column (无签到时间).
+    NoValue(DailyField),
+    /// No patrol row on a duty day (无巡查记录).
+    NoPatrol,
+    /// One session patrolled where more were due (仅上午).
+    OnlySession(Session),
+    /// Fewer patrols than due (巡查不足).
+    TooFewPatrols,
+    /// A bucket's count below its minimum (`7月 2/3`); the bucket starts on the source's date.
+    BelowMinimum { per: Bucket, got: Decimal, need: Decimal },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,24 +56,6 @@ pub struct TraceLine {
     pub value: Decimal,
     pub unit: Unit,
     pub sources: Vec<Source>,
-}
-
-/// The sources as one cell's text: `考勤!12, 考勤!15`, shortened past `limit` characters
-/// with a count of what was left out (Excel cells hold 32,767 characters).
-pub fn sources_text(sources: &[Source], limit: usize) -> String {
-    let mut out = String::new();
-    for (i, s) in sources.iter().enumerate() {
-        let piece = s.to_string();
-        if out.len() + piece.len() + 2 > limit {
-            out.push_str(&format!(" …(+{} more)", sources.len() - i));
-            break;
-        }
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(&piece);
-    }
-    out
 }
 
 /// What a trace line says, as data: the rule that applied and the figures it applied to, never

@@ -107,7 +107,7 @@ fn weekly_minimums_count_weeks_by_their_thursday_and_by_area() {
         .find(|l| said(&l.said).starts_with("每周录入不足"))
         .unwrap();
     assert_eq!(line.count.to_string(), "13");
-    let sources = gridscore::trace::sources_text(&line.sources, 10_000);
+    let sources = gridscore::output::said::sources_text(&line.sources, 10_000);
     assert!(sources.starts_with("事件:2026-06-29(6/29–7/5周 4/5)"), "{sources}");
     assert!(
         sources.contains("9/21–9/27周 4/5") && !sources.contains("9/28"),

@@ -4,8 +4,9 @@
 //! and pay.
 use crate::archive;
 use crate::num::{show, show_money};
+use crate::output::said::sources_text;
 use crate::pipeline::rerun;
-use crate::trace::{sources_text, TraceLine, Unit};
+use crate::trace::{TraceLine, Unit};
 use std::path::Path;
 
 /// How many characters of source rows a line shows (the 明细 sheet has them all).

@@ -343,7 +343,7 @@ impl PatrolFinding {
 }
 
 /// The attendance time columns a `daily_deadline` measure checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DailyField {
     SignIn,
     ReportAt,

@@ -708,7 +708,7 @@ mod tests {
                     Source::Missing {
                         sheet: SheetKind::Patrol,
                         date: day(30),
-                        note: "上午".into(),
+                        why: crate::trace::Absent::OnlySession(crate::contract::Session::Am),
                     },
                     day(30),
                 ),
@@ -716,7 +716,7 @@ mod tests {
                     Source::Missing {
                         sheet: SheetKind::Patrol,
                         date: day(30),
-                        note: "下午".into(),
+                        why: crate::trace::Absent::OnlySession(crate::contract::Session::Pm),
                     },
                     day(30),
                 ),

@@ -7,7 +7,7 @@
 //! field = "sign_in"     # 签到时间; or "report_at" (日报时间)
 //! by = "09:00"
 //! ```
-use super::{occ, row, CheckCx, Kind, Source, Stage, Value, WorkerCx};
+use super::{occ, row, Absent, CheckCx, Kind, Source, Stage, Value, WorkerCx};
 use crate::contract::DailyField;
 use crate::contract::SheetKind;
 use crate::input::records::Attendance;
@@ -72,7 +72,7 @@ impl Kind for DailyDeadline {
                 None => Source::Missing {
                     sheet: SheetKind::Attendance,
                     date: *d,
-                    note: format!("无{}", self.field.label()),
+                    why: Absent::NoValue(self.field),
                 },
             };
             out.push(occ(*d, Decimal::ONE, source));

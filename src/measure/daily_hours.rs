@@ -12,7 +12,7 @@
 //! A duty day with no patrol row is short (0 hours). A day with a row marked 免扣 (exempt,
 //! 经认定) is never short, and counts as met. Only duty days count: a Sunday's patrol is
 //! neither short nor met. A row without a duration adds nothing to its day.
-use super::{occ, row, CheckCx, Kind, Source, Stage, Value, WorkerCx};
+use super::{occ, row, Absent, CheckCx, Kind, Source, Stage, Value, WorkerCx};
 use crate::contract::SheetKind;
 use crate::num::Dec;
 use crate::positioned::one_of;
@@ -82,7 +82,7 @@ impl Kind for DailyHours {
                 let source = Source::Missing {
                     sheet: SheetKind::Patrol,
                     date: *d,
-                    note: "无巡查记录".into(),
+                    why: Absent::NoPatrol,
                 };
                 out.push(occ(*d, Decimal::ONE, source));
             } else {

@@ -10,11 +10,11 @@
 //! at_least_by_area = { "社区" = "5" }  # by the roster's 区域
 //! count = "bucket"                   # each short bucket counts one; "shortfall" (default): each missing one
 //! ```
-use super::{CheckCx, Kind, Occurrence, Source, Stage, Value, WorkerCx};
+use super::{Absent, CheckCx, Kind, Occurrence, Source, Stage, Value, WorkerCx};
 use crate::bucket;
 use crate::contract::SheetKind;
 use crate::input::records::Worker;
-use crate::num::{show, Dec};
+use crate::num::Dec;
 use crate::period::{Bucket, Period};
 use crate::positioned::one_of;
 use chrono::NaiveDate;
@@ -148,7 +148,11 @@ fn short_buckets(of: &Value, m: &Minimum, need: Decimal, sheet: SheetKind, w: &W
             source: Source::Missing {
                 sheet,
                 date: start,
-                note: format!("{} {}/{}", bucket::label(m.per, start), show(got), show(need)),
+                why: Absent::BelowMinimum {
+                    per: m.per,
+                    got,
+                    need,
+                },
             },
         });
     }

@@ -6,7 +6,7 @@
 //! label = "未按要求巡查"
 //! per_duty_day = 2     # 上午、下午各一次
 //! ```
-use super::{occ, CheckCx, Kind, Source, Stage, Value, WorkerCx};
+use super::{occ, Absent, CheckCx, Kind, Source, Stage, Value, WorkerCx};
 use crate::contract::Session;
 use crate::contract::SheetKind;
 use crate::num::Dec;
@@ -50,15 +50,15 @@ impl Kind for MissingPatrols {
                 .collect();
             let missing = self.per_duty_day - Decimal::from(done.len());
             if missing > Decimal::ZERO {
-                let note = match done.as_slice() {
-                    [] => "无巡查记录".to_string(),
-                    [s] => format!("仅{}", s.label()),
-                    _ => "巡查不足".to_string(),
+                let why = match done.as_slice() {
+                    [] => Absent::NoPatrol,
+                    [s] => Absent::OnlySession(*s),
+                    _ => Absent::TooFewPatrols,
                 };
                 let source = Source::Missing {
                     sheet: SheetKind::Patrol,
                     date: *d,
-                    note,
+                    why,
                 };
                 out.push(occ(*d, missing, source));
             }

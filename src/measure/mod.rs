@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use toml::Spanned;
 
-pub use crate::trace::Source;
+pub use crate::trace::{Absent, Source};
 use events::EventScope;
 
 /// Declares every measure kind: its name after `kind =`, its module, its type. Adding a

@@ -8,8 +8,8 @@ use crate::num::{show, show_money};
 use crate::period::Bucket;
 use crate::scoring::lines::Rate;
 use crate::trace::{
-    DecisionSaid, Did, Factor, LineBanded, MonthPart, PartOfPeriod, QuotaPlace, Reading, ReadingHow, Said, TierBound,
-    WithheldWhy,
+    Absent, DecisionSaid, Did, Factor, LineBanded, MonthPart, PartOfPeriod, QuotaPlace, Reading, ReadingHow, Said,
+    Source, TierBound, WithheldWhy,
 };
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -113,20 +113,7 @@ fn said(s: &Said, o: &mut String) -> std::fmt::Result {
             points,
             factors,
             counted,
-        } => {
-            write!(o, "计入总分: {}", show(*points))?;
-            for f in factors {
-                match f {
-                    Factor::Weight(w) => write!(o, " × 权重{}", show(*w))?,
-                    Factor::Area { area, value } => {
-                        let shown = if area.is_empty() { "未填" } else { area };
-                        write!(o, " × 区域系数({shown}){}", show(*value))?
-                    }
-                    Factor::Param { name, value } => write!(o, " × {name}{}", show(*value))?,
-                }
-            }
-            write!(o, " = {}", show(*counted))
-        }
+        } => counted_text(*points, factors, *counted, o),
         Said::Veto { label } => write!(o, "{label}"),
         Said::VetoPending { label } => write!(o, "{label} 待确认 (规则集: 须经集体讨论认定): 暂按未否决评定, 发放暂缓"),
         Said::Flag { label, measure, value } => write!(o, "{label} ({measure} {})", show(*value)),
@@ -135,20 +122,69 @@ fn said(s: &Said, o: &mut String) -> std::fmt::Result {
             write!(o, "{label} ({})", runs.join("、"))
         }
         Said::Quota(q) => quota(q, o),
-        Said::Honor {
-            label,
-            rank,
-            places,
-            share,
-            of,
-            tied,
-        } => write!(
-            o,
-            "{label} 第{rank}名; 名额 {places} = {} × {of}人 (四舍五入){}",
-            show(*share),
-            if *tied { "; 同分并列, 一并评为" } else { "" }
-        ),
+        Said::Honor { .. } => honor(s, o),
         Said::Decision(d) => decision(d, o),
+        Said::PayByGrade { .. }
+        | Said::PayGradeParam { .. }
+        | Said::PayItem { .. }
+        | Said::PayParamBands { .. }
+        | Said::PayPerEvent { .. }
+        | Said::PaySubsidy(_)
+        | Said::PayScaled(_)
+        | Said::Withheld { .. }
+        | Said::Pool { .. } => pay(s, o),
+    }
+}
+
+/// The sources as one cell's text: `考勤!12, 巡查:2026-07-03(无巡查记录)`, shortened past
+/// `limit` bytes with a count of what was left out (Excel cells hold 32,767 characters).
+pub fn sources_text(sources: &[Source], limit: usize) -> String {
+    let mut out = String::new();
+    let mut piece = String::new();
+    for (i, s) in sources.iter().enumerate() {
+        piece.clear();
+        let _ = source(s, &mut piece);
+        if out.len() + piece.len() + 2 > limit {
+            let _ = write!(out, " …(+{} more)", sources.len() - i);
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// A row as `考勤!12`; an absent one as its sheet, date and why (`巡查:2026-07-03(仅上午)`).
+fn source(s: &Source, o: &mut String) -> std::fmt::Result {
+    match s {
+        Source::Row(src) => write!(o, "{src}"),
+        Source::Missing { sheet, date, why } => {
+            write!(o, "{}:{date}(", sheet.label())?;
+            match why {
+                Absent::NotAtPost => o.push_str("未到岗"),
+                Absent::NoValue(field) => write!(o, "无{}", field.label())?,
+                Absent::NoPatrol => o.push_str("无巡查记录"),
+                Absent::OnlySession(s) => write!(o, "仅{}", s.label())?,
+                Absent::TooFewPatrols => o.push_str("巡查不足"),
+                Absent::BelowMinimum { per, got, need } => write!(
+                    o,
+                    "{} {}/{}",
+                    crate::bucket::label(*per, *date),
+                    show(*got),
+                    show(*need)
+                )?,
+            }
+            o.push(')');
+            Ok(())
+        }
+    }
+}
+
+/// A pay rule's line: `等次 优秀 → 1,200.00元`, `月补贴…`, a withheld payment's reason.
+fn pay(s: &Said, o: &mut String) -> std::fmt::Result {
+    match s {
         Said::PayByGrade { grade, amount } => write!(o, "等次 {grade} → {}元", show_money(*amount)),
         Said::PayGradeParam { grade, param, amount } => {
             write!(o, "{grade}: {param} = {}元", show_money(*amount))
@@ -203,7 +239,46 @@ fn said(s: &Said, o: &mut String) -> std::fmt::Result {
                 None => Ok(()),
             }
         }
+        // `said` sends only the pay lines here, and words every other line itself.
+        _ => Ok(()),
     }
+}
+
+/// `计入总分: 8 × 权重0.5 × 区域系数(城区)1.1 = 4.4`.
+fn counted_text(points: Decimal, factors: &[Factor], counted: Decimal, o: &mut String) -> std::fmt::Result {
+    write!(o, "计入总分: {}", show(points))?;
+    for f in factors {
+        match f {
+            Factor::Weight(w) => write!(o, " × 权重{}", show(*w))?,
+            Factor::Area { area, value } => {
+                let shown = if area.is_empty() { "未填" } else { area };
+                write!(o, " × 区域系数({shown}){}", show(*value))?
+            }
+            Factor::Param { name, value } => write!(o, " × {name}{}", show(*value))?,
+        }
+    }
+    write!(o, " = {}", show(counted))
+}
+
+/// `优秀网格员 第3名; 名额 4 = 0.2 × 20人 (四舍五入)`, and a tie taken in with it.
+fn honor(s: &Said, o: &mut String) -> std::fmt::Result {
+    let Said::Honor {
+        label,
+        rank,
+        places,
+        share,
+        of,
+        tied,
+    } = s
+    else {
+        return Ok(());
+    };
+    write!(
+        o,
+        "{label} 第{rank}名; 名额 {places} = {} × {of}人 (四舍五入){}",
+        show(*share),
+        if *tied { "; 同分并列, 一并评为" } else { "" }
+    )
 }
 
 /// A reading as a percentage (95.5%), or a number given as such (an inspection score) as itself.
@@ -384,6 +459,40 @@ mod tests {
             yes: d(yes),
             answered: d(answered),
         }
+    }
+
+    /// Each kind of absent row says its sheet, its date and why; a long list is cut with a count.
+    #[test]
+    fn a_source_reads_as_its_row_or_as_the_absent_row_s_sheet_date_and_why() {
+        use crate::contract::{DailyField, SheetKind};
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 7, 3).unwrap();
+        let gone = |sheet, why| Source::Missing { sheet, date: day, why };
+        let all = [
+            Source::Row(Src {
+                sheet: SheetKind::Attendance,
+                row: 12,
+            }),
+            gone(SheetKind::Attendance, Absent::NotAtPost),
+            gone(SheetKind::Attendance, Absent::NoValue(DailyField::SignIn)),
+            gone(SheetKind::Patrol, Absent::NoPatrol),
+            gone(SheetKind::Patrol, Absent::OnlySession(crate::contract::Session::Am)),
+            gone(SheetKind::Patrol, Absent::TooFewPatrols),
+            gone(
+                SheetKind::Patrol,
+                Absent::BelowMinimum {
+                    per: Bucket::Month,
+                    got: d("2"),
+                    need: d("3"),
+                },
+            ),
+        ];
+        assert_eq!(
+            sources_text(&all, 1000),
+            "考勤!12, 考勤:2026-07-03(未到岗), 考勤:2026-07-03(无签到时间), 巡查:2026-07-03(无巡查记录), \
+             巡查:2026-07-03(仅上午), 巡查:2026-07-03(巡查不足), 巡查:2026-07-03(7月 2/3)"
+        );
+        // `考勤!12` (9 bytes) fits in 20; the next, 29 bytes, would pass it: cut, 6 left out.
+        assert_eq!(sources_text(&all, 20), "考勤!12 …(+6 more)");
     }
 
     /// Every kind of line in the document's own words, each beside the figures it was given.

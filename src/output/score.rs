@@ -3,8 +3,9 @@
 use super::sheet::{self, Cell, Table};
 use super::{about, amount_cell, pack, print_order, subject_cells, subject_headers, title, workbook, Report};
 use crate::engine::{ItemColumn, Subject};
+use crate::output::said::sources_text;
 use crate::rules::ItemKind;
-use crate::trace::{sources_text, Unit};
+use crate::trace::Unit;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, XlsxError};
 

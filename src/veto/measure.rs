@@ -53,7 +53,7 @@ mod tests {
     use super::*;
     use crate::contract::SheetKind;
     use crate::measure::{Occurrence, Value};
-    use crate::trace::Source;
+    use crate::trace::{Absent, Source};
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
@@ -72,7 +72,7 @@ mod tests {
                         source: Source::Missing {
                             sheet: SheetKind::Attendance,
                             date,
-                            note: "未到岗".into(),
+                            why: Absent::NotAtPost,
                         },
                     }
                 })
