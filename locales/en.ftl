@@ -565,3 +565,13 @@ progress-scoring = scoring
 progress-writing = writing the results
 progress-rows = { $phase }: { $rows } rows read
 progress-rows-after = { $phase } ({ $rows } rows read)
+
+# explain: the headings of one subject's derivation
+cmd-explain-total = total { $total }  grade { $grade }  rank { $rank }  ({ $group })
+cmd-explain-total-money = total (yuan) { $total }  grade { $grade }  rank { $rank }  ({ $group })
+cmd-explain-quota = quota
+cmd-explain-vetoes = vetoes
+cmd-explain-flags = flags
+cmd-explain-decisions = decisions
+cmd-explain-honours = honours
+cmd-explain-pay = pay: ¥{ $amount }

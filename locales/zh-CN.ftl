@@ -554,3 +554,13 @@ progress-scoring = 评分
 progress-writing = 写出结果
 progress-rows = { $phase }: 已读 { $rows } 行
 progress-rows-after = { $phase } (已读 { $rows } 行)
+
+# explain: the headings of one subject's derivation
+cmd-explain-total = 总分 { $total }  等次 { $grade }  排名 { $rank }  ({ $group })
+cmd-explain-total-money = 合计(元) { $total }  等次 { $grade }  排名 { $rank }  ({ $group })
+cmd-explain-quota = 等次
+cmd-explain-vetoes = 一票否决
+cmd-explain-flags = 提示
+cmd-explain-decisions = 决定
+cmd-explain-honours = 表彰
+cmd-explain-pay = 发放: ¥{ $amount }

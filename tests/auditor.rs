@@ -183,22 +183,51 @@ fn explain_shows_a_vetoed_worker_and_one_at_a_quota_boundary() {
     let out = dir.path().join("run");
     yangkou_run(&out);
     // 0205: vetoed by an incident in the grid; its article reward withheld.
-    let a = gridscore().arg("explain").arg(&out).arg("0205").assert().success();
+    let a = gridscore()
+        .args(["--lang", "zh", "explain"])
+        .arg(&out)
+        .arg("0205")
+        .assert()
+        .success();
     let o = stdout(&a);
     assert!(o.contains("0205 胡军") && o.contains("等次 不合格"), "{o}");
     assert!(
-        o.contains("一票否决 veto:") && o.contains("网格内发生五类事件  ← 事件!11"),
+        o.contains("一票否决:") && o.contains("网格内发生五类事件  ← 事件!11"),
         "{o}"
     );
     assert!(o.contains("一票否决, 应得500.00元不予发放"), "{o}");
+    // The same in English: the headings and the rules' words; the rule set's labels as it
+    // gives them.
+    let a = gridscore()
+        .args(["--lang", "en", "explain"])
+        .arg(&out)
+        .arg("0205")
+        .assert()
+        .success();
+    let o = stdout(&a);
+    assert!(o.contains("grade 不合格") && o.contains("vetoes:"), "{o}");
+    assert!(o.contains("vetoed: 500.00 yuan due, not paid"), "{o}");
     // 0208: tied with 0207 at the 优秀 line: both 优秀, the tie said in the quota step.
-    let a = gridscore().arg("explain").arg(&out).arg("0208").assert().success();
+    let a = gridscore()
+        .args(["--lang", "zh", "explain"])
+        .arg(&out)
+        .arg("0208")
+        .assert()
+        .success();
+    let o = stdout(&a);
+    assert!(o.contains("等次:") && o.contains("同分并列, 按较高等次评为优秀"), "{o}");
+    assert!(o.contains("巡查日志 (patrol.log)"), "every item is listed: {o}");
+    let a = gridscore()
+        .args(["--lang", "en", "explain"])
+        .arg(&out)
+        .arg("0208")
+        .assert()
+        .success();
     let o = stdout(&a);
     assert!(
-        o.contains("等次 quota:") && o.contains("同分并列, 按较高等次评为优秀"),
+        o.contains("quota:") && o.contains("tied across the line: given the higher grade 优秀"),
         "{o}"
     );
-    assert!(o.contains("巡查日志 (patrol.log)"), "every item is listed: {o}");
     // An unknown subject is named.
     let a = gridscore().arg("explain").arg(&out).arg("9999").assert().code(1);
     assert!(stderr(&a).contains("no subject 9999"), "{}", stderr(&a));
@@ -409,7 +438,12 @@ fn daning_pays_at_year_end_the_sum_of_the_month_runs() {
     let year = archive.join("daning-2026");
     assert_eq!(gridscore::archive::read(&year).unwrap().history.len(), 3);
     gridscore().arg("verify").arg(&year).assert().success();
-    let a = gridscore().arg("explain").arg(&year).arg("0001").assert().success();
+    let a = gridscore()
+        .args(["--lang", "zh", "explain"])
+        .arg(&year)
+        .arg("0001")
+        .assert()
+        .success();
     assert!(
         stdout(&a).contains("extra 各期之和: 2026-10 50 + 2026-11 10 + 2026-12 0 = 60"),
         "{}",

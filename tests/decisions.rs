@@ -72,7 +72,12 @@ fn issue20_each_decision_applies_at_its_stage_and_stands_in_the_audit_trail() {
     );
 
     // explain: each decision beside the rule, with its reason and its 决定 row.
-    let e = gridscore().arg("explain").arg(&with).arg("0101").assert().success();
+    let e = gridscore()
+        .args(["--lang", "zh", "explain"])
+        .arg(&with)
+        .arg("0101")
+        .assert()
+        .success();
     let e = String::from_utf8(e.get_output().stdout.clone()).unwrap();
     assert!(
         e.contains("决定 免扣 巡查未录入系统 巡查!178") && e.contains("决定!2"),

@@ -4,7 +4,7 @@
 //! and pay.
 use crate::archive;
 use crate::num::{show, show_money};
-use crate::output::said::sources_text;
+use crate::output::said::{sources_text_in, text_in};
 use crate::pipeline::rerun;
 use crate::trace::{TraceLine, Unit};
 use std::path::Path;
@@ -18,23 +18,25 @@ fn line(l: &TraceLine) -> String {
         Unit::Yuan => format!("{:>8}", format!("¥{}", show_money(l.value))),
         Unit::Note => String::new(),
     };
-    let src = sources_text(&l.sources, SOURCES);
+    let src = sources_text_in(&l.sources, SOURCES, crate::i18n::lang());
     let src = if src.is_empty() {
         String::new()
     } else {
         format!("  ← {src}")
     };
-    format!("    {value}  {}{src}", crate::output::said::text(&l.said))
+    format!("    {value}  {}{src}", text_in(&l.said, crate::i18n::lang()))
 }
 
-pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
-    let m = archive::read(dir)?;
-    let (rules, s) = rerun(dir, &m)?;
-    let (inputs, out) = (&s.inputs, &s.outcome);
+/// The subject an id names: the id as written; else the one id that is it without its leading
+/// zeros (205 → 0205); else the one subject of that name.
+fn find<'o>(
+    dir: &Path,
+    id: &str,
+    inputs: &crate::input::Inputs,
+    out: &'o crate::engine::Outcome,
+) -> anyhow::Result<&'o crate::engine::Subject> {
     let who = |x: &&crate::engine::Subject| &inputs.workers[x.worker];
     let wanted = id.trim();
-    // The id as written; else the one id that is it without its leading zeros (205 → 0205);
-    // else the one subject of that name.
     let exact: Vec<_> = out.subjects.iter().filter(|x| who(x).id == wanted).collect();
     let unzeroed: Vec<_> = out
         .subjects
@@ -46,8 +48,8 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
         .into_iter()
         .find(|v| !v.is_empty())
         .unwrap_or_default();
-    let subject = match found.as_slice() {
-        [one] => *one,
+    match found.as_slice() {
+        [one] => Ok(*one),
         [] => {
             let ids: Vec<&str> = inputs.workers.iter().take(12).map(|w| w.id.as_str()).collect();
             anyhow::bail!(
@@ -74,20 +76,48 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
                 )
             );
         }
-    };
+    }
+}
+
+pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
+    let m = archive::read(dir)?;
+    let (rules, s) = rerun(dir, &m)?;
+    let (inputs, out) = (&s.inputs, &s.outcome);
+    let subject = find(dir, id, inputs, out)?;
     let w = &inputs.workers[subject.worker];
     println!(
         "{} {} ({} {} {}) — {} {}, {} {}",
         w.id, w.name, w.village, w.grid, rules.roles[w.role].label, m.scheme, m.period, m.rules.name, m.rules.version
     );
-    let total = if rules.meta.money { "合计(元)" } else { "总分" };
-    println!(
-        "{total} {}  等次 {}  排名 {}  ({})",
+    let (total, grade, rank) = (
         show(subject.total),
         subject.grade.as_deref().unwrap_or("—"),
         subject.rank.map_or("—".to_string(), |r| r.to_string()),
-        subject.group
     );
+    let group = &subject.group;
+    if rules.meta.money {
+        println!(
+            "{}",
+            msg!(
+                "cmd-explain-total-money",
+                total = total,
+                grade = grade,
+                rank = rank,
+                group = group
+            )
+        );
+    } else {
+        println!(
+            "{}",
+            msg!(
+                "cmd-explain-total",
+                total = total,
+                grade = grade,
+                rank = rank,
+                group = group
+            )
+        );
+    }
     println!();
     // Items in rule-set order, each with the lines that produced it.
     for (i, col) in out.columns.iter().enumerate() {
@@ -103,11 +133,11 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
         .filter(|l| !out.columns.iter().any(|c| c.path == l.item))
         .collect();
     for (title, pick) in [
-        ("等次 quota", "quota"),
-        ("一票否决 veto", "veto."),
-        ("提示 flags", "flag."),
-        ("决定 decisions", "decision"),
-        ("表彰 honours", "honor."),
+        (msg!("cmd-explain-quota"), "quota"),
+        (msg!("cmd-explain-vetoes"), "veto."),
+        (msg!("cmd-explain-flags"), "flag."),
+        (msg!("cmd-explain-decisions"), "decision"),
+        (msg!("cmd-explain-honours"), "honor."),
     ] {
         let ls: Vec<&&TraceLine> = others.iter().filter(|l| l.item.starts_with(pick)).collect();
         if !ls.is_empty() {
@@ -126,7 +156,7 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
         })
         .collect();
     if !out.pays.is_empty() {
-        println!("发放 pay: ¥{}", show_money(subject.pay_total));
+        println!("{}", msg!("cmd-explain-pay", amount = show_money(subject.pay_total)));
         for l in pays {
             println!("  {}:{}", l.item_label, line(l));
         }

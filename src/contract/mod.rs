@@ -205,6 +205,10 @@ impl DecisionKind {
     pub fn label(self) -> &'static str {
         DECISION_KINDS.iter().find(|(k, _, _)| *k == self).map_or("", |x| x.1)
     }
+    /// The English key (`adjust`), as a 决定 row may give it.
+    pub fn key(self) -> &'static str {
+        DECISION_KINDS.iter().find(|(k, _, _)| *k == self).map_or("", |x| x.2)
+    }
     pub fn known() -> String {
         DECISION_KINDS
             .iter()
@@ -319,6 +323,13 @@ impl Session {
         match self {
             Session::Am => "上午",
             Session::Pm => "下午",
+        }
+    }
+    /// The session in English words.
+    pub fn key(self) -> &'static str {
+        match self {
+            Session::Am => "morning",
+            Session::Pm => "afternoon",
         }
     }
 }
