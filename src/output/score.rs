@@ -79,12 +79,13 @@ fn score_workbook_with(
     detail: Detail<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
     let ranked = ranking_table(r, t);
+    let measured = sheet::measure_rows(&ranked);
     // A batch not made would be a row missing from the sheet: the maker must have finished.
     let failed = |what: &str| XlsxError::ParameterError(format!("{what} the 明细 sheet failed"));
     let filled = detail.filled.join().map_err(|_| failed("laying out"))??;
     detail.made.join().map_err(|_| failed("making the rows of"))?;
-    sheet::fill(&mut ranking, &ranked)?;
-    drop(ranked);
+    sheet::fill_measured(&mut ranking, &ranked, &measured)?;
+    drop((ranked, measured));
     wb.push_worksheet(ranking);
     for d in filled {
         wb.push_worksheet(d);
@@ -319,9 +320,22 @@ const DETAIL_HEADER: [&str; 9] = [
     "来源",
 ];
 
-/// The 明细 sheet's rows, a row per applied rule with its source rows, sent in batches; stops
-/// early if the filler has stopped (it failed, and says so).
-fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec<Cell<'a>>>>) {
+/// A batch of 明细 rows, each measured for laying out.
+type DetailBatch<'a> = Vec<(Vec<Cell<'a>>, sheet::Measure)>;
+
+/// The 明细 table without its rows: what each of its sheets is begun with.
+fn detail_table(r: &Report, k: usize) -> Table<'static> {
+    Table {
+        key_columns: 2,
+        ..Table::new(&detail_name(k), title(r, "评分明细"), DETAIL_HEADER.map(String::from).to_vec())
+    }
+}
+
+/// The 明细 sheet's rows, a row per applied rule with its source rows, each measured here
+/// (this thread has time to spare; the filler has not), sent in batches; stops early if the
+/// filler has stopped (it failed, and says so).
+fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<DetailBatch<'a>>) {
+    let caps = sheet::caps(&detail_table(r, 0));
     let mut batch = Vec::with_capacity(DETAIL_BATCH);
     for s in print_order(r) {
         let w = &r.inputs.workers[s.worker];
@@ -331,7 +345,7 @@ fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec
                 Unit::Yuan => "元",
                 Unit::Note => "",
             };
-            batch.push(vec![
+            let row = vec![
                 Cell::text(&w.id),
                 Cell::text(&w.name),
                 Cell::text(&w.village),
@@ -345,7 +359,9 @@ fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec
                 },
                 Cell::text(unit),
                 Cell::text(sources_text(&l.sources, 32_000)),
-            ]);
+            ];
+            let measured = sheet::measure(&row, &caps);
+            batch.push((row, measured));
             if batch.len() == DETAIL_BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(DETAIL_BATCH));
                 if batches.send(full).is_err() {
@@ -359,35 +375,29 @@ fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<Vec<Vec
     }
 }
 
-/// Lays out the 明细 sheet's rows as they arrive.
 /// Lays out the 明细 sheets' rows as they arrive, `per_sheet` on each, one sheet after another
 /// (one streamed sheet is filled at a time: see `sheet::streamed`).
 fn fill_detail(
     r: &Report,
     sheets: &mut [rust_xlsxwriter::Worksheet],
     per_sheet: usize,
-    batches: std::sync::mpsc::Receiver<Vec<Vec<Cell>>>,
+    batches: std::sync::mpsc::Receiver<DetailBatch>,
 ) -> Result<(), XlsxError> {
-    let header = DETAIL_HEADER.map(String::from);
-    let t = title(r, "评分明细");
     let mut sheets = sheets.iter_mut().enumerate();
     let too_many = || XlsxError::ParameterError("more 明细 rows than its sheets were made for".into());
     let (k, first) = sheets.next().ok_or_else(too_many)?;
-    let table = |k: usize| Table {
-        key_columns: 2,
-        ..Table::new(&detail_name(k), t.clone(), header.to_vec())
-    };
+    let table = |k: usize| detail_table(r, k);
     let mut f = sheet::Filler::begin(first, &table(k))?;
     let mut on_sheet = 0usize;
     for batch in batches {
-        for row in &batch {
+        for (row, measured) in &batch {
             if on_sheet == per_sheet {
                 f.finish()?;
                 let (k, next) = sheets.next().ok_or_else(too_many)?;
                 f = sheet::Filler::begin(next, &table(k))?;
                 on_sheet = 0;
             }
-            f.row(row, false)?;
+            f.row_measured(row, measured, false)?;
             on_sheet += 1;
         }
     }

@@ -151,11 +151,70 @@ fn fitted(s: &str) -> String {
     out
 }
 
+/// Each column's cap in units, and whether its width is set rather than measured: a column is
+/// never wider than its cap, and a text wider wraps at it.
+pub fn caps(t: &Table) -> Vec<(f64, bool)> {
+    (0..t.header.len())
+        .map(|c| match t.widths.iter().find(|(k, _)| *k == c) {
+            Some((_, w)) => (*w, true),
+            None if Some(c) == t.signature_col => (SIGNATURE_UNITS, true),
+            None => (WRAP_UNITS, false),
+        })
+        .collect()
+}
+
+/// A row's cells as laying them out needs them: each cell's widest line in units and whether
+/// it wraps at its column's cap; and the lines the row is tall. Measured by [`measure`] where
+/// the row is made, so that a sheet filled on one thread from rows made on another (明细)
+/// spends the filling thread on writing alone.
+pub struct Measure {
+    cells: Vec<(f64, bool)>,
+    lines: usize,
+}
+
+/// Measures a row against its sheet's [`caps`].
+pub fn measure(row: &[Cell], caps: &[(f64, bool)]) -> Measure {
+    let mut lines = 1;
+    let cells = row
+        .iter()
+        .enumerate()
+        .map(|(c, cell)| {
+            let (cap, _) = caps.get(c).copied().unwrap_or((WRAP_UNITS, false));
+            match cell {
+                // A character is at most 1.5 units a byte (CJK: 2.1 for three), so most texts
+                // are known to fit without being wrapped.
+                Cell::Text(s) if 1.5 * s.len() as f64 <= cap - 1.0 && !s.contains('\n') => (layout::text_units(s), false),
+                Cell::Text(s) => {
+                    let units = layout::widest_line(s);
+                    let wraps = units > cap - 1.0 || s.contains('\n');
+                    if wraps {
+                        lines = lines.max(layout::lines(s, cap));
+                    }
+                    (units, wraps)
+                }
+                _ => (cell.units(), false),
+            }
+        })
+        .collect();
+    Measure { cells, lines }
+}
+
 /// Writes a table into a worksheet.
 pub fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
+    fill_measured(ws, t, &measure_rows(t))
+}
+
+/// Measures every row of a table (on a thread with time to spare, ahead of [`fill_measured`]).
+pub fn measure_rows(t: &Table) -> Vec<Measure> {
+    let caps = caps(t);
+    t.rows.iter().map(|row| measure(row, &caps)).collect()
+}
+
+/// Writes a table into a worksheet, its rows measured by [`measure_rows`].
+pub fn fill_measured(ws: &mut Worksheet, t: &Table, measured: &[Measure]) -> Result<(), XlsxError> {
     let mut f = Filler::begin(ws, t)?;
-    for (r, row) in t.rows.iter().enumerate() {
-        f.row(row, t.bold_rows.contains(&r))?;
+    for (r, (row, m)) in t.rows.iter().zip(measured).enumerate() {
+        f.row_measured(row, m, t.bold_rows.contains(&r))?;
     }
     f.finish()
 }
@@ -194,13 +253,7 @@ impl<'w> Filler<'w> {
             .set_align(FormatAlign::Center)
             .set_text_wrap()
             .set_background_color("#D9E1F2");
-        let caps: Vec<(f64, bool)> = (0..t.header.len())
-            .map(|c| match t.widths.iter().find(|(k, _)| *k == c) {
-                Some((_, w)) => (*w, true),
-                None if Some(c) == t.signature_col => (SIGNATURE_UNITS, true),
-                None => (WRAP_UNITS, false),
-            })
-            .collect();
+        let caps = caps(t);
         let mut widest = Vec::with_capacity(t.header.len());
         let mut header_lines = 1;
         for (c, h) in t.header.iter().enumerate() {
@@ -238,40 +291,22 @@ impl<'w> Filler<'w> {
 
     /// Writes the next row; cells past the header's columns are written and not measured.
     pub fn row(&mut self, row: &[Cell], bold: bool) -> Result<(), XlsxError> {
+        let m = measure(row, &self.caps);
+        self.row_measured(row, &m, bold)
+    }
+
+    /// Writes the next row, measured where it was made ([`measure`] with this sheet's
+    /// [`caps`]).
+    pub fn row_measured(&mut self, row: &[Cell], m: &Measure, bold: bool) -> Result<(), XlsxError> {
         let rr = self.next_row;
         let [text, wrap, money, points] = if bold { &self.bold } else { &self.plain };
-        let mut lines = 1;
         for (c, cell) in row.iter().enumerate() {
             let (cap, _) = self.caps.get(c).copied().unwrap_or((WRAP_UNITS, false));
             let cc = c as u16;
-            let measured = self.widest.get(c).is_some_and(|w| *w < cap);
-            let wrapped = match cell {
-                // A character is at most 1.5 units a byte (CJK: 2.1 for three), so most texts
-                // are known to fit without being measured.
-                Cell::Text(s) if 1.5 * s.len() as f64 <= cap - 1.0 && !s.contains('\n') => {
-                    if measured {
-                        self.widest[c] = self.widest[c].max(layout::text_units(s));
-                    }
-                    false
-                }
-                Cell::Text(s) => {
-                    let units = layout::widest_line(s);
-                    if measured {
-                        self.widest[c] = self.widest[c].max(units);
-                    }
-                    let wraps = units > cap - 1.0 || s.contains('\n');
-                    if wraps {
-                        lines = lines.max(layout::lines(s, cap));
-                    }
-                    wraps
-                }
-                _ => {
-                    if measured {
-                        self.widest[c] = self.widest[c].max(cell.units());
-                    }
-                    false
-                }
-            };
+            let (units, wrapped) = m.cells.get(c).copied().unwrap_or((0.0, false));
+            if let Some(w) = self.widest.get_mut(c).filter(|w| **w < cap) {
+                *w = w.max(units);
+            }
             match cell {
                 Cell::Text(s) if s.len() > MAX_CELL_CHARS => {
                     self.ws.write_string_with_format(rr, cc, fitted(s), wrap)?
@@ -284,7 +319,7 @@ impl<'w> Filler<'w> {
                 Cell::Blank => self.ws.write_blank(rr, cc, text)?,
             };
         }
-        let mut height = if lines > 1 { Some(layout::row_pt(lines)) } else { None };
+        let mut height = if m.lines > 1 { Some(layout::row_pt(m.lines)) } else { None };
         // Tall rows for signing.
         if self.signature_col.is_some() {
             height = Some(height.unwrap_or(0.0).max(SIGNATURE_ROW_PT));
