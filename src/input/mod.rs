@@ -699,6 +699,25 @@ fn internal(what: &str) -> InputProblem {
     }
 }
 
+/// A sheet's records per worker (`n` of them), in file order, each worker's in a list of its
+/// exact length; none when the sheet was not read.
+fn grouped<T>(resolved: Option<Resolved<T>>, n: usize) -> Vec<Vec<T>> {
+    let mut out: Vec<Vec<T>> = Vec::new();
+    out.resize_with(n, Vec::new);
+    let Some(resolved) = resolved else { return out };
+    let mut counts = vec![0usize; n];
+    for (i, _) in resolved.all() {
+        counts[*i as usize] += 1;
+    }
+    for (list, count) in out.iter_mut().zip(counts) {
+        list.reserve_exact(count);
+    }
+    for (i, record) in resolved.into_all() {
+        out[i as usize].push(record);
+    }
+    out
+}
+
 /// Groups each sheet's rows (their workers found as they were read) per worker, and checks
 /// the events' ids across the sheet.
 fn resolve(
@@ -713,29 +732,43 @@ fn resolve(
         Some((index, workers)) => (Some(index), workers),
         None => (None, Vec::new()),
     };
-    let mut rows: Vec<WorkerRows> = vec![WorkerRows::default(); workers.len()];
-    // Each worker's rows are moved into a list allocated to its exact length.
-    macro_rules! group {
-        ($kind:literal, $variant:ident, $field:ident) => {
-            if let Some(Parsed::$variant(resolved)) = by_kind.remove($kind) {
-                let mut counts = vec![0usize; rows.len()];
-                for (i, _) in resolved.all() {
-                    counts[*i as usize] += 1;
-                }
-                for (r, n) in rows.iter_mut().zip(counts) {
-                    r.$field.reserve_exact(n);
-                }
-                for (i, record) in resolved.into_all() {
-                    rows[i as usize].$field.push(record);
-                }
+    let n = workers.len();
+    macro_rules! take {
+        ($kind:literal, $variant:ident) => {
+            match by_kind.remove($kind) {
+                Some(Parsed::$variant(resolved)) => Some(resolved),
+                _ => None,
             }
         };
     }
-    group!("attendance", Attendance, attendance);
-    group!("patrol", Patrol, patrols);
-    group!("survey", Survey, survey);
-    group!("indicators", Indicators, indicators);
-    group!("decisions", Decisions, decisions);
+    let (attendance, patrols) = (take!("attendance", Attendance), take!("patrol", Patrol));
+    // The two large sheets are grouped on a core each (a province: ten million rows).
+    let (attendance, patrols) = std::thread::scope(|s| {
+        let attendance = s.spawn(move || grouped(attendance, n));
+        let patrols = grouped(patrols, n);
+        (attendance.join(), patrols)
+    });
+    let attendance = attendance.unwrap_or_else(|p| std::panic::resume_unwind(p));
+    let (survey, indicators, decisions) = (
+        grouped(take!("survey", Survey), n),
+        grouped(take!("indicators", Indicators), n),
+        grouped(take!("decisions", Decisions), n),
+    );
+    let mut rows: Vec<WorkerRows> = attendance
+        .into_iter()
+        .zip(patrols)
+        .zip(survey.into_iter().zip(indicators).zip(decisions))
+        .map(
+            |((attendance, patrols), ((survey, indicators), decisions))| WorkerRows {
+                attendance,
+                patrols,
+                events: Vec::new(),
+                survey,
+                indicators,
+                decisions,
+            },
+        )
+        .collect();
     if let Some(Parsed::Events(mut keyed)) = by_kind.remove("events") {
         // A 事件编号 is unique, except on rows of a type the rule set counts once per event
         // (one event reported by several workers, or at several levels): there only the same
