@@ -260,6 +260,13 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     // folder), and the inputs just read are compared with the approved run's.
     let correction = match &c.corrects {
         Some(approved) => {
+            // The extracts are read back whole below: their pieces' rows joined first.
+            for x in &mut inputs.extracts {
+                let name = archive::extract_name(x.sheet);
+                x.written
+                    .complete()
+                    .map_err(|source| output::atomic::WriteError::Io { path: name, source })?;
+            }
             copies.extend(
                 approved
                     .copies
@@ -285,9 +292,9 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
         }
         None => None,
     };
-    let written: Vec<(String, std::fs::File)> = std::mem::take(&mut inputs.extracts)
+    let written: Vec<(String, input::extract::Written)> = std::mem::take(&mut inputs.extracts)
         .into_iter()
-        .map(|x| (archive::extract_name(x.sheet), x.written.file))
+        .map(|x| (archive::extract_name(x.sheet), x.written))
         .collect();
     let (scored, copied) = std::thread::scope(|s| {
         // The extracts are synced and hashed, and the earlier runs copied in, while the run
@@ -295,8 +302,14 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
         let copying = s.spawn(|| {
             stage.copy(&copies)?;
             written
-                .iter()
-                .map(|(name, file)| stage.seal(name, file).map(|sha| (name.clone(), sha)))
+                .into_iter()
+                .map(|(name, mut extract)| {
+                    extract.complete().map_err(|source| output::atomic::WriteError::Io {
+                        path: name.clone(),
+                        source,
+                    })?;
+                    stage.seal(&name, &extract.file).map(|sha| (name, sha))
+                })
                 .collect::<Result<Vec<(String, String)>, _>>()
         });
         let scored = score_and_render_read(

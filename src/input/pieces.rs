@@ -232,13 +232,8 @@ fn join(
         }
     }
     let (parsed, written) = joined?;
-    let written = match written.map(|w| w.append(parts)).transpose() {
-        Ok(w) => w,
-        Err(e) => {
-            remove(parts);
-            return Some(Err(unwritable(file, spec)(e)));
-        }
-    };
+    // The parts are appended when the extract is sealed, beside the scoring.
+    let written = written.map(|w| w.with_parts(parts));
     Some(Ok(((parsed, written), problems)))
 }
 
@@ -307,7 +302,7 @@ mod tests {
             let cut = (pieces, 1024);
             let (parsed, written) =
                 read_csv_cut(body.as_bytes(), cut, "巡查.csv", &contract::PATROL, &ctx, &mut problems).unwrap();
-            drop(written);
+            written.unwrap().complete().unwrap();
             let Parsed::Patrol(patrols) = parsed else {
                 panic!("a patrol sheet gives patrols")
             };

@@ -327,7 +327,11 @@ type DetailBatch<'a> = Vec<(Vec<Cell<'a>>, sheet::Measure)>;
 fn detail_table(r: &Report, k: usize) -> Table<'static> {
     Table {
         key_columns: 2,
-        ..Table::new(&detail_name(k), title(r, "评分明细"), DETAIL_HEADER.map(String::from).to_vec())
+        ..Table::new(
+            &detail_name(k),
+            title(r, "评分明细"),
+            DETAIL_HEADER.map(String::from).to_vec(),
+        )
     }
 }
 

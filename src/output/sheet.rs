@@ -183,7 +183,9 @@ pub fn measure(row: &[Cell], caps: &[(f64, bool)]) -> Measure {
             match cell {
                 // A character is at most 1.5 units a byte (CJK: 2.1 for three), so most texts
                 // are known to fit without being wrapped.
-                Cell::Text(s) if 1.5 * s.len() as f64 <= cap - 1.0 && !s.contains('\n') => (layout::text_units(s), false),
+                Cell::Text(s) if 1.5 * s.len() as f64 <= cap - 1.0 && !s.contains('\n') => {
+                    (layout::text_units(s), false)
+                }
                 Cell::Text(s) => {
                     let units = layout::widest_line(s);
                     let wraps = units > cap - 1.0 || s.contains('\n');
@@ -319,7 +321,11 @@ impl<'w> Filler<'w> {
                 Cell::Blank => self.ws.write_blank(rr, cc, text)?,
             };
         }
-        let mut height = if m.lines > 1 { Some(layout::row_pt(m.lines)) } else { None };
+        let mut height = if m.lines > 1 {
+            Some(layout::row_pt(m.lines))
+        } else {
+            None
+        };
         // Tall rows for signing.
         if self.signature_col.is_some() {
             height = Some(height.unwrap_or(0.0).max(SIGNATURE_ROW_PT));
