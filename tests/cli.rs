@@ -483,6 +483,20 @@ fn issue15_a_look_back_on_a_grade_the_grading_does_not_give_is_refused() {
     );
 }
 
+/// xiangzhen2019's lowest band is also its vetoed grade: the list of grades names 不合格 once.
+#[test]
+fn a_refused_look_back_lists_each_grade_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rulesets/xiangzhen2019.toml")).unwrap();
+    let from = r#"history = { per = "quarter", grade = "不合格", consecutive = 2 }"#;
+    assert!(text.contains(from));
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, text.replacen(from, &from.replace("不合格", "不合 格"), 1)).unwrap();
+    let a = gridscore().arg("check").arg(&p).assert().code(1);
+    let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("; grades: 优秀, 合格, 不合格\n"), "{err}");
+}
+
 #[test]
 fn every_schemes_sample_scores_without_an_error() {
     // A sample is what a newcomer tries first: each built-in scheme's must score (exit 0), with

@@ -533,10 +533,16 @@ fn flags(c: &mut Checker, raw: &[RawFlag], names: &Names, grading: Option<&Gradi
             (Some(g), None) => {
                 // A look-back matches the grade earlier runs recorded: one the grading cannot
                 // give would never match, and the flag would silently never rise.
-                let given: Vec<String> = grading
+                // The vetoed grade is usually also the lowest band's: listed once.
+                let mut given: Vec<String> = Vec::new();
+                for x in grading
                     .iter()
                     .flat_map(|gr| gr.grades().into_iter().chain([gr.vetoed_grade.clone()]))
-                    .collect();
+                {
+                    if !given.contains(&x) {
+                        given.push(x);
+                    }
+                }
                 if !given.iter().any(|x| x == g.get_ref()) {
                     c.at(
                         g,
