@@ -479,8 +479,8 @@ fn rate_text(rate: &Rate, l: Lang) -> String {
 fn per_text(per: Bucket, l: Lang) -> &'static str {
     match per {
         Bucket::Period => "",
-        Bucket::Month => pick(l, "每月", "a month "),
-        Bucket::Week => pick(l, "每周", "a week "),
+        Bucket::Month => pick(l, "每月", " a month"),
+        Bucket::Week => pick(l, "每周", " a week"),
     }
 }
 
@@ -488,9 +488,7 @@ fn per_text(per: Bucket, l: Lang) -> &'static str {
 fn cap_text(per: Bucket, capped: Option<Decimal>, l: Lang) -> String {
     match (capped, l) {
         (Some(c), Lang::Zh) => format!(", {}封顶{}", per_text(per, l), show(c)),
-        (Some(c), Lang::En) => format!(", capped at {} {}", show(c), per_text(per, l))
-            .trim_end()
-            .to_string(),
+        (Some(c), Lang::En) => format!(", capped at {}{}", show(c), per_text(per, l)),
         (None, _) => String::new(),
     }
 }
@@ -512,18 +510,23 @@ fn banded(b: &LineBanded, o: &mut String, l: Lang) -> std::fmt::Result {
         (Some(x), None, Lang::Zh) => format!("超过{}的部分", show(x)),
         (None, Some(u), Lang::Zh) => format!("前{}次", show(u)),
         (Some(x), Some(u), Lang::Zh) => format!("第{}至{}次", show(x + Decimal::ONE), show(u)),
-        (Some(x), None, Lang::En) => format!("beyond the first {}, ", show(x)),
-        (None, Some(u), Lang::En) => format!("the first {}, ", show(u)),
-        (Some(x), Some(u), Lang::En) => format!("occurrences {} to {}, ", show(x + Decimal::ONE), show(u)),
+        (Some(x), None, Lang::En) => format!(" beyond the first {}", show(x)),
+        (None, Some(u), Lang::En) => format!(" the first {}", show(u)),
+        (Some(x), Some(u), Lang::En) => format!(" occurrences {} to {}", show(x + Decimal::ONE), show(u)),
         (None, None, _) => String::new(),
+    };
+    // Chinese puts the bucket before the band (每月超过3的部分), English after it (beyond the
+    // first 3 a month).
+    let scope = match l {
+        Lang::Zh => format!(" {}{band}", per_text(b.per, l)),
+        Lang::En => format!("{band}{}", per_text(b.per, l)),
     };
     say!(
         o,
         l,
-        "{} {}{band} {} (共{}: {}){}",
-        "{} {}{band}{} (in all {}: {}){}",
+        "{}{scope} {} (共{}: {}){}",
+        "{}{scope}: {} (in all {}: {}){}",
         b.label,
-        per_text(b.per, l),
         rate_text(&b.rate, l),
         show(b.counted),
         detail.join(", "),
@@ -867,7 +870,7 @@ mod tests {
                     capped: Some(d("2")),
                 })),
                 "病假 每月超过3的部分 每次1 (共3: 7月5, 9月4), 每月封顶2",
-                "病假 a month beyond the first 3, 1 each (in all 3: month 7: 5, month 9: 4), capped at 2 a month",
+                "病假 beyond the first 3 a month: 1 each (in all 3: month 7: 5, month 9: 4), capped at 2 a month",
             ),
             (
                 Said::LineBanded(Box::new(LineBanded {
@@ -881,7 +884,7 @@ mod tests {
                     capped: None,
                 })),
                 "录入 第21至30次 按金额 (共10: 35)",
-                "录入 occurrences 21 to 30, by the row's amount (in all 10: 35)",
+                "录入 occurrences 21 to 30: by the row's amount (in all 10: 35)",
             ),
             (Said::DeductionsCapped { cap: d("2") }, "累计扣分不超过2", "deductions at most 2 in all"),
             (

@@ -214,6 +214,15 @@ pub fn measure_rows(t: &Table) -> Vec<Measure> {
 
 /// Writes a table into a worksheet, its rows measured by [`measure_rows`].
 pub fn fill_measured(ws: &mut Worksheet, t: &Table, measured: &[Measure]) -> Result<(), XlsxError> {
+    // A row without its measure would be a row missing from the sheet.
+    if measured.len() != t.rows.len() {
+        return Err(XlsxError::ParameterError(format!(
+            "{}: {} rows, {} measured",
+            t.name,
+            t.rows.len(),
+            measured.len()
+        )));
+    }
     let mut f = Filler::begin(ws, t)?;
     for (r, (row, m)) in t.rows.iter().zip(measured).enumerate() {
         f.row_measured(row, m, t.bold_rows.contains(&r))?;
