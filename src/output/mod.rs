@@ -10,6 +10,7 @@ mod payout;
 pub mod publication;
 pub mod results;
 mod rmb;
+mod rows;
 pub mod said;
 mod score;
 pub mod sheet;

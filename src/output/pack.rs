@@ -14,6 +14,12 @@
 //! inflates what it is given before deflating it again: both are fast beside level 5, and the
 //! saving thread does them while the other cores deflate.
 //!
+//! A sheet too large to lay out through rust_xlsxwriter's cells (the 明细) is written as XML
+//! of its own ([`super::rows`]) and deflated while it is made, in the same pieces, by a
+//! [`Stream`]; rust_xlsxwriter saves an empty sheet in its place (its columns, page and
+//! print titles), and the packer puts the rows inside that sheet's `<sheetData/>` ([`Splice`])
+//! and adds the rows' strings to the shared-string table's count.
+//!
 //! Only what rust_xlsxwriter writes is read: deflated parts with a data descriptor or sizes in
 //! their header, no encryption, no ZIP64. Anything else fails the save (the run then writes
 //! nothing and says why); it never passes on a part changed.
@@ -49,6 +55,152 @@ struct Job {
 
 type Done = (usize, usize, Result<Vec<u8>, String>);
 
+/// Threads deflating pieces as they are sent; the pieces come back tagged with their place.
+struct Pool {
+    jobs: Option<SyncSender<Job>>,
+    done: Receiver<Done>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Pool {
+    fn new(threads: usize) -> Pool {
+        let threads = threads.max(1);
+        // A few pieces queued per core: whoever sends runs ahead, never far.
+        let (jobs, queue) = sync_channel::<Job>(2 * threads);
+        let queue = Arc::new(Mutex::new(queue));
+        let (report, done) = channel::<Done>();
+        let workers = (0..threads)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                let report: Sender<Done> = report.clone();
+                std::thread::spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let out = deflate(&job.data, &job.primer, job.last);
+                    if report.send((job.part, job.piece, out)).is_err() {
+                        return;
+                    }
+                })
+            })
+            .collect();
+        Pool {
+            jobs: Some(jobs),
+            done,
+            workers,
+        }
+    }
+
+    fn send(&self, job: Job) -> io::Result<()> {
+        match &self.jobs {
+            Some(jobs) => jobs.send(job).map_err(|_| bad("a compressing thread stopped".into())),
+            None => Err(bad("a part after the end".into())),
+        }
+    }
+
+    /// Waits for every piece sent.
+    fn finish(mut self) -> io::Result<Vec<Done>> {
+        drop(self.jobs.take());
+        for w in std::mem::take(&mut self.workers) {
+            w.join().map_err(|_| bad("a compressing thread failed".into()))?;
+        }
+        Ok(self.done.try_iter().collect())
+    }
+}
+
+/// What a [`Stream`] made: a part's bytes deflated in pieces that join into one stream (none
+/// of them final), their CRC and length, and the last [`WINDOW`] bytes, to prime what follows.
+pub struct Deflated {
+    pieces: Vec<Vec<u8>>,
+    crc: crc32fast::Hasher,
+    len: u64,
+    window: Vec<u8>,
+}
+
+/// Bytes deflated as they are written, in [`PIECE`]s on other threads, as the packer deflates
+/// a part: the same pieces whatever the writes and the threads.
+pub struct Stream {
+    pool: Pool,
+    buf: Vec<u8>,
+    primer: Vec<u8>,
+    crc: crc32fast::Hasher,
+    len: u64,
+    sent: usize,
+}
+
+impl Stream {
+    pub fn new(threads: usize) -> Stream {
+        Stream {
+            pool: Pool::new(threads),
+            buf: Vec::with_capacity(2 * PIECE),
+            primer: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+            sent: 0,
+        }
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.crc.update(bytes);
+        self.len += bytes.len() as u64;
+        self.buf.extend_from_slice(bytes);
+        while self.buf.len() >= PIECE {
+            let rest = self.buf.split_off(PIECE);
+            let data = std::mem::replace(&mut self.buf, rest);
+            self.send(data)?;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, data: Vec<u8>) -> io::Result<()> {
+        let primer = std::mem::replace(&mut self.primer, data[data.len().saturating_sub(WINDOW)..].to_vec());
+        let piece = self.sent;
+        self.sent += 1;
+        self.pool.send(Job {
+            part: 0,
+            piece,
+            data,
+            primer,
+            last: false,
+        })
+    }
+
+    pub fn finish(mut self) -> io::Result<Deflated> {
+        if !self.buf.is_empty() {
+            let data = std::mem::take(&mut self.buf);
+            self.send(data)?;
+        }
+        let mut pieces: Vec<Option<Vec<u8>>> = vec![None; self.sent];
+        for (_, piece, out) in self.pool.finish()? {
+            let slot = pieces.get_mut(piece).ok_or_else(|| bad("a piece of no part".into()))?;
+            *slot = Some(out.map_err(bad)?);
+        }
+        let pieces = pieces
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| bad("a piece was not deflated".into()))?;
+        Ok(Deflated {
+            pieces,
+            crc: self.crc,
+            len: self.len,
+            window: self.primer,
+        })
+    }
+}
+
+/// Rows made elsewhere ([`Stream`]) for a sheet rust_xlsxwriter saves empty: `part` is the
+/// sheet's name in the zip, `dimension` the range its rows cover (`A1:I600106`).
+pub struct Splice {
+    pub part: String,
+    pub dimension: String,
+    pub rows: Deflated,
+}
+
+/// The most a sheet saved empty for a [`Splice`] may hold: its columns and page setup.
+const SHELL_MAX: usize = 1 << 20;
+
 /// A part as it came in, and what [`Packer::finish`] writes of it.
 struct Part {
     name: Vec<u8>,
@@ -58,6 +210,9 @@ struct Part {
     stamp: [u8; 4],
     /// The CRC the writer put in the local header, when it wrote no data descriptor.
     header_crc: Option<u32>,
+    /// The CRC of the bytes as they came, checked against the writer's.
+    came: u32,
+    /// The CRC and size of the bytes as written (with rows spliced in, a count added to).
     crc: u32,
     size: u64,
     pieces: Vec<Option<Vec<u8>>>,
@@ -82,10 +237,16 @@ pub struct Packer {
     inflate: Decompress,
     piece: Vec<u8>,
     primer: Vec<u8>,
+    /// The CRC of the current part as it came, and of what is sent of it.
     crc: crc32fast::Hasher,
-    jobs: Option<SyncSender<Job>>,
-    done: Receiver<Done>,
-    workers: Vec<JoinHandle<()>>,
+    sent: crc32fast::Hasher,
+    pool: Pool,
+    splices: Vec<Splice>,
+    /// The splice the current part is held for (its whole text kept in `shell`).
+    held: Option<usize>,
+    shell: Vec<u8>,
+    /// String cells written outside rust_xlsxwriter, added to the shared-string table's count.
+    strings: u64,
 }
 
 fn bad(what: String) -> io::Error {
@@ -106,36 +267,19 @@ impl Default for Packer {
     }
 }
 
+/// Every core, for deflating.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+}
+
 impl Packer {
     /// A packer deflating on every core.
     pub fn new() -> Packer {
-        Packer::with_threads(std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8))
+        Packer::with_threads(cores())
     }
 
     /// A packer deflating on `threads` threads (the bytes are the same for any number).
     pub fn with_threads(threads: usize) -> Packer {
-        let threads = threads.max(1);
-        // A few pieces queued per core: the saving thread runs ahead, never far.
-        let (jobs, queue) = sync_channel::<Job>(2 * threads);
-        let queue = Arc::new(Mutex::new(queue));
-        let (report, done) = channel::<Done>();
-        let workers = (0..threads)
-            .map(|_| {
-                let queue = Arc::clone(&queue);
-                let report: Sender<Done> = report.clone();
-                std::thread::spawn(move || loop {
-                    let job = match queue.lock() {
-                        Ok(q) => q.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(job) = job else { return };
-                    let out = deflate(&job.data, &job.primer, job.last);
-                    if report.send((job.part, job.piece, out)).is_err() {
-                        return;
-                    }
-                })
-            })
-            .collect();
         Packer {
             pending: Vec::new(),
             pos: 0,
@@ -145,34 +289,147 @@ impl Packer {
             piece: Vec::with_capacity(PIECE),
             primer: Vec::new(),
             crc: crc32fast::Hasher::new(),
-            jobs: Some(jobs),
-            done,
-            workers,
+            sent: crc32fast::Hasher::new(),
+            pool: Pool::new(threads),
+            splices: Vec::new(),
+            held: None,
+            shell: Vec::new(),
+            strings: 0,
         }
+    }
+
+    /// Rows to put inside a sheet saved empty.
+    pub fn splice(&mut self, s: Splice) {
+        self.splices.push(s);
+    }
+
+    /// String cells the spliced rows hold, for the shared-string table's `count`.
+    pub fn count_strings(&mut self, n: u64) {
+        self.strings += n;
     }
 
     /// Hands the current piece to the workers.
     fn send(&mut self, last: bool) -> io::Result<()> {
         let part = self.parts.len() - 1;
+        let mut data = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+        let index = self.parts[part].pieces.len();
+        if index == 0 && self.strings > 0 && self.parts[part].name == b"xl/sharedStrings.xml" {
+            add_to_count(&mut data, self.strings)?;
+        }
+        self.sent.update(&data);
         let p = &mut self.parts[part];
-        let index = p.pieces.len();
+        p.size += data.len() as u64;
         p.pieces.push(None);
-        let data = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
         let primer = std::mem::take(&mut self.primer);
         if !last {
             self.primer = data[data.len().saturating_sub(WINDOW)..].to_vec();
         }
-        let job = Job {
+        self.pool.send(Job {
             part,
             piece: index,
             data,
             primer,
             last,
-        };
-        match &self.jobs {
-            Some(jobs) => jobs.send(job).map_err(|_| bad("a compressing thread stopped".into())),
-            None => Err(bad("a part after the end".into())),
+        })
+    }
+
+    /// Sends a held sheet with its rows inside: its text up to `<sheetData/>` (the dimension
+    /// set to the rows'), the rows' pieces as they were deflated, then the rest of its text.
+    fn send_spliced(&mut self, k: usize) -> io::Result<()> {
+        let part = self.parts.len() - 1;
+        let shell = std::mem::take(&mut self.shell);
+        let s = &mut self.splices[k];
+        let at = find_once(&shell, b"<sheetData/>", &s.part)?;
+        let dim = find_once(&shell, b"<dimension ref=\"A1\"/>", &s.part)?;
+        if dim > at {
+            return Err(bad(format!("{}: its dimension after its data", s.part)));
         }
+        let mut head = shell[..dim].to_vec();
+        head.extend_from_slice(format!("<dimension ref=\"{}\"/>", s.dimension).as_bytes());
+        head.extend_from_slice(&shell[dim + b"<dimension ref=\"A1\"/>".len()..at]);
+        head.extend_from_slice(b"<sheetData>");
+        let mut tail = b"</sheetData>".to_vec();
+        tail.extend_from_slice(&shell[at + b"<sheetData/>".len()..]);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&head);
+        crc.combine(&s.rows.crc);
+        let mut tail_crc = crc32fast::Hasher::new();
+        tail_crc.update(&tail);
+        crc.combine(&tail_crc);
+        let rows = std::mem::take(&mut s.rows.pieces);
+        let window = std::mem::take(&mut s.rows.window);
+        let p = &mut self.parts[part];
+        p.size = head.len() as u64 + s.rows.len + tail.len() as u64;
+        p.crc = crc.finalize();
+        let first = p.pieces.len();
+        p.pieces.push(None);
+        p.pieces.extend(rows.into_iter().map(Some));
+        let last = p.pieces.len();
+        p.pieces.push(None);
+        self.pool.send(Job {
+            part,
+            piece: first,
+            data: head,
+            primer: Vec::new(),
+            last: false,
+        })?;
+        self.pool.send(Job {
+            part,
+            piece: last,
+            data: tail,
+            primer: window,
+            last: true,
+        })
+    }
+
+    /// Inflates what it can of the current part's pending bytes, sending each full piece.
+    fn data(&mut self) -> io::Result<bool> {
+        let b = &self.pending[self.pos..];
+        if b.is_empty() {
+            return Ok(false);
+        }
+        let (in0, out0) = (self.inflate.total_in(), self.piece.len());
+        let status = self
+            .inflate
+            .decompress_vec(b, &mut self.piece, FlushDecompress::None)
+            .map_err(|e| bad(format!("reading a part back: {e}")))?;
+        let used = (self.inflate.total_in() - in0) as usize;
+        self.crc.update(&self.piece[out0..]);
+        self.pos += used;
+        let grew = self.piece.len() > out0;
+        if self.held.is_some() {
+            // A sheet saved empty for rows made elsewhere: kept whole, then sent with them.
+            self.shell.extend_from_slice(&self.piece);
+            self.piece.clear();
+            if self.shell.len() > SHELL_MAX {
+                return Err(bad("a sheet saved for rows to be put in is not empty".into()));
+            }
+        }
+        if status == Status::StreamEnd {
+            let came = std::mem::replace(&mut self.crc, crc32fast::Hasher::new()).finalize();
+            self.parts
+                .last_mut()
+                .ok_or_else(|| bad("data before a part".into()))?
+                .came = came;
+            match self.held.take() {
+                Some(k) => self.send_spliced(k)?,
+                None => {
+                    self.send(true)?;
+                    let sent = std::mem::replace(&mut self.sent, crc32fast::Hasher::new()).finalize();
+                    self.parts
+                        .last_mut()
+                        .ok_or_else(|| bad("data before a part".into()))?
+                        .crc = sent;
+                }
+            }
+            self.state = State::Descriptor;
+            return Ok(true);
+        }
+        if self.piece.len() == PIECE {
+            self.send(false)?;
+            return Ok(true);
+        }
+        Ok(used > 0 || grew)
     }
 
     /// Consumes what it can of the pending bytes; returns whether it made progress.
@@ -204,11 +461,13 @@ impl Packer {
                     let shown = String::from_utf8_lossy(&name).into_owned();
                     return Err(bad(format!("part {shown} is not plainly deflated (method {method})")));
                 }
+                self.held = self.splices.iter().position(|s| s.part.as_bytes() == name.as_slice());
                 self.parts.push(Part {
                     name,
                     flags: flags & !8,
                     stamp: [b[10], b[11], b[12], b[13]],
                     header_crc: (flags & 8 == 0).then(|| u32_at(b, 14)),
+                    came: 0,
                     crc: 0,
                     size: 0,
                     pieces: Vec::new(),
@@ -216,50 +475,27 @@ impl Packer {
                 self.pos += 30 + name_len + extra_len;
                 self.inflate.reset(false);
                 self.crc = crc32fast::Hasher::new();
+                self.sent = crc32fast::Hasher::new();
                 self.primer.clear();
+                self.shell.clear();
                 self.state = State::Data;
                 Ok(true)
             }
-            State::Data => {
-                if b.is_empty() {
-                    return Ok(false);
-                }
-                let (in0, out0) = (self.inflate.total_in(), self.piece.len());
-                let status = self
-                    .inflate
-                    .decompress_vec(b, &mut self.piece, FlushDecompress::None)
-                    .map_err(|e| bad(format!("reading a part back: {e}")))?;
-                let used = (self.inflate.total_in() - in0) as usize;
-                self.crc.update(&self.piece[out0..]);
-                self.pos += used;
-                if status == Status::StreamEnd {
-                    let p = self.parts.last_mut().ok_or_else(|| bad("data before a part".into()))?;
-                    p.size = self.inflate.total_out();
-                    p.crc = std::mem::replace(&mut self.crc, crc32fast::Hasher::new()).finalize();
-                    self.send(true)?;
-                    self.state = State::Descriptor;
-                    return Ok(true);
-                }
-                if self.piece.len() == PIECE {
-                    self.send(false)?;
-                    return Ok(true);
-                }
-                Ok(used > 0 || self.piece.len() > out0)
-            }
+            State::Data => self.data(),
             State::Descriptor => {
                 let p = self
                     .parts
                     .last()
                     .ok_or_else(|| bad("a descriptor before a part".into()))?;
                 match p.header_crc {
-                    Some(c) if c != p.crc => return Err(bad("a part's CRC does not match its bytes".into())),
+                    Some(c) if c != p.came => return Err(bad("a part's CRC does not match its bytes".into())),
                     Some(_) => {}
                     None => {
                         // Signature, CRC, compressed and uncompressed sizes (ZIP64 is not written).
                         if b.len() < 16 {
                             return Ok(false);
                         }
-                        if u32_at(b, 0) != DESCRIPTOR || u32_at(b, 4) != p.crc {
+                        if u32_at(b, 0) != DESCRIPTOR || u32_at(b, 4) != p.came {
                             return Err(bad("a part's data descriptor does not match its bytes".into()));
                         }
                         self.pos += 16;
@@ -280,11 +516,10 @@ impl Packer {
         if !matches!(self.state, State::Trailer) {
             return Err(bad("the workbook ended inside a part".into()));
         }
-        drop(self.jobs.take());
-        for w in std::mem::take(&mut self.workers) {
-            w.join().map_err(|_| bad("a compressing thread failed".into()))?;
+        if let Some(s) = self.splices.iter().find(|s| !s.rows.pieces.is_empty()) {
+            return Err(bad(format!("no sheet {} to put its rows in", s.part)));
         }
-        while let Ok((part, piece, out)) = self.done.try_recv() {
+        for (part, piece, out) in self.pool.finish()? {
             let out = out.map_err(bad)?;
             let slot = self
                 .parts
@@ -309,6 +544,35 @@ impl Write for Packer {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Where `what` is in `text`, which must hold it once.
+fn find_once(text: &[u8], what: &[u8], part: &str) -> io::Result<usize> {
+    let mut at = memchr::memmem::find_iter(text, what);
+    match (at.next(), at.next()) {
+        (Some(k), None) => Ok(k),
+        _ => Err(bad(format!(
+            "{part}: expected {} once in the sheet saved for its rows",
+            String::from_utf8_lossy(what)
+        ))),
+    }
+}
+
+/// Adds `n` to the `count` of the shared-string table, whose start `data` is: the strings of
+/// the rows spliced in are in its table, but their cells are not in its count.
+fn add_to_count(data: &mut Vec<u8>, n: u64) -> io::Result<()> {
+    let head = &data[..data.len().min(1024)];
+    let missing = || bad("the shared-string table has no count".into());
+    let sst = memchr::memmem::find(head, b"<sst ").ok_or_else(missing)?;
+    let from = sst + memchr::memmem::find(&head[sst..], b" count=\"").ok_or_else(missing)? + 8;
+    let len = head[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let count: u64 = std::str::from_utf8(&head[from..from + len])
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(missing)?;
+    let sum = count.checked_add(n).ok_or_else(missing)?;
+    data.splice(from..from + len, sum.to_string().into_bytes());
+    Ok(())
 }
 
 /// One piece, primed with the end of the piece before it, ended with a sync flush (or, for a
@@ -500,5 +764,75 @@ mod tests {
         let input = stored(&[("a.xml", &xmlish(100_000, 3))], zip::CompressionMethod::Deflated);
         let e = pack(&input[..input.len() / 2], 100).unwrap_err();
         assert!(e.to_string().contains("ended inside a part"), "{e}");
+    }
+
+    fn rows(text: &[u8]) -> Deflated {
+        let mut s = Stream::new(2);
+        s.write(text).unwrap();
+        s.finish().unwrap()
+    }
+
+    #[test]
+    fn rows_go_inside_the_empty_sheet_saved_for_them_and_nowhere_else() {
+        let shell = br#"<worksheet><dimension ref="A1"/><cols/><sheetData/><pageSetup/></worksheet>"#;
+        let body = xmlish(2 * PIECE + 99, 4);
+        let sst = br#"<?xml version="1.0"?><sst xmlns="x" count="7" uniqueCount="3"><si><t>a</t></si></sst>"#;
+        let input = stored(
+            &[("xl/worksheets/sheet1.xml", shell), ("xl/sharedStrings.xml", sst)],
+            zip::CompressionMethod::Deflated,
+        );
+        let mut p = Packer::with_threads(2);
+        p.splice(Splice {
+            part: "xl/worksheets/sheet1.xml".into(),
+            dimension: "A1:I9".into(),
+            rows: rows(&body),
+        });
+        p.count_strings(40);
+        p.write_all(&input).unwrap();
+        let out = p.finish().unwrap();
+        let mut z = zip::ZipArchive::new(Cursor::new(&out)).unwrap();
+        let mut back = Vec::new();
+        // Reading to the end checks the CRC, combined from the three pieces.
+        z.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_end(&mut back)
+            .unwrap();
+        let mut want = br#"<worksheet><dimension ref="A1:I9"/><cols/><sheetData>"#.to_vec();
+        want.extend_from_slice(&body);
+        want.extend_from_slice(br#"</sheetData><pageSetup/></worksheet>"#);
+        assert!(back == want, "the rows inside <sheetData>, the dimension theirs");
+        let mut back = String::new();
+        z.by_name("xl/sharedStrings.xml")
+            .unwrap()
+            .read_to_string(&mut back)
+            .unwrap();
+        // 7 string cells of the writer's and 40 of the rows'.
+        assert!(back.contains(r#"count="47" uniqueCount="3""#), "{back}");
+
+        // A sheet with cells of its own is not one to put rows in; rows for no sheet fail.
+        let full = stored(
+            &[(
+                "xl/worksheets/sheet1.xml",
+                br#"<dimension ref="A1"/><sheetData><row/></sheetData>"#,
+            )],
+            zip::CompressionMethod::Deflated,
+        );
+        let mut p = Packer::with_threads(1);
+        p.splice(Splice {
+            part: "xl/worksheets/sheet1.xml".into(),
+            dimension: "A1:A2".into(),
+            rows: rows(b"<row/>"),
+        });
+        let e = p.write_all(&full).and_then(|()| p.finish().map(drop)).unwrap_err();
+        assert!(e.to_string().contains("expected <sheetData/> once"), "{e}");
+        let mut p = Packer::with_threads(1);
+        p.splice(Splice {
+            part: "xl/worksheets/sheet9.xml".into(),
+            dimension: "A1:A2".into(),
+            rows: rows(b"<row/>"),
+        });
+        p.write_all(&full).unwrap();
+        let e = p.finish().unwrap_err();
+        assert!(e.to_string().contains("no sheet xl/worksheets/sheet9.xml"), "{e}");
     }
 }

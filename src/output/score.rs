@@ -1,5 +1,6 @@
 //! The score workbook: 排名 (the ranking), 明细 (every applied rule with its source rows, on
 //! as many sheets as it needs), 名额 (quota lines and ties), 分月 (month by month) and 说明.
+use super::rows;
 use super::sheet::{self, Cell, Table};
 use super::{about, amount_cell, pack, print_order, subject_cells, subject_headers, title, workbook, Report};
 use crate::engine::{ItemColumn, Subject};
@@ -21,23 +22,20 @@ fn ranking_columns(cols: &[ItemColumn]) -> Vec<usize> {
 
 pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let t = title(r, "考核排名");
-    let mut wb = workbook(r, &t)?;
-    // The 明细 sheet, the bulk of the workbook, is laid out on another core while its rows are
-    // made on a third, a batch at a time (a province's rows are never all held), and the
-    // ranking's rows are made here; the ranking is laid out once the 明细 is (one streamed
-    // sheet at a time: see `sheet::streamed`).
-    let ranking = sheet::streamed(&mut wb, !r.outcome.subjects.is_empty())?;
-    // A sheet holds 1,048,575 rows below its header: a larger 明细 goes on in 明细2, 明细3 ….
+    let wb = workbook(r, &t)?;
+    // The 明细 sheet, the bulk of the workbook, is written as XML of its own (see `rows`) and
+    // deflated as it is written, on other cores, while its rows are made on a third, a batch
+    // at a time (a province's rows are never all held); the ranking's rows are made here and
+    // laid out once the 明细 is written, since the 明细 numbers the workbook's strings first.
     let lines: usize = r.outcome.subjects.iter().map(|s| s.trace.len()).sum();
+    // A sheet holds 1,048,575 rows below its header: a larger 明细 goes on in 明细2, 明细3 ….
     let per_sheet = detail_rows_per_sheet();
-    let mut details = (0..lines.div_ceil(per_sheet).max(1))
-        .map(|_| sheet::streamed(&mut wb, lines > 0))
-        .collect::<Result<Vec<_>, _>>()?;
+    let sheets = lines.div_ceil(per_sheet).max(1);
     std::thread::scope(|s| {
         let (batches, received) = std::sync::mpsc::sync_channel(DETAIL_BATCHES);
         let made = s.spawn(move || detail_rows(r, &batches));
-        let filled = s.spawn(move || fill_detail(r, &mut details, per_sheet, received).map(|()| details));
-        score_workbook_with(r, wb, &t, ranking, Detail { made, filled })
+        let written = s.spawn(move || write_detail(r, sheets, per_sheet, received));
+        score_workbook_with(r, wb, &t, Detail { made, written })
     })
 }
 
@@ -65,30 +63,36 @@ fn detail_name(k: usize) -> String {
 const DETAIL_BATCH: usize = 1024;
 const DETAIL_BATCHES: usize = 8;
 
-/// The threads that make and lay out the 明细 sheet.
+/// The threads that make and write the 明细 sheet.
 struct Detail<'s> {
     made: std::thread::ScopedJoinHandle<'s, ()>,
-    filled: std::thread::ScopedJoinHandle<'s, Result<Vec<rust_xlsxwriter::Worksheet>, XlsxError>>,
+    written: std::thread::ScopedJoinHandle<'s, Result<(rows::Strings, Vec<rows::Written>), XlsxError>>,
 }
 
-fn score_workbook_with(
-    r: &Report,
-    mut wb: Workbook,
-    t: &str,
-    mut ranking: rust_xlsxwriter::Worksheet,
-    detail: Detail<'_>,
-) -> Result<Vec<u8>, XlsxError> {
+fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Detail<'_>) -> Result<Vec<u8>, XlsxError> {
     let ranked = ranking_table(r, t);
     let measured = sheet::measure_rows(&ranked);
     // A batch not made would be a row missing from the sheet: the maker must have finished.
     let failed = |what: &str| XlsxError::ParameterError(format!("{what} the 明细 sheet failed"));
-    let filled = detail.filled.join().map_err(|_| failed("laying out"))??;
+    let (mut strings, written) = detail.written.join().map_err(|_| failed("writing"))??;
     detail.made.join().map_err(|_| failed("making the rows of"))?;
-    sheet::fill_measured(&mut ranking, &ranked, &measured)?;
-    drop((ranked, measured));
-    wb.push_worksheet(ranking);
-    for d in filled {
-        wb.push_worksheet(d);
+    // The ranking is written after the 明细, as rust_xlsxwriter numbered their strings.
+    let ranking = rows::table(&mut strings, &ranked, &measured)?;
+    drop(measured);
+    // Nothing is in the workbook yet: the rows' strings and formats take their numbers.
+    let mut packer = pack::Packer::new();
+    packer.count_strings(strings.install(&mut wb));
+    let tables = std::iter::once(ranked).chain((0..written.len()).map(|k| detail_table(r, k)));
+    for (t, w) in tables.zip(std::iter::once(ranking).chain(written)) {
+        let mut shell = rust_xlsxwriter::Worksheet::new();
+        sheet::shell(&mut shell, &t, &w.widest, w.rows)?;
+        wb.push_worksheet(shell);
+        // rust_xlsxwriter names a workbook's n-th worksheet sheetn.xml.
+        packer.splice(pack::Splice {
+            part: format!("xl/worksheets/sheet{}.xml", wb.worksheets().len()),
+            dimension: w.dimension(),
+            rows: w.deflated,
+        });
     }
 
     if r.outcome.graded {
@@ -120,7 +124,6 @@ fn score_workbook_with(
     // The score workbook is deflated on every core (see `pack`); rust_xlsxwriter writes it
     // with its fastest compression, which the packer reads back.
     wb.set_zip_compression_level(1);
-    let mut packer = pack::Packer::new();
     wb.save_to_writer(&mut packer)?;
     Ok(packer.finish()?)
 }
@@ -379,36 +382,37 @@ fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<DetailB
     }
 }
 
-/// Lays out the 明细 sheets' rows as they arrive, `per_sheet` on each, one sheet after another
-/// (one streamed sheet is filled at a time: see `sheet::streamed`).
-fn fill_detail(
+/// Writes the 明细 sheets' rows as they arrive, `per_sheet` on each, `sheets` sheets (every
+/// one begun with its header, however few rows come), one after another.
+fn write_detail(
     r: &Report,
-    sheets: &mut [rust_xlsxwriter::Worksheet],
+    sheets: usize,
     per_sheet: usize,
     batches: std::sync::mpsc::Receiver<DetailBatch>,
-) -> Result<(), XlsxError> {
-    let mut sheets = sheets.iter_mut().enumerate();
+) -> Result<(rows::Strings, Vec<rows::Written>), XlsxError> {
+    let mut strings = rows::Strings::new(pack::cores());
+    let mut written = Vec::with_capacity(sheets);
     let too_many = || XlsxError::ParameterError("more 明细 rows than its sheets were made for".into());
-    let (k, first) = sheets.next().ok_or_else(too_many)?;
-    let table = |k: usize| detail_table(r, k);
-    let mut f = sheet::Filler::begin(first, &table(k))?;
+    let mut f = rows::Rows::begin(&mut strings, &detail_table(r, 0))?;
     let mut on_sheet = 0usize;
     for batch in batches {
         for (row, measured) in &batch {
             if on_sheet == per_sheet {
-                f.finish()?;
-                let (k, next) = sheets.next().ok_or_else(too_many)?;
-                f = sheet::Filler::begin(next, &table(k))?;
+                written.push(f.finish()?);
+                if written.len() == sheets {
+                    return Err(too_many());
+                }
+                f = rows::Rows::begin(&mut strings, &detail_table(r, written.len()))?;
                 on_sheet = 0;
             }
             f.row_measured(row, measured, false)?;
             on_sheet += 1;
         }
     }
-    f.finish()?;
-    // Sheets made for rows that did not come (none, when the count was right) stay named.
-    for (k, ws) in sheets {
-        ws.set_name(detail_name(k))?;
+    written.push(f.finish()?);
+    // Sheets made for rows that did not come (none, when the count was right) have a header.
+    while written.len() < sheets {
+        written.push(rows::Rows::begin(&mut strings, &detail_table(r, written.len()))?.finish()?);
     }
-    Ok(())
+    Ok((strings, written))
 }

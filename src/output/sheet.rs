@@ -93,7 +93,7 @@ const MIN_UNITS: f64 = 5.0;
 const SIGNATURE_UNITS: f64 = 16.0;
 
 /// A row to sign on is at least this tall.
-const SIGNATURE_ROW_PT: f64 = 28.0;
+pub(super) const SIGNATURE_ROW_PT: f64 = 28.0;
 
 fn base() -> Format {
     Format::new()
@@ -108,24 +108,18 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
     fill(wb.add_worksheet(), t)
 }
 
-/// A sheet for a table that grows with the run (明细, 排名), to be filled (by [`fill`] or a
-/// [`Filler`], on any thread) and then pushed into `wb`; `rows` says whether the table has
-/// any row below its header.
+/// A sheet in rust_xlsxwriter's low-memory mode, to be filled by [`fill`] or a [`Filler`]:
+/// what the large sheets (明细, 排名) were before their rows were written as XML of our own
+/// ([`super::rows`]), kept as the reference the tests hold that XML to. `rows` says whether
+/// the table has any row below its header.
 ///
-/// It is written in rust_xlsxwriter's low-memory mode: each row is laid out as XML (into a
-/// temporary file) as soon as the next one is written, and only the text of strings is kept
-/// for the shared-string table, so a province's detail is never all held as cells, and the
-/// laying out is done on the thread that fills the sheet rather than when the workbook is
-/// saved. (The "constant memory" mode would also write each string into its cell: larger
-/// files, unlike what Excel writes.) Such a sheet adds its formats and strings to the
-/// workbook's tables as it is filled, so it must be the only one being filled at the time:
-/// the sheets filled beside it use [`add`], which adds them at save, in sheet order, and the
-/// bytes stay the same from run to run.
-///
-/// A sheet with no row below its header is not streamed: rust_xlsxwriter 0.102 writes the last
-/// row of a streamed sheet twice when that row has a height of its own (the header's), which
-/// Excel reports as a damaged file. (A streamed sheet whose last row is tall gets a blank
-/// cell below it for the same reason: see [`Filler::finish`].)
+/// Such a sheet adds its formats and strings to the workbook's tables as it is filled, so it
+/// must be the only one being filled at the time. A sheet with no row below its header is not
+/// streamed: rust_xlsxwriter 0.102 writes the last row of a streamed sheet twice when that row
+/// has a height of its own (the header's), which Excel reports as a damaged file. (A streamed
+/// sheet whose last row is tall gets a blank cell below it for the same reason: see
+/// [`Filler::finish`].)
+#[cfg(test)]
 pub fn streamed(wb: &mut Workbook, rows: bool) -> Result<Worksheet, XlsxError> {
     if rows {
         wb.new_worksheet_with_low_memory()
@@ -135,11 +129,11 @@ pub fn streamed(wb: &mut Workbook, rows: bool) -> Result<Worksheet, XlsxError> {
 }
 
 /// The most characters a cell holds (Excel's limit; rust_xlsxwriter refuses more).
-const MAX_CELL_CHARS: usize = 32_767;
+pub(super) const MAX_CELL_CHARS: usize = 32_767;
 
 /// A text cut to fit one cell, saying so: a list of ten thousand source rows, a note joined
 /// from hundreds of ties. (The CSV files and `explain` keep the whole text.)
-fn fitted(s: &str) -> String {
+pub(super) fn fitted(s: &str) -> String {
     let n = s.chars().count();
     if n <= MAX_CELL_CHARS {
         return s.to_string();
@@ -168,8 +162,8 @@ pub fn caps(t: &Table) -> Vec<(f64, bool)> {
 /// the row is made, so that a sheet filled on one thread from rows made on another (明细)
 /// spends the filling thread on writing alone.
 pub struct Measure {
-    cells: Vec<(f64, bool)>,
-    lines: usize,
+    pub(super) cells: Vec<(f64, bool)>,
+    pub(super) lines: usize,
 }
 
 /// Measures a row against its sheet's [`caps`].
@@ -212,9 +206,9 @@ pub fn measure_rows(t: &Table) -> Vec<Measure> {
     t.rows.iter().map(|row| measure(row, &caps)).collect()
 }
 
-/// Writes a table into a worksheet, its rows measured by [`measure_rows`].
-pub fn fill_measured(ws: &mut Worksheet, t: &Table, measured: &[Measure]) -> Result<(), XlsxError> {
-    // A row without its measure would be a row missing from the sheet.
+/// Refuses a measure list that does not match the rows: a row without its measure would be a
+/// row missing from the sheet.
+pub(super) fn measured_all(t: &Table, measured: &[Measure]) -> Result<(), XlsxError> {
     if measured.len() != t.rows.len() {
         return Err(XlsxError::ParameterError(format!(
             "{}: {} rows, {} measured",
@@ -223,6 +217,12 @@ pub fn fill_measured(ws: &mut Worksheet, t: &Table, measured: &[Measure]) -> Res
             measured.len()
         )));
     }
+    Ok(())
+}
+
+/// Writes a table into a worksheet, its rows measured by [`measure_rows`].
+pub fn fill_measured(ws: &mut Worksheet, t: &Table, measured: &[Measure]) -> Result<(), XlsxError> {
+    measured_all(t, measured)?;
     let mut f = Filler::begin(ws, t)?;
     for (r, (row, m)) in t.rows.iter().zip(measured).enumerate() {
         f.row_measured(row, m, t.bold_rows.contains(&r))?;
@@ -259,39 +259,20 @@ impl<'w> Filler<'w> {
     /// natural place ([`layout::header_lines`]).
     pub fn begin(ws: &'w mut Worksheet, t: &Table) -> Result<Filler<'w>, XlsxError> {
         ws.set_name(&t.name)?;
-        let header_format = base()
-            .set_bold()
-            .set_align(FormatAlign::Center)
-            .set_text_wrap()
-            .set_background_color("#D9E1F2");
+        let formats = formats();
         let caps = caps(t);
-        let mut widest = Vec::with_capacity(t.header.len());
-        let mut header_lines = 1;
-        for (c, h) in t.header.iter().enumerate() {
-            let h = layout::header_lines(h);
-            // Bold CJK is no wider; a header never wraps past its own break.
-            widest.push(layout::widest_line(&h).min(caps[c].0));
-            header_lines = header_lines.max(layout::lines(&h, caps[c].0));
-            ws.write_string_with_format(0, c as u16, &h, &header_format)?;
+        let h = header(t, &caps);
+        for (c, text) in h.texts.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, text, &formats.header)?;
         }
-        ws.set_row_height(0, layout::row_pt(header_lines).max(24.0))?;
-        let plain = [
-            base(),
-            base().set_text_wrap(),
-            base()
-                .set_num_format("¥#,##0.00")
-                .set_align(FormatAlign::Right)
-                .set_indent(1),
-            base().set_num_format("General"),
-        ];
-        let bold = plain.clone().map(|f| f.set_bold());
+        ws.set_row_height(0, h.height)?;
         Ok(Filler {
             ws,
-            widest,
+            widest: h.widest,
             caps,
             next_row: 1,
-            plain,
-            bold,
+            plain: formats.plain,
+            bold: formats.bold,
             title: t.title.clone(),
             signature_col: t.signature_col,
             key_columns: t.key_columns,
@@ -349,17 +330,7 @@ impl<'w> Filler<'w> {
 
     /// The columns' widths: measured, bounded by the cap, or as set.
     fn widths(&self) -> Vec<f64> {
-        self.widest
-            .iter()
-            .zip(&self.caps)
-            .map(|(w, (cap, set))| {
-                if *set {
-                    *cap
-                } else {
-                    layout::fitting_width(*w).clamp(MIN_UNITS, *cap)
-                }
-            })
-            .collect()
+        widths(&self.widest, &self.caps)
     }
 
     /// Sets the widths, writes the footer, and sets the page: A4 (portrait when the table fits
@@ -368,9 +339,6 @@ impl<'w> Filler<'w> {
     pub fn finish(mut self) -> Result<(), XlsxError> {
         let widths = self.widths();
         let last_col = widths.len().saturating_sub(1) as u16;
-        for (c, w) in widths.iter().enumerate() {
-            self.ws.set_column_width(c as u16, *w)?;
-        }
         if !self.footer.is_empty() {
             let total: f64 = widths.iter().sum();
             let f = Format::new()
@@ -401,39 +369,131 @@ impl<'w> Filler<'w> {
             self.ws
                 .write_blank(self.next_row, 0, &Format::new().set_font_name(FONT))?;
         }
-        let ws = self.ws;
-        ws.set_print_area(0, 0, last_row, last_col)?;
-        ws.set_freeze_panes(1, 0)?;
-        ws.set_paper_size(9); // A4
-        let plan = layout::page_plan(&widths, self.key_columns);
-        if plan != layout::PagePlan::Portrait {
-            ws.set_landscape();
-        }
-        ws.set_margins(
-            layout::MARGIN_SIDE_IN,
-            layout::MARGIN_SIDE_IN,
-            layout::MARGIN_TOP_IN,
-            layout::MARGIN_TOP_IN,
-            layout::MARGIN_HEADER_IN,
-            layout::MARGIN_HEADER_IN,
-        );
-        ws.set_repeat_rows(0, 0)?;
-        match plan {
-            layout::PagePlan::Portrait => {}
-            layout::PagePlan::OneWide { scale } => {
-                ws.set_print_scale(scale);
+        page(self.ws, &widths, last_row, &self.title, self.key_columns)
+    }
+}
+
+/// Each column's width: as measured (its widest one-line text), bounded by its cap, or as set.
+fn widths(widest: &[f64], caps: &[(f64, bool)]) -> Vec<f64> {
+    widest
+        .iter()
+        .zip(caps)
+        .map(|(w, (cap, set))| {
+            if *set {
+                *cap
+            } else {
+                layout::fitting_width(*w).clamp(MIN_UNITS, *cap)
             }
-            layout::PagePlan::Across { repeat } => {
-                if repeat > 0 {
-                    ws.set_repeat_columns(0, repeat - 1)?;
-                }
-                // A row's pages follow one another: over, then down.
-                ws.set_page_order(false);
-            }
+        })
+        .collect()
+}
+
+/// Sets the columns' widths, and the page: A4 (portrait when the table fits one at full size,
+/// else landscape), the header row repeated, the title above, at a scale computed from the
+/// widths ([`layout::page_plan`]), the rows to `last_row` printed.
+fn page(ws: &mut Worksheet, widths: &[f64], last_row: u32, title: &str, key_columns: usize) -> Result<(), XlsxError> {
+    let last_col = widths.len().saturating_sub(1) as u16;
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_print_area(0, 0, last_row, last_col)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_paper_size(9); // A4
+    let plan = layout::page_plan(widths, key_columns);
+    if plan != layout::PagePlan::Portrait {
+        ws.set_landscape();
+    }
+    ws.set_margins(
+        layout::MARGIN_SIDE_IN,
+        layout::MARGIN_SIDE_IN,
+        layout::MARGIN_TOP_IN,
+        layout::MARGIN_TOP_IN,
+        layout::MARGIN_HEADER_IN,
+        layout::MARGIN_HEADER_IN,
+    );
+    ws.set_repeat_rows(0, 0)?;
+    match plan {
+        layout::PagePlan::Portrait => {}
+        layout::PagePlan::OneWide { scale } => {
+            ws.set_print_scale(scale);
         }
-        ws.set_header(format!("&C&\"{FONT},Bold\"&14{}", self.title.replace('&', "&&")));
-        ws.set_footer("&C第 &P 页，共 &N 页");
-        Ok(())
+        layout::PagePlan::Across { repeat } => {
+            if repeat > 0 {
+                ws.set_repeat_columns(0, repeat - 1)?;
+            }
+            // A row's pages follow one another: over, then down.
+            ws.set_page_order(false);
+        }
+    }
+    ws.set_header(format!("&C&\"{FONT},Bold\"&14{}", title.replace('&', "&&")));
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}
+
+/// A sheet whose cells are written elsewhere ([`super::rows`]), left empty for them: named,
+/// its columns as wide as `widest` makes them, its page set as a filled sheet's, `rows` rows
+/// in all (the header's among them).
+pub fn shell(ws: &mut Worksheet, t: &Table, widest: &[f64], rows: u32) -> Result<(), XlsxError> {
+    ws.set_name(&t.name)?;
+    let widths = widths(widest, &caps(t));
+    page(ws, &widths, rows.saturating_sub(1), &t.title, t.key_columns)
+}
+
+/// The formats a table's cells are written in: its header's, and its cells' — text, text that
+/// wraps, money, points — plain and bold.
+pub struct Formats {
+    pub header: Format,
+    pub plain: [Format; 4],
+    pub bold: [Format; 4],
+}
+
+pub fn formats() -> Formats {
+    let header = base()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_text_wrap()
+        .set_background_color("#D9E1F2");
+    let plain = [
+        base(),
+        base().set_text_wrap(),
+        base()
+            .set_num_format("¥#,##0.00")
+            .set_align(FormatAlign::Right)
+            .set_indent(1),
+        base().set_num_format("General"),
+    ];
+    let bold = plain.clone().map(|f| f.set_bold());
+    Formats { header, plain, bold }
+}
+
+/// A table's header row as laid out: each header on one line or broken at a natural place
+/// ([`layout::header_lines`]), each column's widest text so far, and the row's height.
+pub struct Header {
+    pub texts: Vec<String>,
+    pub widest: Vec<f64>,
+    pub height: f64,
+}
+
+pub fn header(t: &Table, caps: &[(f64, bool)]) -> Header {
+    let mut widest = Vec::with_capacity(t.header.len());
+    let mut lines = 1;
+    let texts = t
+        .header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let h = layout::header_lines(h);
+            let cap = caps.get(c).map_or(WRAP_UNITS, |c| c.0);
+            // Bold CJK is no wider; a header never wraps past its own break.
+            widest.push(layout::widest_line(&h).min(cap));
+            lines = lines.max(layout::lines(&h, cap));
+            h
+        })
+        .collect();
+    Header {
+        texts,
+        widest,
+        height: layout::row_pt(lines).max(24.0),
     }
 }
 
