@@ -69,12 +69,18 @@ pub fn score_and_render_read(
 ) -> anyhow::Result<Scored> {
     interrupt::check()?;
     progress::phase(progress::Phase::Scoring);
-    let outcome = engine::score_with(&inputs, rules, period, calendar, history)?;
+    // A monthly scheme paid per quarter shows each month beside the quarter's sum, scored
+    // from the same rows; otherwise each worker's daily rows are let go once it is scored.
+    let by_month = rules.meta.by_month && period.months().len() > 1;
+    let outcome = if by_month {
+        engine::score_with(&inputs, rules, period, calendar, history)?
+    } else {
+        engine::score_releasing(&mut inputs, rules, period, calendar, history)?
+    };
     interrupt::check()?;
     progress::phase(progress::Phase::Writing);
-    // A monthly scheme paid per quarter shows each month beside the quarter's sum.
     let shared = rules.shared_event_types();
-    let months: Vec<engine::Outcome> = if rules.meta.by_month && period.months().len() > 1 {
+    let months: Vec<engine::Outcome> = if by_month {
         period
             .months()
             .into_iter()

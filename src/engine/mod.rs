@@ -138,6 +138,44 @@ pub fn score_with(
     cal: &Calendar,
     history: &History,
 ) -> Result<Outcome, InputErrors> {
+    score_rows(inputs, Vec::new(), rules, period, (cal, history))
+}
+
+/// [`score_with`], letting each worker's attendance and patrol rows go as soon as the worker
+/// is scored: a province holds 400 MB of them, and its trace grows to as much while the
+/// workers are scored, so holding both would double the run's memory. Nothing after a
+/// worker's own scoring reads those rows (the scoped events and the decisions, which other
+/// workers' scoring reads, stay); `inputs` keeps the other rows.
+pub fn score_releasing(
+    inputs: &mut Inputs,
+    rules: &RuleSet,
+    period: Period,
+    cal: &Calendar,
+    history: &History,
+) -> Result<Outcome, InputErrors> {
+    let daily: Vec<Daily> = inputs
+        .rows
+        .iter_mut()
+        .map(|r| (std::mem::take(&mut r.attendance), std::mem::take(&mut r.patrols)))
+        .collect();
+    score_rows(inputs, daily, rules, period, (cal, history))
+}
+
+/// A worker's attendance and patrol rows, owned by the thread that scores the worker.
+type Daily = (
+    Vec<crate::input::records::Attendance>,
+    Vec<crate::input::records::Patrol>,
+);
+
+/// Scores every worker: with `daily` empty, from the rows in `inputs`; else each worker's
+/// attendance and patrols are `daily`'s, let go once the worker is scored.
+fn score_rows(
+    inputs: &Inputs,
+    daily: Vec<Daily>,
+    rules: &RuleSet,
+    period: Period,
+    (cal, history): (&Calendar, &History),
+) -> Result<Outcome, InputErrors> {
     let working = measure::working_days(cal, period);
     let type_levels: Vec<Vec<String>> = rules.event_types.iter().map(|t| t.levels.clone()).collect();
     let credit = measure::event_credit(inputs, &rules.measures, &type_levels);
@@ -165,7 +203,7 @@ pub fn score_with(
         })
         .collect();
     let mut scored = score_workers(
-        inputs,
+        (inputs, daily),
         rules,
         (&mctx, history),
         (&working, &decisions, &coefficients),
@@ -228,7 +266,7 @@ pub fn score_with(
 
 /// Every worker scored on its own, the workers split among the cores.
 fn score_workers(
-    inputs: &Inputs,
+    (inputs, daily): (&Inputs, Vec<Daily>),
     rules: &RuleSet,
     (mctx, history): (&MeasureCtx, &History),
     (working, decisions, coefficients): (&[chrono::NaiveDate], &[Vec<decide::Decided>], &[Coefficient]),
@@ -239,15 +277,32 @@ fn score_workers(
     let chunk = n.div_ceil(threads).max(1);
     let idx: Vec<usize> = (0..n).collect();
     let mut scored: Vec<Scored> = Vec::with_capacity(n);
+    let mut daily = daily.into_iter();
     std::thread::scope(|s| {
         let handles: Vec<_> = idx
             .chunks(chunk)
             .map(|part| {
-                s.spawn(|| {
+                // This thread's workers' own daily rows, when they were handed over.
+                let mine: Vec<Daily> = daily.by_ref().take(part.len()).collect();
+                s.spawn(move || {
+                    let mut mine = mine.into_iter();
                     part.iter()
                         .map(|&i| {
+                            let own = mine.next();
+                            let shared = inputs.rows[i].view();
+                            let rows = match &own {
+                                Some((attendance, patrols)) => crate::input::RowsOf {
+                                    attendance,
+                                    patrols,
+                                    ..shared
+                                },
+                                None => shared,
+                            };
                             let days = (working, &decisions[i][..], coefficients);
-                            score_worker(i, inputs, rules, (mctx, &history.runs), days, kept)
+                            let scored = score_worker((i, rows), inputs, rules, (mctx, &history.runs), days, kept);
+                            // The worker's rows go now, not with the run's: see score_releasing.
+                            drop(own);
+                            scored
                         })
                         .collect::<Vec<_>>()
                 })
@@ -741,5 +796,43 @@ param_bands = { param = "名次", bands = [["1", "2", "30"], ["3", "5", "10"]], 
         assert_eq!(o.unwrap().subjects[0].pay[1], None);
         // A value that is no rank (第一) is refused while the 参数 sheet is read, before any
         // scoring (tests/bad_input.rs: a_parameter_s_value_is_checked_as_the_sheet_is_read…).
+    }
+
+    #[test]
+    fn scoring_that_lets_the_daily_rows_go_scores_every_worker_as_scoring_that_keeps_them() {
+        // Five workers (two scoring threads or more), each with its own share of the patrols
+        // missing and its own events: every worker must be scored from its own rows.
+        let mut all = Vec::new();
+        for k in 0..5 {
+            let mut patrols = full_patrols();
+            patrols.truncate(patrols.len() - 3 * k);
+            let rows = WorkerRows {
+                events: (0..k).map(|e| event(0, "1", None, 2 + (10 * k + e) as u32)).collect(),
+                patrols,
+                ..Default::default()
+            };
+            all.push((worker(&format!("{k}"), 0), rows));
+        }
+        let rules = crate::rules::parse(RULES, "test.toml").unwrap();
+        let (workers, rows): (Vec<_>, Vec<_>) = all.into_iter().unzip();
+        let mut inputs = Inputs {
+            workers,
+            rows,
+            params: vec![rank_param("1")],
+            ..Default::default()
+        };
+        let q = Period::parse(crate::period::PeriodKind::Quarter, "2026Q3").unwrap();
+        let cal = Calendar::builtin("cn").unwrap();
+        let kept = score(&inputs, &rules, q, &cal).unwrap();
+        let released = score_releasing(&mut inputs, &rules, q, &cal, &History::default()).unwrap();
+        assert_eq!(format!("{released:?}"), format!("{kept:?}"));
+        // The workers differ (3 patrols fewer each), so a mix-up of rows would show above.
+        assert_ne!(kept.subjects[0].total, kept.subjects[4].total);
+        // The daily rows are gone; the events, which other workers' scoring may read, stay.
+        assert!(inputs
+            .rows
+            .iter()
+            .all(|r| r.attendance.is_empty() && r.patrols.is_empty()));
+        assert_eq!(inputs.rows[4].events.len(), 4);
     }
 }

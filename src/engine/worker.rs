@@ -55,7 +55,7 @@ fn weight_of(it: &Item, w: &crate::input::records::Worker, param: &Coefficient) 
 }
 
 pub(super) fn score_worker(
-    i: usize,
+    (i, rows): (usize, crate::input::RowsOf),
     inputs: &Inputs,
     rules: &RuleSet,
     (mctx, past): (&MeasureCtx, &[PastRun]),
@@ -63,7 +63,6 @@ pub(super) fn score_worker(
     kept: &[bool],
 ) -> Scored {
     let w = &inputs.workers[i];
-    let rows = &inputs.rows[i];
     let days = WorkerDays::new(w, rows, working, &rules.duty_exclude);
     let mut measures = measure::compute_all(mctx, w, rows, &days);
     let mut trace = Vec::new();

@@ -128,6 +128,33 @@ pub struct WorkerRows {
     pub decisions: Vec<Decision>,
 }
 
+/// One worker's rows as the measures read them: borrowed, so that a run may hand each worker's
+/// daily rows (its attendance and patrols, nine tenths of a province's records) to the thread
+/// that scores the worker, which lets them go as soon as the worker is scored
+/// (`engine::score_releasing`).
+#[derive(Debug, Clone, Copy)]
+pub struct RowsOf<'a> {
+    pub attendance: &'a [Attendance],
+    pub patrols: &'a [Patrol],
+    pub events: &'a [Event],
+    pub survey: &'a [Survey],
+    pub indicators: &'a [Indicator],
+    pub decisions: &'a [Decision],
+}
+
+impl WorkerRows {
+    pub fn view(&self) -> RowsOf<'_> {
+        RowsOf {
+            attendance: &self.attendance,
+            patrols: &self.patrols,
+            events: &self.events,
+            survey: &self.survey,
+            indicators: &self.indicators,
+            decisions: &self.decisions,
+        }
+    }
+}
+
 /// One sheet to parse: the file index, its spec, and the sheet's name in that file (None: CSV).
 struct Job {
     file: usize,

@@ -69,7 +69,7 @@ impl Kind for AttendanceStatus {
 
     fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let mut out = Vec::new();
-        for a in &cx.rows.attendance {
+        for a in cx.rows.attendance {
             if self.approved.is_some_and(|want| a.approved != want) {
                 continue;
             }

@@ -7,7 +7,7 @@
 use crate::contract::SheetKind;
 use crate::contract::{Session, Status};
 use crate::input::records::{Attendance, Patrol, Src, Worker};
-use crate::input::{Inputs, WorkerRows};
+use crate::input::{Inputs, RowsOf};
 use crate::period::Period;
 use crate::positioned::{one_of, Checker, Node};
 use chrono::NaiveDate;
@@ -381,9 +381,9 @@ pub struct WorkerDays<'a> {
 }
 
 impl<'a> WorkerDays<'a> {
-    pub fn new(w: &Worker, rows: &'a WorkerRows, working: &[NaiveDate], duty_exclude: &[Status]) -> WorkerDays<'a> {
+    pub fn new(w: &Worker, rows: RowsOf<'a>, working: &[NaiveDate], duty_exclude: &[Status]) -> WorkerDays<'a> {
         let mut attendance_by_day: BTreeMap<NaiveDate, Vec<&Attendance>> = BTreeMap::new();
-        for a in &rows.attendance {
+        for a in rows.attendance {
             attendance_by_day.entry(a.date).or_default().push(a);
         }
         let excluded: BTreeSet<NaiveDate> = attendance_by_day
@@ -397,7 +397,7 @@ impl<'a> WorkerDays<'a> {
             .filter(|d| w.start.is_none_or(|s| *d >= s) && w.end.is_none_or(|e| *d <= e) && !excluded.contains(d))
             .collect();
         let mut patrols: BTreeMap<(NaiveDate, Session), Vec<&Patrol>> = BTreeMap::new();
-        for p in &rows.patrols {
+        for p in rows.patrols {
             patrols.entry((p.date, p.session)).or_default().push(p);
         }
         WorkerDays {
@@ -533,7 +533,7 @@ pub fn shared_event_types(measures: &[Measure]) -> Vec<usize> {
 pub struct WorkerCx<'a> {
     pub run: &'a MeasureCtx<'a>,
     pub worker: &'a Worker,
-    pub rows: &'a WorkerRows,
+    pub rows: RowsOf<'a>,
     pub days: &'a WorkerDays<'a>,
 }
 
@@ -545,7 +545,7 @@ pub struct WorkerCx<'a> {
 pub fn compute_all<'a>(
     ctx: &'a MeasureCtx<'a>,
     w: &'a Worker,
-    rows: &'a WorkerRows,
+    rows: RowsOf<'a>,
     days: &'a WorkerDays<'a>,
 ) -> Vec<Value> {
     let cx = WorkerCx {

@@ -42,7 +42,7 @@ impl Kind for SurveyRate {
     }
 
     fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
-        let (rows, f) = (&cx.rows.survey, self.field.index());
+        let (rows, f) = (cx.rows.survey, self.field.index());
         let given: Vec<&Survey> = rows.iter().filter(|s| s.rates[f].is_some()).collect();
         // A second given rate was refused while reading (input/checks.rs).
         if let Some(g) = given.first() {
