@@ -20,7 +20,7 @@ pub enum Source {
 
 /// Why an expected row counts as absent, as data (`output::said` words it): a province's
 /// missed patrols are hundreds of thousands of these, so no text is made until one is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Absent {
     /// No sign-in on a duty day (未到岗).
     NotAtPost,
@@ -33,7 +33,17 @@ pub enum Absent {
     /// Fewer patrols than due (巡查不足).
     TooFewPatrols,
     /// A bucket's count below its minimum (`7月 2/3`); the bucket starts on the source's date.
-    BelowMinimum { per: Bucket, got: Decimal, need: Decimal },
+    /// Boxed: a province's trace holds three million sources, nearly all rows and days, and
+    /// two figures here would make every one of them twice as large.
+    BelowMinimum(Box<Shortfall>),
+}
+
+/// A bucket's count and the minimum it fell short of ([`Absent::BelowMinimum`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Shortfall {
+    pub per: Bucket,
+    pub got: Decimal,
+    pub need: Decimal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -148,11 +148,7 @@ fn short_buckets(of: &Value, m: &Minimum, need: Decimal, sheet: SheetKind, w: &W
             source: Source::Missing {
                 sheet,
                 date: start,
-                why: Absent::BelowMinimum {
-                    per: m.per,
-                    got,
-                    need,
-                },
+                why: Absent::BelowMinimum(Box::new(crate::trace::Shortfall { per: m.per, got, need })),
             },
         });
     }

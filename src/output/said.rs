@@ -415,8 +415,8 @@ fn source(s: &Source, o: &mut String, l: Lang) -> std::fmt::Result {
                     Lang::En => write!(o, "only the {}", s.key())?,
                 },
                 Absent::TooFewPatrols => o.push_str(pick(l, "巡查不足", "too few patrols")),
-                Absent::BelowMinimum { per, got, need } => {
-                    write!(o, "{} {}/{}", bucket_label(*per, *date, l), show(*got), show(*need))?
+                Absent::BelowMinimum(s) => {
+                    write!(o, "{} {}/{}", bucket_label(s.per, *date, l), show(s.got), show(s.need))?
                 }
             }
             o.push(')');
@@ -717,11 +717,11 @@ mod tests {
             gone(SheetKind::Patrol, Absent::TooFewPatrols),
             gone(
                 SheetKind::Patrol,
-                Absent::BelowMinimum {
+                Absent::BelowMinimum(Box::new(crate::trace::Shortfall {
                     per: Bucket::Month,
                     got: d("2"),
                     need: d("3"),
-                },
+                })),
             ),
         ];
         assert_eq!(
