@@ -565,6 +565,13 @@ progress-scoring = scoring
 progress-writing = writing the results
 progress-rows = { $phase }: { $rows } rows read
 progress-rows-after = { $phase } ({ $rows } rows read)
+progress-step = [{ $step }] { $secs } s, memory { $rss } MB, peak { $peak } MB
+progress-step-start = start
+progress-step-read = inputs read
+progress-step-grouped = grouped per worker and checked
+progress-step-scored = scored
+progress-step-rendered = laid out
+progress-step-written = written
 
 # explain: the headings of one subject's derivation
 cmd-explain-total = total { $total }  grade { $grade }  rank { $rank }  ({ $group })

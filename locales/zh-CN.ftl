@@ -554,6 +554,13 @@ progress-scoring = 评分
 progress-writing = 写出结果
 progress-rows = { $phase }: 已读 { $rows } 行
 progress-rows-after = { $phase } (已读 { $rows } 行)
+progress-step = [{ $step }] { $secs } 秒, 内存 { $rss } MB, 峰值 { $peak } MB
+progress-step-start = 开始
+progress-step-read = 已读入
+progress-step-grouped = 已按人归并并检查
+progress-step-scored = 已评分
+progress-step-rendered = 已排版
+progress-step-written = 已写出
 
 # explain: the headings of one subject's derivation
 cmd-explain-total = 总分 { $total }  等次 { $grade }  排名 { $rank }  ({ $group })

@@ -77,6 +77,7 @@ pub fn score_and_render_read(
     } else {
         engine::score_releasing(&mut inputs, rules, period, calendar, history)?
     };
+    progress::step(progress::Step::Scored);
     interrupt::check()?;
     progress::phase(progress::Phase::Writing);
     let shared = rules.shared_event_types();
@@ -95,6 +96,7 @@ pub fn score_and_render_read(
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     report.correction = correction;
     let files = output::render(&report).context(msg!("cmd-rendering-workbooks"))?;
+    progress::step(progress::Step::Rendered);
     Ok(Scored { inputs, outcome, files })
 }
 

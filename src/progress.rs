@@ -49,6 +49,56 @@ pub fn phase(p: Phase) {
     PHASE.store(p as u8, Ordering::Relaxed);
 }
 
+/// The steps [`step`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Start,
+    Read,
+    Grouped,
+    Scored,
+    Rendered,
+    Written,
+}
+
+/// `GRIDSCORE_STEPS=1`: each step of a run said on stderr as it ends, with the seconds since
+/// the run began and the process's memory then and at its peak (`VmRSS`, `VmHWM` of
+/// /proc/self/status): how a province's peak was taken apart step by step (README,
+/// "Performance"). For whoever measures gridscore; a run without the variable says nothing.
+pub fn step(s: Step) {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    if std::env::var_os("GRIDSCORE_STEPS").is_none() {
+        return;
+    }
+    let start = *START.get_or_init(Instant::now);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    // `VmRSS:     978224 kB` → 955 (MB); 0 where the system does not say.
+    let mb = |key: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    let name = match s {
+        Step::Start => msg!("progress-step-start"),
+        Step::Read => msg!("progress-step-read"),
+        Step::Grouped => msg!("progress-step-grouped"),
+        Step::Scored => msg!("progress-step-scored"),
+        Step::Rendered => msg!("progress-step-rendered"),
+        Step::Written => msg!("progress-step-written"),
+    };
+    eprintln!(
+        "{}",
+        msg!(
+            "progress-step",
+            step = name,
+            secs = format!("{:.2}", start.elapsed().as_secs_f64()),
+            rss = mb("VmRSS:"),
+            peak = mb("VmHWM:")
+        )
+    );
+}
+
 /// The drawing thread of one run; dropping it clears the line.
 pub struct Progress {
     stop: Arc<AtomicBool>,

@@ -329,6 +329,7 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     interrupt::check()?;
     stage.write(&files)?;
     stage.commit()?;
+    crate::progress::step(crate::progress::Step::Written);
     drop(shown);
     if let Some(from) = &c.history_from {
         // Remembered, so that the next run of this scheme here needs no flag.

@@ -399,6 +399,7 @@ pub fn load_with(
     period: Period,
     keep: Option<&dyn extract::Sink>,
 ) -> Result<Inputs, InputErrors> {
+    crate::progress::step(crate::progress::Step::Start);
     let files = discover(paths).map_err(InputErrors)?;
     let (mut sources, mut problems) = open_all(files);
     let jobs = locate(&sources, plan, &mut problems);
@@ -415,7 +416,9 @@ pub fn load_with(
         keep,
     };
     let (results, roster) = read_all(&jobs, &mut sources, &ctx, &mut problems)?;
+    crate::progress::step(crate::progress::Step::Read);
     let inputs = assemble(&jobs, results, roster, sources, (&ctx, plan), &mut problems);
+    crate::progress::step(crate::progress::Step::Grouped);
     if problems.is_empty() {
         Ok(inputs)
     } else {
