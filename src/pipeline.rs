@@ -90,8 +90,9 @@ pub fn score_and_render_read(
     } else {
         Vec::new()
     };
-    // The outputs name workers, files and parameters, never a record: the records (a
-    // province's 440 MB) are let go before the workbooks are laid out, which reuse their memory.
+    // The outputs name workers, files and parameters, never a record: the records left (all of
+    // them for a scheme scored by month, a province's 440 MB; else the events, survey and
+    // decisions) are let go before the workbooks are laid out, which reuse their memory.
     inputs.rows = Vec::new();
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     report.correction = correction;

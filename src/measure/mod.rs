@@ -530,6 +530,11 @@ pub fn shared_event_types(measures: &[Measure]) -> Vec<usize> {
 }
 
 /// One worker's measuring: the run's context, the worker, the worker's rows and days.
+///
+/// A measure reads the worker's own rows here, and other workers' only through
+/// [`MeasureCtx`] (the scoped events): a run lets each worker's attendance and patrols go as
+/// soon as that worker is scored (`engine::score_releasing`), so no measure may reach for
+/// another worker's daily rows.
 pub struct WorkerCx<'a> {
     pub run: &'a MeasureCtx<'a>,
     pub worker: &'a Worker,
