@@ -263,6 +263,9 @@ impl Ctx<'_> {
 /// the repeat is a problem of its own).
 pub struct Roster {
     index: HashMap<String, usize>,
+    /// Each roster row's id, by index, where the row is the one [`Roster::index`] gives for it
+    /// (`None` for a blank id or a repeat): the rows [`Roster::get_near`] tries first.
+    ids: Vec<Option<Box<str>>>,
     /// Each id without its leading zeros → the smallest id that reads so, built the first time
     /// an unknown id needs it (not a scan of the roster for every unknown row).
     unzeroed: std::sync::OnceLock<HashMap<String, String>>,
@@ -273,6 +276,7 @@ impl Roster {
     pub fn new(workers: &[Worker], file: &str) -> (Roster, Vec<InputProblem>) {
         let mut index: HashMap<String, usize> = HashMap::with_capacity(workers.len());
         let mut problems = Vec::new();
+        let mut ids = vec![None; workers.len()];
         for (i, w) in workers.iter().enumerate() {
             if w.id.is_empty() {
                 continue;
@@ -288,11 +292,13 @@ impl Roster {
                 }),
                 None => {
                     index.insert(w.id.clone(), i);
+                    ids[i] = Some(w.id.as_str().into());
                 }
             }
         }
         let roster = Roster {
             index,
+            ids,
             unzeroed: std::sync::OnceLock::new(),
         };
         (roster, problems)
@@ -300,6 +306,24 @@ impl Roster {
 
     pub fn get(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// [`Roster::get`], trying first the worker `last` found and the one after it: a sheet
+    /// lists a worker's rows together, or each day's rows in the roster's order, so the row
+    /// before names the same worker or the one before. A province's ten million rows each
+    /// looked up in the table spent that time waiting for memory (the probe missed the cache);
+    /// the roster's ids in order are read as they lie. The answer is the table's always: only
+    /// a row the table gives for its id is tried.
+    pub fn get_near(&self, id: &str, last: &mut usize) -> Option<usize> {
+        for k in [*last, last.saturating_add(1)] {
+            if self.ids.get(k).and_then(|x| x.as_deref()) == Some(id) {
+                *last = k;
+                return Some(k);
+            }
+        }
+        let i = self.get(id)?;
+        *last = i;
+        Some(i)
     }
 
     /// The problem of a row naming `id`, which is not on the roster; when the roster has the
@@ -343,6 +367,9 @@ impl Roster {
 /// lists of exact length afterwards, which is what `mod.rs` does.)
 pub struct Resolved<T> {
     pub records: Vec<(u32, T)>,
+    /// The worker of the last record, where the next row's worker is looked for first
+    /// ([`Roster::get_near`]).
+    last: usize,
     /// The records of the sheet's later pieces, in file order, when it was read in pieces
     /// (`super::pieces`): kept apart rather than copied onto `records`, which would hold a
     /// large sheet's records twice for a moment.
@@ -353,6 +380,7 @@ impl<T> Default for Resolved<T> {
     fn default() -> Self {
         Resolved {
             records: Vec::new(),
+            last: 0,
             later: Vec::new(),
         }
     }
@@ -377,7 +405,7 @@ impl<T> Resolved<T> {
 
     pub(super) fn push(&mut self, row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, id: &str, record: T) {
         let Some(roster) = ctx.roster else { return };
-        match roster.get(id) {
+        match roster.get_near(id, &mut self.last) {
             // A roster has far fewer than 2³² rows.
             Some(i) => self.records.push((i as u32, record)),
             None => p.push(roster.unknown(id, row.place("id"), row.header().file.clone())),
@@ -454,6 +482,16 @@ mod tests {
         // Two roster ids read as 7: the smallest is named, every run the same.
         assert!(p.expected.contains("the roster has 0007"), "{}", p.expected);
         assert_eq!(p.found.as_deref(), Some("7"));
+        // Looked up near a worker, the answer is the table's: a repeated id is its first row's.
+        for last in 0..6 {
+            for id in ["007", "0007", "A1", "7", "", "B2"] {
+                let mut near = last;
+                assert_eq!(roster.get_near(id, &mut near), roster.get(id), "{id} after {last}");
+                if let Some(i) = roster.get(id) {
+                    assert_eq!(near, i, "the next lookup starts at {id}'s row");
+                }
+            }
+        }
         let p = roster.unknown("B2", "考勤!A9".into(), "in.xlsx".into());
         assert_eq!(p.expected, "a worker 编号 on the roster (花名册)");
     }
