@@ -68,6 +68,20 @@ fn from_excel_dt(dt: &calamine::ExcelDateTime) -> Option<NaiveDateTime> {
     excel_serial(dt.as_f64(), dt_is_1904(dt))
 }
 
+/// `str::trim`, said at the two ends' bytes for nearly every cell: when the first and the last
+/// byte are ASCII characters that are not white space, nothing is trimmed (a character that
+/// begins or ends with an ASCII byte is that character). A province's eighty million cells
+/// were each trimmed by decoding characters from both ends, several times over.
+pub(super) fn trimmed(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' '));
+    let b = s.as_bytes();
+    if plain(b.first()) && plain(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Text, trimmed; numbers shown as typed (an integral number without `.0`).
 pub fn text(d: &Data) -> CellResult<String> {
     Ok(text_ref(d)?.map(Cow::into_owned))
@@ -89,7 +103,7 @@ pub fn text_ref(d: &Data) -> CellResult<Cow<'_, str>> {
             if let Some(c) = s.chars().find(|c| is_control(*c)) {
                 return Err(msg!("in-control-char", code = format!("U+{:04X}", c as u32)));
             }
-            let t = s.trim();
+            let t = trimmed(s);
             (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
         Data::Float(f) => Some(Cow::Owned(format!("{f}"))),
@@ -167,7 +181,7 @@ pub fn yes_no(d: &Data) -> CellResult<bool> {
         Data::String(s) => {
             // Every listed word is ASCII or has no case: ASCII case folding is the whole of it,
             // and needs no new string per cell.
-            let t = s.trim();
+            let t = trimmed(s);
             let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
             if t.is_empty() {
                 Ok(None)
@@ -185,7 +199,7 @@ pub fn yes_no(d: &Data) -> CellResult<bool> {
 
 /// `n` ASCII digits as a number; `None` for anything else (or more than 4 digits).
 fn digits(p: &str) -> Option<u32> {
-    let p = p.trim();
+    let p = trimmed(p);
     if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -194,7 +208,7 @@ fn digits(p: &str) -> Option<u32> {
 
 fn parse_date_text(s: &str) -> Option<NaiveDate> {
     // The common form, 2026-07-01 or 2026/7/1, without building a new string.
-    let plain = s.trim();
+    let plain = trimmed(s);
     let t: std::borrow::Cow<str> = if plain.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         plain.into()
     } else {
@@ -210,7 +224,7 @@ fn parse_date_text(s: &str) -> Option<NaiveDate> {
 
 /// 08:30 or 08:30:15 (also 8点30分, 08：30): hours, minutes and seconds of one or two digits.
 fn parse_time_text(s: &str) -> Option<NaiveTime> {
-    let plain = s.trim();
+    let plain = trimmed(s);
     let t: std::borrow::Cow<str> = if plain.bytes().all(|b| b.is_ascii_digit() || b == b':') {
         plain.into()
     } else {
@@ -231,11 +245,11 @@ fn parse_time_text(s: &str) -> Option<NaiveTime> {
 }
 
 fn parse_datetime_text(s: &str) -> Option<NaiveDateTime> {
-    let t = s.trim();
+    let t = trimmed(s);
     let (d, tm): (std::borrow::Cow<str>, Option<&str>) = match t.split_once([' ', 'T', '\t', '\u{3000}']) {
-        Some((d, tm)) => (d.into(), Some(tm.trim())),
+        Some((d, tm)) => (d.into(), Some(trimmed(tm))),
         None => match t.split_once('日') {
-            Some((d, tm)) if !tm.trim().is_empty() => (format!("{d}日").into(), Some(tm.trim())),
+            Some((d, tm)) if !trimmed(tm).is_empty() => (format!("{d}日").into(), Some(trimmed(tm))),
             _ => (t.into(), None),
         },
     };
@@ -268,7 +282,7 @@ fn datetime_any(d: &Data, expected: impl FnOnce() -> String) -> CellResult<Naive
         Data::DateTimeIso(s) => parse_datetime_text(s),
         Data::Float(f) => serial_date(*f),
         Data::Int(i) => serial_date(*i as f64),
-        Data::String(s) if s.trim().is_empty() => return Ok(None),
+        Data::String(s) if trimmed(s).is_empty() => return Ok(None),
         Data::String(s) => parse_datetime_text(s),
         _ => None,
     };
@@ -289,7 +303,7 @@ pub fn time(d: &Data) -> CellResult<NaiveTime> {
         Data::DateTime(dt) => from_excel_dt(dt).map(|x| x.time()),
         Data::Float(f) if (0.0..1.0).contains(f) => excel_serial(*f, false).map(|x| x.time()),
         Data::DateTimeIso(s) => parse_datetime_text(s).map(|x| x.time()).or_else(|| parse_time_text(s)),
-        Data::String(s) if s.trim().is_empty() => return Ok(None),
+        Data::String(s) if trimmed(s).is_empty() => return Ok(None),
         Data::String(s) => parse_time_text(s).or_else(|| parse_datetime_text(s).map(|x| x.time())),
         _ => None,
     };
@@ -305,7 +319,7 @@ pub fn decimal(d: &Data) -> CellResult<Decimal> {
         Data::Empty => Ok(None),
         Data::Int(i) => Ok(Some(Decimal::from(*i))),
         Data::Float(f) => decimal_from_cell_number(*f).map(Some).ok_or_else(expected),
-        Data::String(s) if s.trim().is_empty() => Ok(None),
+        Data::String(s) if trimmed(s).is_empty() => Ok(None),
         Data::String(s) => parse_decimal(s).map(Some).ok_or_else(expected),
         _ => Err(expected()),
     }
@@ -316,8 +330,8 @@ pub fn decimal(d: &Data) -> CellResult<Decimal> {
 pub fn rate(d: &Data) -> CellResult<Decimal> {
     let expected = || msg!("in-rate");
     let v = match d {
-        Data::String(s) if s.trim().ends_with(['%', '％']) => {
-            let t = s.trim().trim_end_matches(['%', '％']);
+        Data::String(s) if trimmed(s).ends_with(['%', '％']) => {
+            let t = trimmed(s).trim_end_matches(['%', '％']);
             parse_decimal(t)
                 .map(|p| p / Decimal::ONE_HUNDRED)
                 .ok_or_else(expected)?
@@ -523,5 +537,35 @@ mod tests {
         assert_eq!(dt("2026年7月1日8点30分").as_deref(), Some("2026-07-01 08:30:00"));
         assert_eq!(dt("2026-07-01\u{3000}08:30").as_deref(), Some("2026-07-01 08:30:00"));
         assert_eq!(dt("2026-07-01").as_deref(), Some("2026-07-01 00:00:00"));
+    }
+
+    #[test]
+    fn trimmed_is_trim_for_every_ascii_byte_at_either_end_and_for_unicode_spaces() {
+        let mut texts: Vec<String> = Vec::new();
+        for b in 0u8..128 {
+            let c = b as char;
+            texts.extend([
+                format!("{c}"),
+                format!("{c}7"),
+                format!("7{c}"),
+                format!("{c}编号{c}"),
+                format!(" {c}"),
+            ]);
+        }
+        texts.extend(
+            [
+                "",
+                "\u{3000}编号",
+                "编号\u{a0}",
+                "\u{85}",
+                "a\u{2028}",
+                "编号",
+                "\u{feff}1",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(trimmed(t), t.trim(), "{t:?}");
+        }
     }
 }
