@@ -224,6 +224,23 @@ fn parse_date_text(s: &str) -> Option<NaiveDate> {
 
 /// 08:30 or 08:30:15 (also 8点30分, 08：30): hours, minutes and seconds of one or two digits.
 fn parse_time_text(s: &str) -> Option<NaiveTime> {
+    // `08:30` and `08:30:15`, the forms of nearly every time a sheet holds (a province's
+    // fifteen million), read by position; any other text as below.
+    let b = trimmed(s).as_bytes();
+    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let digits_at = |at: &[usize]| at.iter().all(|&i| b[i].is_ascii_digit() && b[i + 1].is_ascii_digit());
+    match b.len() {
+        5 if b[2] == b':' && digits_at(&[0, 3]) => return NaiveTime::from_hms_opt(two(0), two(3), 0),
+        8 if b[2] == b':' && b[5] == b':' && digits_at(&[0, 3, 6]) => {
+            return NaiveTime::from_hms_opt(two(0), two(3), two(6))
+        }
+        _ => {}
+    }
+    parse_time_any(s)
+}
+
+/// A time of day as text in any form [`time`] reads: `8:30`, `8点30分`, `08：30`.
+fn parse_time_any(s: &str) -> Option<NaiveTime> {
     let plain = trimmed(s);
     let t: std::borrow::Cow<str> = if plain.bytes().all(|b| b.is_ascii_digit() || b == b':') {
         plain.into()
@@ -245,6 +262,23 @@ fn parse_time_text(s: &str) -> Option<NaiveTime> {
 }
 
 fn parse_datetime_text(s: &str) -> Option<NaiveDateTime> {
+    // `2026-07-01`, the form of nearly every date a sheet holds as text (a province's ten
+    // million), read by position; any other text as below.
+    let b = trimmed(s).as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let number = |r: std::ops::Range<usize>| {
+            b[r].iter()
+                .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d).map(|x| x.and_time(NaiveTime::MIN));
+        }
+    }
+    parse_datetime_any(s)
+}
+
+/// A date, or a date and time, as text in any form [`date`] and [`datetime`] read.
+fn parse_datetime_any(s: &str) -> Option<NaiveDateTime> {
     let t = trimmed(s);
     let (d, tm): (std::borrow::Cow<str>, Option<&str>) = match t.split_once([' ', 'T', '\t', '\u{3000}']) {
         Some((d, tm)) => (d.into(), Some(trimmed(tm))),
@@ -567,5 +601,77 @@ mod tests {
         for t in &texts {
             assert_eq!(trimmed(t), t.trim(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn a_time_read_by_position_is_the_time_read_in_any_form() {
+        // Every 5- and 8-byte text of digits, colons, a space and a letter around the colon
+        // places, and the forms that are not read by position.
+        let alphabet = ['0', '1', '2', '3', '5', '9', ':', ' ', 'a'];
+        let mut texts: Vec<String> = Vec::new();
+        for &a in &alphabet {
+            for &b in &alphabet {
+                for &c in &alphabet {
+                    texts.push(format!("{a}{b}:{c}5"));
+                    texts.push(format!("1{a}:{b}{c}"));
+                    texts.push(format!("{a}{b}:{c}5:30"));
+                    texts.push(format!("12:3{a}:{b}{c}"));
+                    texts.push(format!("{a}{b}{c}30"));
+                }
+            }
+        }
+        texts.extend(
+            [
+                "24:00",
+                "23:60",
+                "23:59:60",
+                " 08:30 ",
+                "8:30",
+                "08:30:1",
+                "8点30分",
+                "08：30",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(parse_time_text(t), parse_time_any(t), "{t:?}");
+        }
+        assert_eq!(parse_time_text("08:30"), NaiveTime::from_hms_opt(8, 30, 0));
+    }
+
+    #[test]
+    fn a_date_read_by_position_is_the_date_read_in_any_form() {
+        let alphabet = ['0', '1', '2', '3', '9', '-', ' ', 'a', '/'];
+        let mut texts: Vec<String> = Vec::new();
+        for &a in &alphabet {
+            for &b in &alphabet {
+                for &c in &alphabet {
+                    texts.push(format!("20{a}{b}-0{c}-01"));
+                    texts.push(format!("2026{a}0{b}-{c}1"));
+                    texts.push(format!("2026-{a}{b}-3{c}"));
+                    texts.push(format!("2026-07{a}{b}{c}1"));
+                }
+            }
+        }
+        texts.extend(
+            [
+                "2026-02-29",
+                "2028-02-29",
+                "2026-13-01",
+                "2026-00-10",
+                " 2026-07-01 ",
+                "2026-7-1",
+                "2026年7月1日",
+                "2026-07-01 08:30",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(parse_datetime_text(t), parse_datetime_any(t), "{t:?}");
+        }
+        assert_eq!(
+            parse_datetime_text("2026-07-01").map(|x| x.date()),
+            NaiveDate::from_ymd_opt(2026, 7, 1)
+        );
     }
 }
