@@ -52,7 +52,6 @@ pub struct Writer {
     /// The columns kept, ascending; every other cell is left out.
     keep: Vec<usize>,
     field: String,
-    record: Vec<String>,
     /// The first write that failed, reported at [`Writer::finish`].
     failed: Option<std::io::Error>,
 }
@@ -86,7 +85,6 @@ impl Writer {
             line: Vec::new(),
             keep,
             field: String::new(),
-            record: Vec::new(),
             failed: None,
         }
     }
@@ -96,21 +94,34 @@ impl Writer {
         if self.failed.is_some() {
             return;
         }
-        let width = self.keep.last().map_or(0, |c| c + 1);
-        self.record.resize(width + 1, String::new());
-        for f in &mut self.record {
-            f.clear();
-        }
-        self.record[0].push_str(itoa::Buffer::new().format(u64::from(r) + 1));
-        for &c in &self.keep {
-            if let Some(cell) = cells.get(c) {
-                encode(cell, &mut self.field);
-                std::mem::swap(&mut self.record[c + 1], &mut self.field);
+        // Trailing empty cells are left out, as a CSV export does: the row ends at its last
+        // kept cell that holds anything (every value's text has its tag; only an empty cell
+        // is an empty field).
+        let used = self
+            .keep
+            .iter()
+            .rev()
+            .find(|&&c| cells.get(c).is_some_and(|d| !matches!(d, Data::Empty)))
+            .map_or(0, |&c| c + 1);
+        let line = &mut self.line;
+        line.clear();
+        line.extend_from_slice(itoa::Buffer::new().format(u64::from(r) + 1).as_bytes());
+        // Each field goes straight into the line, the columns not kept as empty fields.
+        let mut next = 0;
+        for &c in self.keep.iter().take_while(|&&c| c < used) {
+            line.resize(line.len() + (c - next) + 1, b',');
+            match cells.get(c) {
+                Some(Data::String(s)) => put_field(line, "s:", s),
+                Some(cell) => {
+                    encode(cell, &mut self.field);
+                    put_field(line, "", &self.field);
+                }
+                None => {}
             }
+            next = c + 1;
         }
-        // Trailing empty cells are left out, as a CSV export does.
-        let used = self.record.iter().rposition(|f| !f.is_empty()).map_or(1, |i| i + 1);
-        if let Err(e) = put_record(&mut self.out, &mut self.line, &self.record[..used]) {
+        line.push(b'\n');
+        if let Err(e) = std::io::Write::write_all(&mut self.out, line) {
             self.failed = Some(e);
         }
     }
@@ -142,22 +153,29 @@ fn put_record(out: &mut impl std::io::Write, line: &mut Vec<u8>, fields: &[Strin
         if i > 0 {
             line.push(b',');
         }
-        let f = f.as_bytes();
-        if memchr::memchr3(b',', b'"', b'\n', f).is_some() || memchr::memchr(b'\r', f).is_some() {
-            line.push(b'"');
-            for &b in f {
-                if b == b'"' {
-                    line.push(b'"');
-                }
-                line.push(b);
-            }
-            line.push(b'"');
-        } else {
-            line.extend_from_slice(f);
-        }
+        put_field(line, "", f);
     }
     line.push(b'\n');
     out.write_all(line)
+}
+
+/// One field, `tag` then `text`, quoted as [`put_record`] says (a tag never needs quotes).
+fn put_field(line: &mut Vec<u8>, tag: &str, text: &str) {
+    let f = text.as_bytes();
+    if memchr::memchr3(b',', b'"', b'\n', f).is_some() || memchr::memchr(b'\r', f).is_some() {
+        line.push(b'"');
+        line.extend_from_slice(tag.as_bytes());
+        for &b in f {
+            if b == b'"' {
+                line.push(b'"');
+            }
+            line.push(b);
+        }
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(tag.as_bytes());
+        line.extend_from_slice(f);
+    }
 }
 
 impl Written {
@@ -581,5 +599,59 @@ mod tests {
             String::from_utf8(ours).unwrap(),
             String::from_utf8(theirs.into_inner().unwrap()).unwrap()
         );
+    }
+
+    #[test]
+    fn a_row_is_its_record_written_as_the_csv_crate_writes_it() {
+        // The reference: each kept cell encoded into its column's field, the others empty,
+        // trailing empty fields left out, the record written by `put_record` (held to the
+        // csv crate's writer above).
+        fn reference(keep: &[usize], r: u32, cells: &[Data]) -> Vec<u8> {
+            let width = keep.last().map_or(0, |c| c + 1);
+            let mut record = vec![String::new(); width + 1];
+            record[0] = (r + 1).to_string();
+            for &c in keep {
+                if let Some(cell) = cells.get(c) {
+                    super::encode(cell, &mut record[c + 1]);
+                }
+            }
+            let used = record.iter().rposition(|f| !f.is_empty()).map_or(1, |i| i + 1);
+            let mut out = Vec::new();
+            super::put_record(&mut out, &mut Vec::new(), &record[..used]).unwrap();
+            out
+        }
+        let values = [
+            Data::Empty,
+            Data::String(String::new()),
+            Data::String("a,\"b\"".into()),
+            Data::String("编号\n2".into()),
+            Data::Int(7),
+            Data::Float(0.5),
+            Data::Bool(true),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for keep in [vec![0usize, 1, 2], vec![1, 3], vec![0, 4], vec![]] {
+            for a in &values {
+                for b in &values {
+                    let cells = vec![a.clone(), b.clone(), a.clone(), b.clone()];
+                    let path = dir.path().join("x.csv");
+                    let mut w = super::Writer {
+                        out: std::io::BufWriter::new(std::fs::File::create(&path).unwrap()),
+                        line: Vec::new(),
+                        keep: keep.clone(),
+                        field: String::new(),
+                        failed: None,
+                    };
+                    w.row(16, &cells);
+                    w.finish().unwrap();
+                    let got = std::fs::read(&path).unwrap();
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        String::from_utf8(reference(&keep, 16, &cells)).unwrap(),
+                        "{keep:?} {cells:?}"
+                    );
+                }
+            }
+        }
     }
 }
