@@ -309,11 +309,11 @@ impl Roster {
     }
 
     /// [`Roster::get`], trying first the worker `last` found and the one after it: a sheet
-    /// lists a worker's rows together, or each day's rows in the roster's order, so the row
-    /// before names the same worker or the one before. A province's ten million rows each
-    /// looked up in the table spent that time waiting for memory (the probe missed the cache);
-    /// the roster's ids in order are read as they lie. The answer is the table's always: only
-    /// a row the table gives for its id is tried.
+    /// lists a worker's rows together, or each day's rows in the roster's order, so a row
+    /// names the worker of the row above it or the next one on the roster. A province's ten
+    /// million rows each looked up in the table spent that time waiting for memory (the probe
+    /// missed the cache); the roster's ids in order are read as they lie. The answer is the
+    /// table's always: only a row the table gives for its id is tried.
     pub fn get_near(&self, id: &str, last: &mut usize) -> Option<usize> {
         for k in [*last, last.saturating_add(1)] {
             if self.ids.get(k).and_then(|x| x.as_deref()) == Some(id) {
