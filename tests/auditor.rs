@@ -14,20 +14,7 @@ fn stderr(a: &assert_cmd::assert::Assert) -> String {
 }
 
 fn yangkou_run(out: &Path) {
-    gridscore()
-        .args([
-            "quarter",
-            "--scheme",
-            "yangkou",
-            "--period",
-            "2026Q3",
-            "--input",
-            "examples/yangkou",
-            "--out",
-        ])
-        .arg(out)
-        .assert()
-        .success();
+    common::yangkou_quarter(out).assert().success();
 }
 
 /// A small daning month as CSV: 0001 filed `reports` valid reports and signed in 20 times.

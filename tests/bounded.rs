@@ -338,18 +338,7 @@ fn a_detail_sheet_past_its_rows_goes_on_in_the_next_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let (whole, split) = (dir.path().join("whole"), dir.path().join("split"));
     for (out, rows) in [(&whole, None), (&split, Some("50"))] {
-        let mut c = common::gridscore();
-        c.args([
-            "quarter",
-            "--scheme",
-            "yangkou",
-            "--period",
-            "2026Q3",
-            "--input",
-            "examples/yangkou",
-            "--out",
-        ])
-        .arg(out);
+        let mut c = common::yangkou_quarter(out);
         if let Some(n) = rows {
             c.env("GRIDSCORE_TEST_DETAIL_ROWS", n);
         }

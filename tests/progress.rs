@@ -73,20 +73,9 @@ fn progress_stays_silent_when_stderr_is_not_a_terminal() {
 /// Runs the example quarter with stderr a pipe and `GRIDSCORE_STEPS` as given.
 fn run_steps(steps: Option<&str>) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gridscore"));
-    c.args([
-        "quarter",
-        "--scheme",
-        "yangkou",
-        "--period",
-        "2026Q3",
-        "--input",
-        "examples/yangkou",
-        "--out",
-    ])
-    .arg(dir.path().join("out"))
-    .current_dir(env!("CARGO_MANIFEST_DIR"))
-    .env_remove("GRIDSCORE_STEPS");
+    // In Chinese, the default language the step names are checked in.
+    let mut c = common::yangkou_quarter(&dir.path().join("out"));
+    c.args(["--lang", "zh"]).env_remove("GRIDSCORE_STEPS");
     if let Some(v) = steps {
         c.env("GRIDSCORE_STEPS", v);
     }

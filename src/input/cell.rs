@@ -603,23 +603,33 @@ mod tests {
         }
     }
 
+    /// Every text each of `forms` makes of three characters of `alphabet` (with repeats).
+    fn every_three(alphabet: &[char], forms: &[fn(char, char, char) -> String]) -> Vec<String> {
+        let mut texts = Vec::new();
+        for &a in alphabet {
+            for &b in alphabet {
+                for &c in alphabet {
+                    texts.extend(forms.iter().map(|f| f(a, b, c)));
+                }
+            }
+        }
+        texts
+    }
+
     #[test]
     fn a_time_read_by_position_is_the_time_read_in_any_form() {
         // Every 5- and 8-byte text of digits, colons, a space and a letter around the colon
         // places, and the forms that are not read by position.
-        let alphabet = ['0', '1', '2', '3', '5', '9', ':', ' ', 'a'];
-        let mut texts: Vec<String> = Vec::new();
-        for &a in &alphabet {
-            for &b in &alphabet {
-                for &c in &alphabet {
-                    texts.push(format!("{a}{b}:{c}5"));
-                    texts.push(format!("1{a}:{b}{c}"));
-                    texts.push(format!("{a}{b}:{c}5:30"));
-                    texts.push(format!("12:3{a}:{b}{c}"));
-                    texts.push(format!("{a}{b}{c}30"));
-                }
-            }
-        }
+        let mut texts = every_three(
+            &['0', '1', '2', '3', '5', '9', ':', ' ', 'a'],
+            &[
+                |a, b, c| format!("{a}{b}:{c}5"),
+                |a, b, c| format!("1{a}:{b}{c}"),
+                |a, b, c| format!("{a}{b}:{c}5:30"),
+                |a, b, c| format!("12:3{a}:{b}{c}"),
+                |a, b, c| format!("{a}{b}{c}30"),
+            ],
+        );
         texts.extend(
             [
                 "24:00",
@@ -641,18 +651,15 @@ mod tests {
 
     #[test]
     fn a_date_read_by_position_is_the_date_read_in_any_form() {
-        let alphabet = ['0', '1', '2', '3', '9', '-', ' ', 'a', '/'];
-        let mut texts: Vec<String> = Vec::new();
-        for &a in &alphabet {
-            for &b in &alphabet {
-                for &c in &alphabet {
-                    texts.push(format!("20{a}{b}-0{c}-01"));
-                    texts.push(format!("2026{a}0{b}-{c}1"));
-                    texts.push(format!("2026-{a}{b}-3{c}"));
-                    texts.push(format!("2026-07{a}{b}{c}1"));
-                }
-            }
-        }
+        let mut texts = every_three(
+            &['0', '1', '2', '3', '9', '-', ' ', 'a', '/'],
+            &[
+                |a, b, c| format!("20{a}{b}-0{c}-01"),
+                |a, b, c| format!("2026{a}0{b}-{c}1"),
+                |a, b, c| format!("2026-{a}{b}-3{c}"),
+                |a, b, c| format!("2026-07{a}{b}{c}1"),
+            ],
+        );
         texts.extend(
             [
                 "2026-02-29",

@@ -17,6 +17,24 @@ pub fn gridscore() -> assert_cmd::Command {
     c
 }
 
+/// `gridscore quarter` on the shipped yangkou example for 2026Q3, writing into `out`: the run
+/// most tests start from (add flags after it).
+pub fn yangkou_quarter(out: &Path) -> assert_cmd::Command {
+    let mut c = gridscore();
+    c.args([
+        "quarter",
+        "--scheme",
+        "yangkou",
+        "--period",
+        "2026Q3",
+        "--input",
+        "examples/yangkou",
+        "--out",
+    ])
+    .arg(out);
+    c
+}
+
 /// A CSV output (UTF-8 with BOM) as one map per row.
 pub fn csv_rows(path: &Path) -> Vec<Row> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
