@@ -190,6 +190,7 @@ in-kind-socket = a socket
 in-kind-device = a device
 in-kind-other = not a regular file
 in-file-unreadable = cannot read the file: { $error }
+in-file-changed = a file that stays the same while it is read: it changed (what was parsed differs from what was hashed); run again once it no longer changes (an export finished)
 in-csv-long-line = a CSV file whose lines are at most { $mib } MiB; line { $line } is longer (a damaged file, or not a sheet saved as CSV)
 in-workbook-empty = a workbook; the file is empty (0 bytes)
 in-fake-workbook-html = an HTML or XML page

@@ -180,6 +180,7 @@ in-kind-socket = 套接字
 in-kind-device = 设备
 in-kind-other = 非普通文件
 in-file-unreadable = 无法读取文件: { $error }
+in-file-changed = 读取期间不变的文件: 它在读取过程中被改动了 (解析的内容与计算校验值时读到的不同); 请在文件不再变动 (例如导出完成) 后重新运行
 in-csv-long-line = 每行不超过 { $mib } MiB 的 CSV 文件; 第 { $line } 行更长 (文件损坏, 或不是另存为 CSV 的表)
 in-workbook-empty = 工作簿; 该文件是空的 (0 字节)
 in-fake-workbook-html = HTML 或 XML 网页

@@ -133,8 +133,14 @@ pub(super) enum Source {
 /// so nothing needs its bytes before then, and each is read on the core that parses it, beside
 /// the other sheets, rather than every file one after another before any parsing starts.
 pub(super) struct Lazy {
-    path: PathBuf,
+    pub(super) path: PathBuf,
+    /// The file's length when it was found: whether a sheet in it is read from the disk in
+    /// pieces (`stream::streams`) is decided by it, alike for the reader and the hasher.
+    pub(super) size: u64,
     bytes: std::sync::OnceLock<Result<Vec<u8>, String>>,
+    /// The CRC-32 and length of the text a sheet's reader parsed, where the hasher reads the
+    /// file on its own (`stream`): the two are held against each other once both are done.
+    pub(super) parsed: std::sync::OnceLock<super::stream::TextCrc>,
 }
 
 /// The longest line a CSV file may have: a row of the contract's columns, each of Excel's
@@ -229,17 +235,17 @@ pub(super) fn open(path: &Path, display: &str) -> Result<Source, InputProblem> {
         ..Default::default()
     };
     let e = ext_of(path);
+    let lazy = || Lazy {
+        path: path.to_path_buf(),
+        size: std::fs::metadata(path).map_or(0, |m| m.len()),
+        bytes: std::sync::OnceLock::new(),
+        parsed: std::sync::OnceLock::new(),
+    };
     if is_extract(path) {
-        return Ok(Source::Extract(Lazy {
-            path: path.to_path_buf(),
-            bytes: std::sync::OnceLock::new(),
-        }));
+        return Ok(Source::Extract(lazy()));
     }
     if e == "csv" {
-        return Ok(Source::Csv(Lazy {
-            path: path.to_path_buf(),
-            bytes: std::sync::OnceLock::new(),
-        }));
+        return Ok(Source::Csv(lazy()));
     }
     let bytes = std::fs::read(path).map_err(|e| prob(msg!("in-file-unreadable", error = e)))?;
     if bytes.is_empty() {

@@ -127,6 +127,23 @@ pub(super) fn run_job<'a>(
             ctx,
             &mut problems,
         )?,
+        (Some(Source::Csv(lazy)), _) if stream::streams(job.spec, lazy.size) => {
+            // Read from the disk in pieces where the file allows, else held whole; either
+            // way what was parsed is held against the file's hash (`read_all`).
+            match stream::read(&lazy.path, &file.display, job.spec, ctx) {
+                Some((read, text)) => {
+                    let (read, mut probs) = read?;
+                    let _ = lazy.parsed.set(text);
+                    problems.append(&mut probs);
+                    read
+                }
+                None => {
+                    let body = csv_body(lazy.get(&file.display)?, &file.display)?;
+                    let _ = lazy.parsed.set(stream::parsed_whole(body));
+                    pieces::read_csv(body, &file.display, job.spec, ctx, &mut problems)?
+                }
+            }
+        }
         (Some(Source::Csv(lazy)), _) => {
             let body = csv_body(lazy.get(&file.display)?, &file.display)?;
             pieces::read_csv(body, &file.display, job.spec, ctx, &mut problems)?

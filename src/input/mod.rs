@@ -14,6 +14,7 @@ mod pieces;
 pub mod problem;
 pub mod records;
 pub mod source;
+mod stream;
 pub mod table;
 pub mod xlsx;
 
@@ -187,16 +188,22 @@ impl Parsed {
         }
     }
 
-    fn reserve(&mut self, n: usize) {
+    /// Room for about `n` more records; `workers`, the roster's length, spreads it over the
+    /// workers' lists of a sheet grouped as it is read.
+    fn reserve(&mut self, n: usize, workers: usize) {
+        // One list: a tenth more than the estimate, as capacity never used is never touched,
+        // and one doubling of a large list would copy it all. The workers' lists are given
+        // their share closely ([`Resolved::reserve`]): their unused ends lie among used ones.
+        let flat = n + n / 10 + table::HEADER_SEARCH_ROWS;
         match self {
-            Parsed::Roster(v) => v.reserve(n),
-            Parsed::Attendance(g) => g.records.reserve(n),
-            Parsed::Patrol(g) => g.records.reserve(n),
-            Parsed::Events(k) => k.records.reserve(n),
-            Parsed::Survey(g) => g.records.reserve(n),
-            Parsed::Indicators(g) => g.records.reserve(n),
-            Parsed::Params(v) => v.reserve(n),
-            Parsed::Decisions(g) => g.records.reserve(n),
+            Parsed::Roster(v) => v.reserve(flat),
+            Parsed::Attendance(g) => g.reserve(n, workers),
+            Parsed::Patrol(g) => g.reserve(n, workers),
+            Parsed::Events(k) => k.records.reserve(flat),
+            Parsed::Survey(g) => g.reserve(n, workers),
+            Parsed::Indicators(g) => g.reserve(n, workers),
+            Parsed::Params(v) => v.reserve(flat),
+            Parsed::Decisions(g) => g.reserve(n, workers),
         }
     }
 
@@ -302,22 +309,20 @@ struct Filling {
 
 impl Filling {
     /// `rows_left`: about how many rows are to come, when the source can tell.
-    fn new(spec: &SheetSpec, extract: Option<extract::Writer>, rows_left: Option<usize>) -> Filling {
+    fn new(spec: &SheetSpec, extract: Option<extract::Writer>, rows_left: Option<usize>, ctx: &Ctx) -> Filling {
         let mut filling = Filling {
             parsed: Parsed::new(spec),
             extract,
             unreported: 0,
         };
-        filling.reserve(rows_left);
+        filling.reserve(rows_left, ctx);
         filling
     }
 
     /// Room for about `rows_left` more records, when the source can tell.
-    fn reserve(&mut self, rows_left: Option<usize>) {
+    fn reserve(&mut self, rows_left: Option<usize>, ctx: &Ctx) {
         if let Some(n) = rows_left {
-            // A tenth more than the estimate: capacity never used is never touched, so costs
-            // nothing; one doubling of ten million records would copy them all.
-            self.parsed.reserve(n + n / 10 + table::HEADER_SEARCH_ROWS);
+            self.parsed.reserve(n, ctx.roster.map_or(0, |r| r.len()));
         }
     }
 
@@ -363,7 +368,7 @@ fn read_sheet(
         )),
         _ => None,
     };
-    let mut filling = Filling::new(spec, extract, src.rows_left());
+    let mut filling = Filling::new(spec, extract, src.rows_left(), ctx);
     filling.unreported = first.len() as u64;
     let mut rows = 0usize;
     for (r, cells) in first.iter().filter(|(r, _)| *r > header.row) {
@@ -614,21 +619,29 @@ fn read_all(
     // Hashing the files (for the run's manifest) fills a core while the other finishes the
     // largest sheet; on a province's CSV it would otherwise add seconds in front of the parse.
     let read: Vec<bool> = (0..sources.len()).map(|i| jobs.iter().any(|j| j.file == i)).collect();
+    // A large CSV file whose sheet is read from the disk in pieces is hashed from a read of
+    // its own; what was parsed is held against it below.
+    let streamed = |i: usize, lazy: &Lazy| jobs.iter().any(|j| j.file == i && stream::streams(j.spec, lazy.size));
+    let mut texts: Vec<Option<stream::TextCrc>> = vec![None; sources.len()];
     let hashes = std::thread::scope(|s| {
         let hashes = s.spawn(|| {
             sources
                 .iter()
                 .zip(&read)
-                .map(|((file, src), read)| match src {
+                .enumerate()
+                .map(|(i, ((file, src), read))| match src {
                     // A file that supplies no sheet the run reads is not read at all.
-                    _ if !read => Ok(String::new()),
-                    Some(Source::Workbook(b)) => Ok(crate::digest::sha256_hex(b)),
+                    _ if !read => Ok((String::new(), None)),
+                    Some(Source::Csv(lazy)) if streamed(i, lazy) => stream::hash(&lazy.path)
+                        .map(|h| (h.sha256, Some(h.text)))
+                        .map_err(|e| unreadable(&file.display, e)),
+                    Some(Source::Workbook(b)) => Ok((crate::digest::sha256_hex(b), None)),
                     // A file that cannot be read is reported here and by its sheet's reader
                     // alike (the same problem twice is said once).
                     Some(Source::Csv(lazy) | Source::Extract(lazy)) => {
-                        lazy.get(&file.display).map(crate::digest::sha256_hex)
+                        lazy.get(&file.display).map(|b| (crate::digest::sha256_hex(b), None))
                     }
-                    None => Ok(String::new()),
+                    None => Ok((String::new(), None)),
                 })
                 .collect::<Vec<_>>()
         });
@@ -649,10 +662,26 @@ fn read_all(
             ..Default::default()
         }])
     })?;
-    for ((file, src), h) in sources.iter_mut().zip(hashes) {
+    for (((file, src), h), text) in sources.iter_mut().zip(hashes).zip(&mut texts) {
         match h {
-            Ok(h) => file.sha256 = h,
+            Ok((h, hashed)) => {
+                file.sha256 = h;
+                *text = hashed;
+            }
             Err(p) => problems.push(p),
+        }
+        // The bytes parsed must be the bytes hashed, or the run would record the hash of a
+        // file it did not score (one saved again while it was read).
+        if let (Some(Source::Csv(lazy)), Some(hashed)) = (&*src, text) {
+            if lazy.parsed.get().is_some_and(|parsed| parsed != hashed) {
+                problems.push(InputProblem {
+                    file: file.display.clone(),
+                    place: String::new(),
+                    found: None,
+                    expected: msg!("in-file-changed"),
+                    ..Default::default()
+                });
+            }
         }
         *src = None;
     }
@@ -718,6 +747,17 @@ fn assemble(
     inputs
 }
 
+/// A file the hasher could not read.
+fn unreadable(display: &str, e: std::io::Error) -> InputProblem {
+    InputProblem {
+        file: display.to_string(),
+        place: String::new(),
+        found: None,
+        expected: msg!("in-file-unreadable", error = e),
+        ..Default::default()
+    }
+}
+
 /// A problem that only a bug in gridscore can cause, said as such.
 fn internal(what: &str) -> InputProblem {
     InputProblem {
@@ -729,23 +769,13 @@ fn internal(what: &str) -> InputProblem {
     }
 }
 
-/// A sheet's records per worker (`n` of them), in file order, each worker's in a list of its
-/// exact length; none when the sheet was not read.
+/// A sheet's records per worker (`n` of them), in file order; none when the sheet was not
+/// read. (They were grouped as they were read: [`Resolved`].)
 fn grouped<T>(resolved: Option<Resolved<T>>, n: usize) -> Vec<Vec<T>> {
-    let mut out: Vec<Vec<T>> = Vec::new();
-    out.resize_with(n, Vec::new);
-    let Some(resolved) = resolved else { return out };
-    let mut counts = vec![0usize; n];
-    for (i, _) in resolved.all() {
-        counts[*i as usize] += 1;
+    match resolved {
+        Some(r) => r.into_lists(n),
+        None => (0..n).map(|_| Vec::new()).collect(),
     }
-    for (list, count) in out.iter_mut().zip(counts) {
-        list.reserve_exact(count);
-    }
-    for (i, record) in resolved.into_all() {
-        out[i as usize].push(record);
-    }
-    out
 }
 
 /// Groups each sheet's rows (their workers found as they were read) per worker, and checks

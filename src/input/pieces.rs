@@ -16,7 +16,7 @@ use super::source::{CsvRows, RowSource};
 use super::*;
 
 /// A body smaller than this per core is read as one: threads would cost more than they save.
-const PIECE_MIN: usize = 16 << 20;
+pub(super) const PIECE_MIN: usize = 16 << 20;
 
 /// Reads a CSV sheet from its body (its byte-order mark taken off), in pieces when it can.
 pub(super) fn read_csv(
@@ -61,7 +61,7 @@ fn read_csv_cut(
 /// end, each start just after a line break. One piece (`[0, len]`) when the body holds a quote
 /// character or is too small to share. No cut falls among the rows the header is searched
 /// for, so the first piece holds the header.
-fn cuts(body: &[u8], n: usize, min: usize) -> Vec<usize> {
+pub(super) fn cuts(body: &[u8], n: usize, min: usize) -> Vec<usize> {
     let n = n.min(body.len() / min.max(1));
     if n < 2 || memchr::memchr(b'"', body).is_some() {
         return vec![0, body.len()];
@@ -87,9 +87,11 @@ fn cuts(body: &[u8], n: usize, min: usize) -> Vec<usize> {
 /// Rows a piece reads before it estimates how many it holds (from the bytes they took).
 const ESTIMATE_AFTER: usize = 1000;
 
-/// What one piece read: its records and extract rows, and its problems; `Err` when its reader
-/// failed.
-type PieceRead = Result<(Filling, Vec<InputProblem>), String>;
+/// What one piece parsed: its records and extract rows, and its problems.
+pub(super) type Parsing = (Filling, Vec<InputProblem>);
+
+/// What one piece read; `Err` when its reader failed.
+type PieceRead = Result<Parsing, String>;
 
 /// Reads the pieces of `body` between `cuts` on a thread each. `None` when a piece's reader
 /// failed (the file is then read again as one); an `Err` is the sheet's own problem (no header,
@@ -147,7 +149,7 @@ fn in_pieces(
 
 /// The extract writer of each piece, when the run archives its sheets: the first begins the
 /// sheet's extract, each later one writes a part file (its path pushed on `parts`).
-fn prepare_extracts(
+pub(super) fn prepare_extracts(
     ctx: &Ctx,
     header: &Header,
     header_cells: Option<&[Data]>,
@@ -178,13 +180,13 @@ fn read_piece(
     extract: Option<extract::Writer>,
     ctx: &Ctx,
 ) -> PieceRead {
-    let mut filling = Filling::new(header.spec, extract, None);
+    let mut filling = Filling::new(header.spec, extract, None, ctx);
     let mut problems = Vec::new();
     let mut read = 0usize;
     loop {
         if read == ESTIMATE_AFTER {
             // The piece's length over its rows so far: its records in one allocation.
-            filling.reserve(rows.rows_left());
+            filling.reserve(rows.rows_left(), ctx);
         }
         let Some((r, cells)) = rows.next_row()? else { break };
         read += 1;
@@ -198,7 +200,7 @@ fn read_piece(
 
 /// The pieces joined in file order: records, problems, and the extract with the parts'
 /// rows appended. `None` when a piece's reader failed.
-fn join(
+pub(super) fn join(
     read: Vec<PieceRead>,
     parts: &[std::path::PathBuf],
     (file, spec): (&str, &'static SheetSpec),
@@ -238,7 +240,7 @@ fn join(
 }
 
 /// Removes the pieces' part files after a failure (the run's set is then not written).
-fn remove(parts: &[std::path::PathBuf]) {
+pub(super) fn remove(parts: &[std::path::PathBuf]) {
     for p in parts {
         let _ = std::fs::remove_file(p);
     }

@@ -304,6 +304,15 @@ impl Roster {
         (roster, problems)
     }
 
+    /// How many rows the roster has (the workers' indices are below it).
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
     pub fn get(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
@@ -361,53 +370,90 @@ impl Roster {
     }
 }
 
-/// A sheet's records, each with the index of its worker on the roster, looked up as the row
-/// is read. (Grouping them into each worker's list as they are read was tried: fifty thousand
-/// lists growing by doubling held a fifth more memory at the peak than one list grouped into
-/// lists of exact length afterwards, which is what `mod.rs` does.)
+/// A sheet's records grouped per worker as they are read: each row finds its worker on the
+/// roster and goes straight into that worker's list, in file order.
+///
+/// Why not one list of the sheet's records, grouped afterwards: a province's 巡查 and 考勤 are
+/// ten million records (400 MB), and grouping them after reading held them twice for a moment
+/// (the sheet's list and the workers' lists), which set the run's peak once the files are no
+/// longer held whole (`super::pieces`). Lists that grow are reserved for the rows a worker is
+/// likely to have ([`Resolved::reserve`]), so they hold little more than lists of exact length.
 pub struct Resolved<T> {
-    pub records: Vec<(u32, T)>,
+    /// Per roster row, its records in file order (empty until the roster is known).
+    pub by_worker: Vec<Vec<T>>,
     /// The worker of the last record, where the next row's worker is looked for first
     /// ([`Roster::get_near`]).
     last: usize,
-    /// The records of the sheet's later pieces, in file order, when it was read in pieces
-    /// (`super::pieces`): kept apart rather than copied onto `records`, which would hold a
-    /// large sheet's records twice for a moment.
-    later: Vec<Vec<(u32, T)>>,
+    /// Room each worker's list is given when it gets its first record: the rows expected per
+    /// worker ([`Resolved::reserve`]); 0 until an estimate is known.
+    per_worker: usize,
 }
 
 impl<T> Default for Resolved<T> {
     fn default() -> Self {
         Resolved {
-            records: Vec::new(),
+            by_worker: Vec::new(),
             last: 0,
-            later: Vec::new(),
+            per_worker: 0,
         }
     }
 }
 
 impl<T> Resolved<T> {
-    /// Adds the records of the sheet's next piece after these.
+    /// Adds the records of the sheet's next piece after these, worker by worker (each piece's
+    /// list let go as it is taken, so the sheet is never held twice).
     pub(super) fn append(&mut self, next: Resolved<T>) {
-        self.later.push(next.records);
-        self.later.extend(next.later);
+        if self.by_worker.len() < next.by_worker.len() {
+            self.by_worker.resize_with(next.by_worker.len(), Vec::new);
+        }
+        for (mine, mut theirs) in self.by_worker.iter_mut().zip(next.by_worker) {
+            if mine.is_empty() {
+                *mine = theirs;
+            } else {
+                mine.append(&mut theirs);
+            }
+        }
     }
 
-    /// Every record, in file order.
-    pub(super) fn all(&self) -> impl Iterator<Item = &(u32, T)> {
-        self.records.iter().chain(self.later.iter().flatten())
+    /// Room for about `rows` more records spread over the roster's workers: each worker's
+    /// list is given its share (and a little more) once, rather than growing by doubling from
+    /// one record, which would leave a province's lists a quarter empty on average.
+    pub(super) fn reserve(&mut self, rows: usize, workers: usize) {
+        if workers == 0 {
+            return;
+        }
+        let share = rows / workers;
+        self.per_worker = share + share / 32 + 1;
+        for list in self.by_worker.iter_mut().filter(|l| !l.is_empty()) {
+            list.reserve_exact(self.per_worker);
+        }
     }
 
-    /// Every record, in file order, each piece's memory let go once it is taken.
-    pub(super) fn into_all(self) -> impl Iterator<Item = (u32, T)> {
-        self.records.into_iter().chain(self.later.into_iter().flatten())
+    /// Every record, worker by worker.
+    #[cfg(test)]
+    pub(super) fn all(&self) -> impl Iterator<Item = &T> {
+        self.by_worker.iter().flatten()
+    }
+
+    /// The records per worker, `n` lists (the roster's length).
+    pub(super) fn into_lists(mut self, n: usize) -> Vec<Vec<T>> {
+        self.by_worker.resize_with(n, Vec::new);
+        self.by_worker
     }
 
     pub(super) fn push(&mut self, row: &Row, ctx: &Ctx, p: &mut Vec<InputProblem>, id: &str, record: T) {
         let Some(roster) = ctx.roster else { return };
         match roster.get_near(id, &mut self.last) {
-            // A roster has far fewer than 2³² rows.
-            Some(i) => self.records.push((i as u32, record)),
+            Some(i) => {
+                if self.by_worker.len() <= i {
+                    self.by_worker.resize_with(roster.len().max(i + 1), Vec::new);
+                }
+                let list = &mut self.by_worker[i];
+                if list.capacity() == 0 {
+                    list.reserve_exact(self.per_worker.max(1));
+                }
+                list.push(record)
+            }
             None => p.push(roster.unknown(id, row.place("id"), row.header().file.clone())),
         }
     }
