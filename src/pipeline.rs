@@ -94,9 +94,12 @@ pub fn score_and_render_read(
     // them for a scheme scored by month, a province's 440 MB; else the events, survey and
     // decisions) are let go before the workbooks are laid out, which reuse their memory.
     inputs.rows = Vec::new();
+    crate::alloc::release_freed_memory();
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     report.correction = correction;
-    let files = output::render(&report).context(msg!("cmd-rendering-workbooks"))?;
+    let files = output::render(&report).context(msg!("cmd-rendering-workbooks"));
+    crate::alloc::keep_freed_memory();
+    let files = files?;
     progress::step(progress::Step::Rendered);
     Ok(Scored { inputs, outcome, files })
 }

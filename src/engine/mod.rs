@@ -257,7 +257,16 @@ fn score_rows(
         columns: cols,
         graded,
         pays,
-        subjects: scored.into_iter().map(|s| s.subject).collect(),
+        // A trace grows line by line to about a third more room than it holds: a province's
+        // 600,000 lines (45 MB of room) are held through the rendering, so each is fitted.
+        subjects: scored
+            .into_iter()
+            .map(|s| {
+                let mut subject = s.subject;
+                subject.trace.shrink_to_fit();
+                subject
+            })
+            .collect(),
         groups,
         warnings,
         decisions: decide::listed(&decisions),
