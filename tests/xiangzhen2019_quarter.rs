@@ -124,7 +124,7 @@ fn weekly_minimums_count_weeks_by_their_thursday_and_by_area() {
     assert_eq!(w["base.diary"], "0");
     assert!(trace_of(&inputs, &out, "0105")
         .iter()
-        .any(|l| l.item == "base.diary" && said(&l.said).starts_with("扣完为止")));
+        .any(|l| &*l.item == "base.diary" && said(&l.said).starts_with("扣完为止")));
 }
 
 #[test]
@@ -173,7 +173,7 @@ fn failing_workers_get_70_percent_and_the_pool_goes_to_the_excellent_to_the_fen(
     let (inputs, out) = outcome();
     let line = trace_of(&inputs, &out, "0101")
         .iter()
-        .find(|l| l.item == "excellence")
+        .find(|l| &*l.item == "excellence")
         .unwrap();
     assert_eq!(
         said(&line.said),

@@ -123,14 +123,14 @@ pub fn run(dir: &Path, id: &str) -> anyhow::Result<()> {
     for (i, col) in out.columns.iter().enumerate() {
         let indent = "  ".repeat(col.depth);
         println!("{indent}{} ({}): {}", col.label, col.path, show(subject.values[i]));
-        for l in subject.trace.iter().filter(|l| l.item == col.path) {
+        for l in subject.trace.iter().filter(|l| *l.item == *col.path) {
             println!("{indent}{}", line(l));
         }
     }
     let others: Vec<&TraceLine> = subject
         .trace
         .iter()
-        .filter(|l| !out.columns.iter().any(|c| c.path == l.item))
+        .filter(|l| !out.columns.iter().any(|c| *c.path == *l.item))
         .collect();
     for (title, pick) in [
         (msg!("cmd-explain-quota"), "quota"),

@@ -285,8 +285,8 @@ pub fn exempt(
         }
         let n: Decimal = gone.iter().map(|o| o.amount).sum();
         trace.push(TraceLine {
-            item: format!("decision.{}", d.row.src.row),
-            item_label: m.label.clone(),
+            item: crate::trace::label(&format!("decision.{}", d.row.src.row)),
+            item_label: crate::trace::label(&m.label),
             said: d.said(Did::Exempt {
                 measure: m.label.clone(),
                 at,
@@ -342,8 +342,8 @@ pub fn adjust_points(
                 }] += counted;
                 let weighted = (factors[k] != Decimal::ONE).then_some((factors[k], counted));
                 trace.push(TraceLine {
-                    item: it.path.clone(),
-                    item_label: it.label.clone(),
+                    item: crate::trace::label(&it.path),
+                    item_label: crate::trace::label(&it.label),
                     said: d.said(Did::AdjustItem { points: p, weighted }),
                     count: p,
                     value: counted,
@@ -355,8 +355,8 @@ pub fn adjust_points(
                 let p = d.points();
                 total += p;
                 trace.push(TraceLine {
-                    item: "decision".into(),
-                    item_label: "总分".into(),
+                    item: crate::trace::label("decision"),
+                    item_label: crate::trace::label("总分"),
                     said: d.said(Did::AdjustTotal { points: p }),
                     count: p,
                     value: p,
@@ -383,8 +383,8 @@ pub enum VetoStands {
 pub fn veto_stands(ds: &[Decided], rules: &RuleSet, veto: usize, trace: &mut Vec<TraceLine>) -> VetoStands {
     let v = &rules.vetoes[veto];
     let line = |d: &Decided, did: Did| TraceLine {
-        item: format!("veto.{}", v.id),
-        item_label: "一票否决".into(),
+        item: crate::trace::label(&format!("veto.{}", v.id)),
+        item_label: crate::trace::label("一票否决"),
         said: d.said(did),
         count: Decimal::ZERO,
         value: Decimal::ZERO,
@@ -406,8 +406,8 @@ pub fn veto_stands(ds: &[Decided], rules: &RuleSet, veto: usize, trace: &mut Vec
         }
         None => {
             trace.push(TraceLine {
-                item: format!("veto.{}", v.id),
-                item_label: "一票否决".into(),
+                item: crate::trace::label(&format!("veto.{}", v.id)),
+                item_label: crate::trace::label("一票否决"),
                 said: Said::VetoPending { label: v.label.clone() },
                 count: Decimal::ZERO,
                 value: Decimal::ZERO,
@@ -488,8 +488,8 @@ pub fn rule_ties(
                     lines_out.push((
                         w,
                         TraceLine {
-                            item: "quota".into(),
-                            item_label: "等次".into(),
+                            item: crate::trace::label("quota"),
+                            item_label: crate::trace::label("等次"),
                             said: d.said(Did::Ruling {
                                 grade: grades[g].clone(),
                             }),
@@ -547,8 +547,8 @@ pub fn adjust_pay(
         *slot += p;
         *pay_total += p;
         trace.push(TraceLine {
-            item: rule.id.clone(),
-            item_label: rule.label.clone(),
+            item: crate::trace::label(&rule.id),
+            item_label: crate::trace::label(&rule.label),
             said: d.said(Did::AdjustPay { amount: p }),
             count: Decimal::ONE,
             value: p,

@@ -156,8 +156,8 @@ fn placed(s: &mut Subject, p: &place::Placed, key: &str, r: &place::GroupResult,
         lifted,
     }));
     s.trace.push(TraceLine {
-        item: "quota".into(),
-        item_label: "等次".into(),
+        item: crate::trace::label("quota"),
+        item_label: crate::trace::label("等次"),
         said,
         count: Decimal::from(p.rank),
         value: Decimal::ZERO,

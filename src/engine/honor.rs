@@ -42,8 +42,8 @@ pub(super) fn name(
             let s = &mut scored[p.index].subject;
             s.honors.push(h.label.clone());
             s.trace.push(TraceLine {
-                item: format!("honor.{}", h.id),
-                item_label: h.label.clone(),
+                item: crate::trace::label(&format!("honor.{}", h.id)),
+                item_label: crate::trace::label(&h.label),
                 said: Said::Honor {
                     label: h.label.clone(),
                     rank: p.rank,

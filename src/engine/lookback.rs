@@ -60,8 +60,8 @@ pub(super) fn raise(scored: &mut [Scored], inputs: &Inputs, rules: &RuleSet, per
                 let n = Decimal::from(runs.len());
                 s.subject.flags.push(fi);
                 s.subject.trace.push(TraceLine {
-                    item: format!("flag.{}", f.id),
-                    item_label: "提示".into(),
+                    item: crate::trace::label(&format!("flag.{}", f.id)),
+                    item_label: crate::trace::label("提示"),
                     said: Said::LookBack {
                         label: f.label.clone(),
                         runs,

@@ -64,8 +64,8 @@ pub(super) fn pay_worker(
             None
         };
         let line = |said: Said, count, value, sources| TraceLine {
-            item: rule.id.clone(),
-            item_label: rule.label.clone(),
+            item: crate::trace::label(&rule.id),
+            item_label: crate::trace::label(&rule.label),
             said,
             count,
             value,
@@ -150,8 +150,8 @@ pub(super) fn share_pool(
             remainder_at: (!extra.is_zero()).then_some(pos + 1),
         };
         s.subject.trace.push(TraceLine {
-            item: rule.id.clone(),
-            item_label: rule.label.clone(),
+            item: crate::trace::label(&rule.id),
+            item_label: crate::trace::label(&rule.label),
             said,
             count: Decimal::ONE,
             value: amount,

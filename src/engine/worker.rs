@@ -163,8 +163,8 @@ fn item_points(
         let counted = v * factor;
         if !how.is_empty() {
             trace.push(TraceLine {
-                item: it.path.clone(),
-                item_label: it.label.clone(),
+                item: crate::trace::label(&it.path),
+                item_label: crate::trace::label(&it.label),
                 said: Said::Counted {
                     points: v,
                     factors: how,
@@ -215,8 +215,8 @@ fn vetoes(
         };
         r.raised.push(vi);
         trace.push(TraceLine {
-            item: format!("veto.{}", v.id),
-            item_label: "一票否决".into(),
+            item: crate::trace::label(&format!("veto.{}", v.id)),
+            item_label: crate::trace::label("一票否决"),
             said: Said::Veto { label: v.label.clone() },
             count,
             value: Decimal::ZERO,
@@ -255,8 +255,8 @@ fn flags(rules: &RuleSet, role: crate::rules::RoleId, measures: &[Value], trace:
         if hit {
             flags.push(fi);
             trace.push(TraceLine {
-                item: format!("flag.{}", f.id),
-                item_label: "提示".into(),
+                item: crate::trace::label(&format!("flag.{}", f.id)),
+                item_label: crate::trace::label("提示"),
                 said: Said::Flag {
                     label: f.label.clone(),
                     measure: rules.measures[*measure].label.clone(),

@@ -333,15 +333,15 @@ impl Line {
             // The arithmetic as the document states it: 按时办结 3件 × 3 = 9.
             let said = match self.rate {
                 Rate::Each(each) => Said::LineEach {
-                    label: self.label.clone(),
+                    label: crate::trace::label(&self.label),
                     count,
-                    unit: self.unit.clone(),
+                    unit: crate::trace::label(&self.unit),
                     each,
                     points,
                     capped,
                 },
                 _ => Said::LineRate {
-                    label: self.label.clone(),
+                    label: crate::trace::label(&self.label),
                     rate: self.rate.clone(),
                     capped,
                 },

@@ -197,8 +197,8 @@ impl Trail<'_> {
     /// (signed) and the source rows.
     pub fn push(&mut self, said: Said, count: Decimal, value: Decimal, sources: Vec<Source>) {
         self.lines.push(TraceLine {
-            item: self.path.to_string(),
-            item_label: self.label.to_string(),
+            item: crate::trace::label(self.path),
+            item_label: crate::trace::label(self.label),
             said,
             count,
             value,

@@ -77,7 +77,7 @@ impl Scale {
         let rate = reading.value;
         let points = self.points_of(rate);
         let measure = &f.measures[self.measure];
-        let label = measure.label.clone();
+        let label = crate::trace::label(&measure.label);
         let said = match (&measure.kind, &f.values[self.measure]) {
             // A computed rate reads as the document's 按比例: 10 × 18/22 = 8.18.
             (MeasureKind::Ratio(_), Value::Rate { yes, answered, .. }) if !answered.is_zero() => Said::ScaleRatio {

@@ -66,7 +66,7 @@ impl Tier {
         let rate = reading.value;
         let (points, bound) = self.apply(rate);
         let said = Said::Tier {
-            label: f.measures[self.measure].label.clone(),
+            label: crate::trace::label(&f.measures[self.measure].label),
             reading,
             bound,
             points,

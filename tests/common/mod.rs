@@ -214,7 +214,7 @@ pub fn assert_every_rule_fires_in(scheme: &str, example: &str, periods: &[&str])
         traced.extend(out.subjects.iter().flat_map(|s| {
             s.trace
                 .iter()
-                .map(|l| (l.item.clone(), gridscore::output::said::text(&l.said)))
+                .map(|l| (l.item.to_string(), gridscore::output::said::text(&l.said)))
         }));
         for &p in &out.pays {
             if !paid.contains(&p) {
