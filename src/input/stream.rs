@@ -10,9 +10,10 @@
 //! into the workers' lists as they are parsed, so nothing but the records and a window per
 //! thread is held.
 //!
-//! Whatever the look finds unusual — a quote (a cell may then hold a line break), bytes that
-//! are not UTF-8, a line past the limit, a file that changes length — sends the sheet back to
-//! being read whole, which says each of these as it always has. The file's SHA-256 is taken by
+//! Whatever is unusual — a quote (a cell may then hold a line break), a line past the limit, a
+//! file that changes length (found by the look), bytes that are not UTF-8 (found by a piece's
+//! CSV reader) — sends the sheet back to being read whole, which says each of these as it
+//! always has. The file's SHA-256 is taken by
 //! the hashing thread from its own read of the file ([`Hashed`]); the CRC-32 of the bytes the
 //! pieces parsed, joined in order, must be the one that read found, or the run stops with the
 //! file named: the hash recorded is then always of the bytes scored.
@@ -53,9 +54,12 @@ struct Survey {
     len: u64,
 }
 
-/// Looks through the file at `path` in windows for [`read`]: `None` when it holds a quote,
-/// bytes that are not UTF-8 or a line longer than [`MAX_CSV_LINE`], when it cannot be read,
-/// or when it changes length while looked at — the sheet is then read whole, which says why.
+/// Looks through the file at `path` in windows for [`read`]: `None` when it holds a quote or
+/// a line longer than [`MAX_CSV_LINE`], when it cannot be read, or when it changes length
+/// while looked at — the sheet is then read whole, which says why. (Bytes that are not UTF-8
+/// are left to the pieces: the CSV reader refuses them in the first row that has them, and
+/// the sheet is read whole, which says where. Checking the text here cost a pass over it on
+/// the reading's path before any piece began.)
 /// The cuts are those `pieces::cuts` makes in the file held whole, for about `n` pieces of at
 /// least `min` bytes: each just after the first line break at or past its share of the text,
 /// and past the rows the header is searched in.
@@ -67,8 +71,6 @@ fn survey(path: &Path, (n, min): (usize, usize), window_size: usize) -> Option<S
     // The text's length is the file's less the mark, known once the first bytes are read.
     let mut len = 0u64;
     let mut n = n;
-    // A character cut by the window's end, completed by the next window.
-    let mut pending: Vec<u8> = Vec::new();
     let (mut lines, mut line_start) = (0u64, 0u64);
     let mut header_end: Option<u64> = None;
     let mut head: Vec<u8> = Vec::new();
@@ -90,9 +92,6 @@ fn survey(path: &Path, (n, min): (usize, usize), window_size: usize) -> Option<S
             n = n.min(usize::try_from(len).ok()? / min.max(1)).max(1);
         }
         if memchr::memchr(b'"', bytes).is_some() {
-            return None;
-        }
-        if !utf8(bytes, &mut pending) {
             return None;
         }
         if header_end.is_none() {
@@ -129,7 +128,7 @@ fn survey(path: &Path, (n, min): (usize, usize), window_size: usize) -> Option<S
             return None;
         }
     }
-    if !pending.is_empty() || at != len {
+    if at != len {
         return None;
     }
     cuts.push(len);
@@ -141,38 +140,6 @@ fn survey(path: &Path, (n, min): (usize, usize), window_size: usize) -> Option<S
         head,
         len,
     })
-}
-
-/// Whether `bytes`, the next window of a text, continue it as UTF-8: `pending` holds a
-/// character the last window's end cut, and takes the one this window's end cuts.
-fn utf8(bytes: &[u8], pending: &mut Vec<u8>) -> bool {
-    let mut from = 0;
-    if let Some(&lead) = pending.first() {
-        let whole = match lead {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF7 => 4,
-            _ => return false,
-        };
-        from = (whole - pending.len()).min(bytes.len());
-        pending.extend_from_slice(&bytes[..from]);
-        if pending.len() < whole {
-            return true;
-        }
-        if std::str::from_utf8(pending).is_err() {
-            return false;
-        }
-        pending.clear();
-    }
-    match std::str::from_utf8(&bytes[from..]) {
-        Ok(_) => true,
-        // A character cut at the window's end: whole, or not, in the next.
-        Err(e) if e.error_len().is_none() => {
-            pending.extend_from_slice(&bytes[from + e.valid_up_to()..]);
-            true
-        }
-        Err(_) => false,
-    }
 }
 
 /// What reading a file in pieces parsed: the CRC-32 and length of its text (after any mark),
@@ -403,40 +370,53 @@ mod tests {
     }
 
     #[test]
-    fn a_quote_bytes_not_utf8_or_an_overlong_line_send_the_file_to_be_read_whole() {
+    fn a_quote_or_an_overlong_line_sends_the_file_to_be_read_whole() {
         let dir = tempfile::tempdir().unwrap();
         let plain = "a,b\n".repeat(1000);
         assert!(survey(&write(dir.path(), "ok.csv", plain.as_bytes()), (2, 64), 1 << 16).is_some());
         let quoted = format!("{plain}\"a\",b\n");
         assert!(survey(&write(dir.path(), "q.csv", quoted.as_bytes()), (2, 64), 1 << 16).is_none());
-        let mut gbk = plain.clone().into_bytes();
-        gbk.extend_from_slice(b"\xD5\xC5\xC8\xFD,1\n");
-        assert!(survey(&write(dir.path(), "gbk.csv", &gbk), (2, 64), 1 << 16).is_none());
         let long = format!("{plain}{}\n", "x".repeat(MAX_CSV_LINE + 1));
         assert!(survey(&write(dir.path(), "long.csv", long.as_bytes()), (2, 64), 1 << 16).is_none());
     }
 
     #[test]
-    fn a_character_cut_by_a_window_s_end_is_whole_in_the_next() {
-        let dir = tempfile::tempdir().unwrap();
-        // 张 is three bytes: shifted by 0, 1 and 2, one is cut by every window's end in
-        // each of its places; a byte that is not UTF-8 there is still found.
-        let body = "0001,张张张张张\n".repeat(200);
-        for shift in 0..3 {
-            let text = format!("{}{body}", "x".repeat(shift));
-            let path = write(dir.path(), "cjk.csv", text.as_bytes());
-            for window in [64, 100, 4096] {
-                let s = survey(&path, (1, 1 << 20), window);
-                assert!(
-                    s.is_some(),
-                    "shifted by {shift}, windows of {window}: UTF-8 across their ends"
-                );
-            }
+    fn bytes_not_utf8_send_the_sheet_to_be_read_whole_from_the_piece_that_has_them() {
+        let rules = crate::rules::load_builtin("yangkou").unwrap();
+        let period = Period::parse_any("2026Q3").unwrap();
+        let plan = rules.read_plan(period.kind);
+        let workers = vec![Worker::for_test("0001", 0, 1)];
+        let (roster, _) = Roster::new(&workers, "花名册.csv");
+        let ctx = Ctx {
+            plan: &plan,
+            period,
+            window: period.input_window(),
+            reach: plan.weeks.then(|| period.week_reach()),
+            roster: Some(&roster),
+            keep: None,
+        };
+        // GBK's 上午 (C9CF CEE7) in the last piece's rows: the look passes it, a piece does not.
+        let mut body = "编号,日期,时段,开始,结束,已录入\n".as_bytes().to_vec();
+        for _ in 0..2000 {
+            body.extend_from_slice("0001,2026-07-01,上午,08:30,11:30,是\n".as_bytes());
         }
-        // 张 at bytes 62 to 64, cut by the first window's end; its last byte spoilt.
-        let mut bad = format!("{}张\n{}", "x".repeat(62), "0001,张\n".repeat(20)).into_bytes();
-        bad[64] = b'x';
-        assert!(survey(&write(dir.path(), "bad.csv", &bad), (1, 1 << 20), 64).is_none());
+        let clean = body.len();
+        body.extend_from_slice(b"0001,2026-07-02,\xC9\xCF\xCE\xE7,08:30,11:30,\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "巡查.csv", &body);
+        assert!(
+            survey(&path, (3, 1024), 1 << 16).is_some(),
+            "the look leaves the text to the pieces"
+        );
+        let cut = (3, 1024, 1 << 16);
+        assert!(
+            read_cut(&path, cut, "巡查.csv", &contract::PATROL, &ctx).is_none(),
+            "read whole"
+        );
+        // Without the spoilt row, the same file is read in pieces.
+        let good = &body[..clean];
+        let path = write(dir.path(), "巡查.csv", good);
+        assert!(read_cut(&path, cut, "巡查.csv", &contract::PATROL, &ctx).is_some());
     }
 
     #[test]
