@@ -15,8 +15,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// -1 is never marked as purgeable, so [`release_freed_memory`] could not give it back.
 const KEEP_MS: libc::c_long = 1_000_000;
 
-/// While a run lays out its workbooks, freed memory goes back after this long.
-const LAYOUT_MS: libc::c_long = 100;
+/// While a run lays out its workbooks, freed memory goes back at once.
+const LAYOUT_MS: libc::c_long = 0;
 
 /// A run is a batch: memory it frees while reading and scoring is soon needed again by the
 /// next rows or workers, and all of it goes back at exit. mimalloc by default returns freed
@@ -30,12 +30,15 @@ pub fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, KEEP_MS) };
 }
 
-/// Gives the memory freed so far back to the system, and from now on what is freed soon after.
+/// Gives the memory freed so far back to the system, and from now on what is freed at once.
 /// Called when a run has let its records go and starts laying out its workbooks: those are
 /// made of large buffers each made once (a sheet's XML, the shared strings, a deflated part),
-/// which the records' small freed blocks do not serve, so kept memory only added to the peak
-/// (a province: 1,057 MB kept against 813 MB given back, the same time within the machine's
-/// drift). [`keep_freed_memory`] goes back to keeping it.
+/// which the records' small freed blocks do not serve, so kept memory only added to the peak.
+/// A province (2026-12-07, alternating runs, medians): kept through the layout 971 MB, given
+/// back after a second 772 MB (and now and then 980 MB, when the layout's buffers came and
+/// went within the second), given back at once 751–763 MB and never above 800 MB in nine
+/// runs, at the same time within the machine's drift (1.01× and 1.04× against a second).
+/// [`keep_freed_memory`] goes back to keeping it.
 pub fn release_freed_memory() {
     // SAFETY: mi_collect takes no pointer and may be called from any thread at any time;
     // the option is set by value as above.
@@ -65,7 +68,7 @@ mod tests {
             "kept for a thousand seconds (times the arena multiplier)"
         );
         super::release_freed_memory();
-        assert_eq!(delay(), 100, "while the workbooks are laid out, a tenth of a second");
+        assert_eq!(delay(), 0, "while the workbooks are laid out, none");
         super::keep_freed_memory();
         assert_eq!(delay(), 1_000_000);
     }
