@@ -3,8 +3,8 @@
 //! A province's 巡查 and 考勤 exports are 420 MB. Held whole while parsed (`super::pieces`),
 //! they were nearly half the reading's memory, and the memory they freed was not what the
 //! later stages needed. Here a file of a sheet that may be read in pieces is first looked
-//! through in windows ([`survey`]: no quote character, UTF-8, no line past the limit; where
-//! its pieces start and how many line breaks precede each), then each piece is read by its own
+//! through in windows ([`survey`]: no quote character, no line past the limit; where its
+//! pieces start and how many line breaks precede each), then each piece is read by its own
 //! thread, a window at a time, each window ending at a line break and parsed as the rows of a
 //! piece are (`CsvRows::at`, numbered from the line breaks before it). A piece's records go
 //! into the workers' lists as they are parsed, so nothing but the records and a window per
@@ -13,10 +13,10 @@
 //! Whatever is unusual — a quote (a cell may then hold a line break), a line past the limit, a
 //! file that changes length (found by the look), bytes that are not UTF-8 (found by a piece's
 //! CSV reader) — sends the sheet back to being read whole, which says each of these as it
-//! always has. The file's SHA-256 is taken by
-//! the hashing thread from its own read of the file ([`Hashed`]); the CRC-32 of the bytes the
-//! pieces parsed, joined in order, must be the one that read found, or the run stops with the
-//! file named: the hash recorded is then always of the bytes scored.
+//! always has. The file's SHA-256 is taken by the hashing thread from its own read of the file
+//! ([`Hashed`]); the CRC-32 of the bytes the pieces parsed, joined in order, must be the one
+//! that read found, or the run stops with the file named: the hash recorded is then always of
+//! the bytes scored.
 use super::pieces::{join, prepare_extracts, remove, Parsing};
 use super::source::{CsvRows, RowSource};
 use super::*;
