@@ -672,16 +672,8 @@ fn read_all(
         }
         // The bytes parsed must be the bytes hashed, or the run would record the hash of a
         // file it did not score (one saved again while it was read).
-        if let (Some(Source::Csv(lazy)), Some(hashed)) = (&*src, text) {
-            if lazy.parsed.get().is_some_and(|parsed| parsed != hashed) {
-                problems.push(InputProblem {
-                    file: file.display.clone(),
-                    place: String::new(),
-                    found: None,
-                    expected: msg!("in-file-changed"),
-                    ..Default::default()
-                });
-            }
+        if let Some(Source::Csv(lazy)) = &*src {
+            problems.extend(stream::changed(&file.display, lazy.parsed.get(), text.as_ref()));
         }
         *src = None;
     }

@@ -188,6 +188,20 @@ pub(super) fn hash(path: &Path) -> std::io::Result<Hashed> {
     })
 }
 
+/// The problem of a file whose text, as its sheet's reader `parsed` it, is not the text the
+/// hasher read (`hashed`): it changed between the two reads. Nothing to say where either did
+/// not read it on its own (a small file is hashed from the bytes parsed).
+pub(super) fn changed(file: &str, parsed: Option<&TextCrc>, hashed: Option<&TextCrc>) -> Option<InputProblem> {
+    let (parsed, hashed) = (parsed?, hashed?);
+    (parsed != hashed).then(|| InputProblem {
+        file: file.to_string(),
+        place: String::new(),
+        found: None,
+        expected: msg!("in-file-changed"),
+        ..Default::default()
+    })
+}
+
 /// The CRC-32 and length of a file's text held whole (a file read whole after all).
 pub(super) fn parsed_whole(body: &[u8]) -> TextCrc {
     TextCrc {
@@ -417,6 +431,26 @@ mod tests {
         let good = &body[..clean];
         let path = write(dir.path(), "巡查.csv", good);
         assert!(read_cut(&path, cut, "巡查.csv", &contract::PATROL, &ctx).is_some());
+    }
+
+    #[test]
+    fn a_file_parsed_otherwise_than_hashed_is_named_as_changed_while_read() {
+        let body = "0001,2026-07-01\n".repeat(1000);
+        let hashed = parsed_whole(body.as_bytes());
+        assert!(
+            changed("巡查.csv", Some(&hashed), Some(&hashed)).is_none(),
+            "the same text"
+        );
+        // One byte saved again between the two reads, and a line added at the end.
+        let edited = body.replacen("07-01", "07-02", 1);
+        let p = changed("巡查.csv", Some(&parsed_whole(edited.as_bytes())), Some(&hashed)).unwrap();
+        assert_eq!(p.file, "巡查.csv");
+        assert_eq!(p.expected, msg!("in-file-changed"));
+        let longer = format!("{body}0002,2026-07-01\n");
+        assert!(changed("巡查.csv", Some(&parsed_whole(longer.as_bytes())), Some(&hashed)).is_some());
+        // A file hashed from the bytes parsed, or not parsed at all, has nothing to compare.
+        assert!(changed("巡查.csv", None, Some(&hashed)).is_none());
+        assert!(changed("巡查.csv", Some(&hashed), None).is_none());
     }
 
     #[test]
