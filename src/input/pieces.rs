@@ -136,15 +136,23 @@ fn in_pieces(
                 s.spawn(move || read_piece(CsvRows::at(piece, base), header, k == 0, extract, ctx))
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(msg!("in-internal", what = msg!("in-internal-reader"))))
-            })
-            .collect()
+        finished(handles)
     });
     join(read, &parts, (file, spec))
+}
+
+/// What each piece's thread read, in order; a thread that panicked read nothing, which is
+/// said as a reader's failure (the sheet is then read whole).
+pub(super) fn finished<T>(
+    handles: Vec<std::thread::ScopedJoinHandle<'_, Result<T, String>>>,
+) -> Vec<Result<T, String>> {
+    handles
+        .into_iter()
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(msg!("in-internal", what = msg!("in-internal-reader"))))
+        })
+        .collect()
 }
 
 /// The extract writer of each piece, when the run archives its sheets: the first begins the
@@ -247,8 +255,55 @@ pub(super) fn remove(parts: &[std::path::PathBuf]) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// yangkou's read plan for a quarter, and a roster of workers 0001 to 0005.
+    pub(in crate::input) fn five_workers() -> (ReadPlan, Roster) {
+        let rules = crate::rules::load_builtin("yangkou").unwrap();
+        let plan = rules.read_plan(Period::parse_any("2026Q3").unwrap().kind);
+        let workers: Vec<Worker> = (1..=5u32).map(|i| Worker::for_test(&format!("{i:04}"), 0, i)).collect();
+        (plan, Roster::new(&workers, "花名册.csv").0)
+    }
+
+    /// A yangkou 2026Q3 read of the sheets with `roster` (and extracts into `keep`).
+    pub(in crate::input) fn ctx<'a>(
+        plan: &'a ReadPlan,
+        roster: &'a Roster,
+        keep: Option<&'a dyn extract::Sink>,
+    ) -> Ctx<'a> {
+        let period = Period::parse_any("2026Q3").unwrap();
+        Ctx {
+            plan,
+            period,
+            window: period.input_window(),
+            reach: plan.weeks.then(|| period.week_reach()),
+            roster: Some(roster),
+            keep,
+        }
+    }
+
+    /// A 巡查 sheet of workers 0001 to 0005: a header, a blank line, then `rows` rows ending in
+    /// CRLF and LF by turns, among them rows of a worker not on the roster (every 997th, from
+    /// the first) and rows ending before they start (every 1301st, from the eighth).
+    pub(in crate::input) fn patrol_body(rows: usize) -> String {
+        let mut body = String::from("编号,日期,时段,开始,结束,已录入\n\n");
+        for n in 0..rows {
+            let id = if n % 997 == 0 {
+                "0099".to_string()
+            } else {
+                format!("{:04}", n % 5 + 1)
+            };
+            let (start, end) = if n % 1301 == 7 {
+                ("11:00", "09:00")
+            } else {
+                ("08:30", "11:30")
+            };
+            let eol = if n % 2 == 0 { "\r\n" } else { "\n" };
+            body.push_str(&format!("{id},2026-07-{:02},上午,{start},{end},是{eol}", n % 28 + 1));
+        }
+        body
+    }
 
     /// Extracts written into a folder, as a run's set holds them.
     struct Dir(std::path::PathBuf);
@@ -266,39 +321,13 @@ mod tests {
 
     #[test]
     fn a_sheet_read_in_pieces_gives_what_it_gives_read_as_one() {
-        let rules = crate::rules::load_builtin("yangkou").unwrap();
-        let period = Period::parse_any("2026Q3").unwrap();
-        let plan = rules.read_plan(period.kind);
-        let workers: Vec<Worker> = (1..=5u32).map(|i| Worker::for_test(&format!("{i:04}"), 0, i)).collect();
-        let (roster, _) = Roster::new(&workers, "花名册.csv");
-        // A header, a blank line, then 3,000 rows ending in CRLF and LF by turns: among them
-        // rows of a worker not on the roster and rows ending before they start.
-        let mut body = String::from("编号,日期,时段,开始,结束,已录入\n\n");
-        for n in 0..3000 {
-            let id = if n % 997 == 0 {
-                "0099".to_string()
-            } else {
-                format!("{:04}", n % 5 + 1)
-            };
-            let (start, end) = if n % 1301 == 7 {
-                ("11:00", "09:00")
-            } else {
-                ("08:30", "11:30")
-            };
-            let eol = if n % 2 == 0 { "\r\n" } else { "\n" };
-            body.push_str(&format!("{id},2026-07-{:02},上午,{start},{end},是{eol}", n % 28 + 1));
-        }
+        let (plan, roster) = five_workers();
+        // 3,000 rows, among them 4 of an unknown worker and 3 that end before they start.
+        let body = patrol_body(3000);
         assert_eq!(cuts(body.as_bytes(), 3, 1024).len(), 4, "three pieces");
         let dir = tempfile::tempdir().unwrap();
         let sink = Dir(dir.path().to_path_buf());
-        let ctx = Ctx {
-            plan: &plan,
-            period,
-            window: period.input_window(),
-            reach: plan.weeks.then(|| period.week_reach()),
-            roster: Some(&roster),
-            keep: Some(&sink),
-        };
+        let ctx = ctx(&plan, &roster, Some(&sink));
         let read = |pieces: usize| {
             let mut problems = Vec::new();
             let cut = (pieces, 1024);

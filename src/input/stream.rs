@@ -17,7 +17,7 @@
 //! ([`Hashed`]); the CRC-32 of the bytes the pieces parsed, joined in order, must be the one
 //! that read found, or the run stops with the file named: the hash recorded is then always of
 //! the bytes scored.
-use super::pieces::{join, prepare_extracts, remove, Parsing};
+use super::pieces::{finished, join, prepare_extracts, remove, Parsing};
 use super::source::{CsvRows, RowSource};
 use super::*;
 use std::io::{Read as _, Seek, SeekFrom};
@@ -263,13 +263,7 @@ fn read_cut(
                 s.spawn(move || read_piece(path, range, at, header, (k == 0, extract), ctx))
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(msg!("in-internal", what = msg!("in-internal-reader"))))
-            })
-            .collect()
+        finished(handles)
     });
     let mut crc = crc32fast::Hasher::new();
     let mut pieces = Vec::with_capacity(read.len());
@@ -346,6 +340,7 @@ fn read_piece(
 
 #[cfg(test)]
 mod tests {
+    use super::super::pieces::tests::{ctx, five_workers, patrol_body};
     use super::*;
 
     fn write(dir: &Path, name: &str, body: &[u8]) -> PathBuf {
@@ -396,19 +391,8 @@ mod tests {
 
     #[test]
     fn bytes_not_utf8_send_the_sheet_to_be_read_whole_from_the_piece_that_has_them() {
-        let rules = crate::rules::load_builtin("yangkou").unwrap();
-        let period = Period::parse_any("2026Q3").unwrap();
-        let plan = rules.read_plan(period.kind);
-        let workers = vec![Worker::for_test("0001", 0, 1)];
-        let (roster, _) = Roster::new(&workers, "花名册.csv");
-        let ctx = Ctx {
-            plan: &plan,
-            period,
-            window: period.input_window(),
-            reach: plan.weeks.then(|| period.week_reach()),
-            roster: Some(&roster),
-            keep: None,
-        };
+        let (plan, roster) = five_workers();
+        let ctx = ctx(&plan, &roster, None);
         // GBK's 上午 (C9CF CEE7) in the last piece's rows: the look passes it, a piece does not.
         let mut body = "编号,日期,时段,开始,结束,已录入\n".as_bytes().to_vec();
         for _ in 0..2000 {
@@ -475,41 +459,13 @@ mod tests {
 
     #[test]
     fn a_sheet_read_from_the_disk_in_pieces_gives_what_it_gives_held_whole() {
-        let rules = crate::rules::load_builtin("yangkou").unwrap();
-        let period = Period::parse_any("2026Q3").unwrap();
-        let plan = rules.read_plan(period.kind);
-        let workers: Vec<Worker> = (1..=5u32).map(|i| Worker::for_test(&format!("{i:04}"), 0, i)).collect();
-        let (roster, _) = Roster::new(&workers, "花名册.csv");
-        // A header, a blank line, then rows ending in CRLF and LF by turns, long enough for
-        // several windows: among them rows of a worker not on the roster and rows ending
-        // before they start.
-        let mut body = String::from("编号,日期,时段,开始,结束,已录入\n\n");
-        let mut n = 0;
-        while body.len() < 300_000 {
-            let id = if n % 997 == 0 {
-                "0099".to_string()
-            } else {
-                format!("{:04}", n % 5 + 1)
-            };
-            let (start, end) = if n % 1301 == 7 {
-                ("11:00", "09:00")
-            } else {
-                ("08:30", "11:30")
-            };
-            let eol = if n % 2 == 0 { "\r\n" } else { "\n" };
-            body.push_str(&format!("{id},2026-07-{:02},上午,{start},{end},是{eol}", n % 28 + 1));
-            n += 1;
-        }
+        let (plan, roster) = five_workers();
+        // Rows enough for several windows (300 kB), among them rows of a worker not on the
+        // roster and rows ending before they start.
+        let body = patrol_body(7500);
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "巡查.csv", body.as_bytes());
-        let ctx = Ctx {
-            plan: &plan,
-            period,
-            window: period.input_window(),
-            reach: plan.weeks.then(|| period.week_reach()),
-            roster: Some(&roster),
-            keep: None,
-        };
+        let ctx = ctx(&plan, &roster, None);
         let mut problems = Vec::new();
         let (whole, _) =
             super::super::pieces::read_csv(body.as_bytes(), "巡查.csv", &contract::PATROL, &ctx, &mut problems)
