@@ -92,7 +92,8 @@ pub fn score_and_render_read(
     };
     // The outputs name workers, files and parameters, never a record: the records left (all of
     // them for a scheme scored by month, a province's 440 MB; else the events, survey and
-    // decisions) are let go before the workbooks are laid out, which reuse their memory.
+    // decisions) are let go before the workbooks are laid out, and what the run freed is
+    // given back: the layout's large buffers do not fit in it (`alloc::release_freed_memory`).
     inputs.rows = Vec::new();
     crate::alloc::release_freed_memory();
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);

@@ -622,7 +622,6 @@ fn read_all(
     // A large CSV file whose sheet is read from the disk in pieces is hashed from a read of
     // its own; what was parsed is held against it below.
     let streamed = |i: usize, lazy: &Lazy| jobs.iter().any(|j| j.file == i && stream::streams(j.spec, lazy.size));
-    let mut texts: Vec<Option<stream::TextCrc>> = vec![None; sources.len()];
     let hashes = std::thread::scope(|s| {
         let hashes = s.spawn(|| {
             sources
@@ -662,14 +661,17 @@ fn read_all(
             ..Default::default()
         }])
     })?;
-    for (((file, src), h), text) in sources.iter_mut().zip(hashes).zip(&mut texts) {
-        match h {
+    for ((file, src), h) in sources.iter_mut().zip(hashes) {
+        let text = match h {
             Ok((h, hashed)) => {
                 file.sha256 = h;
-                *text = hashed;
+                hashed
             }
-            Err(p) => problems.push(p),
-        }
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
         // The bytes parsed must be the bytes hashed, or the run would record the hash of a
         // file it did not score (one saved again while it was read).
         if let Some(Source::Csv(lazy)) = &*src {

@@ -376,8 +376,9 @@ impl Roster {
 /// Why not one list of the sheet's records, grouped afterwards: a province's 巡查 and 考勤 are
 /// ten million records (400 MB), and grouping them after reading held them twice for a moment
 /// (the sheet's list and the workers' lists), which set the run's peak once the files are no
-/// longer held whole (`super::pieces`). Lists that grow are reserved for the rows a worker is
-/// likely to have ([`Resolved::reserve`]), so they hold little more than lists of exact length.
+/// longer held whole (`super::stream`). Lists that grow are reserved for the rows a worker is
+/// likely to have ([`Resolved::reserve`]), so they hold little more than lists of exact length
+/// (grown by doubling from one record, they held a fifth more, as measured before).
 pub struct Resolved<T> {
     /// Per roster row, its records in file order (empty until the roster is known).
     pub by_worker: Vec<Vec<T>>,
