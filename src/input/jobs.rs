@@ -140,13 +140,25 @@ pub(super) fn run_job<'a>(
                 None => {
                     let body = csv_body(lazy.get(&file.display)?, &file.display)?;
                     let _ = lazy.parsed.set(stream::parsed_whole(body));
-                    pieces::read_csv(body, &file.display, job.spec, ctx, &mut problems)?
+                    read_sheet(
+                        &mut source::CsvRows::new(body),
+                        &file.display,
+                        job.spec,
+                        ctx,
+                        &mut problems,
+                    )?
                 }
             }
         }
         (Some(Source::Csv(lazy)), _) => {
             let body = csv_body(lazy.get(&file.display)?, &file.display)?;
-            pieces::read_csv(body, &file.display, job.spec, ctx, &mut problems)?
+            read_sheet(
+                &mut source::CsvRows::new(body),
+                &file.display,
+                job.spec,
+                ctx,
+                &mut problems,
+            )?
         }
         (Some(Source::Workbook(b)), Some(name)) => {
             read_workbook_sheet((job, file, b, name), ctx, (books, fast), &mut problems)?

@@ -766,10 +766,7 @@ fn internal(what: &str) -> InputProblem {
 /// A sheet's records per worker (`n` of them), in file order; none when the sheet was not
 /// read. (They were grouped as they were read: [`Resolved`].)
 fn grouped<T>(resolved: Option<Resolved<T>>, n: usize) -> Vec<Vec<T>> {
-    match resolved {
-        Some(r) => r.into_lists(n),
-        None => (0..n).map(|_| Vec::new()).collect(),
-    }
+    resolved.unwrap_or_default().into_lists(n)
 }
 
 /// Groups each sheet's rows (their workers found as they were read) per worker, and checks

@@ -1,7 +1,7 @@
 //! A large CSV file read in pieces straight from the disk, never held whole.
 //!
-//! A province's 巡查 and 考勤 exports are 420 MB. Held whole while parsed (`super::pieces`),
-//! they were nearly half the reading's memory, and the memory they freed was not what the
+//! A province's 巡查 and 考勤 exports are 420 MB. Held whole while parsed in pieces (as they
+//! were until 2026-12-07), they were nearly half the reading's memory, and the memory they freed was not what the
 //! later stages needed. Here a file of a sheet that may be read in pieces is first looked
 //! through in windows ([`survey`]: no quote character, no line past the limit; where its
 //! pieces start and how many line breaks precede each), then each piece is read by its own
@@ -60,9 +60,8 @@ struct Survey {
 /// are left to the pieces: the CSV reader refuses them in the first row that has them, and
 /// the sheet is read whole, which says where. Checking the text here cost a pass over it on
 /// the reading's path before any piece began.)
-/// The cuts are those `pieces::cuts` makes in the file held whole, for about `n` pieces of at
-/// least `min` bytes: each just after the first line break at or past its share of the text,
-/// and past the rows the header is searched in.
+/// The cuts make about `n` pieces of at least `min` bytes: each just after the first line
+/// break at or past its share of the text, and past the rows the header is searched in.
 fn survey(path: &Path, (n, min): (usize, usize), window_size: usize) -> Option<Survey> {
     let mut f = std::fs::File::open(path).ok()?;
     let size = f.metadata().ok()?.len();
@@ -340,7 +339,7 @@ fn read_piece(
 
 #[cfg(test)]
 mod tests {
-    use super::super::pieces::tests::{ctx, five_workers, patrol_body};
+    use super::super::pieces::tests::{ctx, five_workers, patrol_body, Dir};
     use super::*;
 
     fn write(dir: &Path, name: &str, body: &[u8]) -> PathBuf {
@@ -350,10 +349,10 @@ mod tests {
     }
 
     #[test]
-    fn a_look_through_the_file_cuts_it_where_the_file_held_whole_is_cut() {
+    fn a_look_through_the_file_cuts_it_just_after_line_breaks_and_counts_them() {
         let dir = tempfile::tempdir().unwrap();
-        // Lines of varied length (so the shares fall inside lines), with a mark in front and
-        // twelve header-search lines: the cuts and line counts must be the held file's.
+        // Lines of varied length (so the shares fall inside lines), with a mark in front: each
+        // cut is the first line break at or past its share, past the header search's rows.
         let mut body = String::new();
         for n in 0..40_000 {
             body.push_str(&format!("{n:06},{}\n", "x".repeat(n % 97)));
@@ -363,9 +362,15 @@ mod tests {
             file.extend_from_slice(body.as_bytes());
             let path = write(dir.path(), "a.csv", &file);
             let s = survey(&path, (pieces, min), 1 << 16).expect("a plain file is looked through");
-            let held = super::super::pieces::cuts(body.as_bytes(), pieces, min);
-            let held: Vec<u64> = held.iter().map(|&c| c as u64).collect();
-            assert_eq!(s.cuts, held, "{pieces} pieces of at least {min}");
+            let text = body.as_bytes();
+            let n = pieces.min(text.len() / min).max(1);
+            assert_eq!(s.cuts.len(), n + 1, "{pieces} pieces of at least {min}");
+            let header_end = s.head.len();
+            for (k, &c) in s.cuts.iter().enumerate().skip(1).take(n - 1) {
+                let share = (text.len() / n * k).max(header_end);
+                let first_break = share + memchr::memchr(b'\n', &text[share..]).unwrap();
+                assert_eq!(c as usize, first_break + 1, "piece {k} starts after its share's line");
+            }
             assert_eq!(s.bom, 3);
             assert_eq!(s.len, body.len() as u64);
             assert_eq!(s.breaks.last(), Some(&40_000), "and the text's line breaks");
@@ -375,6 +380,39 @@ mod tests {
             }
             // The head ends after the eleventh line: the header search's ten rows and one more.
             assert_eq!(s.head.iter().filter(|&&b| b == b'\n').count(), 11);
+        }
+    }
+
+    #[test]
+    fn a_body_is_cut_just_after_line_breaks_past_the_header_rows() {
+        // 64 lines of 1 MiB each: three pieces of at least 16 MiB (PIECE_MIN) for three cores.
+        let dir = tempfile::tempdir().unwrap();
+        let line = format!("{}\n", "x".repeat((1 << 20) - 1));
+        let path = write(dir.path(), "big.csv", line.repeat(64).as_bytes());
+        let min = super::super::pieces::PIECE_MIN;
+        let cuts = |n: usize| survey(&path, (n, min), WINDOW).unwrap().cuts;
+        // 64 MiB / 3 = 21.3 MiB, inside the line that ends at 22 MiB; 42.7 MiB, at 43 MiB.
+        assert_eq!(cuts(3), [0, 22 << 20, 43 << 20, 64 << 20]);
+        // Four cores ask for four pieces; 64 MiB holds four of 16 MiB; two, for two cores.
+        assert_eq!(cuts(4).len(), 5);
+        assert_eq!(cuts(2), [0, 33 << 20, 64 << 20]);
+        // 20 MiB is less than 16 MiB a piece for two; one core reads one piece.
+        let small = write(dir.path(), "small.csv", line.repeat(20).as_bytes());
+        assert_eq!(survey(&small, (2, min), WINDOW).unwrap().cuts, [0, 20 << 20]);
+        assert_eq!(cuts(1), [0, 64 << 20], "one core");
+    }
+
+    #[test]
+    fn no_cut_falls_among_the_rows_searched_for_the_header() {
+        // Twelve long lines then short ones: the header search's ten rows end after line 11.
+        let dir = tempfile::tempdir().unwrap();
+        let mut body = format!("{}\n", "h".repeat(4 << 20)).repeat(12).into_bytes();
+        body.extend("a,b\n".repeat(1 << 20).into_bytes());
+        let path = write(dir.path(), "tall.csv", &body);
+        let header_end = ((4 << 20) + 1) * 11;
+        // Read whole (a head of 44 MiB is past what the look keeps), or cut past the header.
+        if let Some(s) = survey(&path, (2, super::super::pieces::PIECE_MIN), WINDOW) {
+            assert!(s.cuts.len() == 2 || s.cuts[1] >= header_end, "{:?}", s.cuts);
         }
     }
 
@@ -460,20 +498,39 @@ mod tests {
     #[test]
     fn a_sheet_read_from_the_disk_in_pieces_gives_what_it_gives_held_whole() {
         let (plan, roster) = five_workers();
-        // Rows enough for several windows (300 kB), among them rows of a worker not on the
-        // roster and rows ending before they start.
-        let body = patrol_body(7500);
+        // 3,000 rows, among them 4 of an unknown worker and 3 that end before they start.
+        let body = patrol_body(3000);
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "巡查.csv", body.as_bytes());
-        let ctx = ctx(&plan, &roster, None);
+        let path = write(dir.path(), "in.csv", body.as_bytes());
+        assert_eq!(survey(&path, (3, 1024), 4096).unwrap().cuts.len(), 4, "three pieces");
+        let out = tempfile::tempdir().unwrap();
+        let sink = Dir(out.path().to_path_buf());
+        let ctx = ctx(&plan, &roster, Some(&sink));
+        let extract = || std::fs::read(out.path().join("巡查.csv")).unwrap();
         let mut problems = Vec::new();
-        let (whole, _) =
-            super::super::pieces::read_csv(body.as_bytes(), "巡查.csv", &contract::PATROL, &ctx, &mut problems)
-                .unwrap();
+        let (whole, written) = read_sheet(
+            &mut CsvRows::new(body.as_bytes()),
+            "巡查.csv",
+            &contract::PATROL,
+            &ctx,
+            &mut problems,
+        )
+        .unwrap();
+        written.unwrap().complete().unwrap();
+        let whole_extract = extract();
+        // 3,000 rows less 4 of the unknown worker (n = 0, 997, 1994, 2991) and 3 that end
+        // before they start (n = 7, 1308, 2609), which are kept without a duration.
+        assert_eq!(records_of(&whole).len(), 2996);
+        assert_eq!(problems.len(), 7);
+        // Row numbers are the file's: the header is row 1, a blank row 2, n = 0 is row 3.
+        assert_eq!(problems[0].place, "巡查!A3");
+        assert_eq!(problems[6].place, "巡查!A2994", "n = 2991 is row 2994");
+        // Windows that cut rows, pieces that cut windows.
         for (pieces, window) in [(1, 1 << 16), (2, 1 << 16), (3, 4096), (3, 1 << 20)] {
-            let cut = (pieces, 1 << 16, window);
+            let cut = (pieces, 1024, window);
             let (read, text) = read_cut(&path, cut, "巡查.csv", &contract::PATROL, &ctx).unwrap();
-            let ((parsed, _), streamed_problems) = read.unwrap();
+            let ((parsed, written), streamed_problems) = read.unwrap();
+            written.unwrap().complete().unwrap();
             assert_eq!(
                 records_of(&parsed),
                 records_of(&whole),
@@ -485,10 +542,18 @@ mod tests {
                 parsed_whole(body.as_bytes()),
                 "{pieces} pieces: every byte parsed once"
             );
+            assert_eq!(
+                extract(),
+                whole_extract,
+                "{pieces} pieces: the same extract, byte for byte"
+            );
+            let left: Vec<_> = std::fs::read_dir(out.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert_eq!(left.len(), 1, "the pieces' files are removed: {left:?}");
         }
-        // The unknown worker's rows and the rows that end before they start, at the file's rows.
-        assert!(problems.iter().any(|p| p.place == "巡查!A3"), "n = 0 is row 3");
-        assert!(problems.len() >= 4);
     }
 
     fn records_of(parsed: &super::super::Parsed) -> Vec<String> {
