@@ -18,7 +18,10 @@
 //! of its own ([`super::rows`]) and deflated while it is made, in the same pieces, by a
 //! [`Stream`]; rust_xlsxwriter saves an empty sheet in its place (its columns, page and
 //! print titles), and the packer puts the rows inside that sheet's `<sheetData/>` ([`Splice`])
-//! and adds the rows' strings to the shared-string table's count.
+//! The shared-string table is made elsewhere too ([`super::rows::Strings`]): its `<si>`
+//! elements are written and deflated as the strings are numbered, while the 明细 is written,
+//! and the packer puts them in place of the table rust_xlsxwriter saves ([`SharedStrings`]),
+//! which holds only the strings of the sheets it filled itself, at the numbers they were given.
 //!
 //! Only what rust_xlsxwriter writes is read: deflated parts with a data descriptor or sizes in
 //! their header, no encryption, no ZIP64. Anything else fails the save (the run then writes
@@ -119,6 +122,18 @@ pub struct Deflated {
     window: Vec<u8>,
 }
 
+impl Deflated {
+    /// Nothing: what is left of a part's bytes once they are put in place.
+    fn empty() -> Deflated {
+        Deflated {
+            pieces: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+            window: Vec::new(),
+        }
+    }
+}
+
 /// Bytes deflated as they are written, in [`PIECE`]s on other threads, as the packer deflates
 /// a part: the same pieces whatever the writes and the threads.
 pub struct Stream {
@@ -201,6 +216,35 @@ pub struct Splice {
 /// The most a sheet saved empty for a [`Splice`] may hold: its columns and page setup.
 const SHELL_MAX: usize = 1 << 20;
 
+/// A workbook's shared-string table made elsewhere, to replace the one rust_xlsxwriter
+/// saves: `body`, every `<si>` element in number order, deflated; `unique` strings in it;
+/// `cells`, the string cells written outside rust_xlsxwriter (its own table counts its own).
+/// rust_xlsxwriter was given `given` strings at their numbers (those of the sheets it
+/// filled): its table must hold exactly those, or it numbered a string itself — a number
+/// another string already has — and the workbook is refused.
+pub struct SharedStrings {
+    pub body: Deflated,
+    pub unique: u64,
+    pub cells: u64,
+    pub given: u64,
+}
+
+/// The part that holds the shared-string table.
+const SHARED_STRINGS: &[u8] = b"xl/sharedStrings.xml";
+
+/// What is kept of rust_xlsxwriter's table when one is made elsewhere: its start, for the
+/// XML declaration and the `<sst>` tag (its strings are not needed).
+const SST_HEAD_MAX: usize = 4096;
+
+/// A part the packer holds back instead of passing on.
+#[derive(Clone, Copy)]
+enum Held {
+    /// A sheet saved empty for the rows of the `k`-th splice.
+    Sheet(usize),
+    /// rust_xlsxwriter's shared-string table, replaced by [`SharedStrings`].
+    Strings,
+}
+
 /// A part as it came in, and what [`Packer::finish`] writes of it.
 struct Part {
     name: Vec<u8>,
@@ -242,11 +286,11 @@ pub struct Packer {
     sent: crc32fast::Hasher,
     pool: Pool,
     splices: Vec<Splice>,
-    /// The splice the current part is held for (its whole text kept in `shell`).
-    held: Option<usize>,
+    /// The shared-string table made elsewhere, until it is put in place.
+    strings: Option<SharedStrings>,
+    /// What the current part is held for (its text kept in `shell`).
+    held: Option<Held>,
     shell: Vec<u8>,
-    /// String cells written outside rust_xlsxwriter, added to the shared-string table's count.
-    strings: u64,
 }
 
 fn bad(what: String) -> io::Error {
@@ -292,9 +336,9 @@ impl Packer {
             sent: crc32fast::Hasher::new(),
             pool: Pool::new(threads),
             splices: Vec::new(),
+            strings: None,
             held: None,
             shell: Vec::new(),
-            strings: 0,
         }
     }
 
@@ -303,19 +347,16 @@ impl Packer {
         self.splices.push(s);
     }
 
-    /// String cells the spliced rows hold, for the shared-string table's `count`.
-    pub fn count_strings(&mut self, n: u64) {
-        self.strings += n;
+    /// The shared-string table to put in place of rust_xlsxwriter's.
+    pub fn shared_strings(&mut self, s: SharedStrings) {
+        self.strings = Some(s);
     }
 
     /// Hands the current piece to the workers.
     fn send(&mut self, last: bool) -> io::Result<()> {
         let part = self.parts.len() - 1;
-        let mut data = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
+        let data = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE));
         let index = self.parts[part].pieces.len();
-        if index == 0 && self.strings > 0 && self.parts[part].name == b"xl/sharedStrings.xml" {
-            add_to_count(&mut data, self.strings)?;
-        }
         self.sent.update(&data);
         let p = &mut self.parts[part];
         p.size += data.len() as u64;
@@ -336,7 +377,6 @@ impl Packer {
     /// Sends a held sheet with its rows inside: its text up to `<sheetData/>` (the dimension
     /// set to the rows'), the rows' pieces as they were deflated, then the rest of its text.
     fn send_spliced(&mut self, k: usize) -> io::Result<()> {
-        let part = self.parts.len() - 1;
         let shell = std::mem::take(&mut self.shell);
         let s = &mut self.splices[k];
         let at = find_once(&shell, b"<sheetData/>", &s.part)?;
@@ -350,20 +390,44 @@ impl Packer {
         head.extend_from_slice(b"<sheetData>");
         let mut tail = b"</sheetData>".to_vec();
         tail.extend_from_slice(&shell[at + b"<sheetData/>".len()..]);
+        let rows = std::mem::replace(&mut s.rows, Deflated::empty());
+        self.send_joined(head, rows, tail)
+    }
+
+    /// Sends the shared-string table made elsewhere in place of rust_xlsxwriter's: its XML
+    /// declaration and `<sst>` tag, with the counts of both tables, then every string.
+    fn send_strings(&mut self) -> io::Result<()> {
+        let head = std::mem::take(&mut self.shell);
+        let s = self
+            .strings
+            .take()
+            .ok_or_else(|| bad("a shared-string table held for nothing".into()))?;
+        let (head, given) = sst_head(&head, s.cells, s.unique)?;
+        if given != s.given {
+            return Err(bad(format!(
+                "the shared-string table was given {} strings and holds {given}: it numbered some itself",
+                s.given
+            )));
+        }
+        self.send_joined(head, s.body, b"</sst>".to_vec())
+    }
+
+    /// Sends the current part as `head`, then `body`'s pieces as they were deflated, then
+    /// `tail`: one deflate stream, its CRC combined from the three.
+    fn send_joined(&mut self, head: Vec<u8>, body: Deflated, tail: Vec<u8>) -> io::Result<()> {
+        let part = self.parts.len() - 1;
         let mut crc = crc32fast::Hasher::new();
         crc.update(&head);
-        crc.combine(&s.rows.crc);
+        crc.combine(&body.crc);
         let mut tail_crc = crc32fast::Hasher::new();
         tail_crc.update(&tail);
         crc.combine(&tail_crc);
-        let rows = std::mem::take(&mut s.rows.pieces);
-        let window = std::mem::take(&mut s.rows.window);
         let p = &mut self.parts[part];
-        p.size = head.len() as u64 + s.rows.len + tail.len() as u64;
+        p.size = head.len() as u64 + body.len + tail.len() as u64;
         p.crc = crc.finalize();
         let first = p.pieces.len();
         p.pieces.push(None);
-        p.pieces.extend(rows.into_iter().map(Some));
+        p.pieces.extend(body.pieces.into_iter().map(Some));
         let last = p.pieces.len();
         p.pieces.push(None);
         self.pool.send(Job {
@@ -377,7 +441,7 @@ impl Packer {
             part,
             piece: last,
             data: tail,
-            primer: window,
+            primer: body.window,
             last: true,
         })
     }
@@ -397,13 +461,22 @@ impl Packer {
         self.crc.update(&self.piece[out0..]);
         self.pos += used;
         let grew = self.piece.len() > out0;
-        if self.held.is_some() {
+        match self.held {
             // A sheet saved empty for rows made elsewhere: kept whole, then sent with them.
-            self.shell.extend_from_slice(&self.piece);
-            self.piece.clear();
-            if self.shell.len() > SHELL_MAX {
-                return Err(bad("a sheet saved for rows to be put in is not empty".into()));
+            Some(Held::Sheet(_)) => {
+                self.shell.extend_from_slice(&self.piece);
+                self.piece.clear();
+                if self.shell.len() > SHELL_MAX {
+                    return Err(bad("a sheet saved for rows to be put in is not empty".into()));
+                }
             }
+            // A table replaced by one made elsewhere: only its start is kept.
+            Some(Held::Strings) => {
+                let room = SST_HEAD_MAX.saturating_sub(self.shell.len()).min(self.piece.len());
+                self.shell.extend_from_slice(&self.piece[..room]);
+                self.piece.clear();
+            }
+            None => {}
         }
         if status == Status::StreamEnd {
             let came = std::mem::replace(&mut self.crc, crc32fast::Hasher::new()).finalize();
@@ -412,7 +485,8 @@ impl Packer {
                 .ok_or_else(|| bad("data before a part".into()))?
                 .came = came;
             match self.held.take() {
-                Some(k) => self.send_spliced(k)?,
+                Some(Held::Sheet(k)) => self.send_spliced(k)?,
+                Some(Held::Strings) => self.send_strings()?,
                 None => {
                     self.send(true)?;
                     let sent = std::mem::replace(&mut self.sent, crc32fast::Hasher::new()).finalize();
@@ -461,7 +535,11 @@ impl Packer {
                     let shown = String::from_utf8_lossy(&name).into_owned();
                     return Err(bad(format!("part {shown} is not plainly deflated (method {method})")));
                 }
-                self.held = self.splices.iter().position(|s| s.part.as_bytes() == name.as_slice());
+                self.held = match self.splices.iter().position(|s| s.part.as_bytes() == name.as_slice()) {
+                    Some(k) => Some(Held::Sheet(k)),
+                    None if self.strings.is_some() && name == SHARED_STRINGS => Some(Held::Strings),
+                    None => None,
+                };
                 self.parts.push(Part {
                     name,
                     flags: flags & !8,
@@ -519,6 +597,11 @@ impl Packer {
         if let Some(s) = self.splices.iter().find(|s| !s.rows.pieces.is_empty()) {
             return Err(bad(format!("no sheet {} to put its rows in", s.part)));
         }
+        // rust_xlsxwriter saves no table when it wrote no string cell itself: the strings
+        // the rows refer to would be missing.
+        if self.strings.is_some() {
+            return Err(bad("no shared-string table to put the strings in".into()));
+        }
         for (part, piece, out) in self.pool.finish()? {
             let out = out.map_err(bad)?;
             let slot = self
@@ -558,21 +641,34 @@ fn find_once(text: &[u8], what: &[u8], part: &str) -> io::Result<usize> {
     }
 }
 
-/// Adds `n` to the `count` of the shared-string table, whose start `data` is: the strings of
-/// the rows spliced in are in its table, but their cells are not in its count.
-fn add_to_count(data: &mut Vec<u8>, n: u64) -> io::Result<()> {
-    let head = &data[..data.len().min(1024)];
-    let missing = || bad("the shared-string table has no count".into());
+/// The start of rust_xlsxwriter's shared-string table (`<?xml …?>` and `<sst … count="C"
+/// uniqueCount="U">`) made the start of the one that replaces it: `cells` added to its
+/// count, `unique` its unique count; and `U`, the strings rust_xlsxwriter's table holds.
+fn sst_head(head: &[u8], cells: u64, unique: u64) -> io::Result<(Vec<u8>, u64)> {
+    let missing = || bad("the shared-string table has no <sst> tag with its counts".into());
     let sst = memchr::memmem::find(head, b"<sst ").ok_or_else(missing)?;
-    let from = sst + memchr::memmem::find(&head[sst..], b" count=\"").ok_or_else(missing)? + 8;
-    let len = head[from..].iter().take_while(|b| b.is_ascii_digit()).count();
-    let count: u64 = std::str::from_utf8(&head[from..from + len])
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(missing)?;
-    let sum = count.checked_add(n).ok_or_else(missing)?;
-    data.splice(from..from + len, sum.to_string().into_bytes());
-    Ok(())
+    let end = sst + memchr::memchr(b'>', &head[sst..]).ok_or_else(missing)?;
+    let number_at = |attr: &[u8]| -> io::Result<(usize, usize, u64)> {
+        let from = sst + memchr::memmem::find(&head[sst..end], attr).ok_or_else(missing)? + attr.len();
+        let len = head[from..end].iter().take_while(|b| b.is_ascii_digit()).count();
+        let n = std::str::from_utf8(&head[from..from + len])
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(missing)?;
+        Ok((from, len, n))
+    };
+    let (count_at, count_len, count) = number_at(b" count=\"")?;
+    let (unique_at, unique_len, given) = number_at(b" uniqueCount=\"")?;
+    if unique_at < count_at {
+        return Err(missing());
+    }
+    let sum = count.checked_add(cells).ok_or_else(missing)?;
+    let mut out = head[..count_at].to_vec();
+    out.extend_from_slice(sum.to_string().as_bytes());
+    out.extend_from_slice(&head[count_at + count_len..unique_at]);
+    out.extend_from_slice(unique.to_string().as_bytes());
+    out.extend_from_slice(&head[unique_at + unique_len..=end]);
+    Ok((out, given))
 }
 
 /// One piece, primed with the end of the piece before it, ended with a sync flush (or, for a
@@ -783,22 +879,76 @@ mod tests {
         s.finish().unwrap()
     }
 
+    /// The shared strings of [`rows`]' making: `a` (the one the writer was given), `b`, `c`,
+    /// and more than a piece of others.
+    fn made_strings(given: u64) -> (SharedStrings, Vec<u8>) {
+        let mut body = b"<si><t>a</t></si><si><t>b</t></si><si><t>c</t></si>".to_vec();
+        let more = xmlish(PIECE + 77, 5);
+        body.extend_from_slice(&more);
+        let strings = SharedStrings {
+            body: rows(&body),
+            unique: 3,
+            cells: 40,
+            given,
+        };
+        (strings, body)
+    }
+
+    #[test]
+    fn the_shared_strings_made_elsewhere_replace_the_writers_with_both_counts() {
+        let sst = br#"<?xml version="1.0"?><sst xmlns="x" count="7" uniqueCount="1"><si><t>a</t></si></sst>"#;
+        let input = stored(
+            &[("xl/a.xml", b"<a/>"), ("xl/sharedStrings.xml", sst)],
+            zip::CompressionMethod::Deflated,
+        );
+        let mut p = Packer::with_threads(2);
+        let (strings, body) = made_strings(1);
+        p.shared_strings(strings);
+        p.write_all(&input).unwrap();
+        let out = p.finish().unwrap();
+        let mut z = zip::ZipArchive::new(Cursor::new(&out)).unwrap();
+        let mut back = Vec::new();
+        // Reading to the end checks the CRC, combined from the three pieces.
+        z.by_name("xl/sharedStrings.xml")
+            .unwrap()
+            .read_to_end(&mut back)
+            .unwrap();
+        // 7 string cells of the writer's and 40 of the rows'; 3 strings in all, the writer's
+        // one among them.
+        let mut want = br#"<?xml version="1.0"?><sst xmlns="x" count="47" uniqueCount="3">"#.to_vec();
+        want.extend_from_slice(&body);
+        want.extend_from_slice(b"</sst>");
+        assert!(back == want, "{}", String::from_utf8_lossy(&back[..200]));
+
+        // The writer holding a string it was not given: it numbered it itself, so a number
+        // names two strings. Refused.
+        let two = br#"<?xml version="1.0"?><sst xmlns="x" count="8" uniqueCount="2"><si><t>a</t></si><si><t>z</t></si></sst>"#;
+        let input = stored(&[("xl/sharedStrings.xml", two)], zip::CompressionMethod::Deflated);
+        let mut p = Packer::with_threads(1);
+        p.shared_strings(made_strings(1).0);
+        let e = p.write_all(&input).and_then(|()| p.finish().map(drop)).unwrap_err();
+        assert!(e.to_string().contains("numbered some itself"), "{e}");
+
+        // No table saved (the writer wrote no string cell): the strings would be missing.
+        let input = stored(&[("xl/a.xml", b"<a/>")], zip::CompressionMethod::Deflated);
+        let mut p = Packer::with_threads(1);
+        p.shared_strings(made_strings(0).0);
+        p.write_all(&input).unwrap();
+        let e = p.finish().unwrap_err();
+        assert!(e.to_string().contains("no shared-string table"), "{e}");
+    }
+
     #[test]
     fn rows_go_inside_the_empty_sheet_saved_for_them_and_nowhere_else() {
         let shell = br#"<worksheet><dimension ref="A1"/><cols/><sheetData/><pageSetup/></worksheet>"#;
         let body = xmlish(2 * PIECE + 99, 4);
-        let sst = br#"<?xml version="1.0"?><sst xmlns="x" count="7" uniqueCount="3"><si><t>a</t></si></sst>"#;
-        let input = stored(
-            &[("xl/worksheets/sheet1.xml", shell), ("xl/sharedStrings.xml", sst)],
-            zip::CompressionMethod::Deflated,
-        );
+        let input = stored(&[("xl/worksheets/sheet1.xml", shell)], zip::CompressionMethod::Deflated);
         let mut p = Packer::with_threads(2);
         p.splice(Splice {
             part: "xl/worksheets/sheet1.xml".into(),
             dimension: "A1:I9".into(),
             rows: rows(&body),
         });
-        p.count_strings(40);
         p.write_all(&input).unwrap();
         let out = p.finish().unwrap();
         let mut z = zip::ZipArchive::new(Cursor::new(&out)).unwrap();
@@ -812,13 +962,6 @@ mod tests {
         want.extend_from_slice(&body);
         want.extend_from_slice(br#"</sheetData><pageSetup/></worksheet>"#);
         assert!(back == want, "the rows inside <sheetData>, the dimension theirs");
-        let mut back = String::new();
-        z.by_name("xl/sharedStrings.xml")
-            .unwrap()
-            .read_to_string(&mut back)
-            .unwrap();
-        // 7 string cells of the writer's and 40 of the rows'.
-        assert!(back.contains(r#"count="47" uniqueCount="3""#), "{back}");
 
         // A sheet with cells of its own is not one to put rows in; rows for no sheet fail.
         let full = stored(

@@ -12,11 +12,18 @@
 //!
 //! The numbers in the rows must be the workbook's. rust_xlsxwriter numbers strings from 0 in
 //! the order they are first written and formats from 1 in the order they are first used, so
-//! the rows number theirs the same way, as the first sheet filled; [`Strings::install`] then
-//! gives the workbook the same strings at the same numbers and registers the same formats in
-//! the same order, before anything else is written into it. The workbook is the one it was
-//! when rust_xlsxwriter filled the 明细 itself (every part's content the same, but for the
-//! blank cell that worked around a bug of its streamed sheets, needed no more).
+//! the rows number theirs the same way, as the first sheets filled. The shared-string table
+//! is made here too ([`Strings`]): each string's `<si>` element is written, and deflated on
+//! other cores, as it is first numbered, while the rows are written — a province's table is
+//! half a million strings, which rust_xlsxwriter took in, hashed, sorted, wrote and deflated
+//! on one core with the other idle, a second of the run's end. The sheets rust_xlsxwriter
+//! still fills (the small ones after) note their strings here as they are filled
+//! ([`Strings::note`]), in the order it numbers them; [`Strings::install`] then gives it just
+//! those, at their numbers, and registers the rows' formats in their order, and the packer
+//! puts this table in place of its own ([`pack::SharedStrings`]). The workbook is the one it
+//! was when rust_xlsxwriter filled the 明细 itself (every part's content the same, but for the
+//! blank cell that worked around a bug of its streamed sheets, needed no more, and a text that
+//! looks like rich text's XML, which rust_xlsxwriter writes into its table unescaped).
 use super::pack;
 use super::sheet::{self, Cell, Measure, Table};
 use rust_decimal::prelude::ToPrimitive;
@@ -38,7 +45,8 @@ const MAX_STRING_UNITS: usize = 32_767;
 /// A row height rust_xlsxwriter does not write: its default, 20 pixels.
 const DEFAULT_ROW_PX: u32 = 20;
 
-/// The strings and formats of the sheets written, numbered as the workbook will number them.
+/// The strings and formats of the sheets written, numbered as the workbook will number them,
+/// and the workbook's shared-string table, made as the strings are numbered.
 pub struct Strings {
     numbers: FxHashMap<Box<str>, u32>,
     /// String cells written (rust_xlsxwriter's `count`; `numbers` holds the `uniqueCount`).
@@ -47,6 +55,12 @@ pub struct Strings {
     xf: [u32; STYLES],
     used: Vec<usize>,
     threads: usize,
+    /// The table's `<si>` elements in number order, deflated as they are written.
+    table: pack::Stream,
+    si: Vec<u8>,
+    /// The strings of sheets rust_xlsxwriter fills, each once, with their numbers.
+    noted: Vec<(u32, Box<str>)>,
+    noted_numbers: rustc_hash::FxHashSet<u32>,
 }
 
 /// A sheet's rows, written: deflated, how many (the header's among them), each column's
@@ -76,6 +90,10 @@ impl Strings {
             xf: [0; STYLES],
             used: Vec::new(),
             threads,
+            table: pack::Stream::new(threads),
+            si: Vec::with_capacity(256),
+            noted: Vec::new(),
+            noted_numbers: Default::default(),
         }
     }
 
@@ -87,20 +105,56 @@ impl Strings {
         self.xf[style]
     }
 
-    fn number(&mut self, s: &str) -> u32 {
+    /// The number of a string cell written here.
+    fn number(&mut self, s: &str) -> Result<u32, XlsxError> {
         self.cells += 1;
+        self.numbered(s)
+    }
+
+    /// The string's number; a string new to the table is given the next and written into it.
+    fn numbered(&mut self, s: &str) -> Result<u32, XlsxError> {
         if let Some(&n) = self.numbers.get(s) {
-            return n;
+            return Ok(n);
         }
         let n = self.numbers.len() as u32;
         self.numbers.insert(s.into(), n);
-        n
+        // As rust_xlsxwriter writes a table string, but for a text that looks like rich
+        // text's XML (`<r>…</r>`), which it writes unescaped: here it is the text it is.
+        let si = &mut self.si;
+        si.clear();
+        let ws = ['\t', '\n', ' '];
+        if s.starts_with(ws) || s.ends_with(ws) {
+            si.extend_from_slice(b"<si><t xml:space=\"preserve\">");
+        } else {
+            si.extend_from_slice(b"<si><t>");
+        }
+        escape(s, si);
+        si.extend_from_slice(b"</t></si>");
+        self.table.write(&self.si).map_err(io)?;
+        Ok(n)
     }
 
-    /// Gives `wb` these strings at these numbers and these formats in this order; returns the
-    /// string cells written, for the packer to add to the table's count. `wb` must have had
-    /// nothing written into it, nor a format registered: the numbers would be others.
-    pub fn install(self, wb: &mut Workbook) -> u64 {
+    /// A string cell rust_xlsxwriter writes into a sheet it fills ([`sheet::add_noting`]):
+    /// numbered here, in the order it numbers them (sheet by sheet, row by row, left to
+    /// right), for [`Strings::install`] to give it. Its `count` counts the cell, not ours.
+    pub fn note(&mut self, s: &str) -> Result<(), XlsxError> {
+        // An empty text is a blank cell to rust_xlsxwriter, not a string.
+        if s.is_empty() {
+            return Ok(());
+        }
+        let n = self.numbered(s)?;
+        if self.noted_numbers.insert(n) {
+            self.noted.push((n, s.into()));
+        }
+        Ok(())
+    }
+
+    /// Gives `wb` the strings of the sheets it filled at their numbers, and the formats of
+    /// the rows written here in their order; returns the shared-string table, for the packer
+    /// to put in place of `wb`'s. `wb` must not have a format registered, nor a sheet in
+    /// its low-memory mode (which numbers formats as it is filled): the numbers would be
+    /// others.
+    pub fn install(self, wb: &mut Workbook) -> Result<pack::SharedStrings, XlsxError> {
         let f = sheet::formats();
         let all: [&Format; STYLES] = [
             &f.header,
@@ -116,12 +170,15 @@ impl Strings {
         for &style in &self.used {
             wb.register_format(all[style]);
         }
-        let mut strings: Vec<(&str, u32)> = self.numbers.iter().map(|(s, n)| (&**s, *n)).collect();
-        strings.sort_unstable_by_key(|(_, n)| *n);
-        for (s, n) in strings {
-            wb.populate_string_table(s, n);
+        for (n, s) in &self.noted {
+            wb.populate_string_table(s, *n);
         }
-        self.cells
+        Ok(pack::SharedStrings {
+            body: self.table.finish().map_err(io)?,
+            unique: self.numbers.len() as u64,
+            cells: self.cells,
+            given: self.noted.len() as u64,
+        })
     }
 }
 
@@ -248,7 +305,7 @@ impl<'s> Rows<'s> {
                         // XML as that XML, unescaped: such a text goes in its cell instead.
                         inline(s, &mut self.xml);
                     } else {
-                        let n = self.strings.number(s);
+                        let n = self.strings.number(s)?;
                         let x = &mut self.xml;
                         x.extend_from_slice(b" t=\"s\"><v>");
                         x.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -452,7 +509,6 @@ mod tests {
         }
         let mut wb = Workbook::new();
         let mut packer = pack::Packer::with_threads(threads);
-        packer.count_strings(strings.install(&mut wb));
         for (t, w) in tables.iter().zip(written) {
             let mut shell = rust_xlsxwriter::Worksheet::new();
             sheet::shell(&mut shell, t, &w.widest, w.rows).unwrap();
@@ -463,7 +519,8 @@ mod tests {
                 rows: w.deflated,
             });
         }
-        sheet::add(&mut wb, &after()).unwrap();
+        sheet::add_noting(&mut wb, &after(), &mut |s| strings.note(s)).unwrap();
+        packer.shared_strings(strings.install(&mut wb).unwrap());
         wb.save_to_writer(&mut packer).unwrap();
         packer.finish().unwrap()
     }
@@ -541,5 +598,47 @@ mod tests {
         let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let range = wb.worksheet_range("明细").unwrap();
         assert_eq!(range.get_value((1, 0)).unwrap().to_string(), "<r>看似富文本 & </r>");
+    }
+
+    #[test]
+    fn a_text_like_rich_text_in_a_sheet_rust_xlsxwriter_fills_is_in_the_table_as_it_is() {
+        // rust_xlsxwriter would write it into its table unescaped (its XML, not the text);
+        // the table made here holds the text, escaped.
+        let mut after = Table::new("说明", "标题".into(), vec!["内容".into()]);
+        after.rows.push(vec![Cell::text("<r>看似富文本 & </r>")]);
+        let mut strings = Strings::new(1);
+        let t = sample(0);
+        let w = table(&mut strings, &t, &sheet::measure_rows(&t)).unwrap();
+        let mut wb = Workbook::new();
+        let mut packer = pack::Packer::with_threads(1);
+        let mut shell = rust_xlsxwriter::Worksheet::new();
+        sheet::shell(&mut shell, &t, &w.widest, w.rows).unwrap();
+        wb.push_worksheet(shell);
+        packer.splice(pack::Splice {
+            part: "xl/worksheets/sheet1.xml".into(),
+            dimension: w.dimension(),
+            rows: w.deflated,
+        });
+        sheet::add_noting(&mut wb, &after, &mut |s| strings.note(s)).unwrap();
+        packer.shared_strings(strings.install(&mut wb).unwrap());
+        wb.save_to_writer(&mut packer).unwrap();
+        let bytes = packer.finish().unwrap();
+        let sst = parts(&bytes)
+            .into_iter()
+            .find(|(n, _)| n == "xl/sharedStrings.xml")
+            .unwrap()
+            .1;
+        let sst = String::from_utf8(sst).unwrap();
+        assert!(
+            sst.contains("<si><t>&lt;r&gt;看似富文本 &amp; &lt;/r&gt;</t></si>"),
+            "{sst}"
+        );
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("说明").unwrap();
+        assert_eq!(range.get_value((1, 0)).unwrap().to_string(), "<r>看似富文本 & </r>");
+        // The 明细's strings are still where its cells say: row 2's 编号 is 0000.
+        let range = wb.worksheet_range("明细").unwrap();
+        assert_eq!(range.get_value((1, 0)).unwrap().to_string(), "0000");
     }
 }

@@ -79,9 +79,7 @@ fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Detail<'_>
     // The ranking is written after the 明细, as rust_xlsxwriter numbered their strings.
     let ranking = rows::table(&mut strings, &ranked, &measured)?;
     drop(measured);
-    // Nothing is in the workbook yet: the rows' strings and formats take their numbers.
     let mut packer = pack::Packer::new();
-    packer.count_strings(strings.install(&mut wb));
     let tables = std::iter::once(ranked).chain((0..written.len()).map(|k| detail_table(r, k)));
     for (t, w) in tables.zip(std::iter::once(ranking).chain(written)) {
         let mut shell = rust_xlsxwriter::Worksheet::new();
@@ -95,19 +93,21 @@ fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Detail<'_>
         });
     }
 
+    // The sheets rust_xlsxwriter fills number their strings in the table made here.
+    let mut note = |s: &str| strings.note(s);
     if r.outcome.graded {
-        sheet::add(&mut wb, &quota_table(r))?;
+        sheet::add_noting(&mut wb, &quota_table(r), &mut note)?;
     }
 
     if !r.months.is_empty() {
-        sheet::add(&mut wb, &by_month_table(r))?;
+        sheet::add_noting(&mut wb, &by_month_table(r), &mut note)?;
     }
 
     let rows = about(r)
         .into_iter()
         .map(|(k, v)| vec![Cell::text(k), Cell::text(v)])
         .collect();
-    sheet::add(
+    sheet::add_noting(
         &mut wb,
         &Table {
             name: "说明".into(),
@@ -120,7 +120,11 @@ fn score_workbook_with(r: &Report, mut wb: Workbook, t: &str, detail: Detail<'_>
             widths: vec![(1, ABOUT_UNITS)],
             footer: vec![],
         },
+        &mut note,
     )?;
+    // Every sheet is in: the strings rust_xlsxwriter holds and the rows' formats take their
+    // numbers, and the table made here replaces its own.
+    packer.shared_strings(strings.install(&mut wb)?);
     // The score workbook is deflated on every core (see `pack`); rust_xlsxwriter writes it
     // with its fastest compression, which the packer reads back.
     wb.set_zip_compression_level(1);

@@ -108,6 +108,22 @@ pub fn add(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
     fill(wb.add_worksheet(), t)
 }
 
+/// What hears each string a sheet is given, in the order rust_xlsxwriter numbers them.
+pub type Note<'n> = &'n mut dyn FnMut(&str) -> Result<(), XlsxError>;
+
+/// [`add`], saying each string written to `note` as it is written (row by row, left to
+/// right, as rust_xlsxwriter numbers them when it saves): the score workbook numbers its
+/// strings itself (`super::rows::Strings`).
+pub fn add_noting(wb: &mut Workbook, t: &Table, note: Note<'_>) -> Result<(), XlsxError> {
+    let measured = measure_rows(t);
+    measured_all(t, &measured)?;
+    let mut f = Filler::begin_noting(wb.add_worksheet(), t, Some(note))?;
+    for (r, (row, m)) in t.rows.iter().zip(&measured).enumerate() {
+        f.row_measured(row, m, t.bold_rows.contains(&r))?;
+    }
+    f.finish()
+}
+
 /// A sheet in rust_xlsxwriter's low-memory mode, to be filled by [`fill`] or a [`Filler`]:
 /// what the large sheets (明细, 排名) were before their rows were written as XML of our own
 /// ([`super::rows`]), kept as the reference the tests hold that XML to. `rows` says whether
@@ -252,21 +268,31 @@ pub struct Filler<'w> {
     footer: Vec<String>,
     /// Whether the last row written has a height of its own.
     last_tall: bool,
+    note: Option<Note<'w>>,
 }
 
 impl<'w> Filler<'w> {
     /// Names the sheet and writes its header row, each header on one line or broken at a
     /// natural place ([`layout::header_lines`]).
     pub fn begin(ws: &'w mut Worksheet, t: &Table) -> Result<Filler<'w>, XlsxError> {
+        Filler::begin_noting(ws, t, None)
+    }
+
+    /// [`Filler::begin`], saying each string written to `note` ([`add_noting`]).
+    fn begin_noting(ws: &'w mut Worksheet, t: &Table, mut note: Option<Note<'w>>) -> Result<Filler<'w>, XlsxError> {
         ws.set_name(&t.name)?;
         let formats = formats();
         let caps = caps(t);
         let h = header(t, &caps);
         for (c, text) in h.texts.iter().enumerate() {
+            if let Some(note) = note.as_mut() {
+                note(text)?;
+            }
             ws.write_string_with_format(0, c as u16, text, &formats.header)?;
         }
         ws.set_row_height(0, h.height)?;
         Ok(Filler {
+            note,
             ws,
             widest: h.widest,
             caps,
@@ -298,6 +324,13 @@ impl<'w> Filler<'w> {
             let (units, wrapped) = m.cells.get(c).copied().unwrap_or((0.0, false));
             if let Some(w) = self.widest.get_mut(c).filter(|w| **w < cap) {
                 *w = w.max(units);
+            }
+            if let (Cell::Text(s), Some(note)) = (cell, self.note.as_mut()) {
+                if s.len() > MAX_CELL_CHARS {
+                    note(&fitted(s))?;
+                } else {
+                    note(s)?;
+                }
             }
             match cell {
                 Cell::Text(s) if s.len() > MAX_CELL_CHARS => {
@@ -349,6 +382,9 @@ impl<'w> Filler<'w> {
             // A blank row between the table and what is written below it.
             self.next_row += 1;
             for line in std::mem::take(&mut self.footer) {
+                if let Some(note) = self.note.as_mut() {
+                    note(&line)?;
+                }
                 let r = self.next_row;
                 let lines = layout::lines(&line, total);
                 self.ws.set_row_height(r, layout::row_pt(lines).max(SIGNATURE_ROW_PT))?;
