@@ -226,8 +226,11 @@ impl Period {
         }
     }
 
+    /// Whether `d` falls in the period: its year, and a month of the period's (asked of every
+    /// dated row a run reads, so no date is made to compare with).
     pub fn contains(&self, d: NaiveDate) -> bool {
-        d >= self.first_day() && d <= self.last_day()
+        let (first, last) = self.month_range();
+        d.year() == self.year && (first..=last).contains(&d.month())
     }
 
     /// The months of the period, in order.
@@ -300,6 +303,25 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_period_contains_the_days_from_its_first_to_its_last_and_no_other() {
+        let q3 = Period::parse_any("2026Q3").unwrap();
+        // 1 July to 30 September; not the day before nor after, nor the same days a year on.
+        assert!(q3.contains(date(2026, 7, 1)) && q3.contains(date(2026, 9, 30)));
+        assert!(!q3.contains(date(2026, 6, 30)) && !q3.contains(date(2026, 10, 1)));
+        assert!(!q3.contains(date(2027, 8, 1)));
+        let feb = Period::parse_any("2028-02").unwrap();
+        assert!(feb.contains(date(2028, 2, 29)) && !feb.contains(date(2028, 3, 1)));
+        let year = Period::parse_any("2026").unwrap();
+        assert!(year.contains(date(2026, 1, 1)) && year.contains(date(2026, 12, 31)));
+        assert!(!year.contains(date(2025, 12, 31)) && !year.contains(date(2027, 1, 1)));
+        for p in [q3, feb, year] {
+            for d in [p.first_day(), p.last_day()] {
+                assert!(p.contains(d), "{p} contains its own {d}");
+            }
+        }
     }
 
     #[test]

@@ -312,10 +312,14 @@ pub enum Session {
 }
 
 impl Session {
+    /// 上午/早/上 or AM, 下午/晚/下 or PM (any case), around spaces. (Asked of every patrol
+    /// row: nothing is allocated.)
     pub fn parse(s: &str) -> Option<Session> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "上午" | "am" | "早" | "上" => Some(Session::Am),
-            "下午" | "pm" | "晚" | "下" => Some(Session::Pm),
+        match s.trim() {
+            "上午" | "早" | "上" => Some(Session::Am),
+            "下午" | "晚" | "下" => Some(Session::Pm),
+            t if t.eq_ignore_ascii_case("am") => Some(Session::Am),
+            t if t.eq_ignore_ascii_case("pm") => Some(Session::Pm),
             _ => None,
         }
     }
@@ -547,6 +551,24 @@ mod tests {
         assert_eq!(l.iter().collect::<Vec<_>>(), written);
         assert!(!l.push(Status::Personal), "full at eight");
         assert_eq!(l.iter().collect::<Vec<_>>(), written, "unchanged when full");
+    }
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::Session;
+
+    #[test]
+    fn a_session_is_read_in_chinese_or_as_am_and_pm_in_any_case_around_spaces() {
+        for am in ["上午", "早", "上", "am", "AM", " Am "] {
+            assert_eq!(Session::parse(am), Some(Session::Am), "{am}");
+        }
+        for pm in ["下午", "晚", "下", "pm", "PM", "\tpM"] {
+            assert_eq!(Session::parse(pm), Some(Session::Pm), "{pm}");
+        }
+        for neither in ["", "中午", "a.m.", "amp", "上午班"] {
+            assert_eq!(Session::parse(neither), None, "{neither}");
+        }
     }
 }
 
