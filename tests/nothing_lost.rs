@@ -355,3 +355,39 @@ fn of_two_runs_without_force_one_writes_and_a_bad_run_cannot_harm_a_good_one() {
     assert_eq!(names_in(&parent), vec!["yangkou-2026Q3"]);
     assert_verifies(&s.out, "");
 }
+
+/// The previous set's hashes are checked while the run works, not before: a payout the clerk
+/// signed and saved still stops `--force` before anything is replaced, and a run that fails
+/// for its own reasons meanwhile says the refusal, as when the hashes were checked first.
+#[test]
+fn a_previous_payout_saved_by_the_clerk_stops_force_even_when_the_inputs_also_fail() {
+    let s = setup(true);
+    let payout = s.out.join("payout-2026Q3.xlsx");
+    std::fs::write(&payout, "signed by the clerk").unwrap();
+    let before = snapshot(&s.out);
+    let said = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    // Good inputs: the whole run is done, then refused before the swap.
+    let o = command(&s.second, &s.out, &[]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(
+        said(&o).contains("payout-2026Q3.xlsx (changed since gridscore wrote it)"),
+        "{}",
+        said(&o)
+    );
+    assert_eq!(
+        snapshot(&s.out),
+        before,
+        "the previous set, the clerk's file in it, as it was"
+    );
+
+    // Inputs that fail too: the refusal is what is said.
+    let bad = s.root.path().join("bad.xlsx");
+    std::fs::write(&bad, "not a workbook").unwrap();
+    let o = command(&bad, &s.out, &[]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(said(&o).contains("changed since gridscore wrote it"), "{}", said(&o));
+    assert_eq!(snapshot(&s.out), before);
+    let parent = s.out.parent().unwrap();
+    assert_eq!(names_in(parent), vec!["yangkou-2026Q3"], "no temporary left");
+}

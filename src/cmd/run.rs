@@ -237,8 +237,9 @@ fn refuse_overlap(out: &Path, inputs: &[PathBuf], named: bool) -> Result<(), Usa
 /// One run, read to written; prints nothing but a wait note (unless quiet).
 pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     let c = configure(kind, a)?;
-    // Refuse before the work, not after it; a second run on the same place waits here for the
-    // first to finish, before it reads anything.
+    // Refuse before the work, not after it (but for a previous set's hashes, checked while the
+    // run works); a second run on the same place waits here for the first to finish, before
+    // it reads anything.
     let quiet = c.quiet;
     let reserved = output::atomic::Stage::reserve(&c.out, c.force, &|| {
         if !quiet {
@@ -253,9 +254,43 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     let shown = progress::Progress::start(c.quiet);
     // The set is begun before the reading: each sheet's extract is written into it as the
     // sheet is read (`input::extract`), and the run's other files join it later.
-    let stage = reserved.begin()?;
-    let mut inputs = input::load_with(&c.inputs, &c.rules.read_plan(c.period.kind), c.period, Some(&stage))?;
-    let mut copies = history_copies(&c);
+    let mut stage = reserved.begin()?;
+    let (mut s, extracts) = match work(&c, &stage) {
+        Ok(done) => done,
+        // A previous set changed since gridscore wrote it is said first (its hashes are
+        // checked while the run works: `output::atomic::Check`).
+        Err(e) if e.downcast_ref::<interrupt::Interrupted>().is_none() => {
+            return Err(stage.refusal().map_or(e, anyhow::Error::from));
+        }
+        Err(e) => return Err(e),
+    };
+    let mut files = std::mem::take(&mut s.files);
+    files.push(manifest(&c, &s.inputs, &files, &extracts));
+    files.extend(archive_texts(&c));
+    interrupt::check()?;
+    stage.write(&files)?;
+    let done = done(&c, &s, &files);
+    // A province's outcome and workbooks are most of a gigabyte in millions of allocations,
+    // a tenth of a second to let go: that is done beside the set's putting in place (its
+    // syncs, the swap, the previous set's removal), not after it.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop((s, files)));
+        stage.commit()
+    })?;
+    crate::progress::step(crate::progress::Step::Written);
+    drop(shown);
+    if let Some(from) = &c.history_from {
+        // Remembered, so that the next run of this scheme here needs no flag.
+        crate::archive::remember_history_from(&c.archive_root, &c.rules.meta.name, from)?;
+    }
+    Ok(done)
+}
+
+/// The run's work, its set begun: the inputs read (their extracts written into the set), the
+/// earlier runs copied in, the scores and files made; the extracts' names and SHA-256.
+fn work(c: &Config, stage: &output::atomic::Stage) -> anyhow::Result<(crate::pipeline::Scored, Vec<(String, String)>)> {
+    let mut inputs = input::load_with(&c.inputs, &c.rules.read_plan(c.period.kind), c.period, Some(stage))?;
+    let mut copies = history_copies(c);
     // A correction: the approved run's files are copied in (the set re-runs from its own
     // folder), and the inputs just read are compared with the approved run's.
     let correction = match &c.corrects {
@@ -323,20 +358,13 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
     });
     let s = scored?;
     let extracts = copied.map_err(|_| anyhow::anyhow!("{}", msg!("cmd-copying-inputs-into-run-s")))??;
-    let mut files = s.files;
-    files.push(manifest(&c, &s.inputs, &files, &extracts));
-    files.extend(archive_texts(&c));
-    interrupt::check()?;
-    stage.write(&files)?;
-    stage.commit()?;
-    crate::progress::step(crate::progress::Step::Written);
-    drop(shown);
-    if let Some(from) = &c.history_from {
-        // Remembered, so that the next run of this scheme here needs no flag.
-        crate::archive::remember_history_from(&c.archive_root, &c.rules.meta.name, from)?;
-    }
+    Ok((s, extracts))
+}
+
+/// What a run that wrote `files` says of itself ([`Done`]).
+fn done(c: &Config, s: &crate::pipeline::Scored, files: &[output::Rendered]) -> Done {
     let outcome = &s.outcome;
-    Ok(Done {
+    Done {
         scheme: c.rules.meta.name.clone(),
         period: c.period,
         out: c.out.clone(),
@@ -352,7 +380,7 @@ pub fn run_one(kind: PeriodKind, a: RunArgs) -> anyhow::Result<Done> {
             .collect(),
         notes: outcome.warnings.clone(),
         skipped: s.inputs.skipped.clone(),
-    })
+    }
 }
 
 /// The earlier runs a look-back rule read, copied into the run's archive.
