@@ -294,7 +294,8 @@ impl<'s> Rows<'s> {
                     } else {
                         s
                     };
-                    if s.encode_utf16().count() > MAX_STRING_UNITS {
+                    // A text has at most as many UTF-16 units as bytes: only a long one is counted.
+                    if s.len() > MAX_STRING_UNITS && s.encode_utf16().count() > MAX_STRING_UNITS {
                         return Err(XlsxError::MaxStringLengthExceeded);
                     }
                     // An empty text is a blank cell in its format, as rust_xlsxwriter writes it.

@@ -403,7 +403,14 @@ pub fn sources_text_in(sources: &[Source], limit: usize, l: Lang) -> String {
 /// A row as `考勤!12`; an absent one as its sheet, date and why (`巡查:2026-07-03(仅上午)`).
 fn source(s: &Source, o: &mut String, l: Lang) -> std::fmt::Result {
     match s {
-        Source::Row(src) => write!(o, "{src}"),
+        // As `Src` shows itself, without the formatting machinery: a province's 明细 names
+        // three and a half million rows.
+        Source::Row(src) => {
+            o.push_str(src.sheet.label());
+            o.push('!');
+            o.push_str(itoa::Buffer::new().format(src.row));
+            Ok(())
+        }
         Source::Missing { sheet, date, why } => {
             write!(o, "{}:{date}(", sheet.label())?;
             match why {
@@ -738,6 +745,13 @@ mod tests {
              巡查:2026-07-03(only the morning), 巡查:2026-07-03(too few patrols), 巡查:2026-07-03(month 7 2/3)"
         );
         assert_eq!(sources_text_in(&all, 20, Lang::En), "考勤!12 …(+6 more)");
+        // A row reads as its source shows itself, on every sheet, at any row.
+        for sheet in SheetKind::ALL {
+            for row in [1, 9, 10, 1_048_576, u32::MAX] {
+                let src = Src { sheet, row };
+                assert_eq!(sources_text(&[Source::Row(src)], 100), src.to_string());
+            }
+        }
     }
 
     /// Every kind of line in the document's own words and in English, each beside the figures
