@@ -58,7 +58,7 @@ impl Kind for DailyDeadline {
         let days = cx.days;
         let mut out = Vec::new();
         for d in &days.duty_days {
-            let rs = days.attendance_by_day.get(d).map(Vec::as_slice).unwrap_or(&[]);
+            let rs = days.attendance_by_day.get(d);
             let at = |a: &Attendance| match self.field {
                 DailyField::SignIn => a.sign_in,
                 DailyField::ReportAt => a.report_at,

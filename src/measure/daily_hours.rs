@@ -69,7 +69,7 @@ impl Kind for DailyHours {
             let rows: Vec<_> = cx
                 .days
                 .patrols
-                .range((*d, crate::contract::Session::Am)..=(*d, crate::contract::Session::Pm))
+                .range(&(*d, crate::contract::Session::Am), &(*d, crate::contract::Session::Pm))
                 .flat_map(|(_, ps)| ps.iter())
                 .collect();
             let exempt = rows.iter().any(|p| p.exempt);

@@ -13,7 +13,7 @@ use crate::positioned::{one_of, Checker, Node};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -375,17 +375,14 @@ pub fn working_days(cal: &crate::calendar::Calendar, period: Period) -> Vec<Naiv
 /// One worker's rows indexed by day, and the worker's duty days.
 pub struct WorkerDays<'a> {
     pub duty_days: Vec<NaiveDate>,
-    attendance_by_day: BTreeMap<NaiveDate, Vec<&'a Attendance>>,
+    attendance_by_day: Grouped<'a, NaiveDate, Attendance>,
     /// Patrol rows grouped by (日期, 时段): one patrol each.
-    patrols: BTreeMap<(NaiveDate, Session), Vec<&'a Patrol>>,
+    patrols: Grouped<'a, (NaiveDate, Session), Patrol>,
 }
 
 impl<'a> WorkerDays<'a> {
     pub fn new(w: &Worker, rows: RowsOf<'a>, working: &[NaiveDate], duty_exclude: &[Status]) -> WorkerDays<'a> {
-        let mut attendance_by_day: BTreeMap<NaiveDate, Vec<&Attendance>> = BTreeMap::new();
-        for a in rows.attendance {
-            attendance_by_day.entry(a.date).or_default().push(a);
-        }
+        let attendance_by_day = Grouped::new(rows.attendance, |a| a.date);
         let excluded: BTreeSet<NaiveDate> = attendance_by_day
             .iter()
             .filter(|(_, rs)| rs.iter().any(|r| r.statuses.iter().any(|s| duty_exclude.contains(&s))))
@@ -396,15 +393,67 @@ impl<'a> WorkerDays<'a> {
             .copied()
             .filter(|d| w.start.is_none_or(|s| *d >= s) && w.end.is_none_or(|e| *d <= e) && !excluded.contains(d))
             .collect();
-        let mut patrols: BTreeMap<(NaiveDate, Session), Vec<&Patrol>> = BTreeMap::new();
-        for p in rows.patrols {
-            patrols.entry((p.date, p.session)).or_default().push(p);
-        }
         WorkerDays {
             duty_days,
             attendance_by_day,
-            patrols,
+            patrols: Grouped::new(rows.patrols, |p| (p.date, p.session)),
         }
+    }
+}
+
+/// Rows grouped by a key: the groups in the key's order, each group's rows in file order — as
+/// a `BTreeMap` of `Vec`s holds them, in two allocations where that took one a key (a
+/// province's workers have about 270 days and patrols each: thirteen million allocations).
+pub struct Grouped<'a, K, T> {
+    /// Each group's key and where the group ends in `rows`.
+    ends: Vec<(K, usize)>,
+    rows: Vec<&'a T>,
+}
+
+impl<'a, K: Ord + Copy, T> Grouped<'a, K, T> {
+    fn new(rows: &'a [T], key: impl Fn(&T) -> K) -> Grouped<'a, K, T> {
+        let mut rows: Vec<&T> = rows.iter().collect();
+        // Stable: a group keeps its rows in file order. Rows come mostly in date order,
+        // which the sort takes in one pass.
+        rows.sort_by_key(|r| key(r));
+        let mut ends: Vec<(K, usize)> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let k = key(r);
+            match ends.last_mut() {
+                Some((last, end)) if *last == k => *end = i + 1,
+                _ => ends.push((k, i + 1)),
+            }
+        }
+        Grouped { ends, rows }
+    }
+
+    fn group(&self, i: usize) -> &[&'a T] {
+        let from = if i == 0 { 0 } else { self.ends[i - 1].1 };
+        &self.rows[from..self.ends[i].1]
+    }
+
+    /// The rows of `key`; none when it has none.
+    pub fn get(&self, key: &K) -> &[&'a T] {
+        match self.ends.binary_search_by(|(k, _)| k.cmp(key)) {
+            Ok(i) => self.group(i),
+            Err(_) => &[],
+        }
+    }
+
+    pub fn contains_key(&self, key: &K) -> bool {
+        self.ends.binary_search_by(|(k, _)| k.cmp(key)).is_ok()
+    }
+
+    /// Every group, in the key's order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &[&'a T])> + '_ {
+        (0..self.ends.len()).map(|i| (&self.ends[i].0, self.group(i)))
+    }
+
+    /// The groups from `first` to `last`, both included, in the key's order.
+    pub fn range(&self, first: &K, last: &K) -> impl Iterator<Item = (&K, &[&'a T])> + '_ {
+        let from = self.ends.partition_point(|(k, _)| k < first);
+        let to = self.ends.partition_point(|(k, _)| k <= last);
+        (from..to.max(from)).map(|i| (&self.ends[i].0, self.group(i)))
     }
 }
 
@@ -579,6 +628,34 @@ pub fn compute_all<'a>(
 mod tests {
     use super::*;
 
+    #[test]
+    fn rows_grouped_by_key_come_in_key_order_each_group_in_file_order_as_a_btree_map_of_vecs() {
+        // (key, row number) in file order, keys scrambled and repeated.
+        let rows: Vec<(u32, u32)> = [5, 3, 5, 1, 3, 5, 9, 1, 7, 7, 2]
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (k, i as u32 + 2))
+            .collect();
+        let grouped = Grouped::new(&rows, |r| r.0);
+        let mut reference: std::collections::BTreeMap<u32, Vec<&(u32, u32)>> = Default::default();
+        for r in &rows {
+            reference.entry(r.0).or_default().push(r);
+        }
+        let got: Vec<(u32, Vec<&(u32, u32)>)> = grouped.iter().map(|(k, g)| (*k, g.to_vec())).collect();
+        let want: Vec<(u32, Vec<&(u32, u32)>)> = reference.iter().map(|(k, g)| (*k, g.clone())).collect();
+        assert_eq!(got, want);
+        // 5 is on rows 2, 4 and 7, in that order; 4 and 10 have none.
+        assert_eq!(grouped.get(&5).iter().map(|r| r.1).collect::<Vec<_>>(), [2, 4, 7]);
+        assert!(grouped.get(&4).is_empty() && !grouped.contains_key(&4) && grouped.contains_key(&9));
+        assert!(grouped.get(&10).is_empty() && grouped.get(&0).is_empty());
+        // From 2 to 5, both included: 2, 3, 5; from 6 to 8: 7; from 10 to 20 and 4 to 4: none.
+        let keys = |a, b| grouped.range(&a, &b).map(|(k, _)| *k).collect::<Vec<u32>>();
+        assert_eq!(keys(2, 5), [2, 3, 5]);
+        assert_eq!(keys(6, 8), [7]);
+        assert!(keys(10, 20).is_empty() && keys(4, 4).is_empty() && keys(5, 2).is_empty());
+        assert!(Grouped::new(&[] as &[(u32, u32)], |r| r.0).iter().next().is_none());
+    }
+
     /// The README's table of measure kinds: `(kind, keys column)` per row.
     fn readme_rows() -> Vec<(String, String)> {
         let readme = include_str!("../../README.md");
@@ -622,7 +699,7 @@ mod tests {
     pub(crate) fn check_text(text: &str) -> Result<Vec<MeasureKind>, Vec<(String, String)>> {
         #[derive(serde::Deserialize)]
         struct Doc {
-            measures: BTreeMap<String, Spanned<Node>>,
+            measures: std::collections::BTreeMap<String, Spanned<Node>>,
         }
         let doc: Doc = toml::from_str(text).unwrap();
         let mut c = Checker::default();

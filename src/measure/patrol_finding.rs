@@ -42,7 +42,7 @@ impl Kind for PatrolFinding {
 
     fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let mut out = Vec::new();
-        for ((d, _), ps) in &cx.days.patrols {
+        for ((d, _), ps) in cx.days.patrols.iter() {
             if ps.iter().any(|p| p.exempt) {
                 continue;
             }

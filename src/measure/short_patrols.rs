@@ -56,7 +56,7 @@ impl Kind for ShortPatrols {
     fn compute(&self, cx: &WorkerCx, _: &[Value]) -> Value {
         let min_secs = self.minimum_hours.get(cx.worker.role).copied().unwrap_or_default() * Decimal::from(3600);
         let mut out = Vec::new();
-        for ((d, _), ps) in &cx.days.patrols {
+        for ((d, _), ps) in cx.days.patrols.iter() {
             // Several rows for one patrol: short only if every row is, never when exempt.
             let exempt = ps.iter().any(|p| p.exempt);
             let short = ps.iter().all(|p| p.seconds.is_some_and(|s| s < min_secs));
