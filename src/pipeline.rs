@@ -17,8 +17,19 @@ pub struct Scored {
     /// The inputs read, without their records: those are the measures' input alone and are let
     /// go once scored (see [`score_and_render_read`]); the workers, files and parameters stay.
     pub inputs: input::Inputs,
+    /// The outcome; its subjects' traces are empty when rendered with [`Traces::LetGo`].
     pub outcome: engine::Outcome,
     pub files: Vec<output::Rendered>,
+}
+
+/// What becomes of the subjects' traces once the files are rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Traces {
+    /// Kept in the outcome, for a caller that reads them (`explain`).
+    Kept,
+    /// Let go by the 明细 as it writes them ([`output::TakenTraces`]): a run that only writes its
+    /// files (a province's traces are about 230 MB, otherwise held through the whole layout).
+    LetGo,
 }
 
 /// What a finished run wrote, for its summary line (and a batch's summary row).
@@ -56,7 +67,7 @@ pub fn score_and_render(
 ) -> anyhow::Result<Scored> {
     let mut inputs = input::load(input_paths, &rules.read_plan(period.kind), period)?;
     inputs_as(&mut inputs);
-    score_and_render_read(inputs, rules, period, calendar, (history, correction))
+    score_and_render_read(inputs, rules, period, calendar, (history, correction), Traces::Kept)
 }
 
 /// [`score_and_render`] once the inputs are read.
@@ -66,13 +77,14 @@ pub fn score_and_render_read(
     period: Period,
     (calendar, calendar_name): (&Calendar, &str),
     (history, correction): (&crate::past::History, Option<&Correction>),
+    traces: Traces,
 ) -> anyhow::Result<Scored> {
     interrupt::check()?;
     progress::phase(progress::Phase::Scoring);
     // A monthly scheme paid per quarter shows each month beside the quarter's sum, scored
     // from the same rows; otherwise each worker's daily rows are let go once it is scored.
     let by_month = rules.meta.by_month && period.months().len() > 1;
-    let outcome = if by_month {
+    let mut outcome = if by_month {
         engine::score_with(&inputs, rules, period, calendar, history)?
     } else {
         engine::score_releasing(&mut inputs, rules, period, calendar, history)?
@@ -96,9 +108,10 @@ pub fn score_and_render_read(
     // given back: the layout's large buffers do not fit in it (`alloc::release_freed_memory`).
     inputs.rows = Vec::new();
     crate::alloc::release_freed_memory();
+    let taken = (traces == Traces::LetGo).then(|| output::TakenTraces::take(&mut outcome));
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     report.correction = correction;
-    let files = output::render(&report).context(msg!("cmd-rendering-workbooks"));
+    let files = output::render(&report, taken).context(msg!("cmd-rendering-workbooks"));
     crate::alloc::keep_freed_memory();
     let files = files?;
     progress::step(progress::Step::Rendered);

@@ -21,7 +21,7 @@ fn pipeline(paths: &[PathBuf]) {
     if let Ok(inputs) = gridscore::input::load(paths, &rules.read_plan(q3().kind), q3()) {
         if let Ok(outcome) = gridscore::engine::score(&inputs, &rules, q3(), &cal) {
             let r = gridscore::output::Report::new(&rules, &inputs, &outcome, "cn", &[]);
-            gridscore::output::render(&r).expect("rendering a scored outcome never fails");
+            gridscore::output::render(&r, None).expect("rendering a scored outcome never fails");
         }
     }
 }

@@ -405,3 +405,34 @@ fn the_quota_sheet_shows_how_far_a_tie_lifted_a_grade_past_its_line() {
         .all(|r| r[col].is_empty() || r[col].contains('+')));
     assert!(rows[1..].iter().any(|r| r[col].is_empty()));
 }
+
+/// A run lets each subject's trace lines go once the 明细 has written them (a province's are
+/// about 230 MB); the files must be those made from the lines kept in the outcome, byte for
+/// byte, as `explain` and `verify` make them.
+#[test]
+fn the_files_rendered_letting_the_traces_go_are_those_rendered_keeping_them() {
+    use gridscore::output::{render, Report, TakenTraces};
+    let rules = gridscore::rules::load_builtin("yangkou").unwrap();
+    let period = gridscore::period::Period::parse(gridscore::period::PeriodKind::Quarter, "2026Q3").unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/yangkou");
+    let inputs = gridscore::input::load(&[dir], &rules.read_plan(period.kind), period).unwrap();
+    let cal = gridscore::calendar::Calendar::builtin("cn").unwrap();
+    let kept = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
+    let mut emptied = gridscore::engine::score(&inputs, &rules, period, &cal).unwrap();
+    let taken = TakenTraces::take(&mut emptied);
+    let lines: usize = kept.subjects.iter().map(|s| s.trace.len()).sum();
+    assert!(lines > 100, "the example's 明细 has {lines} lines");
+    assert!(
+        emptied.subjects.iter().all(|s| s.trace.is_empty()),
+        "taken out, not copied"
+    );
+
+    let a = render(&Report::new(&rules, &inputs, &kept, "cn", &[]), None).unwrap();
+    let b = render(&Report::new(&rules, &inputs, &emptied, "cn", &[]), Some(taken)).unwrap();
+    let names = |v: &[gridscore::output::Rendered]| v.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    assert!(names(&a).contains(&"score-2026Q3.xlsx".to_string()));
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.bytes == y.bytes, "{} differs", x.name);
+    }
+}

@@ -353,6 +353,8 @@ fn work(c: &Config, stage: &output::atomic::Stage) -> anyhow::Result<(crate::pip
             c.period,
             (&c.calendar, &c.calendar_name),
             (&c.history, correction.as_ref()),
+            // A run writes its files and says its totals: the 明细 may let the traces go.
+            crate::pipeline::Traces::LetGo,
         );
         (scored, copying.join())
     });

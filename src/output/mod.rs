@@ -35,8 +35,29 @@ pub struct Report<'a> {
     /// The approved run this run corrects (`--corrects`): the bank file then pays the
     /// differences, and `corrections-<period>.xlsx` lists them.
     pub correction: Option<&'a corrections::Correction>,
-    /// The subjects' print order, sorted once for every sheet and file that lists them.
+    /// The subjects' print order, sorted once for every sheet and file that lists them; and
+    /// each one's index in `outcome.subjects`, in the same order.
     order: Vec<&'a Subject>,
+    order_index: Vec<usize>,
+}
+
+/// The subjects' trace lines taken out of the outcome, indexed as `outcome.subjects`, for the
+/// 明细 to let go as it writes them: a province's are about 230 MB (600,000 lines, 3.5 million
+/// sources), otherwise held until every workbook is laid out. A run that needs the traces
+/// afterwards (`explain`) renders without taking them.
+pub struct TakenTraces(Vec<Vec<crate::trace::TraceLine>>);
+
+impl TakenTraces {
+    /// Takes every subject's trace out of `outcome`, leaving each empty.
+    pub fn take(outcome: &mut Outcome) -> TakenTraces {
+        TakenTraces(
+            outcome
+                .subjects
+                .iter_mut()
+                .map(|s| std::mem::take(&mut s.trace))
+                .collect(),
+        )
+    }
 }
 
 impl<'a> Report<'a> {
@@ -48,13 +69,16 @@ impl<'a> Report<'a> {
         months: &'a [Outcome],
     ) -> Report<'a> {
         // By group, then rank (vetoed last), then id.
-        let mut order: Vec<&Subject> = outcome.subjects.iter().collect();
-        order.sort_by(|a, b| {
+        let subjects = &outcome.subjects;
+        let mut order_index: Vec<usize> = (0..subjects.len()).collect();
+        order_index.sort_by(|&a, &b| {
+            let (a, b) = (&subjects[a], &subjects[b]);
             a.group
                 .cmp(&b.group)
                 .then(a.rank.unwrap_or(u32::MAX).cmp(&b.rank.unwrap_or(u32::MAX)))
                 .then_with(|| inputs.workers[a.worker].id.cmp(&inputs.workers[b.worker].id))
         });
+        let order = order_index.iter().map(|&i| &subjects[i]).collect();
         Report {
             rules,
             inputs,
@@ -63,6 +87,7 @@ impl<'a> Report<'a> {
             months,
             correction: None,
             order,
+            order_index,
         }
     }
 }
@@ -79,6 +104,13 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Subjects in print order: by group, then rank (vetoed last), then id.
 pub fn print_order<'a>(r: &Report<'a>) -> Vec<&'a Subject> {
     r.order.clone()
+}
+
+impl Report<'_> {
+    /// Each subject's index in `outcome.subjects`, in print order ([`print_order`]).
+    pub fn print_index(&self) -> impl Iterator<Item = usize> + '_ {
+        self.order_index.iter().copied()
+    }
 }
 
 /// Subjects on the payout: those at least one of the run's pay rules applies to (a month run
@@ -215,14 +247,15 @@ fn named(workbook: &str, e: XlsxError) -> XlsxError {
     XlsxError::ParameterError(format!("{workbook}: {e}"))
 }
 
-/// Every file of a run, rendered.
-pub fn render(r: &Report) -> Result<Vec<Rendered>, XlsxError> {
+/// Every file of a run, rendered; the 明细 lets go of `traces`, when given, as it writes them
+/// (the subjects' own traces are then empty and not read).
+pub fn render(r: &Report, traces: Option<TakenTraces>) -> Result<Vec<Rendered>, XlsxError> {
     let p = r.outcome.period;
     let paid = !r.outcome.pays.is_empty();
     // The two workbooks are the costly part and independent: one per core. The CSV files go
     // with the payout workbook, the smaller of the two.
     let (score, rest) = std::thread::scope(|s| {
-        let score = s.spawn(|| score_workbook(r));
+        let score = s.spawn(move || score_workbook(r, traces));
         let rest = (|| -> Result<Vec<Rendered>, XlsxError> {
             let mut v = vec![
                 Rendered {

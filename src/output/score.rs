@@ -2,7 +2,9 @@
 //! as many sheets as it needs), 名额 (quota lines and ties), 分月 (month by month) and 说明.
 use super::rows;
 use super::sheet::{self, Cell, Table};
-use super::{about, amount_cell, pack, print_order, subject_cells, subject_headers, title, workbook, Report};
+use super::{
+    about, amount_cell, pack, print_order, subject_cells, subject_headers, title, workbook, Report, TakenTraces,
+};
 use crate::engine::{ItemColumn, Subject};
 use crate::output::said::sources_text;
 use crate::rules::ItemKind;
@@ -20,20 +22,25 @@ fn ranking_columns(cols: &[ItemColumn]) -> Vec<usize> {
         .collect()
 }
 
-pub fn score_workbook(r: &Report) -> Result<Vec<u8>, XlsxError> {
+/// The score workbook; its 明细 is made from `traces` when given (each subject's let go once
+/// its rows are made), else from the subjects' own traces.
+pub fn score_workbook(r: &Report, traces: Option<TakenTraces>) -> Result<Vec<u8>, XlsxError> {
     let t = title(r, "考核排名");
     let wb = workbook(r, &t)?;
     // The 明细 sheet, the bulk of the workbook, is written as XML of its own (see `rows`) and
     // deflated as it is written, on other cores, while its rows are made on a third, a batch
     // at a time (a province's rows are never all held); the ranking's rows are made here and
     // laid out once the 明细 is written, since the 明细 numbers the workbook's strings first.
-    let lines: usize = r.outcome.subjects.iter().map(|s| s.trace.len()).sum();
+    let lines: usize = match &traces {
+        Some(t) => t.0.iter().map(Vec::len).sum(),
+        None => r.outcome.subjects.iter().map(|s| s.trace.len()).sum(),
+    };
     // A sheet holds 1,048,575 rows below its header: a larger 明细 goes on in 明细2, 明细3 ….
     let per_sheet = detail_rows_per_sheet();
     let sheets = lines.div_ceil(per_sheet).max(1);
     std::thread::scope(|s| {
         let (batches, received) = std::sync::mpsc::sync_channel(DETAIL_BATCHES);
-        let made = s.spawn(move || detail_rows(r, &batches));
+        let made = s.spawn(move || detail_rows(r, traces, &batches));
         let written = s.spawn(move || write_detail(r, sheets, per_sheet, received));
         score_workbook_with(r, wb, &t, Detail { made, written })
     })
@@ -344,13 +351,21 @@ fn detail_table(r: &Report, k: usize) -> Table<'static> {
 
 /// The 明细 sheet's rows, a row per applied rule with its source rows, each measured here
 /// (this thread has time to spare; the filler has not), sent in batches; stops early if the
-/// filler has stopped (it failed, and says so).
-fn detail_rows<'a>(r: &Report<'a>, batches: &std::sync::mpsc::SyncSender<DetailBatch<'a>>) {
+/// filler has stopped (it failed, and says so). A subject's lines in `traces` are let go once
+/// its rows are made.
+fn detail_rows<'a>(
+    r: &Report<'a>,
+    mut traces: Option<TakenTraces>,
+    batches: &std::sync::mpsc::SyncSender<DetailBatch<'a>>,
+) {
     let caps = sheet::caps(&detail_table(r, 0));
     let mut batch = Vec::with_capacity(DETAIL_BATCH);
-    for s in print_order(r) {
+    for (k, s) in r.print_index().zip(print_order(r)) {
         let w = &r.inputs.workers[s.worker];
-        for l in &s.trace {
+        let taken = traces
+            .as_mut()
+            .map(|t| t.0.get_mut(k).map(std::mem::take).unwrap_or_default());
+        for l in taken.as_deref().unwrap_or(&s.trace) {
             let unit = match l.unit {
                 Unit::Points => "分",
                 Unit::Yuan => "元",
