@@ -391,6 +391,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_tag_is_found_where_a_substring_search_finds_it() {
+        // Every haystack of up to six bytes from an alphabet of the tags' own characters, for
+        // each tag sought and one that does not begin with `<`.
+        let alphabet = b"<>/vrowx";
+        let needles: [&[u8]; 7] = [b"</v>", b"</f>", b"</is>", b"</row>", b"<sheetData", b"<", b"v>"];
+        let mut hay = Vec::new();
+        for len in 0..=6u32 {
+            for mut k in 0..alphabet.len().pow(len) {
+                hay.clear();
+                for _ in 0..len {
+                    hay.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                for n in needles {
+                    assert_eq!(rows::find_tag(&hay, n), memchr::memmem::find(&hay, n), "{hay:?} {n:?}");
+                }
+            }
+        }
+        let xml = b"<c r=\"A1\"><v>1</v></c><c r=\"B1\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+        for n in needles {
+            assert_eq!(rows::find_tag(xml, n), memchr::memmem::find(xml, n), "{n:?}");
+        }
+    }
+
+    #[test]
     fn reads_plain_numbers_and_refuses_the_rest() {
         assert_eq!(plain_number(b"-12.5E+3"), Ok(-12500.0));
         assert_eq!(plain_number(b"46204"), Ok(46204.0));

@@ -23,6 +23,25 @@ pub struct SheetRows<'b, R: Read> {
     refused: Option<String>,
 }
 
+/// Where `needle` first is in `hay`, as `memchr::memmem::find` says; a needle beginning with
+/// `<` (every tag sought here) is found by trying each `<` in turn. A tag is mostly sought a
+/// few bytes ahead (`</v>` after a number), where building memmem's searcher on every call
+/// cost more than the search: 2.7% of a batch of towns' CPU time.
+pub(super) fn find_tag(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.first() != Some(&b'<') {
+        return memchr::memmem::find(hay, needle);
+    }
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'<', &hay[at..]) {
+        let p = at + i;
+        if hay[p..].starts_with(needle) {
+            return Some(p);
+        }
+        at = p + 1;
+    }
+    None
+}
+
 pub(super) fn is_delim(b: Option<&u8>) -> bool {
     matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
 }
@@ -225,7 +244,7 @@ impl<'b, R: Read> SheetRows<'b, R> {
     fn find(&mut self, from: usize, needle: &[u8]) -> Fast<Option<usize>> {
         let mut at = from;
         loop {
-            if let Some(i) = memchr::memmem::find(&self.buf[at..], needle) {
+            if let Some(i) = find_tag(&self.buf[at..], needle) {
                 return Ok(Some(at + i));
             }
             at = self.buf.len().saturating_sub(needle.len() - 1).max(from);
@@ -355,7 +374,7 @@ pub(super) fn cells(s: &[u8], row: u32, book: &Book, out: &mut Vec<Data>) -> Fas
                     .map_or(gt, |p| lt + 1 + p);
                 let name = &s[lt + 1..name_end];
                 let close = |tag: &[u8]| -> Fast<usize> {
-                    memchr::memmem::find(&s[gt + 1..], tag)
+                    find_tag(&s[gt + 1..], tag)
                         .map(|p| gt + 1 + p)
                         .ok_or(GaveUp("an element that does not close"))
                 };
