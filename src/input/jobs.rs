@@ -196,10 +196,12 @@ fn read_workbook_sheet<'a>(
             let fast_book = fast[job.file].get_or_init(|| xlsx::Book::open(b).ok()).as_ref();
             let part = fast_book.and_then(|bk| bk.sheet_path(name)).map(str::to_string);
             let checked = std::cell::Cell::new(false);
+            // Whether the sheet may merge cells, as its check found (`xlsx::check_sheet_part`).
+            let may_merge = std::cell::Cell::new(true);
             let check = || -> Result<(), InputProblem> {
                 if !checked.get() {
                     match &part {
-                        Some(p) => xlsx::check_part(b, p, Some(name)).map_err(prob)?,
+                        Some(p) => may_merge.set(xlsx::check_sheet_part(b, p, name).map_err(prob)?),
                         None => check_all_sheets(b).map_err(prob)?,
                     }
                     checked.set(true);
@@ -217,7 +219,13 @@ fn read_workbook_sheet<'a>(
             };
             let merges = if rows <= MERGE_SEARCH_ROWS {
                 check()?;
-                x.merge_cells_by_sheet_name(name).ok()
+                // A sheet that names no `mergeCells` has none: calamine's search, a parse of
+                // the whole sheet, would find none.
+                if may_merge.get() {
+                    x.merge_cells_by_sheet_name(name).ok()
+                } else {
+                    Some(Vec::new())
+                }
             } else {
                 None
             };

@@ -107,7 +107,78 @@ pub fn check_part(bytes: &[u8], name: &str, sheet: Option<&str>) -> Result<(), S
     check_entry(entry, name, sheet)
 }
 
-pub(super) fn check_entry(mut entry: impl Read, name: &str, sheet: Option<&str>) -> Result<(), String> {
+/// [`check_part`] for a worksheet, saying too whether it may merge cells: `false` when its
+/// XML is ASCII-compatible (it holds `<sheetData`) and never holds the bytes `mergeCells`, so
+/// that no `<mergeCells>` element, prefixed or not, can be in it and calamine's search for
+/// one (a parse of the whole sheet, a third of a small run's time) would find none. A
+/// UTF-16 part, or one naming `mergeCells` anywhere (even in a text), may.
+pub fn check_sheet_part(bytes: &[u8], name: &str, sheet: &str) -> Result<bool, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
+    let entry = zip
+        .by_name(name)
+        .map_err(|e| msg!("in-workbook-unreadable", error = e))?;
+    let mut seen = [Seen::new(b"<sheetData"), Seen::new(b"mergeCells")];
+    check_entry_seeing(entry, name, Some(sheet), &mut |chunk| {
+        for s in &mut seen {
+            s.look(chunk);
+        }
+    })?;
+    let [sheet_data, merge_cells] = seen;
+    Ok(!sheet_data.found || merge_cells.found)
+}
+
+/// Whether a needle of at most 16 bytes is in a text given chunk by chunk, across their joins.
+struct Seen {
+    finder: memchr::memmem::Finder<'static>,
+    /// The previous chunk's last bytes, for a needle across the join.
+    tail: Vec<u8>,
+    found: bool,
+}
+
+impl Seen {
+    fn new(needle: &'static [u8]) -> Seen {
+        debug_assert!(needle.len() <= 16);
+        Seen {
+            finder: memchr::memmem::Finder::new(needle),
+            tail: Vec::with_capacity(32),
+            found: false,
+        }
+    }
+
+    fn look(&mut self, chunk: &[u8]) {
+        if self.found || chunk.is_empty() {
+            return;
+        }
+        let keep = self.finder.needle().len() - 1;
+        // Across the join: the previous chunks' last bytes, then this one's first.
+        self.tail.extend_from_slice(&chunk[..chunk.len().min(keep)]);
+        if self.finder.find(&self.tail).is_some() || self.finder.find(chunk).is_some() {
+            self.found = true;
+            return;
+        }
+        // The last bytes seen, for the next join: this chunk's, or, for a chunk shorter than
+        // the needle, the join's.
+        if chunk.len() >= keep {
+            self.tail.clear();
+            self.tail.extend_from_slice(&chunk[chunk.len() - keep..]);
+        } else {
+            let from = self.tail.len().saturating_sub(keep);
+            self.tail.drain(..from);
+        }
+    }
+}
+
+pub(super) fn check_entry(entry: impl Read, name: &str, sheet: Option<&str>) -> Result<(), String> {
+    check_entry_seeing(entry, name, sheet, &mut |_| {})
+}
+
+/// [`check_entry`], showing `see` each chunk of the inflated part as it is checked.
+fn check_entry_seeing(
+    mut entry: impl Read,
+    name: &str,
+    sheet: Option<&str>,
+    see: &mut dyn FnMut(&[u8]),
+) -> Result<(), String> {
     let xml = !name.to_ascii_lowercase().ends_with(".bin");
     let limit = part_limit(name);
     let mut bounds = Bounds::default();
@@ -119,6 +190,7 @@ pub(super) fn check_entry(mut entry: impl Read, name: &str, sheet: Option<&str>)
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(msg!("in-part-not-inflating", part = name, error = e)),
         };
+        see(&buf[..n]);
         if xml {
             bounds.take(&buf[..n], name, limit, sheet)?;
         } else {
@@ -181,4 +253,69 @@ pub fn declared_rows(bytes: &[u8], name: &str, sheet: &str) -> Result<u32, Strin
     };
     let last = r.rsplit(|b| *b == b':').next().unwrap_or(r);
     Ok(cell_ref(last).map_or(0, |(row, _)| row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_needle_is_seen_however_the_text_is_cut_into_chunks() {
+        let text = b"<worksheet><sheetData><row/></sheetData><mergeCells count=\"1\"/></worksheet>";
+        for needle in [&b"<sheetData"[..], b"mergeCells", b"<w", b"t>"] {
+            let whole = memchr::memmem::find(text, needle).is_some();
+            // Every cut into two, and chunks of every size from one byte.
+            for cut in 0..=text.len() {
+                let mut s = Seen::new(needle);
+                s.look(&text[..cut]);
+                s.look(&text[cut..]);
+                assert_eq!(s.found, whole, "{needle:?} cut at {cut}");
+            }
+            for size in 1..=text.len() {
+                let mut s = Seen::new(needle);
+                for chunk in text.chunks(size) {
+                    s.look(chunk);
+                }
+                assert_eq!(s.found, whole, "{needle:?} in chunks of {size}");
+            }
+        }
+        // Not there: never seen, however cut.
+        let mut s = Seen::new(b"mergeCells");
+        for chunk in b"<sheetData>mergeCell</sheetData>mergeCel".chunks(3) {
+            s.look(chunk);
+        }
+        assert!(!s.found);
+    }
+
+    /// A workbook of one sheet whose XML is `sheet`.
+    fn book(sheet: &[u8]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, sheet).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_sheet_may_merge_cells_unless_it_never_names_merge_cells() {
+        let may = |xml: &[u8]| check_sheet_part(&book(xml), "xl/worksheets/sheet1.xml", "花名册").unwrap();
+        assert!(!may(b"<worksheet><sheetData><row r=\"1\"/></sheetData></worksheet>"));
+        assert!(may(
+            b"<worksheet><sheetData/><mergeCells count=\"1\"><mergeCell ref=\"A1:B1\"/></mergeCells></worksheet>"
+        ));
+        assert!(
+            may(b"<x:worksheet><x:sheetData/><x:mergeCells/></x:worksheet>"),
+            "prefixed"
+        );
+        // Named in a text, where no element is: may all the same (calamine is asked).
+        assert!(may(
+            b"<worksheet><sheetData><is><t>mergeCells</t></is></sheetData></worksheet>"
+        ));
+        // UTF-16: its ASCII bytes are not its text; calamine is asked.
+        let utf16: Vec<u8> = "<worksheet><sheetData/></worksheet>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(may(&utf16));
+    }
 }
