@@ -19,6 +19,7 @@ pub mod cmd;
 pub mod columns;
 pub mod compare;
 pub mod contract;
+pub mod cores;
 pub mod digest;
 pub mod engine;
 pub mod grading;

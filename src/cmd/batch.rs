@@ -20,8 +20,7 @@ pub fn run(a: BatchArgs) -> anyhow::Result<()> {
         }
         lock.lock()?;
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = a.jobs.unwrap_or(cores).clamp(1, b.jobs.len().max(1));
+    let workers = a.jobs.unwrap_or(crate::cores::machine()).clamp(1, b.jobs.len().max(1));
     let next = AtomicUsize::new(0);
     let done: Vec<Mutex<Option<Status>>> = b.jobs.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|s| {
@@ -29,6 +28,9 @@ pub fn run(a: BatchArgs) -> anyhow::Result<()> {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(job) = b.jobs.get(i) else { break };
+                // The runs at once share the cores (`crate::cores`): as many as there are
+                // workers, fewer at the batch's end, when a run left alone may use them all.
+                crate::cores::share_among(workers.min(b.jobs.len() - i));
                 let status = if crate::interrupt::requested() {
                     Status::Failed {
                         out: PathBuf::new(),

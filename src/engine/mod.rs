@@ -282,7 +282,7 @@ fn score_workers(
     kept: &[bool],
 ) -> Result<Vec<Scored>, InputErrors> {
     let n = inputs.workers.len();
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).clamp(1, 8);
+    let threads = crate::cores::available().clamp(1, 8);
     let chunk = n.div_ceil(threads).max(1);
     let idx: Vec<usize> = (0..n).collect();
     let mut scored: Vec<Scored> = Vec::with_capacity(n);

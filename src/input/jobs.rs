@@ -34,10 +34,7 @@ pub(super) fn parse_all(
     };
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<JobResult>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
+    let threads = crate::cores::available().min(jobs.len()).max(1);
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {

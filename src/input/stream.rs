@@ -217,7 +217,7 @@ type Streamed = (Result<(super::Read, Vec<InputProblem>), InputProblem>, TextCrc
 /// file is not one to read so ([`survey`]) or a piece could not be read, and the sheet is to be
 /// read whole; else the sheet (or its own problem) and what the pieces parsed.
 pub(super) fn read(path: &Path, file: &str, spec: &'static SheetSpec, ctx: &Ctx) -> Option<Streamed> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = crate::cores::available();
     read_cut(path, (cores, super::pieces::PIECE_MIN, WINDOW), file, spec, ctx)
 }
 

@@ -313,7 +313,7 @@ impl Default for Packer {
 
 /// Every core, for deflating.
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+    crate::cores::available().clamp(1, 8)
 }
 
 impl Packer {
