@@ -70,6 +70,10 @@ pub fn score_and_render(
     score_and_render_read(inputs, rules, period, calendar, (history, correction), Traces::Kept)
 }
 
+/// Runs of at least this many workers give their freed memory back before the layout (a
+/// county has 5,000, a township a few hundred).
+const RELEASE_FROM_WORKERS: usize = 2_000;
+
 /// [`score_and_render`] once the inputs are read.
 pub fn score_and_render_read(
     mut inputs: input::Inputs,
@@ -106,13 +110,20 @@ pub fn score_and_render_read(
     // them for a scheme scored by month, a province's 440 MB; else the events, survey and
     // decisions) are let go before the workbooks are laid out, and what the run freed is
     // given back: the layout's large buffers do not fit in it (`alloc::release_freed_memory`).
+    // A small run's memory is a few megabytes, reused by its layout: giving it back would only
+    // cost page faults, and in a batch, the other run's (the setting is the process's).
     inputs.rows = Vec::new();
-    crate::alloc::release_freed_memory();
+    let release = inputs.workers.len() >= RELEASE_FROM_WORKERS;
+    if release {
+        crate::alloc::release_freed_memory();
+    }
     let taken = (traces == Traces::LetGo).then(|| output::TakenTraces::take(&mut outcome));
     let mut report = output::Report::new(rules, &inputs, &outcome, calendar_name, &months);
     report.correction = correction;
     let files = output::render(&report, taken).context(msg!("cmd-rendering-workbooks"));
-    crate::alloc::keep_freed_memory();
+    if release {
+        crate::alloc::keep_freed_memory();
+    }
     let files = files?;
     progress::step(progress::Step::Rendered);
     Ok(Scored { inputs, outcome, files })
