@@ -88,11 +88,19 @@ pub enum LoadError {
 }
 
 /// Every built-in rule set: each file of `rulesets/` is a version of the scheme it names.
+/// Parsed once a process (a batch's runs each load one: twenty towns parsed every version of
+/// every scheme twenty times) and given out as copies.
 pub fn builtin_all() -> Result<Vec<RuleSet>, LoadError> {
-    builtin::RULESETS
+    static PARSED: std::sync::OnceLock<Vec<RuleSet>> = std::sync::OnceLock::new();
+    if let Some(all) = PARSED.get() {
+        return Ok(all.clone());
+    }
+    let all: Vec<RuleSet> = builtin::RULESETS
         .iter()
         .map(|(stem, text)| Ok(parse(text, &format!("rulesets/{stem}.toml"))?))
-        .collect()
+        .collect::<Result<_, LoadError>>()?;
+    // A built-in that does not parse is an error each time it is asked for, never kept.
+    Ok(PARSED.get_or_init(|| all).clone())
 }
 
 /// The names of the built-in schemes, each once.
