@@ -901,15 +901,18 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("审批意见.docx")).unwrap(), "signed");
     }
 
-    #[test]
-    fn a_run_whose_payout_was_edited_and_saved_is_no_longer_replaced() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("run");
+    /// A run folder in `root` whose payout the clerk signed and saved since it was written.
+    fn a_run_with_a_signed_payout(root: &Path) -> PathBuf {
+        let dir = root.join("run");
         replace_dir(&dir, &set(&[file("payout.xlsx", "as written")]), false).unwrap();
         fs::write(dir.join("payout.xlsx"), "signed by the clerk").unwrap();
-        let e = replace_dir(&dir, &set(&[file("payout.xlsx", "new")]), true).unwrap_err();
+        dir
+    }
+
+    /// The refusal of a folder whose payout was signed, and the payout as the clerk left it.
+    fn assert_the_signed_payout_refused_and_kept(e: &WriteError, dir: &Path) {
         assert!(
-            matches!(&e, WriteError::Foreign { listed, .. } if listed == "payout.xlsx (changed since gridscore wrote it)"),
+            matches!(e, WriteError::Foreign { listed, .. } if listed == "payout.xlsx (changed since gridscore wrote it)"),
             "{e}"
         );
         assert_eq!(
@@ -919,25 +922,24 @@ mod tests {
     }
 
     #[test]
+    fn a_run_whose_payout_was_edited_and_saved_is_no_longer_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = a_run_with_a_signed_payout(root.path());
+        let e = replace_dir(&dir, &set(&[file("payout.xlsx", "new")]), true).unwrap_err();
+        assert_the_signed_payout_refused_and_kept(&e, &dir);
+    }
+
+    #[test]
     fn a_previous_set_changed_since_written_is_found_while_the_run_works_and_refused_at_the_commit() {
         let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("run");
-        replace_dir(&dir, &set(&[file("payout.xlsx", "as written")]), false).unwrap();
-        fs::write(dir.join("payout.xlsx"), "signed by the clerk").unwrap();
+        let dir = a_run_with_a_signed_payout(root.path());
         // Begun: only the hashes were left to check, on their own thread.
         let mut stage = Stage::begin(&dir, true, &|| {}).unwrap();
         let refused = stage.refusal().expect("the change is found");
         assert!(refused.to_string().contains("payout.xlsx"), "{refused}");
         stage.write(&set(&[file("payout.xlsx", "new")])).unwrap();
         let e = stage.commit().unwrap_err();
-        assert!(
-            matches!(&e, WriteError::Foreign { listed, .. } if listed == "payout.xlsx (changed since gridscore wrote it)"),
-            "{e}"
-        );
-        assert_eq!(
-            fs::read_to_string(dir.join("payout.xlsx")).unwrap(),
-            "signed by the clerk"
-        );
+        assert_the_signed_payout_refused_and_kept(&e, &dir);
         assert_eq!(names_in(root.path()), ["run"], "no temporary left");
 
         // An unchanged set: nothing to refuse, and it is replaced.
