@@ -490,8 +490,17 @@ mod tests {
     }
 
     /// The tables as rust_xlsxwriter writes them in streamed sheets, then [`after`].
-    fn by_rust_xlsxwriter(tables: &[Table]) -> Vec<u8> {
+    /// A workbook created on a fixed day, as a run's are: rust_xlsxwriter otherwise dates it
+    /// now, and two made in different seconds differ (this test failed so, now and then).
+    fn dated() -> Workbook {
         let mut wb = Workbook::new();
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 7, 1).unwrap();
+        wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&day));
+        wb
+    }
+
+    fn by_rust_xlsxwriter(tables: &[Table]) -> Vec<u8> {
+        let mut wb = dated();
         for t in tables {
             let mut ws = sheet::streamed(&mut wb, true).unwrap();
             sheet::fill(&mut ws, t).unwrap();
@@ -508,7 +517,7 @@ mod tests {
         for t in tables {
             written.push(table(&mut strings, t, &sheet::measure_rows(t)).unwrap());
         }
-        let mut wb = Workbook::new();
+        let mut wb = dated();
         let mut packer = pack::Packer::with_threads(threads);
         for (t, w) in tables.iter().zip(written) {
             let mut shell = rust_xlsxwriter::Worksheet::new();
