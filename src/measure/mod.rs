@@ -13,7 +13,7 @@ use crate::positioned::{one_of, Checker, Node};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
@@ -383,15 +383,17 @@ pub struct WorkerDays<'a> {
 impl<'a> WorkerDays<'a> {
     pub fn new(w: &Worker, rows: RowsOf<'a>, working: &[NaiveDate], duty_exclude: &[Status]) -> WorkerDays<'a> {
         let attendance_by_day = Grouped::new(rows.attendance, |a| a.date);
-        let excluded: BTreeSet<NaiveDate> = attendance_by_day
-            .iter()
-            .filter(|(_, rs)| rs.iter().any(|r| r.statuses.iter().any(|s| duty_exclude.contains(&s))))
-            .map(|(d, _)| *d)
-            .collect();
+        // A day a row of which has a status that excludes it from duty is no duty day.
+        let excluded = |d: &NaiveDate| {
+            attendance_by_day
+                .get(d)
+                .iter()
+                .any(|r| r.statuses.iter().any(|s| duty_exclude.contains(&s)))
+        };
         let duty_days = working
             .iter()
             .copied()
-            .filter(|d| w.start.is_none_or(|s| *d >= s) && w.end.is_none_or(|e| *d <= e) && !excluded.contains(d))
+            .filter(|d| w.start.is_none_or(|s| *d >= s) && w.end.is_none_or(|e| *d <= e) && !excluded(d))
             .collect();
         WorkerDays {
             duty_days,

@@ -114,12 +114,7 @@ fn inspect_with(dir: &Path, hashes: bool) -> Result<Found, WriteError> {
         }
         match files.iter().find(|(f, _)| *f == name) {
             None => unlisted.push((name, false)),
-            Some((_, Some(sha))) if hashes => {
-                let same = hash_file(&dir.join(&name)).is_ok_and(|h| h == *sha);
-                if !same {
-                    unlisted.push((msg!("cmd-changed-since-gridscore-wrote", name = name), false));
-                }
-            }
+            Some((_, Some(sha))) if hashes => unlisted.extend(changed_file(dir, &name, sha)),
             Some(_) => {}
         }
     }
@@ -127,6 +122,18 @@ fn inspect_with(dir: &Path, hashes: bool) -> Result<Found, WriteError> {
         Ok(Found::Run(format!("{} {}", listed.scheme, listed.period)))
     } else {
         Ok(Found::Foreign(first_few(unlisted)))
+    }
+}
+
+/// The file `name` of the run folder `dir`, named as changed since gridscore wrote it, when it
+/// no longer has the SHA-256 `sha` its manifest lists (or cannot be read); nothing when it has,
+/// or is not there (a listed file deleted loses nothing when the folder is replaced).
+fn changed_file(dir: &Path, name: &str, sha: &str) -> Option<(String, bool)> {
+    let path = dir.join(name);
+    match hash_file(&path) {
+        Ok(h) if h == sha => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        _ => Some((msg!("cmd-changed-since-gridscore-wrote", name = name), false)),
     }
 }
 
@@ -570,13 +577,17 @@ impl Drop for Check {
 }
 
 /// The files of the run folder `dir` that its manifest lists with a SHA-256 they no longer
-/// have (or that cannot be read), named as [`inspect`] names them; stops early, saying
-/// nothing, when `stop` is set.
+/// have ([`changed_file`]), named as [`inspect`] names them; stops early, saying nothing, when
+/// `stop` is set.
 fn changed_since_written(dir: &Path, stop: &std::sync::atomic::AtomicBool) -> Vec<(String, bool)> {
-    let changed = |name: &str| (msg!("cmd-changed-since-gridscore-wrote", name = name), false);
     let listed = match archive::read(dir) {
         Ok(m) => m,
-        Err(_) => return vec![changed(archive::MANIFEST)],
+        Err(_) => {
+            return vec![(
+                msg!("cmd-changed-since-gridscore-wrote", name = archive::MANIFEST),
+                false,
+            )]
+        }
     };
     let mut files = listed.files();
     files.sort();
@@ -586,9 +597,7 @@ fn changed_since_written(dir: &Path, stop: &std::sync::atomic::AtomicBool) -> Ve
             return Vec::new();
         }
         if let Some(sha) = sha {
-            if !hash_file(&dir.join(&name)).is_ok_and(|h| h == sha) {
-                out.push(changed(&name));
-            }
+            out.extend(changed_file(dir, &name, &sha));
         }
     }
     out
@@ -950,6 +959,15 @@ mod tests {
         stage.write(&set(&[file("payout.xlsx", "new")])).unwrap();
         stage.commit().unwrap();
         assert_eq!(fs::read_to_string(dir.join("payout.xlsx")).unwrap(), "new");
+
+        // A listed file deleted is not a change: nothing is lost by replacing the folder, as
+        // when the hashes were checked before the work.
+        fs::remove_file(dir.join("payout.xlsx")).unwrap();
+        let mut stage = Stage::begin(&dir, true, &|| {}).unwrap();
+        assert!(stage.refusal().is_none());
+        stage.write(&set(&[file("payout.xlsx", "again")])).unwrap();
+        stage.commit().unwrap();
+        assert_eq!(fs::read_to_string(dir.join("payout.xlsx")).unwrap(), "again");
     }
 
     #[test]

@@ -32,19 +32,24 @@ fn char_twentieths(c: char) -> u32 {
     match c {
         c if c.is_ascii() => u32::from(ASCII_TWENTIETHS[c as usize]),
         // Every CJK unified ideograph is wide; asked first, as most of a sheet's text is.
-        '\u{4E00}'..='\u{9FFF}' => 42,
+        '\u{4E00}'..='\u{9FFF}' => WIDE,
         c => match c.width() {
-            Some(2) => 42,
+            Some(2) => WIDE,
             Some(0) => 0,
-            _ => 27,
+            _ => u32::from(OTHER),
         },
     }
 }
 
+/// A wide (CJK) character, two columns: 2.1 units, in twentieths.
+const WIDE: u32 = 42;
+/// Any character not named otherwise: 1.35 units, in twentieths.
+const OTHER: u8 = 27;
+
 /// The widths of the ASCII characters, in twentieths of a unit: 0.7 narrow, 1.5 wide, 2.8 a
 /// tab, 1.35 any other.
 const ASCII_TWENTIETHS: [u8; 128] = {
-    let mut t = [27u8; 128];
+    let mut t = [OTHER; 128];
     let mut b = 0;
     while b < 128 {
         t[b] = match b as u8 {
@@ -52,7 +57,7 @@ const ASCII_TWENTIETHS: [u8; 128] = {
             | b']' => 14,
             b'A'..=b'Z' | b'm' | b'w' | b'@' | b'%' | b'&' | b'#' => 30,
             b'\t' => 56,
-            _ => 27,
+            _ => OTHER,
         };
         b += 1;
     }
@@ -153,7 +158,7 @@ fn words(p: &str) -> impl Iterator<Item = &str> {
         let (_, first) = chars.next()?;
         // Wide: a width of two columns, 2.1 units (`char_twentieths`, faster than asking
         // the width table again).
-        let wide = |c: char| char_twentieths(c) == 42;
+        let wide = |c: char| char_twentieths(c) == WIDE;
         let end = if wide(first) {
             first.len_utf8()
         } else {
@@ -296,7 +301,7 @@ mod tests {
         // A character is wide, a piece of its own between which lines break, exactly
         // when the width table gives it two columns.
         for c in (0..0x3_0000).filter_map(char::from_u32) {
-            assert_eq!(char_twentieths(c) == 42, c.width() == Some(2), "U+{:04X}", c as u32);
+            assert_eq!(char_twentieths(c) == WIDE, c.width() == Some(2), "U+{:04X}", c as u32);
         }
         // Mixed: 网格员 6.3 + "A1" 2.85 + a space 0.7 + （ 2.1 = 11.95, summed exactly.
         assert_eq!(text_units("网格员A1 （"), 11.95);

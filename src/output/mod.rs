@@ -35,9 +35,8 @@ pub struct Report<'a> {
     /// The approved run this run corrects (`--corrects`): the bank file then pays the
     /// differences, and `corrections-<period>.xlsx` lists them.
     pub correction: Option<&'a corrections::Correction>,
-    /// The subjects' print order, sorted once for every sheet and file that lists them; and
-    /// each one's index in `outcome.subjects`, in the same order.
-    order: Vec<&'a Subject>,
+    /// The subjects' print order, sorted once for every sheet and file that lists them: each
+    /// one's index in `outcome.subjects`.
     order_index: Vec<usize>,
 }
 
@@ -78,7 +77,6 @@ impl<'a> Report<'a> {
                 .then(a.rank.unwrap_or(u32::MAX).cmp(&b.rank.unwrap_or(u32::MAX)))
                 .then_with(|| inputs.workers[a.worker].id.cmp(&inputs.workers[b.worker].id))
         });
-        let order = order_index.iter().map(|&i| &subjects[i]).collect();
         Report {
             rules,
             inputs,
@@ -86,7 +84,6 @@ impl<'a> Report<'a> {
             calendar,
             months,
             correction: None,
-            order,
             order_index,
         }
     }
@@ -103,7 +100,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Subjects in print order: by group, then rank (vetoed last), then id.
 pub fn print_order<'a>(r: &Report<'a>) -> Vec<&'a Subject> {
-    r.order.clone()
+    r.order_index.iter().map(|&i| &r.outcome.subjects[i]).collect()
 }
 
 impl Report<'_> {

@@ -360,7 +360,8 @@ fn detail_rows<'a>(
 ) {
     let caps = sheet::caps(&detail_table(r, 0));
     let mut batch = Vec::with_capacity(DETAIL_BATCH);
-    for (k, s) in r.print_index().zip(print_order(r)) {
+    for k in r.print_index() {
+        let s = &r.outcome.subjects[k];
         let w = &r.inputs.workers[s.worker];
         let taken = traces
             .as_mut()

@@ -100,11 +100,16 @@ pub(super) fn part_limit(name: &str) -> u64 {
 /// Inflates one part of a workbook, keeping nothing, to check it against its limits before a
 /// reader that holds whole values (calamine) reads it. `sheet` names the sheet, for messages.
 pub fn check_part(bytes: &[u8], name: &str, sheet: Option<&str>) -> Result<(), String> {
+    check_part_seeing(bytes, name, sheet, &mut |_| {})
+}
+
+/// [`check_part`], showing `see` each chunk of the inflated part as it is checked.
+fn check_part_seeing(bytes: &[u8], name: &str, sheet: Option<&str>, see: &mut dyn FnMut(&[u8])) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
     let entry = zip
         .by_name(name)
         .map_err(|e| msg!("in-workbook-unreadable", error = e))?;
-    check_entry(entry, name, sheet)
+    check_entry_seeing(entry, name, sheet, see)
 }
 
 /// [`check_part`] for a worksheet, saying too whether it may merge cells: `false` when its
@@ -113,12 +118,8 @@ pub fn check_part(bytes: &[u8], name: &str, sheet: Option<&str>) -> Result<(), S
 /// one (a parse of the whole sheet, a third of a small run's time) would find none. A
 /// UTF-16 part, or one naming `mergeCells` anywhere (even in a text), may.
 pub fn check_sheet_part(bytes: &[u8], name: &str, sheet: &str) -> Result<bool, String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| msg!("in-workbook-unreadable", error = e))?;
-    let entry = zip
-        .by_name(name)
-        .map_err(|e| msg!("in-workbook-unreadable", error = e))?;
     let mut seen = [Seen::new(b"<sheetData"), Seen::new(b"mergeCells")];
-    check_entry_seeing(entry, name, Some(sheet), &mut |chunk| {
+    check_part_seeing(bytes, name, Some(sheet), &mut |chunk| {
         for s in &mut seen {
             s.look(chunk);
         }
